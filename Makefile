@@ -1,0 +1,119 @@
+# parlab: OpenMP and MPI lessons, measured and verified. `make help` lists the targets.
+#
+# Programs: omp/omp_*.c and mpi/{mpi,hybrid}_*.c each hold one program's main, built into bin/;
+# the other .c files of omp/ and mpi/ are kernels, archived and linked into whichever needs them.
+# Objects go under build/ with header dependencies (-MMD), so `make -j` is safe.
+
+CC       ?= cc
+MPICC    ?= mpicc
+CFLAGS   ?= -O2
+OMPFLAGS ?= -fopenmp
+WARN     := -std=c11 -Wall -Wextra -Werror
+CPPFLAGS += -Icommon
+LDLIBS   := -lm
+
+# mpicc compiles with the same compiler as everything else (Open MPI and MPICH spellings).
+export OMPI_CC  := $(CC)
+export MPICH_CC := $(CC)
+
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+
+obj = $(patsubst %.c,build/%.o,$(1))
+
+COMMON_OBJS := $(call obj,$(filter-out common/mpi_%.c,$(wildcard common/*.c)))
+COMMON_MPI_OBJS := $(call obj,$(wildcard common/mpi_*.c))
+OMP_MAINS := $(wildcard omp/omp_*.c)
+MPI_MAINS := $(wildcard mpi/mpi_*.c mpi/hybrid_*.c)
+OMP_KERNEL_OBJS := $(call obj,$(filter-out $(OMP_MAINS),$(wildcard omp/*.c)))
+MPI_KERNEL_OBJS := $(call obj,$(filter-out $(MPI_MAINS),$(wildcard mpi/*.c)))
+OMP_PROGRAMS := $(patsubst omp/%.c,bin/%,$(OMP_MAINS))
+MPI_PROGRAMS := $(patsubst mpi/%.c,bin/%,$(MPI_MAINS))
+
+LIBCOMMON := build/libparlab.a
+LIBMPI    := build/libparlab_mpi.a
+LIBOMPK   := build/libomp_kernels.a
+LIBMPIK   := build/libmpi_kernels.a
+
+# Test programs (build/tests/): serial suites, MPI suites, and the runners' own self-tests.
+SERIAL_SUITES := $(call obj,$(filter-out tests/suite_mpi_%.c,$(wildcard tests/suite_*.c)))
+MPI_SUITES    := $(call obj,$(wildcard tests/suite_mpi_*.c))
+TESTS := build/tests/test_serial build/tests/test_mpi build/tests/selftest_serial \
+         build/tests/selftest_mpi
+
+# Everything compiled by mpicc: the MPI side of common/, mpi/, and the MPI tests.
+MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
+COMPILER = $(CC)
+$(MPI_OBJS): COMPILER = $(MPICC)
+
+.PHONY: all tests test run deps clean help FORCE
+.DEFAULT_GOAL := all
+
+all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
+
+tests: $(TESTS)
+
+help:
+	@echo 'parlab targets:'
+	@echo '  make             build every program into bin/'
+	@echo '  make run         install what is missing, build, and run the guided tour'
+	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
+	@echo '  make deps        only install (or name) the missing dependencies'
+	@echo '  make clean       remove bin/ and build/'
+	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
+
+deps:
+	@common/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all tests
+	@tests/run_tests.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@common/tour.sh
+
+build/%.o: %.c
+	@mkdir -p $(@D)
+	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) -MMD -MP -c $< -o $@
+
+# Only version.o sees the version, and it is rebuilt only when the version changes.
+build/version.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+build/common/version.o: build/version.txt
+build/common/version.o: CPPFLAGS += -DPLB_VERSION='"$(VERSION)"'
+
+build/lib%.a:
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBCOMMON): $(COMMON_OBJS)
+$(LIBMPI): $(COMMON_MPI_OBJS)
+$(LIBOMPK): $(OMP_KERNEL_OBJS)
+$(LIBMPIK): $(MPI_KERNEL_OBJS)
+
+$(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS)
+
+$(MPI_PROGRAMS): bin/%: build/mpi/%.o $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
+	@mkdir -p $(@D)
+	$(MPICC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS)
+
+build/tests/test_serial: build/tests/test_serial.o $(SERIAL_SUITES) build/tests/cunit_runner.o \
+                         $(LIBOMPK) $(LIBCOMMON)
+build/tests/selftest_serial: build/tests/selftest_serial.o build/tests/cunit_runner.o
+$(filter build/tests/%serial,$(TESTS)):
+	$(CC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS) -lcunit
+
+build/tests/test_mpi: build/tests/test_mpi.o $(MPI_SUITES) build/tests/cunit_mpi.o \
+                      $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
+build/tests/selftest_mpi: build/tests/selftest_mpi.o build/tests/cunit_mpi.o
+$(filter build/tests/%mpi,$(TESTS)):
+	$(MPICC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS) -lcunit
+
+clean:
+	rm -rf bin build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

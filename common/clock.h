@@ -1,0 +1,13 @@
+/* clock.h: the monotonic wall clock every parlab measurement uses. */
+#ifndef PARLAB_CLOCK_H
+#define PARLAB_CLOCK_H
+
+/* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC): only differences mean anything. */
+double plb_now(void);
+
+/* The smallest interval the clock can tell apart, in seconds: the larger of what the system
+ * claims (clock_getres) and the smallest non-zero step seen between successive reads, which
+ * includes the cost of reading the clock itself. */
+double plb_clock_resolution(void);
+
+#endif

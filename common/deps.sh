@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# deps.sh: make sure this machine can build and run parlab; install what is missing.
+#
+# It checks by doing: compiling an OpenMP program with $CC, linking CUnit, compiling with
+# $MPICC and finding mpirun. On Debian and Ubuntu it installs what failed with apt-get
+# (non-interactive; through sudo when not root). Elsewhere it stops and prints the command to run.
+set -u
+
+CC=${CC:-cc}
+MPICC=${MPICC:-mpicc}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+missing=()   # Debian package names
+problems=()  # what failed, for people
+
+check() {
+    cat >"$work/omp.c" <<'C'
+#include <omp.h>
+int main(void) { return omp_get_max_threads() < 1; }
+C
+    cat >"$work/cunit.c" <<'C'
+#include <CUnit/CUnit.h>
+int main(void) { CU_initialize_registry(); CU_cleanup_registry(); return 0; }
+C
+    cat >"$work/mpi.c" <<'C'
+#include <mpi.h>
+int main(int argc, char **argv) { MPI_Init(&argc, &argv); return MPI_Finalize(); }
+C
+    missing=()
+    problems=()
+    local compiler=gcc
+    case $(basename "$CC") in clang*) compiler=clang ;; esac
+    if ! command -v "$CC" >/dev/null 2>&1; then
+        missing+=("$compiler")
+        problems+=("no C compiler '$CC'")
+    elif ! "$CC" -fopenmp "$work/omp.c" -o "$work/omp" >/dev/null 2>&1; then
+        [ "$compiler" = clang ] && missing+=(libomp-dev) || missing+=(gcc)
+        problems+=("'$CC -fopenmp' cannot build an OpenMP program")
+    fi
+    if ! "$CC" "$work/cunit.c" -o "$work/cunit" -lcunit >/dev/null 2>&1; then
+        missing+=(libcunit1-dev)
+        problems+=("CUnit (header CUnit/CUnit.h, library -lcunit) not found")
+    fi
+    if ! command -v "$MPICC" >/dev/null 2>&1 || ! "$MPICC" "$work/mpi.c" -o "$work/mpi" >/dev/null 2>&1; then
+        missing+=(libopenmpi-dev)
+        problems+=("'$MPICC' cannot build an MPI program")
+    fi
+    if ! command -v "${MPIRUN:-mpirun}" >/dev/null 2>&1; then
+        missing+=(openmpi-bin)
+        problems+=("no '${MPIRUN:-mpirun}'")
+    fi
+    [ ${#missing[@]} -eq 0 ]
+}
+
+check && exit 0
+
+printf 'deps: %s\n' "${problems[@]}" >&2
+if command -v apt-get >/dev/null 2>&1; then
+    sudo=()
+    if [ "$(id -u)" != 0 ]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            echo "deps: not root and no sudo; as root run: apt-get install -y ${missing[*]} openmpi-bin" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+    fi
+    echo "deps: installing ${missing[*]} with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! "${sudo[@]}" apt-get update -q >/dev/null ||
+        ! "${sudo[@]}" apt-get install -y -q "${missing[@]}" >/dev/null; then
+        echo "deps: apt-get failed; run: ${sudo[*]} apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    check && { echo "deps: ready" >&2; exit 0; }
+    printf 'deps: still failing after the install: %s\n' "${problems[@]}" >&2
+    exit 1
+fi
+
+if command -v dnf >/dev/null 2>&1; then
+    echo "deps: on Fedora/RHEL run: sudo dnf install -y gcc make openmpi-devel CUnit-devel" >&2
+    echo "      then: module load mpi/openmpi-x86_64   (puts mpicc and mpirun on PATH)" >&2
+elif command -v brew >/dev/null 2>&1; then
+    echo "deps: on macOS run: brew install gcc open-mpi cunit" >&2
+    echo "      then build with Homebrew's gcc (Apple clang has no -fopenmp): make CC=gcc-NN" >&2
+else
+    echo "deps: install a C compiler with OpenMP, Open MPI (mpicc, mpirun) and CUnit, then retry" >&2
+fi
+exit 1

@@ -1,0 +1,114 @@
+/* measure.c: calibrated, guarded repetition runner (see measure.h). */
+#include "measure.h"
+
+#include <stdlib.h>
+
+#include "clock.h"
+
+static void sync_barrier(const plb_sync *s)
+{
+    if (s && s->barrier)
+        s->barrier(s->ctx);
+}
+
+static double sync_max(const plb_sync *s, double value)
+{
+    return s && s->max ? s->max(value, s->ctx) : value;
+}
+
+/* Runs one batch; returns its time (max over ranks); *wrong is set when any rank's verify failed. */
+static double timed_batch(const plb_kernel *k, const plb_sync *s, long batch, int *wrong)
+{
+    if (k->prepare)
+        k->prepare(k->arg);
+    sync_barrier(s);
+    double start = plb_now();
+    for (long i = 0; i < batch; i++)
+        k->run(k->arg);
+    double elapsed = plb_now() - start;
+    double bad = k->verify && k->verify(k->arg, batch) != 0 ? 1.0 : 0.0;
+    *wrong = sync_max(s, bad) > 0.0;
+    return sync_max(s, elapsed);
+}
+
+static int finish(plb_measurement *out, int status)
+{
+    out->status = status;
+    return status;
+}
+
+int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement *out)
+{
+    *out = (plb_measurement){0};
+    if (!k || !k->run || cfg->repeats < 1 || cfg->warmup < 0)
+        return finish(out, PLB_MEASURE_BAD_CONFIG);
+
+    const plb_sync *s = cfg->sync;
+    long max_batch = cfg->max_batch > 0 ? cfg->max_batch : PLB_MAX_BATCH;
+    /* Every rank must apply the same guard, so the resolution is agreed too. */
+    out->guard_s = cfg->min_sample_s > 0 ? cfg->min_sample_s
+                                         : PLB_GUARD_FACTOR * sync_max(s, plb_clock_resolution());
+
+    /* Calibrate to twice the guard, confirmed by two batches in a row, so that a cold first run
+     * (page faults, caches) cannot fix a batch that later warm samples fall short with.
+     * These batches double as the first warm-up. */
+    double target = 2.0 * out->guard_s;
+    int wrong = 0, passes = 0;
+    long batch = 1;
+    while (passes < 2) {
+        double t = timed_batch(k, s, batch, &wrong);
+        out->runs += batch;
+        if (wrong)
+            return finish(out, PLB_MEASURE_UNVERIFIED);
+        if (t >= target) {
+            passes++;
+            continue;
+        }
+        passes = 0;
+        if (batch >= max_batch)
+            return finish(out, PLB_MEASURE_TOO_SHORT);
+        batch = 2 * batch < max_batch ? 2 * batch : max_batch;
+    }
+    out->batch = batch;
+
+    double *samples = malloc((size_t)cfg->repeats * sizeof *samples);
+    /* Agree on the allocation so no rank is left alone in the next barrier. */
+    if (sync_max(s, samples ? 0.0 : 1.0) > 0.0) {
+        free(samples);
+        return finish(out, PLB_MEASURE_NO_MEMORY);
+    }
+    int status = PLB_MEASURE_OK;
+    for (int i = 0; i < cfg->warmup + cfg->repeats && status == PLB_MEASURE_OK; i++) {
+        double t = timed_batch(k, s, batch, &wrong);
+        out->runs += batch;
+        if (wrong)
+            status = PLB_MEASURE_UNVERIFIED;
+        else if (t < out->guard_s) /* the guard holds for every kept sample, not just the first */
+            status = PLB_MEASURE_TOO_SHORT;
+        else if (i >= cfg->warmup)
+            samples[i - cfg->warmup] = t / (double)batch;
+    }
+    if (status == PLB_MEASURE_OK && plb_stats_compute(samples, (size_t)cfg->repeats, &out->stats))
+        status = PLB_MEASURE_NO_MEMORY;
+    free(samples);
+    if (status == PLB_MEASURE_OK && out->stats.min < cfg->plausible_s)
+        status = PLB_MEASURE_IMPLAUSIBLE;
+    return finish(out, status);
+}
+
+const char *plb_measure_error(int status)
+{
+    switch (status) {
+    case PLB_MEASURE_OK: return "ok";
+    case PLB_MEASURE_TOO_SHORT: return "measurement too short for the clock, even repeated";
+    case PLB_MEASURE_IMPLAUSIBLE: return "implausibly fast: the work was optimised away";
+    case PLB_MEASURE_UNVERIFIED: return "result does not verify";
+    case PLB_MEASURE_NO_MEMORY: return "out of memory while measuring";
+    default: return "bad measurement configuration";
+    }
+}
+
+double plb_rate(double amount_per_run, double seconds_per_run, double unit)
+{
+    return seconds_per_run > 0.0 ? amount_per_run / seconds_per_run / unit : 0.0;
+}

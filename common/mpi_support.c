@@ -1,0 +1,50 @@
+/* mpi_support.c: MPI helpers shared by every MPI program (see mpi_support.h). */
+#include "mpi_support.h"
+
+#include <string.h>
+
+static void barrier(void *ctx)
+{
+    MPI_Barrier(*(MPI_Comm *)ctx);
+}
+
+static double max_over_ranks(double value, void *ctx)
+{
+    double max;
+    MPI_Allreduce(&value, &max, 1, MPI_DOUBLE, MPI_MAX, *(MPI_Comm *)ctx);
+    return max;
+}
+
+plb_sync plb_mpi_sync(MPI_Comm *comm)
+{
+    return (plb_sync){barrier, max_over_ranks, comm};
+}
+
+int plb_mpi_agree(int code, MPI_Comm comm)
+{
+    int agreed;
+    MPI_Allreduce(&code, &agreed, 1, MPI_INT, MPI_MAX, comm);
+    return agreed;
+}
+
+void plb_mpi_library(char *buf, size_t len)
+{
+    char version[MPI_MAX_LIBRARY_VERSION_STRING];
+    int length;
+    MPI_Get_library_version(version, &length);
+    version[strcspn(version, "\n")] = '\0';
+    snprintf(buf, len, "%s", version);
+}
+
+int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt,
+                      MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    char err[512];
+    int status = plb_parse_options(prog, argc, argv, opt, rank == 0 ? stdout : NULL, err,
+                                   sizeof err);
+    if (rank == 0 && status > 0)
+        fprintf(stderr, "%s\n", err);
+    return plb_mpi_agree(status, comm);
+}

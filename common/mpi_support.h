@@ -1,0 +1,27 @@
+/* mpi_support.h: what MPI programs add to the common library: synchronised timing (each step's
+ * time is the maximum over ranks, after a barrier), agreement on errors, the library's name, and
+ * the shared command line parsed so that every rank leaves with the same exit code. */
+#ifndef PARLAB_MPI_SUPPORT_H
+#define PARLAB_MPI_SUPPORT_H
+
+#include <mpi.h>
+#include <stddef.h>
+
+#include "measure.h"
+#include "options.h"
+
+/* A plb_sync over *comm (which must outlive it) for plb_measure. */
+plb_sync plb_mpi_sync(MPI_Comm *comm);
+
+/* The largest of every rank's code: one rank's error becomes everyone's. Collective. */
+int plb_mpi_agree(int code, MPI_Comm comm);
+
+/* The MPI library's name and version, first line only ("Open MPI v4.1.4, ..."). */
+void plb_mpi_library(char *buf, size_t len);
+
+/* plb_parse_options on every rank, printed by rank 0 only, outcome agreed: returns -1 on every
+ * rank to run, or the same exit code on every rank. Collective. */
+int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt,
+                      MPI_Comm comm);
+
+#endif

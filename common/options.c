@@ -1,0 +1,344 @@
+/* options.c: the shared, strict command-line parser (see options.h). */
+#include "options.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "version.h"
+
+enum { PARSE_RUN = -1 };
+
+/* Scratch targets for the common table: copied into plb_options after a successful parse. */
+typedef struct common_values {
+    int64_t n;
+    int repeats, warmup, threads;
+    const char *variant;
+    bool csv, help, version;
+} common_values;
+
+static void common_table(common_values *v, plb_opt table[9])
+{
+    plb_opt t[9] = {
+        {"size", 'n', PLB_OPT_COUNT, &v->n, 1, 0, "N",
+         "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"},
+        {"repeat", 'r', PLB_OPT_INT, &v->repeats, 1, 0, "R", "timed samples kept"},
+        {"warmup", 'w', PLB_OPT_INT, &v->warmup, 0, 0, "W", "samples run first and discarded"},
+        {"threads", 't', PLB_OPT_INT, &v->threads, 1, 0, "T", "OpenMP threads (per rank)"},
+        {"variant", 'V', PLB_OPT_TEXT, &v->variant, 0, 0, "LIST",
+         "variants to run, comma-separated, or all"},
+        {"csv", 0, PLB_OPT_FLAG, &v->csv, 0, 0, NULL, "CSV rows on stdout, verdict on stderr"},
+        {"help", 'h', PLB_OPT_FLAG, &v->help, 0, 0, NULL, "print this help and exit"},
+        {"version", 0, PLB_OPT_FLAG, &v->version, 0, 0, NULL, "print the version and exit"},
+        {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    };
+    memcpy(table, t, sizeof t);
+}
+
+static int fail(char *err, size_t errlen, const char *prog, const char *fmt, ...)
+{
+    va_list ap;
+    int used = snprintf(err, errlen, "%s: ", prog);
+    va_start(ap, fmt);
+    if (used >= 0 && (size_t)used < errlen)
+        vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
+    va_end(ap);
+    return PLB_EXIT_USAGE;
+}
+
+/* Multiplies *v by f, returning false on overflow of uint64_t. */
+static bool scale(uint64_t *v, uint64_t f)
+{
+    if (f != 0 && *v > UINT64_MAX / f)
+        return false;
+    *v *= f;
+    return true;
+}
+
+const char *plb_parse_count(const char *text, int64_t *value)
+{
+    const char *p = text;
+    int64_t unused;
+    if (*p == '-')
+        return plb_parse_count(p + 1, &unused) ? "is not a number" : "is negative";
+    uint64_t digits = 0;
+    int fraction = 0, seen = 0;
+    bool huge = false, point = false;
+    for (; (*p >= '0' && *p <= '9') || (*p == '.' && !point); p++) {
+        if (*p == '.') {
+            point = true;
+            continue;
+        }
+        seen++;
+        fraction += point;
+        if (!scale(&digits, 10) || digits > UINT64_MAX - (uint64_t)(*p - '0'))
+            huge = true;
+        else
+            digits += (uint64_t)(*p - '0');
+    }
+    if (seen == 0)
+        return "is not a number";
+    long exponent = 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        bool minus = *p == '-';
+        if (*p == '-' || *p == '+')
+            p++;
+        if (*p < '0' || *p > '9')
+            return "is not a number";
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (exponent < 100000)
+                exponent = 10 * exponent + (*p - '0');
+        if (minus)
+            exponent = -exponent;
+    }
+    uint64_t unit = 1;
+    const char *suffix = strchr("KMGT", *p >= 'a' ? *p - 'a' + 'A' : *p);
+    if (*p && suffix) {
+        unit = 1ULL << (10 * (suffix - "KMGT" + 1));
+        p++;
+    }
+    if (*p)
+        return "is not a number";
+    if (digits == 0 && !huge) {
+        *value = 0;
+        return NULL;
+    }
+    long shift = exponent - fraction;
+    if (huge || !scale(&digits, unit))
+        return shift < 0 ? "has too many digits" : "is too large";
+    for (; shift > 0; shift--)
+        if (!scale(&digits, 10))
+            return "is too large";
+    for (; shift < 0; shift++) {
+        if (digits % 10)
+            return "is not a whole number";
+        digits /= 10;
+    }
+    if (digits > INT64_MAX)
+        return "is too large";
+    *value = (int64_t)digits;
+    return NULL;
+}
+
+static const plb_opt *find_long(const plb_opt *const tables[2], const char *name, size_t len)
+{
+    for (int t = 0; t < 2; t++)
+        for (const plb_opt *o = tables[t]; o && o->long_name; o++)
+            if (strlen(o->long_name) == len && strncmp(o->long_name, name, len) == 0)
+                return o;
+    return NULL;
+}
+
+static const plb_opt *find_short(const plb_opt *const tables[2], char name)
+{
+    for (int t = 0; t < 2; t++)
+        for (const plb_opt *o = tables[t]; o && o->long_name; o++)
+            if (o->short_name && o->short_name == name)
+                return o;
+    return NULL;
+}
+
+/* Stores text into o's target; returns NULL or the reason it is not acceptable. */
+static const char *store(const plb_opt *o, const char *text, char *why, size_t whylen)
+{
+    double number;
+    int64_t whole = 0;
+    if (o->kind == PLB_OPT_TEXT) {
+        *(const char **)o->target = text;
+        return NULL;
+    }
+    if (o->kind == PLB_OPT_REAL) {
+        char *end;
+        errno = 0;
+        number = strtod(text, &end);
+        if (end == text || *end || isnan(number))
+            return "is not a number";
+        if (number < 0 || (number == 0 && text[0] == '-'))
+            return "is negative";
+        if (errno == ERANGE && number > 1)
+            return "is too large";
+    } else {
+        const char *bad = plb_parse_count(text, &whole);
+        if (bad)
+            return bad;
+        number = (double)whole;
+    }
+    double max = o->max > 0 ? o->max : o->kind == PLB_OPT_INT ? INT_MAX
+                                     : o->kind == PLB_OPT_COUNT ? (double)INT64_MAX : HUGE_VAL;
+    if (number < o->min) {
+        snprintf(why, whylen, "is below the minimum %g", o->min);
+        return why;
+    }
+    if (number > max) {
+        snprintf(why, whylen, "is too large (maximum %.17g)", max);
+        return why;
+    }
+    if (o->kind == PLB_OPT_INT)
+        *(int *)o->target = (int)whole;
+    else if (o->kind == PLB_OPT_COUNT)
+        *(int64_t *)o->target = whole;
+    else
+        *(double *)o->target = number;
+    return NULL;
+}
+
+static void print_default(FILE *out, const plb_opt *o)
+{
+    switch (o->kind) {
+    case PLB_OPT_INT:
+        if (*(int *)o->target == 0 && o->min > 0)
+            fputs(" (default: automatic)", out);
+        else
+            fprintf(out, " (default: %d)", *(int *)o->target);
+        break;
+    case PLB_OPT_COUNT: fprintf(out, " (default: %" PRId64 ")", *(int64_t *)o->target); break;
+    case PLB_OPT_REAL: fprintf(out, " (default: %g)", *(double *)o->target); break;
+    case PLB_OPT_TEXT:
+        if (*(const char **)o->target)
+            fprintf(out, " (default: %s)", *(const char **)o->target);
+        break;
+    case PLB_OPT_FLAG: break;
+    }
+}
+
+static void print_help(FILE *out, const plb_program *prog, const plb_opt *const tables[2])
+{
+    if (!out)
+        return;
+    fprintf(out, "Usage: %s [options]\n%s\n\nOptions:\n", prog->name, prog->summary);
+    for (int t = 0; t < 2; t++)
+        for (const plb_opt *o = tables[t]; o && o->long_name; o++) {
+            char flag[64];
+            snprintf(flag, sizeof flag, "%c%c%s--%s %s", o->short_name ? '-' : ' ',
+                     o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
+                     o->long_name, o->arg_name ? o->arg_name : "");
+            fprintf(out, "  %-26s %s", flag, o->help);
+            print_default(out, o);
+            fputc('\n', out);
+        }
+    fputs("\nVariants:", out);
+    for (const char *const *v = prog->variants; *v; v++)
+        fprintf(out, " %s", *v);
+    fputs(" (default: all)\n"
+          "Exit codes: 0 verified, 1 failed or runtime error, 2 usage error, 3 deadlock detected\n",
+          out);
+}
+
+/* Turns a comma-separated list of variant names (or "all") into a bit mask. */
+static int select_variants(const plb_program *prog, const char *list, unsigned *mask,
+                           char *err, size_t errlen)
+{
+    *mask = 0;
+    const char *p = list;
+    do {
+        size_t len = strcspn(p, ",");
+        unsigned bit = len == 3 && strncmp(p, "all", 3) == 0 ? ~0u : 0;
+        for (int i = 0; prog->variants[i] && !bit; i++)
+            if (strlen(prog->variants[i]) == len && strncmp(prog->variants[i], p, len) == 0)
+                bit = 1u << i;
+        if (!bit) {
+            char choices[256] = "";
+            for (int i = 0; prog->variants[i]; i++)
+                snprintf(choices + strlen(choices), sizeof choices - strlen(choices), "%s, ",
+                         prog->variants[i]);
+            return fail(err, errlen, prog->name, "unknown variant '%.*s' (choose from %sall)",
+                        (int)len, p, choices);
+        }
+        *mask |= bit;
+        p += len;
+    } while (*p++ == ',');
+    return PARSE_RUN;
+}
+
+int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt,
+                      FILE *out, char *err, size_t errlen)
+{
+    common_values v = {opt->n, opt->repeats, opt->warmup, opt->threads, "all", false, false, false};
+    plb_opt common[9];
+    common_table(&v, common);
+    const plb_opt *const tables[2] = {common, prog->extra};
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *value = NULL;
+        const plb_opt *o = NULL;
+        if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
+            size_t len = strcspn(arg + 2, "=");
+            o = find_long(tables, arg + 2, len);
+            if (o && arg[2 + len] == '=')
+                value = arg + 3 + len;
+        } else if (arg[0] == '-' && arg[1] && arg[1] != '-') {
+            o = find_short(tables, arg[1]);
+            if (o && arg[2])
+                value = o->kind == PLB_OPT_FLAG ? NULL : arg + 2;
+            if (o && arg[2] && o->kind == PLB_OPT_FLAG)
+                o = NULL; /* no clusters of short flags */
+        } else {
+            return fail(err, errlen, prog->name, "unexpected argument '%s' (try --help)", arg);
+        }
+        if (!o)
+            return fail(err, errlen, prog->name, "unknown option '%s' (try --help)", arg);
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+        if (o->kind == PLB_OPT_FLAG) {
+            if (value)
+                return fail(err, errlen, prog->name, "option '%s' takes no value", name);
+            *(bool *)o->target = true;
+            continue;
+        }
+        if (!value) {
+            if (i + 1 >= argc)
+                return fail(err, errlen, prog->name, "option '%s' needs a value", name);
+            value = argv[++i];
+        }
+        char why[96];
+        const char *bad = store(o, value, why, sizeof why);
+        if (bad)
+            return fail(err, errlen, prog->name, "option '%s': '%s' %s", name, value, bad);
+    }
+
+    if (v.help) {
+        print_help(out, prog, tables);
+        return PLB_EXIT_VERIFIED;
+    }
+    if (v.version) {
+        if (out)
+            fprintf(out, "%s (parlab) %s\n", prog->name, plb_version());
+        return PLB_EXIT_VERIFIED;
+    }
+    unsigned mask;
+    int status = select_variants(prog, v.variant, &mask, err, errlen);
+    if (status != PARSE_RUN)
+        return status;
+    opt->n = v.n;
+    opt->repeats = v.repeats;
+    opt->warmup = v.warmup;
+    opt->threads = v.threads;
+    opt->csv = v.csv;
+    opt->variants = mask;
+    opt->argc = argc;
+    opt->argv = argv;
+    return PARSE_RUN;
+}
+
+int plb_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt)
+{
+    char err[512];
+    int status = plb_parse_options(prog, argc, argv, opt, stdout, err, sizeof err);
+    if (status == PLB_EXIT_USAGE)
+        fprintf(stderr, "%s\n", err);
+    return status;
+}
+
+bool plb_variant_selected(const plb_program *prog, const plb_options *opt, const char *name)
+{
+    for (int i = 0; prog->variants[i]; i++)
+        if (strcmp(prog->variants[i], name) == 0)
+            return opt->variants & (1u << i);
+    return false;
+}

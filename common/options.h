@@ -1,0 +1,70 @@
+/* options.h: the one command line every parlab program shares.
+ *
+ * Common options: -n/--size, -r/--repeat, -w/--warmup, -t/--threads, -V/--variant, --csv,
+ * -h/--help, --version; a program appends its own table of extra options. Parsing is strict:
+ * a missing value, a non-number, a negative, a value under the minimum or over the maximum,
+ * an unknown option or variant and a stray argument each give one line `PROGRAM: problem`
+ * and exit code 2. Values take the last occurrence of an option. */
+#ifndef PARLAB_OPTIONS_H
+#define PARLAB_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum plb_opt_kind {
+    PLB_OPT_FLAG,  /* bool, no value */
+    PLB_OPT_INT,   /* int */
+    PLB_OPT_COUNT, /* int64_t; 1000, 1e6, 16M (16 * 2^20), 1.5K, 1G: any exact whole number */
+    PLB_OPT_REAL,  /* double, finite */
+    PLB_OPT_TEXT   /* const char *, pointing into argv */
+} plb_opt_kind;
+
+typedef struct plb_opt {
+    const char *long_name; /* without the dashes; NULL ends a table */
+    char short_name;       /* 0 for none */
+    plb_opt_kind kind;
+    void *target;
+    double min, max;       /* numbers only; max 0: the target type's limit */
+    const char *arg_name;  /* for --help: "N", "SECONDS" */
+    const char *help;
+} plb_opt;
+
+#define PLB_MAX_VARIANTS 16
+
+typedef struct plb_options {
+    int64_t n;         /* -n: problem size */
+    int repeats;       /* -r: timed samples kept */
+    int warmup;        /* -w: samples discarded first */
+    int threads;       /* -t: 0 means the runtime's default */
+    bool csv;          /* --csv */
+    unsigned variants; /* bit i set: program variant i selected (-V) */
+    int argc;          /* the command line, for the report */
+    char **argv;
+} plb_options;
+
+typedef struct plb_program {
+    const char *name;
+    const char *summary;         /* one line: what the program teaches */
+    const char *const *variants; /* NULL-terminated, at most PLB_MAX_VARIANTS */
+    const plb_opt *extra;        /* the program's own options (NULL-terminated) or NULL */
+} plb_program;
+
+/* Parses argv into *opt (whose values on entry are the defaults shown by --help).
+ * Returns -1 when the program should run; otherwise the exit code main returns: 0 after printing
+ * help or version on out (nothing is printed when out is NULL), 2 with the one-line error written
+ * into err. */
+int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt,
+                      FILE *out, char *err, size_t errlen);
+
+/* plb_parse_options on stdout, with the error printed on stderr. */
+int plb_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt);
+
+/* Parses a PLB_OPT_COUNT value; returns NULL or the reason it is not one ("is negative"). */
+const char *plb_parse_count(const char *text, int64_t *value);
+
+/* Whether variant `name` of prog was selected. */
+bool plb_variant_selected(const plb_program *prog, const plb_options *opt, const char *name);
+
+#endif

@@ -1,0 +1,130 @@
+/* report.c: header, table or CSV, and verdict (see report.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+#include "version.h"
+
+#if defined(__clang__)
+#define PLB_COMPILER __VERSION__
+#elif defined(__GNUC__)
+#define PLB_COMPILER "gcc " __VERSION__
+#else
+#define PLB_COMPILER "unknown"
+#endif
+
+void plb_report_param(FILE *out, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(out, "# %-12s: ", name);
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+    fputc('\n', out);
+}
+
+/* The command line as a shell would need it typed again: arguments with odd characters quoted. */
+static void print_command(FILE *out, int argc, char **argv)
+{
+    fprintf(out, "# %-12s:", "command");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "-_./=:,+%@") == strlen(a)) {
+            fprintf(out, " %s", a);
+            continue;
+        }
+        fputs(" '", out);
+        for (; *a; a++)
+            fputs(*a == '\'' ? "'\\''" : (char[]){*a, 0}, out);
+        fputc('\'', out);
+    }
+    fputc('\n', out);
+}
+
+void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt)
+{
+    char host[256] = "unknown", date[32] = "unknown";
+    if (gethostname(host, sizeof host) != 0)
+        strcpy(host, "unknown");
+    host[sizeof host - 1] = '\0';
+    time_t now = time(NULL);
+    struct tm utc;
+    if (gmtime_r(&now, &utc))
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
+
+    plb_report_param(out, "program", "%s", ctx->program);
+    plb_report_param(out, "version", "parlab %s", plb_version());
+    plb_report_param(out, "compiler", "%s", PLB_COMPILER);
+    plb_report_param(out, "mpi", "%s", ctx->mpi_library ? ctx->mpi_library : "none");
+    plb_report_param(out, "host", "%s", host);
+    plb_report_param(out, "ranks", "%d", ctx->ranks);
+    plb_report_param(out, "threads", "%d", ctx->threads);
+    plb_report_param(out, "date", "%s", date);
+    print_command(out, opt->argc, opt->argv);
+    plb_report_param(out, "n", "%" PRId64, opt->n);
+    plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);
+}
+
+#define TABLE_FORMAT "%-18s %-10s %12s %5s %7s %7s %11s %11s %11s %11s %-12s %s\n"
+
+void plb_report_columns(FILE *out, bool csv)
+{
+    if (csv) {
+        fputs(PLB_CSV_COLUMNS "\n", out);
+        return;
+    }
+    fprintf(out, TABLE_FORMAT, "program", "variant", "n", "ranks", "threads", "repeats", "min_s",
+            "median_s", "max_s", "rate", "rate_unit", "verified");
+}
+
+void plb_report_row(FILE *out, bool csv, const plb_result *r)
+{
+    const char *verified = r->verified ? "yes" : "no";
+    if (csv) {
+        fprintf(out, "%s,%s,%" PRId64 ",%d,%d,%d,%.9g,%.9g,%.9g,%.6g,%s,%s\n", r->program,
+                r->variant, r->n, r->ranks, r->threads, r->repeats, r->time.min, r->time.median,
+                r->time.max, r->rate, r->rate_unit, verified);
+        return;
+    }
+    char n[24], ranks[12], threads[12], repeats[12], tmin[16], tmed[16], tmax[16], rate[16];
+    snprintf(n, sizeof n, "%" PRId64, r->n);
+    snprintf(ranks, sizeof ranks, "%d", r->ranks);
+    snprintf(threads, sizeof threads, "%d", r->threads);
+    snprintf(repeats, sizeof repeats, "%d", r->repeats);
+    snprintf(tmin, sizeof tmin, "%.4e", r->time.min);
+    snprintf(tmed, sizeof tmed, "%.4e", r->time.median);
+    snprintf(tmax, sizeof tmax, "%.4e", r->time.max);
+    snprintf(rate, sizeof rate, "%.5g", r->rate);
+    fprintf(out, TABLE_FORMAT, r->program, r->variant, n, ranks, threads, repeats, tmin, tmed,
+            tmax, rate, r->rate_unit, verified);
+}
+
+static void print_verdict(const plb_options *opt, const char *word, const char *why)
+{
+    FILE *out = opt->csv ? stderr : stdout;
+    fflush(stdout);
+    if (why)
+        fprintf(out, "%s: %s\n", word, why);
+    else
+        fprintf(out, "%s\n", word);
+    fflush(out);
+}
+
+int plb_report_verdict(const plb_options *opt, const char *failure)
+{
+    print_verdict(opt, failure ? "FAILED" : "VERIFIED", failure);
+    return failure ? PLB_EXIT_FAILED : PLB_EXIT_VERIFIED;
+}
+
+int plb_report_deadlock(const plb_options *opt, const char *why)
+{
+    print_verdict(opt, "DEADLOCK", why);
+    return PLB_EXIT_DEADLOCK;
+}

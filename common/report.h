@@ -1,0 +1,52 @@
+/* report.h: the one output format every parlab program prints.
+ *
+ *   # header lines: program, version, compiler, MPI library, host, ranks, threads, date, command,
+ *     then the run's parameters, one "# name : value" each;
+ *   a table, one row per variant, with the columns of PLB_CSV_COLUMNS (aligned for people, or
+ *     comma-separated with --csv);
+ *   the verdict line, "VERIFIED" or "FAILED: <why>" (on stderr with --csv, so stdout stays CSV).
+ * The exit code follows the verdict (exit_codes.h). */
+#ifndef PARLAB_REPORT_H
+#define PARLAB_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "options.h"
+#include "stats.h"
+
+#define PLB_CSV_COLUMNS \
+    "program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,rate,rate_unit,verified"
+
+typedef struct plb_context {
+    const char *program;
+    int ranks;               /* 1 for a single process */
+    int threads;             /* OpenMP threads per rank */
+    const char *mpi_library; /* NULL when the program does not use MPI */
+} plb_context;
+
+typedef struct plb_result {
+    const char *program;
+    const char *variant;
+    int64_t n;
+    int ranks, threads, repeats;
+    plb_stats time;          /* seconds per run */
+    double rate;
+    const char *rate_unit;   /* "GB/s", "Mupdates/s" */
+    bool verified;
+} plb_result;
+
+void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt);
+/* One "# name : value" line (printf-style value). */
+void plb_report_param(FILE *out, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The column names: the CSV header line, or the aligned table's heading. */
+void plb_report_columns(FILE *out, bool csv);
+void plb_report_row(FILE *out, bool csv, const plb_result *r);
+/* Prints the verdict (failure NULL: VERIFIED) and returns the exit code that goes with it. */
+int plb_report_verdict(const plb_options *opt, const char *failure);
+/* Like plb_report_verdict for a watchdog that caught a deadlock: "DEADLOCK: <why>", exit 3. */
+int plb_report_deadlock(const plb_options *opt, const char *why);
+
+#endif

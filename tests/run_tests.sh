@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# run_tests.sh: what `make test` runs, after building. Every step runs under a timeout, so a hang
+# is a failure and never a stuck CI. It ends with one line "total: N passed, N failed" and exits
+# non-zero when anything failed.
+#
+#   1. the serial CUnit suites;
+#   2. the MPI CUnit suites under mpirun at np = 1, 2, 3, 4 (more ranks than cores included);
+#   3. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
+#   4. the rule that keeps MPI suites hang-free: no fatal asserts in them.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+T=build/tests
+LAUNCH=common/mpilaunch
+STEP_TIMEOUT=${PLB_TEST_TIMEOUT:-300}
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# count LABEL STATUS: adds the "N passed, N failed" line of the step's log to the totals. A step
+# that printed no such line, or exited non-zero with no failure counted, is one failure.
+count() {
+    local label=$1 status=$2 line p f
+    line=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "FAILED: $label printed no result line (exit $status)"
+        failed=$((failed + 1))
+        return
+    fi
+    p=${line%% passed*}
+    f=${line#*, }
+    f=${f%% failed}
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "FAILED: $label exited $status with no failed test"
+        failed=$((failed + 1))
+    fi
+}
+
+# run LABEL COMMAND...: runs a suite, shows its output, adds its counts.
+run() {
+    local label=$1 status
+    shift
+    echo "=== $label"
+    timeout --kill-after=10 "$STEP_TIMEOUT" "$@" >"$log" 2>&1
+    status=$?
+    cat "$log"
+    count "$label" "$status"
+}
+
+# expect_failure LABEL "N passed, N failed" COMMAND...: a self-test must exit non-zero and report
+# exactly the expected counts. Counts as one passed check, or one failed.
+expect_failure() {
+    local label=$1 expected=$2 status
+    shift 2
+    timeout --kill-after=10 "$STEP_TIMEOUT" "$@" >"$log" 2>&1
+    status=$?
+    if [ "$status" -ne 0 ] && grep -q ": $expected\$" "$log"; then
+        echo "=== $label: reported '$expected' and exited $status, as it must"
+        passed=$((passed + 1))
+    else
+        echo "=== FAILED: $label: wanted '$expected' and a non-zero exit, got exit $status:"
+        cat "$log"
+        failed=$((failed + 1))
+    fi
+}
+
+run "serial suites" "$T/test_serial"
+for np in 1 2 3 4; do
+    run "MPI suites, np=$np" "$LAUNCH" --timeout "$STEP_TIMEOUT" "$np" "$T/test_mpi"
+done
+
+expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
+for np in 1 3; do
+    expect_failure "MPI runner self-test, np=$np" "1 passed, 1 failed" \
+        "$LAUNCH" --timeout "$STEP_TIMEOUT" "$np" "$T/selftest_mpi"
+done
+
+if grep -n 'CU_ASSERT[A-Z_]*_FATAL\|CU_FAIL_FATAL' tests/*mpi*.c; then
+    echo "=== FAILED: fatal asserts in MPI suites (above) can leave other ranks hanging"
+    failed=$((failed + 1))
+else
+    echo "=== MPI suites use non-fatal asserts only"
+    passed=$((passed + 1))
+fi
+
+echo
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

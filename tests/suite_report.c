@@ -1,0 +1,156 @@
+/* suite_report.c: the output contract: header, columns, rows, verdict and exit codes. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+#include "report.h"
+#include "suites.h"
+
+static const plb_result sample = {
+    .program = "omp_test", .variant = "seq", .n = 1000, .ranks = 1, .threads = 2, .repeats = 5,
+    .time = {.count = 5, .min = 0.001, .median = 0.002, .mean = 0.002, .max = 0.003},
+    .rate = 4.0, .rate_unit = "GB/s", .verified = true,
+};
+
+/* Runs `call` with `out` a memory stream; text receives what it printed (the caller frees it). */
+#define CAPTURE(text, call)                          \
+    do {                                             \
+        size_t size_;                                \
+        FILE *out = open_memstream(&(text), &size_); \
+        call;                                        \
+        fclose(out);                                 \
+    } while (0)
+
+static void test_csv_row(void)
+{
+    char *text = NULL;
+    CAPTURE(text, plb_report_row(out, true, &sample));
+    CU_ASSERT_STRING_EQUAL(text, "omp_test,seq,1000,1,2,5,0.001,0.002,0.003,4,GB/s,yes\n");
+    free(text);
+    plb_result wrong = sample;
+    wrong.verified = false;
+    CAPTURE(text, plb_report_row(out, true, &wrong));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, ",GB/s,no\n"));
+    free(text);
+}
+
+static void test_columns(void)
+{
+    char *text = NULL;
+    CAPTURE(text, plb_report_columns(out, true));
+    CU_ASSERT_STRING_EQUAL(text, "program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,"
+                                 "rate,rate_unit,verified\n");
+    free(text);
+}
+
+static int count_fields(const char *line)
+{
+    int fields = 0;
+    for (const char *p = line; *p;) {
+        p += strspn(p, " \n");
+        if (*p)
+            fields++;
+        p += strcspn(p, " \n");
+    }
+    return fields;
+}
+
+static void test_table_matches_csv(void)
+{
+    /* The aligned table has the CSV's columns, in the same order. */
+    char *head = NULL, *row = NULL;
+    CAPTURE(head, plb_report_columns(out, false));
+    CAPTURE(row, plb_report_row(out, false, &sample));
+    CU_ASSERT_EQUAL(count_fields(head), 12);
+    CU_ASSERT_EQUAL(count_fields(row), 12);
+    CU_ASSERT_EQUAL(strncmp(head, "program", 7), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(head, "median_s"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(row, "2.0000e-03"));
+    /* aligned: the last column starts at the same place */
+    CU_ASSERT_EQUAL(strstr(head, "verified") - head, strstr(row, "yes\n") - row);
+    free(head);
+    free(row);
+}
+
+static void test_header(void)
+{
+    char *argv[] = {"bin/omp_test", "-n", "16M", "--label", "a b", "it's", NULL};
+    plb_options opt = {.n = 16777216, .repeats = 5, .warmup = 1, .argc = 6, .argv = argv};
+    plb_context ctx = {"omp_test", 3, 2, "Test MPI 1.0"};
+    char *text = NULL;
+    CAPTURE(text, plb_report_header(out, &ctx, &opt); plb_report_param(out, "chunk", "%d", 8));
+    static const char *const lines[] = {
+        "# program     : omp_test\n", "# version     : parlab ", "# compiler    : ",
+        "# mpi         : Test MPI 1.0\n", "# host        : ", "# ranks       : 3\n",
+        "# threads     : 2\n", "# date        : 20",
+        "# command     : bin/omp_test -n 16M --label 'a b' 'it'\\''s'\n",
+        "# n           : 16777216\n", "# repeats     : 5 (after 1 warm-up)\n",
+        "# chunk       : 8\n"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, lines[i]));
+    /* Every header line is a comment, so CSV readers skip them. */
+    for (const char *p = text; *p; p = strchr(p, '\n') + 1)
+        CU_ASSERT_EQUAL(*p, '#');
+    free(text);
+    ctx.mpi_library = NULL;
+    CAPTURE(text, plb_report_header(out, &ctx, &opt));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "# mpi         : none\n"));
+    free(text);
+}
+
+/* Runs a verdict with stdout and stderr sent to files; returns its exit code. */
+static int verdict(bool csv, const char *failure, bool deadlock, char *out, char *err, size_t len)
+{
+    plb_options opt = {.csv = csv};
+    FILE *o = tmpfile(), *e = tmpfile();
+    fflush(stdout);
+    fflush(stderr);
+    int saved_out = dup(1), saved_err = dup(2);
+    dup2(fileno(o), 1);
+    dup2(fileno(e), 2);
+    int code = deadlock ? plb_report_deadlock(&opt, failure) : plb_report_verdict(&opt, failure);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
+    FILE *files[2] = {o, e};
+    char *bufs[2] = {out, err};
+    for (int i = 0; i < 2; i++) {
+        rewind(files[i]);
+        size_t got = fread(bufs[i], 1, len - 1, files[i]);
+        bufs[i][got] = '\0';
+        fclose(files[i]);
+    }
+    return code;
+}
+
+static void test_verdicts(void)
+{
+    char out[256], err[256];
+    CU_ASSERT_EQUAL(verdict(false, NULL, false, out, err, sizeof out), PLB_EXIT_VERIFIED);
+    CU_ASSERT_STRING_EQUAL(out, "VERIFIED\n");
+    CU_ASSERT_STRING_EQUAL(err, "");
+    CU_ASSERT_EQUAL(verdict(false, "seq: b[7] = 0, expected 49", false, out, err, sizeof out),
+                    PLB_EXIT_FAILED);
+    CU_ASSERT_STRING_EQUAL(out, "FAILED: seq: b[7] = 0, expected 49\n");
+    /* With --csv, stdout stays pure CSV: the verdict goes to stderr. */
+    CU_ASSERT_EQUAL(verdict(true, NULL, false, out, err, sizeof out), PLB_EXIT_VERIFIED);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    CU_ASSERT_STRING_EQUAL(err, "VERIFIED\n");
+    CU_ASSERT_EQUAL(verdict(false, "no progress for 2 s", true, out, err, sizeof out),
+                    PLB_EXIT_DEADLOCK);
+    CU_ASSERT_STRING_EQUAL(out, "DEADLOCK: no progress for 2 s\n");
+}
+
+CU_TestInfo report_tests[] = {
+    {"CSV row: documented columns, exact values", test_csv_row},
+    {"CSV header line is the contract", test_columns},
+    {"table has the CSV's columns, aligned", test_table_matches_csv},
+    {"header: provenance, quoted command, parameters", test_header},
+    {"verdict lines and exit codes", test_verdicts},
+    CU_TEST_INFO_NULL,
+};

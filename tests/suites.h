@@ -1,0 +1,13 @@
+/* suites.h: the CUnit suites of parlab, one array of tests each. */
+#ifndef PARLAB_SUITES_H
+#define PARLAB_SUITES_H
+
+#include <CUnit/CUnit.h>
+
+extern CU_TestInfo options_tests[];
+extern CU_TestInfo stats_tests[];
+extern CU_TestInfo measure_tests[];
+extern CU_TestInfo report_tests[];
+extern CU_TestInfo mpi_common_tests[];
+
+#endif

@@ -1,0 +1,15 @@
+/* test_serial.c: every serial CUnit suite, in one process. */
+#include "cunit_runner.h"
+#include "suites.h"
+
+int main(void)
+{
+    CU_SuiteInfo suites[] = {
+        {"options", NULL, NULL, NULL, NULL, options_tests},
+        {"stats", NULL, NULL, NULL, NULL, stats_tests},
+        {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
+        {"report", NULL, NULL, NULL, NULL, report_tests},
+        CU_SUITE_INFO_NULL,
+    };
+    return plb_cunit_serial("serial", suites);
+}
