@@ -1,0 +1,48 @@
+/* lesson.c: measure, report and compare the variants of a lesson program (see lesson.h). */
+#include "lesson.h"
+
+#include <string.h>
+
+const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
+                             const plb_options *opt, plb_variant *v, int count,
+                             const plb_sync *sync, FILE *out, plb_measurement *measured)
+{
+    static char failure[512];
+    const char *first_failure = NULL;
+    double seq_median = 0.0;
+    double medians[PLB_MAX_VARIANTS] = {0};
+
+    if (out)
+        plb_report_columns(out, opt->csv);
+    for (int i = 0; i < count && i < PLB_MAX_VARIANTS; i++) {
+        if (measured)
+            measured[i].status = -1;
+        if (!plb_variant_selected(prog, opt, v[i].name))
+            continue;
+        plb_measure_cfg cfg = {.warmup = opt->warmup, .repeats = opt->repeats,
+                               .plausible_s = v[i].plausible_s, .sync = sync};
+        plb_measurement m;
+        int status = plb_measure(&v[i].kernel, &cfg, &m);
+        if (measured)
+            measured[i] = m;
+        if (status != PLB_MEASURE_OK && !first_failure) {
+            snprintf(failure, sizeof failure, "%s: %s%s%s", v[i].name, plb_measure_error(status),
+                     v[i].detail && *v[i].detail ? ": " : "", v[i].detail ? v[i].detail : "");
+            first_failure = failure;
+        }
+        plb_result r = {prog->name, v[i].name, opt->n, ctx->ranks, v[i].threads, opt->repeats,
+                        m.stats, plb_rate(v[i].amount_per_run, m.stats.median, v[i].unit),
+                        v[i].rate_unit, status == PLB_MEASURE_OK};
+        if (out)
+            plb_report_row(out, opt->csv, &r);
+        medians[i] = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
+        if (strcmp(v[i].name, "seq") == 0)
+            seq_median = medians[i];
+    }
+    for (int i = 0; out && seq_median > 0.0 && i < count && i < PLB_MAX_VARIANTS; i++)
+        if (medians[i] > 0.0 && strcmp(v[i].name, "seq") != 0)
+            fprintf(out, "# speedup     : %s %.3gx over seq on %d threads (efficiency %.3g)\n",
+                    v[i].name, seq_median / medians[i], v[i].threads,
+                    seq_median / medians[i] / v[i].threads);
+    return first_failure;
+}

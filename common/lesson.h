@@ -1,0 +1,32 @@
+/* lesson.h: the part of every lesson program's main that is the same everywhere: measure each
+ * selected variant, print its row, compare it with the `seq` variant, and say what failed. */
+#ifndef PARLAB_LESSON_H
+#define PARLAB_LESSON_H
+
+#include <stdio.h>
+
+#include "measure.h"
+#include "options.h"
+#include "report.h"
+
+typedef struct plb_variant {
+    const char *name;
+    int threads;             /* threads this variant runs on (1 for seq) */
+    plb_kernel kernel;
+    double amount_per_run;   /* bytes or operations of one run: the program's rate formula */
+    double unit;             /* divisor of the rate: 1e9 for GB/s from bytes */
+    const char *rate_unit;
+    double plausible_s;      /* fastest believable run (0: no floor) */
+    const char *detail;      /* what verify found wrong, written by the program; may be NULL */
+} plb_variant;
+
+/* Measures the variants of v[0..count) that opt selects, in order. Rows go to out (NULL: print
+ * nothing, as on MPI ranks other than 0), then one "# speedup" note per variant against `seq`
+ * when both ran. Each variant's measurement goes to measured[i] when measured is not NULL
+ * (status -1: not selected). Returns NULL when every variant verified, else why the first one
+ * failed (the text lives until the next call). */
+const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
+                             const plb_options *opt, plb_variant *v, int count,
+                             const plb_sync *sync, FILE *out, plb_measurement *measured);
+
+#endif

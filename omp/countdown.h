@@ -1,0 +1,19 @@
+/* countdown.h: the tutorial's countdown, `while n > 0: n -= 1`, done one decrement at a time. */
+#ifndef PARLAB_COUNTDOWN_H
+#define PARLAB_COUNTDOWN_H
+
+#include <stdint.h>
+
+/* Counts n down to 0 by single decrements and returns what is left: 0 (n when n <= 0). */
+int64_t countdown(int64_t n);
+
+/* Thread t's share of n when n is split over `parts`: n / parts, plus one for the first
+ * n % parts threads, so the shares add up to n exactly. */
+int64_t countdown_share(int64_t n, int parts, int t);
+
+/* Splits n over `threads` OpenMP threads, each counting its share down. Writes each thread's
+ * share to shares[t] and what it left to left[t] (both arrays of `threads` entries) and returns
+ * how many threads the runtime gave. */
+int countdown_parallel(int64_t n, int threads, int64_t *shares, int64_t *left);
+
+#endif

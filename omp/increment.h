@@ -1,0 +1,14 @@
+/* increment.h: a[i] += 1 over an int64 array, the tutorial's shared Array. */
+#ifndef PARLAB_INCREMENT_H
+#define PARLAB_INCREMENT_H
+
+#include <stdint.h>
+
+/* a[i] = i, each page first touched by the thread that will work on it (static schedule). */
+void increment_fill(int64_t *a, int64_t n, int threads);
+void increment_seq(int64_t *a, int64_t n);
+void increment_parallel(int64_t *a, int64_t n, int threads);
+/* The first i where a[i] != i + runs (what `runs` increments of a fresh fill give), or -1. */
+int64_t increment_check(const int64_t *a, int64_t n, int64_t runs);
+
+#endif

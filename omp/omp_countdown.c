@@ -1,0 +1,175 @@
+/* omp_countdown: the tutorial's countdown (`while n > 0: n -= 1`, n = 50,000,000), sequential and
+ * split over OpenMP threads.
+ *
+ * In CPython, threads cannot speed this up: the GIL lets one thread run bytecode at a time. In C
+ * every OpenMP thread counts its own share on its own core at the same time, so the speedup is
+ * near the thread count, up to the number of cores. Each decrement is one dependent instruction,
+ * so a run can never take under one clock cycle per decrement; the program fails loudly if one
+ * does (assumed clock at most 6 GHz), because then the compiler deleted the loop (see countdown.c
+ * for how it is kept). Rate: decrements per second, Gdec/s = n / median_s / 1e9; the
+ * notes add ns per decrement per thread. --demo shows named workers counting 5..1 together (the
+ * interleaving real threads produce) and then one after the other.
+ * Verified after every batch: every thread's share counted down to 0, the shares adding to n.
+ *
+ *   usage: omp_countdown [-n N] [-r R] [-w W] [-t T] [-V seq,parallel] [--demo] [--csv]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <omp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "countdown.h"
+#include "exit_codes.h"
+#include "lesson.h"
+
+#define MAX_CLOCK_HZ 6e9
+
+typedef struct job {
+    int64_t n;
+    int threads, team;
+    int64_t *shares, *left;
+    char detail[128];
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    for (int t = 0; t < j->threads; t++)
+        j->shares[t] = j->left[t] = -1; /* what no countdown leaves */
+    j->team = 0;
+}
+
+static void run_seq(void *arg)
+{
+    job *j = arg;
+    j->shares[0] = j->n;
+    j->left[0] = countdown(j->n);
+    j->team = 1;
+}
+
+static void run_parallel(void *arg)
+{
+    job *j = arg;
+    j->team = countdown_parallel(j->n, j->threads, j->shares, j->left);
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int64_t total = 0;
+    for (int t = 0; t < j->team; t++) {
+        if (j->left[t] != 0) {
+            snprintf(j->detail, sizeof j->detail, "thread %d left %" PRId64 " of %" PRId64, t,
+                     j->left[t], j->shares[t]);
+            return 1;
+        }
+        total += j->shares[t];
+    }
+    if (total != j->n)
+        snprintf(j->detail, sizeof j->detail, "%d threads counted %" PRId64 " of %" PRId64,
+                 j->team, total, j->n);
+    return total != j->n;
+}
+
+static void nap_ms(int ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void worker_name(int t, char *name, size_t len)
+{
+    static const char *const names[] = {"Alice", "Bob", "Carol", "Dave",
+                                        "Eve", "Frank", "Grace", "Heidi"};
+    if (t < 8)
+        snprintf(name, len, "%s", names[t]);
+    else
+        snprintf(name, len, "worker%d", t);
+}
+
+/* Each worker counts 5..1 with a 10 ms pause per step (the tutorial's time.sleep): first all at
+ * once in a parallel region, then one after the other. Returns whether every worker said its
+ * numbers in order, both times. */
+static bool demo(int threads)
+{
+    int *said = calloc((size_t)threads, sizeof *said), wrong = 0;
+    if (!said)
+        return false;
+    printf("# demo        : %d workers counting down at once (OpenMP threads)\n", threads);
+#pragma omp parallel num_threads(threads) reduction(+ : wrong)
+    {
+        int t = omp_get_thread_num();
+        char name[24];
+        worker_name(t, name, sizeof name);
+        for (int k = 5; k >= 1; k--) {
+#pragma omp critical
+            {
+                printf("%s: %d\n", name, k);
+                wrong += said[t]++ != 5 - k;
+            }
+            nap_ms(10);
+        }
+    }
+    printf("# demo        : the same workers one after the other (sequential)\n");
+    for (int t = 0; t < threads; t++) {
+        char name[24];
+        worker_name(t, name, sizeof name);
+        for (int k = 5; k >= 1; k--) {
+            printf("%s: %d\n", name, k);
+            nap_ms(10);
+        }
+    }
+    free(said);
+    return wrong == 0;
+}
+
+static bool show_demo;
+static const plb_opt extra[] = {
+    {"demo", 0, PLB_OPT_FLAG, &show_demo, 0, 0, NULL, "named workers count 5..1, no timing"},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const variants[] = {"seq", "parallel", NULL};
+static const plb_program program = {
+    "omp_countdown", "count n down to 0: sequential vs split over OpenMP threads", variants,
+    extra};
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 50000000, .repeats = 10, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    int threads = opt.threads ? opt.threads : omp_get_max_threads();
+    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_report_header(stdout, &ctx, &opt);
+    if (show_demo)
+        return plb_report_verdict(&opt, demo(threads) ? NULL : "demo: a worker lost count");
+
+    job j = {opt.n, threads, 0, calloc((size_t)threads, sizeof(int64_t)),
+             calloc((size_t)threads, sizeof(int64_t)), ""};
+    if (!j.shares || !j.left) {
+        fprintf(stderr, "omp_countdown: out of memory\n");
+        free(j.shares);
+        free(j.left);
+        return PLB_EXIT_FAILED;
+    }
+    double n = (double)opt.n, busiest = (double)countdown_share(opt.n, threads, 0);
+    plb_variant v[] = {
+        {"seq", 1, {prepare, run_seq, verify, &j}, n, 1e9, "Gdec/s", n / MAX_CLOCK_HZ, j.detail},
+        {"parallel", threads, {prepare, run_parallel, verify, &j}, n, 1e9, "Gdec/s",
+         busiest / MAX_CLOCK_HZ, j.detail},
+    };
+    plb_measurement measured[2];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
+    for (int i = 0; i < 2; i++)
+        if (measured[i].status == PLB_MEASURE_OK)
+            printf("# ns/decrement: %s %.3f per thread\n", v[i].name,
+                   measured[i].stats.median * 1e9 / (i ? busiest : n));
+    free(j.shares);
+    free(j.left);
+    return plb_report_verdict(&opt, failure);
+}
