@@ -9,7 +9,7 @@ MPICC    ?= mpicc
 CFLAGS   ?= -O2
 OMPFLAGS ?= -fopenmp
 WARN     := -std=c11 -Wall -Wextra -Werror
-CPPFLAGS += -Icommon
+CPPFLAGS += -Icommon -Iomp -Impi
 LDLIBS   := -lm
 
 # mpicc compiles with the same compiler as everything else (Open MPI and MPICH spellings).

@@ -69,7 +69,6 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
             return finish(out, PLB_MEASURE_TOO_SHORT);
         batch = 2 * batch < max_batch ? 2 * batch : max_batch;
     }
-    out->batch = batch;
 
     double *samples = malloc((size_t)cfg->repeats * sizeof *samples);
     /* Agree on the allocation so no rank is left alone in the next barrier. */
@@ -81,13 +80,20 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
     for (int i = 0; i < cfg->warmup + cfg->repeats && status == PLB_MEASURE_OK; i++) {
         double t = timed_batch(k, s, batch, &wrong);
         out->runs += batch;
-        if (wrong)
+        if (wrong) {
             status = PLB_MEASURE_UNVERIFIED;
-        else if (t < out->guard_s) /* the guard holds for every kept sample, not just the first */
-            status = PLB_MEASURE_TOO_SHORT;
-        else if (i >= cfg->warmup)
+        } else if (t < out->guard_s) {
+            /* Warm runs got faster than calibration saw (a thread team, caches, clock speed):
+             * repeat more and start the samples again, rather than keep a noisy one. */
+            if (batch >= max_batch)
+                status = PLB_MEASURE_TOO_SHORT;
+            batch = 2 * batch < max_batch ? 2 * batch : max_batch;
+            i = -1;
+        } else if (i >= cfg->warmup) {
             samples[i - cfg->warmup] = t / (double)batch;
+        }
     }
+    out->batch = batch;
     if (status == PLB_MEASURE_OK && plb_stats_compute(samples, (size_t)cfg->repeats, &out->stats))
         status = PLB_MEASURE_NO_MEMORY;
     free(samples);

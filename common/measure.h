@@ -2,7 +2,8 @@
  *
  * One sample is a batch of back-to-back runs of the kernel, timed as a whole and divided by the
  * batch size. The batch grows until one sample lasts at least PLB_GUARD_FACTOR clock resolutions,
- * so no reported time is mostly clock granularity. W warm-up samples are discarded, R are kept.
+ * so no reported time is mostly clock granularity; should a later sample fall short (warm runs are
+ * faster), the batch doubles again and the samples start over. W warm-up samples are discarded, R are kept.
  * Under MPI the caller passes a plb_sync: every batch starts after a barrier, and its time and
  * verdict are the maximum over ranks, so every rank sees the same samples and decisions. */
 #ifndef PARLAB_MEASURE_H

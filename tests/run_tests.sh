@@ -5,8 +5,10 @@
 #
 #   1. the serial CUnit suites;
 #   2. the MPI CUnit suites under mpirun at np = 1, 2, 3, 4 (more ranks than cores included);
-#   3. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
-#   4. the rule that keeps MPI suites hang-free: no fatal asserts in them.
+#   3. every lesson program run as a user would (tests/check_programs.sh): the program contract
+#      and each lesson's promises;
+#   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
+#   5. the rule that keeps MPI suites hang-free: no fatal asserts in them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -71,6 +73,8 @@ run "serial suites" "$T/test_serial"
 for np in 1 2 3 4; do
     run "MPI suites, np=$np" "$LAUNCH" --timeout "$STEP_TIMEOUT" "$np" "$T/test_mpi"
 done
+
+run "lesson programs" tests/check_programs.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
 for np in 1 3; do

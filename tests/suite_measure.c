@@ -108,6 +108,31 @@ static void test_short_kernel_batched(void)
     CU_ASSERT_EQUAL(c.prepares, c.verifies);
 }
 
+/* Slow for its first three runs (a cold start), then 100 times faster. */
+static void cold_start_run(void *arg)
+{
+    counting *c = arg;
+    if (c->runs++ < 3)
+        sleep_seconds(0.002);
+    else
+        for (long i = 0; i < c->work; i++)
+            c->sink += i;
+}
+
+static void test_warm_runs_faster(void)
+{
+    /* Calibration fixes batch 1 on the cold runs; the warm samples fall under the guard, so the
+     * runner must batch more and start the samples over, not keep or reject them. */
+    counting c = {.work = 2000};
+    plb_kernel k = {NULL, cold_start_run, NULL, &c};
+    plb_measure_cfg cfg = {.warmup = 0, .repeats = 3, .min_sample_s = 0.0005};
+    plb_measurement m;
+    CU_ASSERT_EQUAL(plb_measure(&k, &cfg, &m), PLB_MEASURE_OK);
+    CU_ASSERT(m.batch > 1);
+    CU_ASSERT(m.stats.min * (double)m.batch >= 0.0005);
+    CU_ASSERT(m.stats.max < 0.002); /* no cold run among the kept samples */
+}
+
 static void nothing(void *arg) { (void)arg; }
 
 static void test_too_short(void)
@@ -211,6 +236,7 @@ CU_TestInfo measure_tests[] = {
     {"clock counts seconds", test_seconds},
     {"slow kernel: batch 1, every batch prepared and verified", test_slow_kernel},
     {"short kernel: batched until past the guard", test_short_kernel_batched},
+    {"warm runs faster than calibration: batch again", test_warm_runs_faster},
     {"too-short guard refuses a kernel that takes no time", test_too_short},
     {"plausibility floor catches deleted work", test_implausible},
     {"a wrong result stops the measurement", test_unverified},

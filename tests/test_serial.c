@@ -9,6 +9,7 @@ int main(void)
         {"stats", NULL, NULL, NULL, NULL, stats_tests},
         {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
         {"report", NULL, NULL, NULL, NULL, report_tests},
+        {"omp kernels", NULL, NULL, NULL, NULL, omp_kernel_tests},
         CU_SUITE_INFO_NULL,
     };
     return plb_cunit_serial("serial", suites);

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# check_programs.sh: runs every lesson program in bin/ the way a user would and checks the program
+# contract: CSV columns and rows, verdict, exit codes, help, version, and one-line errors for bad
+# input; then each lesson's own promises. Ends with "programs: N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+COLUMNS_LINE='program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,rate,rate_unit,verified'
+passed=0
+failed=0
+out=$(mktemp)
+err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+
+# launch PROGRAM ARGS...: runs a program directly (OpenMP) or on 3 ranks (MPI), output to files.
+launch() {
+    case $(basename "$1") in
+        omp_*) timeout --kill-after=5 120 "$@" >"$out" 2>"$err" ;;
+        *) common/mpilaunch --timeout 120 3 "$@" >"$out" 2>"$err" ;;
+    esac
+}
+
+# check_csv PROGRAM ROWS: the last run printed a valid CSV of ROWS verified rows and VERIFIED.
+check_csv() {
+    local name=$1 rows=$2 status=$3
+    local body
+    body=$(grep -v '^#' "$out")
+    if [ "$status" -ne 0 ]; then bad "$name exited $status: $(tail -n 3 "$err")"; return; fi
+    if [ "$(tail -n 1 "$err")" != VERIFIED ]; then bad "$name: verdict '$(tail -n 1 "$err")'"; return; fi
+    if [ "$(head -n 1 <<<"$body")" != "$COLUMNS_LINE" ]; then bad "$name: CSV header"; return; fi
+    local bad_rows
+    bad_rows=$(tail -n +2 <<<"$body" | awk -F, -v p="$name" \
+        'NF != 12 || $1 != p || $12 != "yes" || $7 <= 0 || $7 > $8 || $8 > $9 { print }')
+    if [ -n "$bad_rows" ]; then bad "$name: rows not as documented: $bad_rows"; return; fi
+    if [ "$(tail -n +2 <<<"$body" | wc -l)" -ne "$rows" ]; then bad "$name: wanted $rows rows"; return; fi
+    ok
+}
+
+# check_usage_error PROGRAM ARGS...: exit 2 and exactly one line "PROGRAM: ..." on stderr.
+check_usage_error() {
+    local name
+    name=$(basename "$1")
+    launch "$@"
+    local status=$?
+    if [ "$status" -eq 2 ] && [ "$(grep -c "^$name: " "$err")" -eq 1 ] && [ ! -s "$out" ]; then
+        ok
+    else
+        bad "$name ${*:2}: wanted exit 2 and one '$name:' line, got exit $status: $(head -c 300 "$err")"
+    fi
+}
+
+variant_count() {
+    "$1" --help | sed -n 's/^Variants: \(.*\) (default: all)$/\1/p' | wc -w
+}
+
+for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
+    [ -x "$p" ] || continue
+    name=$(basename "$p")
+    echo "=== $name"
+    launch "$p" -n 1000 -r 3 -w 0 --csv
+    check_csv "$name" "$(variant_count "$p")" $?
+    if launch "$p" -n 1000 -r 2 && [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q "^# program     : $name$" "$out"; then ok
+    else bad "$name: table mode did not end in VERIFIED"; fi
+    if "$p" --help | grep -q "^Usage: $name"; then ok; else bad "$name --help"; fi
+    if "$p" --version | grep -q "^$name (parlab) "; then ok; else bad "$name --version"; fi
+    check_usage_error "$p" -n 0
+    check_usage_error "$p" -n 12x
+    check_usage_error "$p" -r -1
+    check_usage_error "$p" -n 1e30
+    check_usage_error "$p" --no-such-option
+    check_usage_error "$p" -r
+    check_usage_error "$p" -V nonsense
+    check_usage_error "$p" stray
+done
+
+# Lesson promises beyond the contract.
+if [ -x bin/omp_countdown ]; then
+    if launch bin/omp_countdown --demo -t 3 && [ "$(grep -c '^Alice: ' "$out")" -eq 10 ] && [ "$(grep -c '^Carol: ' "$out")" -eq 10 ] &&
+        [ "$(tail -n 1 "$out")" = VERIFIED ]; then ok
+    else bad "omp_countdown --demo: each of 3 workers should count 5..1 twice"; fi
+    launch bin/omp_countdown -n 1000003 -t 3 -V parallel --csv
+    check_csv omp_countdown 1 $?
+fi
+if [ -x bin/omp_map_square ]; then
+    for schedule in static dynamic guided; do
+        launch bin/omp_map_square -n 1000003 -t 3 -c 7 -V "$schedule" -r 2 --csv
+        check_csv omp_map_square 1 $?
+    done
+fi
+
+echo
+echo "programs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

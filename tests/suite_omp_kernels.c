@@ -1,0 +1,126 @@
+/* suite_omp_kernels.c: the OpenMP kernels at 1, 2, 3 and 8 threads and sizes 1, 2, 7, 1000 and
+ * 1,000,003 give exact results identical to the sequential kernels, and a kernel that does
+ * nothing fails the checks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "countdown.h"
+#include "increment.h"
+#include "map_square.h"
+#include "suites.h"
+
+static const int thread_counts[] = {1, 2, 3, 8};
+static const int64_t sizes[] = {1, 2, 7, 1000, 1000003};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_increment(void)
+{
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        int64_t n = sizes[s];
+        int64_t *ref = malloc((size_t)n * sizeof *ref), *a = malloc((size_t)n * sizeof *a);
+        CU_ASSERT_PTR_NOT_NULL(ref && a ? ref : NULL);
+        if (!ref || !a) {
+            free(ref);
+            free(a);
+            continue;
+        }
+        increment_fill(ref, n, 1);
+        increment_seq(ref, n);
+        CU_ASSERT_EQUAL(increment_check(ref, n, 1), -1);
+        for (size_t t = 0; t < COUNT(thread_counts); t++) {
+            increment_fill(a, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(increment_check(a, n, 1), 0); /* nothing done yet: caught */
+            increment_parallel(a, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(increment_check(a, n, 1), -1);
+            CU_ASSERT_EQUAL(memcmp(a, ref, (size_t)n * sizeof *a), 0);
+            increment_parallel(a, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(increment_check(a, n, 2), -1);
+        }
+        a[n - 1] += 5; /* one wrong element, the last, is found */
+        CU_ASSERT_EQUAL(increment_check(a, n, 2), n - 1);
+        free(ref);
+        free(a);
+    }
+}
+
+static void test_map_square(void)
+{
+    static const map_schedule schedules[] = {MAP_STATIC, MAP_DYNAMIC, MAP_GUIDED};
+    static const int chunks[] = {1, 7, 1024};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        int64_t n = sizes[s];
+        int64_t *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)n * sizeof *b);
+        int64_t *ref = malloc((size_t)n * sizeof *ref);
+        CU_ASSERT_PTR_NOT_NULL(a && b && ref ? a : NULL);
+        if (!a || !b || !ref) {
+            free(a);
+            free(b);
+            free(ref);
+            continue;
+        }
+        map_square_fill(a, ref, n, 0, 1);
+        CU_ASSERT_EQUAL(map_square_check(ref, n, 0), 0); /* poisoned, not yet computed */
+        map_square_seq(a, ref, n);
+        CU_ASSERT_EQUAL(map_square_check(ref, n, 0), -1);
+        for (size_t t = 0; t < COUNT(thread_counts); t++)
+            for (size_t k = 0; k < COUNT(schedules); k++)
+                for (size_t c = 0; c < COUNT(chunks); c++) {
+                    map_square_fill(a, b, n, 0, thread_counts[t]);
+                    map_square_parallel(a, b, n, thread_counts[t], schedules[k], chunks[c]);
+                    CU_ASSERT_EQUAL(map_square_check(b, n, 0), -1);
+                    CU_ASSERT_EQUAL(memcmp(b, ref, (size_t)n * sizeof *b), 0);
+                }
+        free(a);
+        free(b);
+        free(ref);
+    }
+}
+
+static void test_map_square_no_overflow(void)
+{
+    /* Around i = 2^31 the input wraps to 0, so the largest square is (2^31 - 1)^2 < 2^62. */
+    int64_t offset = (INT64_C(1) << 31) - 4, a[8], b[8];
+    map_square_fill(a, b, 8, offset, 2);
+    CU_ASSERT_EQUAL(a[3], INT64_C(0x7fffffff));
+    CU_ASSERT_EQUAL(a[4], 0);
+    map_square_parallel(a, b, 8, 2, MAP_STATIC, 0);
+    CU_ASSERT_EQUAL(b[3], INT64_C(4611686014132420609));
+    CU_ASSERT_EQUAL(map_square_check(b, 8, offset), -1);
+    CU_ASSERT_EQUAL(map_square_check(b, 8, 0), 0); /* checked against another offset: wrong */
+    CU_ASSERT_EQUAL(map_square_input(INT64_MAX), INT64_C(0x7fffffff));
+}
+
+static void test_countdown(void)
+{
+    CU_ASSERT_EQUAL(countdown(0), 0);
+    CU_ASSERT_EQUAL(countdown(-3), -3);
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        int64_t n = sizes[s];
+        CU_ASSERT_EQUAL(countdown(n), 0);
+        for (size_t t = 0; t < COUNT(thread_counts); t++) {
+            int threads = thread_counts[t];
+            int64_t shares[8], left[8];
+            for (int i = 0; i < 8; i++)
+                shares[i] = left[i] = -1;
+            int team = countdown_parallel(n, threads, shares, left);
+            CU_ASSERT(team >= 1 && team <= threads);
+            int64_t total = 0, smallest = n, largest = 0;
+            for (int i = 0; i < team; i++) {
+                CU_ASSERT_EQUAL(left[i], 0);
+                total += shares[i];
+                smallest = shares[i] < smallest ? shares[i] : smallest;
+                largest = shares[i] > largest ? shares[i] : largest;
+            }
+            CU_ASSERT_EQUAL(total, n);
+            CU_ASSERT(largest - smallest <= 1); /* an even split */
+        }
+    }
+}
+
+CU_TestInfo omp_kernel_tests[] = {
+    {"increment: exact, same as seq, no-op caught", test_increment},
+    {"map-square: every schedule and chunk, exact", test_map_square},
+    {"map-square: inputs wrap so squares never overflow", test_map_square_no_overflow},
+    {"countdown: shares add to n, all reach 0", test_countdown},
+    CU_TEST_INFO_NULL,
+};
