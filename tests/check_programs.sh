@@ -56,13 +56,31 @@ variant_count() {
     "$1" --help | sed -n 's/^Variants: \(.*\) (default: all)$/\1/p' | wc -w
 }
 
+# The contract is checked on the variants that end (a deadlock lesson's bug is checked below),
+# and with short waits where waiting is the lesson.
+contract_args() {
+    case $1 in
+        *_deadlock) echo "-V fixed" ;;
+        *_latency) echo "--wait-ms 0.05" ;;
+    esac
+}
+
+# contract_rows PROGRAM: rows a contract run prints.
+contract_rows() {
+    case $1 in
+        *_deadlock) echo 1 ;;
+        *) variant_count "$1" ;;
+    esac
+}
+
 for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     [ -x "$p" ] || continue
     name=$(basename "$p")
     echo "=== $name"
-    launch "$p" -n 1000 -r 3 -w 0 --csv
-    check_csv "$name" "$(variant_count "$p")" $?
-    if launch "$p" -n 1000 -r 2 && [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q "^# program     : $name$" "$out"; then ok
+    read -r -a only <<<"$(contract_args "$name")"
+    launch "$p" -n 1000 -r 3 -w 0 --csv "${only[@]}"
+    check_csv "$name" "$(contract_rows "$p")" $?
+    if launch "$p" -n 1000 -r 2 "${only[@]}" && [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q "^# program     : $name$" "$out"; then ok
     else bad "$name: table mode did not end in VERIFIED"; fi
     if "$p" --help | grep -q "^Usage: $name"; then ok; else bad "$name --help"; fi
     if "$p" --version | grep -q "^$name (parlab) "; then ok; else bad "$name --version"; fi
@@ -89,6 +107,35 @@ if [ -x bin/omp_map_square ]; then
         launch bin/omp_map_square -n 1000003 -t 3 -c 7 -V "$schedule" -r 2 --csv
         check_csv omp_map_square 1 $?
     done
+fi
+
+if [ -x bin/omp_race ]; then
+    # One thread cannot race: unsync is exact and says so.
+    if launch bin/omp_race -n 100000 -t 1 -V unsync,atomic -r 2 && grep -q '^# unsync      : race not observed: last run counted 100000 of 100000 (0 lost)' "$out"
+    then ok; else bad "omp_race -t 1: unsync should count exactly"; fi
+    launch bin/omp_race -n 1000003 -t 3 -r 2 --csv
+    check_csv omp_race 6 $?
+    if grep -Eq '^# unsync      : race (observed|not observed): last run counted [0-9]+ of 1000003' "$out"
+    then ok; else bad "omp_race: no expected-vs-obtained line for unsync"; fi
+fi
+if [ -x bin/omp_latency ]; then
+    launch bin/omp_latency -n 7 -t 3 --wait-ms 0.5 --spin 1000 -r 2 --csv
+    check_csv omp_latency 3 $?
+fi
+if [ -x bin/omp_deadlock ]; then
+    # The bug: the watchdog must end it with DEADLOCK and exit 3 well within the bound.
+    start=$(date +%s)
+    launch bin/omp_deadlock -V deadlock --timeout 0.5
+    status=$?
+    elapsed=$(($(date +%s) - start))
+    if [ "$status" -eq 3 ] && [ "$elapsed" -le 5 ] && grep -q '^DEADLOCK: no progress for 0.5 s' "$out"
+    then ok; else bad "omp_deadlock -V deadlock: wanted DEADLOCK and exit 3 within 5 s, got exit $status after ${elapsed} s"; fi
+    launch bin/omp_deadlock --timeout 0.5 --csv
+    status=$?
+    if [ "$status" -eq 3 ] && [ "$(grep -c '^omp_deadlock,fixed,' "$out")" -eq 1 ] &&
+        [ "$(tail -n 1 "$err" | cut -c1-9)" = "DEADLOCK:" ]; then ok
+    else bad "omp_deadlock --csv: wanted the fixed row, then DEADLOCK on stderr and exit 3 (got $status)"; fi
+    check_usage_error bin/omp_deadlock -t 3
 fi
 
 echo

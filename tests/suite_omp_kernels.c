@@ -7,6 +7,7 @@
 #include "countdown.h"
 #include "increment.h"
 #include "map_square.h"
+#include "race.h"
 #include "suites.h"
 
 static const int thread_counts[] = {1, 2, 3, 8};
@@ -117,10 +118,26 @@ static void test_countdown(void)
     }
 }
 
+static void test_race(void)
+{
+    static const race_kind fixed[] = {RACE_SEQ, RACE_ATOMIC, RACE_CRITICAL, RACE_LOCK,
+                                      RACE_REDUCTION};
+    for (size_t s = 0; s < COUNT(sizes); s++)
+        for (size_t t = 0; t < COUNT(thread_counts); t++) {
+            int64_t n = sizes[s];
+            for (size_t k = 0; k < COUNT(fixed); k++)
+                CU_ASSERT_EQUAL(race_count(n, thread_counts[t], fixed[k]), n);
+            int64_t racy = race_count(n, thread_counts[t], RACE_UNSYNC);
+            CU_ASSERT(racy >= 1 && racy <= n); /* updates can be lost, never invented */
+        }
+    CU_ASSERT_EQUAL(race_count(1000003, 1, RACE_UNSYNC), 1000003); /* no race on one thread */
+}
+
 CU_TestInfo omp_kernel_tests[] = {
     {"increment: exact, same as seq, no-op caught", test_increment},
     {"map-square: every schedule and chunk, exact", test_map_square},
     {"map-square: inputs wrap so squares never overflow", test_map_square_no_overflow},
     {"countdown: shares add to n, all reach 0", test_countdown},
+    {"race: every fix exact, unsync never over n", test_race},
     CU_TEST_INFO_NULL,
 };

@@ -1,0 +1,121 @@
+/* omp_deadlock: two threads take two locks in opposite order, the classic deadlock, next to the
+ * fix: one global lock order.
+ *
+ * Thread 0 holds A and waits for B while thread 1 holds B and waits for A: neither can go on,
+ * forever. The kernel makes that interleaving certain by letting each thread wait for the other
+ * to hold its first lock; the fixed variant, both threads taking A before B, gets through the same
+ * interleaving. A watchdog (a timer signal) ends a run that makes no progress for --timeout
+ * seconds with the verdict DEADLOCK and exit code 3, so the caller never hangs. Variants run in
+ * the order fixed, deadlock. Rate: lock rounds per second, krounds/s = n / median_s / 1e3; the
+ * times include the forced meeting in the first round (up to 5 ms, the fixed variant's wait).
+ * Verified after every batch: the counter both threads add to under both locks is exactly 2n.
+ *
+ *   usage: omp_deadlock [-n ROUNDS] [-r R] [-w W] [-V fixed,deadlock] [--timeout S] [--csv]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "deadlock.h"
+#include "exit_codes.h"
+#include "lesson.h"
+
+#define MEET_S 0.005
+
+/* What the watchdog writes, prepared before it is armed: a signal handler may only write(). */
+static char alarm_text[256];
+static int alarm_fd = STDOUT_FILENO;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    ssize_t ignored = write(alarm_fd, alarm_text, strlen(alarm_text));
+    (void)ignored;
+    _exit(PLB_EXIT_DEADLOCK);
+}
+
+static void arm_watchdog(double seconds)
+{
+    struct itimerval t = {{0, 0}, {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e6)}};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+typedef struct job {
+    int64_t rounds, counter;
+    lock_order order;
+    double timeout_s;
+    char *detail;
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    j->counter = -1;
+    fflush(stdout); /* the watchdog's _exit would drop buffered rows */
+    arm_watchdog(j->timeout_s);
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    j->counter = lock_pair(j->rounds, j->order, MEET_S);
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    arm_watchdog(0); /* finished: disarm */
+    if (j->counter != 2 * j->rounds)
+        snprintf(j->detail, 128, "counter %" PRId64 ", expected %" PRId64, j->counter,
+                 2 * j->rounds);
+    return j->counter != 2 * j->rounds;
+}
+
+static double timeout_s = 2.0;
+static const plb_opt extra[] = {
+    {"timeout", 0, PLB_OPT_REAL, &timeout_s, 0.01, 3600, "S",
+     "watchdog: a run without progress this long is a deadlock"},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const variants[] = {"fixed", "deadlock", NULL};
+static const plb_program program = {
+    "omp_deadlock", "two threads, two locks: opposite order deadlocks, one global order does not",
+    variants, extra};
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 100000, .repeats = 10, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    if (opt.threads != 0 && opt.threads != 2) {
+        fprintf(stderr, "omp_deadlock: this lesson needs exactly 2 threads, not %d\n",
+                opt.threads);
+        return PLB_EXIT_USAGE;
+    }
+    alarm_fd = opt.csv ? STDERR_FILENO : STDOUT_FILENO;
+    snprintf(alarm_text, sizeof alarm_text,
+             "DEADLOCK: no progress for %g s: thread 0 holds lock A and waits for B, thread 1 "
+             "holds B and waits for A\n", timeout_s);
+    signal(SIGALRM, on_alarm);
+
+    char detail[128] = "";
+    job jobs[2] = {{opt.n, 0, LOCKS_GLOBAL, timeout_s, detail},
+                   {opt.n, 0, LOCKS_OPPOSITE, timeout_s, detail}};
+    plb_variant v[2];
+    for (int i = 0; i < 2; i++)
+        v[i] = (plb_variant){variants[i], 2, {prepare, run, verify, &jobs[i]}, (double)opt.n,
+                             1e3, "krounds/s", 0.0, detail};
+    plb_context ctx = {program.name, 1, 2, NULL};
+    plb_report_header(stdout, &ctx, &opt);
+    plb_report_param(stdout, "timeout", "%g s", timeout_s);
+    plb_report_param(stdout, "meeting", "up to %g ms in the first round, included in the times",
+                     MEET_S * 1e3);
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
+    return plb_report_verdict(&opt, failure);
+}

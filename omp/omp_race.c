@@ -1,0 +1,93 @@
+/* omp_race: the tutorial's race quiz, measured. T threads add 1 to one shared counter, n updates
+ * in all.
+ *
+ * unsync is the race: `counter = counter + 1` is a read, an add and a write, and a write from
+ * another thread in between is lost. The program prints the expected and obtained totals and the
+ * lost updates. Its row verifies when the count is possible (at most n); the note says whether the
+ * race was observed. The fixes are always exact, at very different prices: atomic (one hardware
+ * read-modify-write), critical (a runtime-wide mutex), lock (an omp_lock_t), reduction (a private
+ * counter per thread, one sum at the end: no sharing at all). seq is one thread alone.
+ * Rate: updates per second, Mupd/s = n / median_s / 1e6; notes give ns per update.
+ * Verified after every batch: the last run's count is exactly n (unsync: at most n).
+ *
+ *   usage: omp_race [-n N] [-r R] [-w W] [-t T]
+ *                   [-V seq,unsync,atomic,critical,lock,reduction] [--csv]
+ */
+#include <inttypes.h>
+#include <omp.h>
+#include <stdio.h>
+
+#include "lesson.h"
+#include "race.h"
+
+#define MAX_CLOCK_HZ 6e9
+#define KINDS 6
+
+typedef struct job {
+    int64_t n, count, lost, runs;
+    int threads;
+    race_kind kind;
+    char *detail;
+} job;
+
+static void prepare(void *arg)
+{
+    ((job *)arg)->count = -1; /* what no run returns */
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    j->count = race_count(j->n, j->threads, j->kind);
+    j->lost += j->n - j->count;
+    j->runs++;
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int possible = j->kind == RACE_UNSYNC ? j->count >= (j->n > 0) && j->count <= j->n
+                                          : j->count == j->n;
+    if (!possible)
+        snprintf(j->detail, 128, "counted %" PRId64 ", expected %" PRId64, j->count, j->n);
+    return !possible;
+}
+
+static const char *const variants[] = {"seq", "unsync", "atomic", "critical", "lock",
+                                       "reduction", NULL};
+static const plb_program program = {
+    "omp_race", "one shared counter, many threads: the race and its fixes", variants, NULL};
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 1000000, .repeats = 10, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    int threads = opt.threads ? opt.threads : omp_get_max_threads();
+
+    char detail[128] = "";
+    job jobs[KINDS];
+    plb_variant v[KINDS];
+    for (int i = 0; i < KINDS; i++) {
+        int t = i == RACE_SEQ ? 1 : threads;
+        jobs[i] = (job){opt.n, 0, 0, 0, t, (race_kind)i, detail};
+        v[i] = (plb_variant){variants[i], t, {prepare, run, verify, &jobs[i]}, (double)opt.n,
+                             1e6, "Mupd/s", (double)opt.n / t / MAX_CLOCK_HZ, detail};
+    }
+    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_report_header(stdout, &ctx, &opt);
+    plb_measurement m[KINDS];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, KINDS, NULL, stdout, m);
+    for (int i = 0; i < KINDS; i++)
+        if (m[i].status == PLB_MEASURE_OK)
+            printf("# ns/update   : %-9s %.3f\n", variants[i], m[i].stats.median * 1e9 / opt.n);
+    const job *u = &jobs[RACE_UNSYNC];
+    if (m[RACE_UNSYNC].status == PLB_MEASURE_OK)
+        printf("# unsync      : race %s: last run counted %" PRId64 " of %" PRId64 " (%" PRId64
+               " lost); %" PRId64 " of %" PRId64 " updates lost over %" PRId64 " runs\n",
+               u->lost ? "observed" : "not observed", u->count, opt.n, opt.n - u->count, u->lost,
+               u->runs * opt.n, u->runs);
+    return plb_report_verdict(&opt, failure);
+}
