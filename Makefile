@@ -45,7 +45,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps clean help FORCE
+.PHONY: all tests test run deps bench-omp clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -57,6 +57,7 @@ help:
 	@echo '  make             build every program into bin/'
 	@echo '  make run         install what is missing, build, and run the guided tour'
 	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
+	@echo '  make bench-omp   OpenMP kernels at 64M elements against the triad bandwidth and targets'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make clean       remove bin/ and build/'
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
@@ -71,6 +72,10 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@common/tour.sh
+
+bench-omp: deps
+	@$(MAKE) --no-print-directory all
+	@common/bench_omp.sh
 
 build/%.o: %.c
 	@mkdir -p $(@D)

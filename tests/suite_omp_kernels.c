@@ -8,6 +8,7 @@
 #include "increment.h"
 #include "map_square.h"
 #include "race.h"
+#include "stream.h"
 #include "suites.h"
 
 static const int thread_counts[] = {1, 2, 3, 8};
@@ -133,11 +134,35 @@ static void test_race(void)
     CU_ASSERT_EQUAL(race_count(1000003, 1, RACE_UNSYNC), 1000003); /* no race on one thread */
 }
 
+static void test_stream(void)
+{
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        int64_t n = sizes[s];
+        double *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)n * sizeof *b);
+        double *c = malloc((size_t)n * sizeof *c);
+        CU_ASSERT_PTR_NOT_NULL(a && b && c ? a : NULL);
+        for (size_t t = 0; a && b && c && t < COUNT(thread_counts); t++) {
+            stream_fill_copy(a, b, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(stream_check_copy(b, n), 0); /* poisoned until copied */
+            stream_copy(a, b, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(stream_check_copy(b, n), -1);
+            stream_fill_triad(a, b, c, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(stream_check_triad(a, n), 0);
+            stream_triad(a, b, c, n, thread_counts[t]);
+            CU_ASSERT_EQUAL(stream_check_triad(a, n), -1);
+        }
+        free(a);
+        free(b);
+        free(c);
+    }
+}
+
 CU_TestInfo omp_kernel_tests[] = {
     {"increment: exact, same as seq, no-op caught", test_increment},
     {"map-square: every schedule and chunk, exact", test_map_square},
     {"map-square: inputs wrap so squares never overflow", test_map_square_no_overflow},
     {"countdown: shares add to n, all reach 0", test_countdown},
     {"race: every fix exact, unsync never over n", test_race},
+    {"stream: copy and triad exact, poison caught", test_stream},
     CU_TEST_INFO_NULL,
 };

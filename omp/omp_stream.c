@@ -1,0 +1,112 @@
+/* omp_stream: the machine's streaming memory bandwidth, STREAM-style, the yardstick the
+ * memory-bound lessons (increment, map-square) are held against.
+ *
+ * copy  b[i] = a[i]            bytes counted = 16 * n
+ * triad a[i] = b[i] + 3 * c[i] bytes counted = 24 * n
+ * counted as STREAM counts them (the write-allocate read of the output is not counted), over
+ * doubles, static schedule, each array first touched by the thread that streams it.
+ * Rate: GB/s = bytes / median_s / 1e9. Run it at n much larger than the last-level cache.
+ * Verified after every batch: every output element equals its closed form (small whole numbers,
+ * exact in double); the output is poisoned before each batch.
+ *
+ *   usage: omp_stream [-n N] [-r R] [-w W] [-t T] [-V copy,triad] [--csv]
+ */
+#include <inttypes.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exit_codes.h"
+#include "lesson.h"
+#include "stream.h"
+
+typedef struct job {
+    double *a, *b, *c;
+    int64_t n;
+    int threads;
+    char *detail;
+} job;
+
+static void prepare_copy(void *arg)
+{
+    job *j = arg;
+    stream_fill_copy(j->a, j->b, j->n, j->threads);
+}
+
+static void prepare_triad(void *arg)
+{
+    job *j = arg;
+    stream_fill_triad(j->a, j->b, j->c, j->n, j->threads);
+}
+
+static void run_copy(void *arg)
+{
+    job *j = arg;
+    stream_copy(j->a, j->b, j->n, j->threads);
+}
+
+static void run_triad(void *arg)
+{
+    job *j = arg;
+    stream_triad(j->a, j->b, j->c, j->n, j->threads);
+}
+
+static int report_bad(job *j, const char *array, int64_t bad, const double *out)
+{
+    if (bad >= 0)
+        snprintf(j->detail, 128, "%s[%" PRId64 "] = %g", array, bad, out[bad]);
+    return bad >= 0;
+}
+
+static int verify_copy(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    return report_bad(j, "b", stream_check_copy(j->b, j->n), j->b);
+}
+
+static int verify_triad(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    return report_bad(j, "a", stream_check_triad(j->a, j->n), j->a);
+}
+
+static const char *const variants[] = {"copy", "triad", NULL};
+static const plb_program program = {
+    "omp_stream", "STREAM-style copy and triad: the machine's streaming memory bandwidth",
+    variants, NULL};
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 8 << 20, .repeats = 10, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    int threads = opt.threads ? opt.threads : omp_get_max_threads();
+
+    size_t bytes = (size_t)opt.n * sizeof(double);
+    char detail[128] = "";
+    job j = {malloc(bytes), malloc(bytes), malloc(bytes), opt.n, threads, detail};
+    if (!j.a || !j.b || !j.c) {
+        fprintf(stderr, "omp_stream: cannot allocate 3 x %" PRId64 " doubles\n", opt.n);
+        free(j.a);
+        free(j.b);
+        free(j.c);
+        return PLB_EXIT_FAILED;
+    }
+    double n = (double)opt.n, floor_s = n / 1e11 / threads;
+    plb_variant v[] = {
+        {"copy", threads, {prepare_copy, run_copy, verify_copy, &j}, 16.0 * n, 1e9, "GB/s",
+         floor_s, detail},
+        {"triad", threads, {prepare_triad, run_triad, verify_triad, &j}, 24.0 * n, 1e9, "GB/s",
+         floor_s, detail},
+    };
+    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_report_header(stdout, &ctx, &opt);
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
+    free(j.a);
+    free(j.b);
+    free(j.c);
+    return plb_report_verdict(&opt, failure);
+}
