@@ -138,6 +138,14 @@ if [ -x bin/omp_deadlock ]; then
     check_usage_error bin/omp_deadlock -t 3
 fi
 
+# The README's sample output is what the program really prints.
+if [ -x bin/omp_increment ]; then
+    shown=$(grep -A1 '^\$ bin/omp_increment -n 12x$' README.md | tail -n 1)
+    printed=$(bin/omp_increment -n 12x 2>&1)
+    if [ -n "$shown" ] && [ "$shown" = "$printed" ]; then ok
+    else bad "README shows '$shown' but bin/omp_increment -n 12x prints '$printed'"; fi
+fi
+
 echo
 echo "programs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
