@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "countdown.h"
+#include "deadlock.h"
 #include "increment.h"
+#include "latency.h"
 #include "map_square.h"
 #include "race.h"
 #include "stream.h"
@@ -157,6 +159,38 @@ static void test_stream(void)
     }
 }
 
+static void test_latency(void)
+{
+    /* Zero waits (a million sleeps per call would dominate the suite), a little CPU work. */
+    latency_work w = {0.0, 10};
+    int64_t done[1000];
+    for (size_t s = 0; s < COUNT(sizes) && sizes[s] <= 1000; s++) {
+        int64_t n = sizes[s];
+        memset(done, 0, sizeof done);
+        CU_ASSERT_EQUAL(latency_check(done, n), 0); /* nothing ran: caught */
+        latency_seq(n, w, done);
+        CU_ASSERT_EQUAL(latency_check(done, n), -1);
+        for (size_t t = 0; t < COUNT(thread_counts); t++) {
+            memset(done, 0, sizeof done);
+            latency_parallel(n, w, done, thread_counts[t]);
+            CU_ASSERT_EQUAL(latency_check(done, n), -1);
+            memset(done, 0, sizeof done);
+            latency_tasks(n, w, done, thread_counts[t]);
+            CU_ASSERT_EQUAL(latency_check(done, n), -1);
+            latency_tasks(n, w, done, thread_counts[t]); /* every task twice: caught */
+            CU_ASSERT_EQUAL(latency_check(done, n), 0);
+        }
+    }
+}
+
+static void test_lock_order(void)
+{
+    /* One global order completes every round, through the forced interleaving too. The opposite
+     * order never returns: tests/check_programs.sh proves its watchdog fires. */
+    for (size_t s = 0; s < COUNT(sizes); s++)
+        CU_ASSERT_EQUAL(lock_pair(sizes[s], LOCKS_GLOBAL, 0.001), 2 * sizes[s]);
+}
+
 CU_TestInfo omp_kernel_tests[] = {
     {"increment: exact, same as seq, no-op caught", test_increment},
     {"map-square: every schedule and chunk, exact", test_map_square},
@@ -164,5 +198,7 @@ CU_TestInfo omp_kernel_tests[] = {
     {"countdown: shares add to n, all reach 0", test_countdown},
     {"race: every fix exact, unsync never over n", test_race},
     {"stream: copy and triad exact, poison caught", test_stream},
+    {"latency: every task once, in every form", test_latency},
+    {"locks in one global order: every round completes", test_lock_order},
     CU_TEST_INFO_NULL,
 };
