@@ -9,8 +9,9 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
 {
     static char failure[512];
     const char *first_failure = NULL;
-    double seq_median = 0.0;
+    double seq_median = 0.0, seq_width = 1.0;
     double medians[PLB_MAX_VARIANTS] = {0};
+    int ranks[PLB_MAX_VARIANTS] = {0};
 
     if (out)
         plb_report_columns(out, opt->csv);
@@ -30,19 +31,25 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
                      v[i].detail && *v[i].detail ? ": " : "", v[i].detail ? v[i].detail : "");
             first_failure = failure;
         }
-        plb_result r = {prog->name, v[i].name, opt->n, ctx->ranks, v[i].threads, opt->repeats,
+        int seq = strcmp(v[i].name, "seq") == 0;
+        ranks[i] = seq ? 1 : ctx->ranks; /* seq is one process (under MPI: the root alone) */
+        plb_result r = {prog->name, v[i].name, opt->n, ranks[i], v[i].threads, opt->repeats,
                         m.stats, plb_rate(v[i].amount_per_run, m.stats.median, v[i].unit),
                         v[i].rate_unit, status == PLB_MEASURE_OK};
         if (out)
             plb_report_row(out, opt->csv, &r);
         medians[i] = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
-        if (strcmp(v[i].name, "seq") == 0)
+        if (seq) {
             seq_median = medians[i];
+            seq_width = v[i].threads;
+        }
     }
+    /* Efficiency: speedup per worker added, workers being ranks x threads. */
     for (int i = 0; out && seq_median > 0.0 && i < count && i < PLB_MAX_VARIANTS; i++)
         if (medians[i] > 0.0 && strcmp(v[i].name, "seq") != 0)
-            fprintf(out, "# speedup     : %s %.3gx over seq on %d threads (efficiency %.3g)\n",
-                    v[i].name, seq_median / medians[i], v[i].threads,
-                    seq_median / medians[i] / v[i].threads);
+            fprintf(out, "# speedup     : %s %.3gx over seq on %d rank%s x %d threads "
+                         "(efficiency %.3g)\n", v[i].name, seq_median / medians[i], ranks[i],
+                    ranks[i] > 1 ? "s" : "", v[i].threads,
+                    seq_median / medians[i] * seq_width / (ranks[i] * v[i].threads));
     return first_failure;
 }

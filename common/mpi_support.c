@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "exit_codes.h"
+#include "report.h"
+
 static void barrier(void *ctx)
 {
     MPI_Barrier(*(MPI_Comm *)ctx);
@@ -47,4 +50,13 @@ int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_option
     if (rank == 0 && status > 0)
         fprintf(stderr, "%s\n", err);
     return plb_mpi_agree(status, comm);
+}
+
+int plb_mpi_verdict(const plb_options *opt, const char *failure, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    if (rank == 0)
+        return plb_report_verdict(opt, failure);
+    return failure ? PLB_EXIT_FAILED : PLB_EXIT_VERIFIED;
 }

@@ -24,4 +24,8 @@ void plb_mpi_library(char *buf, size_t len);
 int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt,
                       MPI_Comm comm);
 
+/* The verdict, printed by rank 0 only; returns the exit code on every rank. The failure must be
+ * agreed (as plb_run_variants' is): NULL on every rank, or non-NULL on every rank. */
+int plb_mpi_verdict(const plb_options *opt, const char *failure, MPI_Comm comm);
+
 #endif

@@ -23,10 +23,10 @@ void increment_parallel(int64_t *a, int64_t n, int threads)
         a[i] += 1;
 }
 
-int64_t increment_check(const int64_t *a, int64_t n, int64_t runs)
+int64_t increment_check(const int64_t *a, int64_t n, int64_t offset, int64_t runs)
 {
     for (int64_t i = 0; i < n; i++)
-        if (a[i] != i + runs)
+        if (a[i] != offset + i + runs)
             return i;
     return -1;
 }

@@ -8,7 +8,8 @@
 void increment_fill(int64_t *a, int64_t n, int threads);
 void increment_seq(int64_t *a, int64_t n);
 void increment_parallel(int64_t *a, int64_t n, int threads);
-/* The first i where a[i] != i + runs (what `runs` increments of a fresh fill give), or -1. */
-int64_t increment_check(const int64_t *a, int64_t n, int64_t runs);
+/* The first i where a[i] != offset + i + runs, or -1: what `runs` increments leave in a block
+ * whose element i started as offset + i (offset 0: a fresh increment_fill). */
+int64_t increment_check(const int64_t *a, int64_t n, int64_t offset, int64_t runs);
 
 #endif

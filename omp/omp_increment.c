@@ -46,7 +46,7 @@ static void run_parallel(void *arg)
 static int verify(void *arg, long runs)
 {
     job *j = arg;
-    int64_t bad = increment_check(j->a, j->n, runs);
+    int64_t bad = increment_check(j->a, j->n, 0, runs);
     if (bad >= 0)
         snprintf(j->detail, sizeof j->detail, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64,
                  bad, j->a[bad], bad + runs);

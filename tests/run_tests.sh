@@ -4,7 +4,7 @@
 # non-zero when anything failed.
 #
 #   1. the serial CUnit suites;
-#   2. the MPI CUnit suites under mpirun at np = 1, 2, 3, 4 (more ranks than cores included);
+#   2. the MPI CUnit suites under mpirun at np = 1, 2, 3, 4, 5, 7 (more ranks than cores too);
 #   3. every lesson program run as a user would (tests/check_programs.sh): the program contract
 #      and each lesson's promises;
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
@@ -70,7 +70,7 @@ expect_failure() {
 }
 
 run "serial suites" "$T/test_serial"
-for np in 1 2 3 4; do
+for np in 1 2 3 4 5 7; do
     run "MPI suites, np=$np" "$LAUNCH" --timeout "$STEP_TIMEOUT" "$np" "$T/test_mpi"
 done
 

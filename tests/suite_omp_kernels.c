@@ -30,18 +30,18 @@ static void test_increment(void)
         }
         increment_fill(ref, n, 1);
         increment_seq(ref, n);
-        CU_ASSERT_EQUAL(increment_check(ref, n, 1), -1);
+        CU_ASSERT_EQUAL(increment_check(ref, n, 0, 1), -1);
         for (size_t t = 0; t < COUNT(thread_counts); t++) {
             increment_fill(a, n, thread_counts[t]);
-            CU_ASSERT_EQUAL(increment_check(a, n, 1), 0); /* nothing done yet: caught */
+            CU_ASSERT_EQUAL(increment_check(a, n, 0, 1), 0); /* nothing done yet: caught */
             increment_parallel(a, n, thread_counts[t]);
-            CU_ASSERT_EQUAL(increment_check(a, n, 1), -1);
+            CU_ASSERT_EQUAL(increment_check(a, n, 0, 1), -1);
             CU_ASSERT_EQUAL(memcmp(a, ref, (size_t)n * sizeof *a), 0);
             increment_parallel(a, n, thread_counts[t]);
-            CU_ASSERT_EQUAL(increment_check(a, n, 2), -1);
+            CU_ASSERT_EQUAL(increment_check(a, n, 0, 2), -1);
         }
         a[n - 1] += 5; /* one wrong element, the last, is found */
-        CU_ASSERT_EQUAL(increment_check(a, n, 2), n - 1);
+        CU_ASSERT_EQUAL(increment_check(a, n, 0, 2), n - 1);
         free(ref);
         free(a);
     }

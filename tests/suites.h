@@ -10,5 +10,6 @@ extern CU_TestInfo measure_tests[];
 extern CU_TestInfo report_tests[];
 extern CU_TestInfo omp_kernel_tests[];
 extern CU_TestInfo mpi_common_tests[];
+extern CU_TestInfo mpi_scatter_tests[];
 
 #endif
