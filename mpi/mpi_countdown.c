@@ -1,0 +1,157 @@
+/* mpi_countdown: the tutorial's countdown (n = 50,000,000) split over MPI ranks, processes that
+ * share nothing: the multiprocessing version of the lesson, without the GIL or the pickling.
+ *
+ * Each rank counts its share of n down by single decrements (omp/countdown.c keeps the loop);
+ * seq is the root counting all of n alone. Nothing but the final check crosses between ranks, so
+ * the speedup over one rank is near the rank count, up to the cores. The notes give each rank's
+ * own time in the last run. --demo shows named ranks counting 5..1 at once, then one by one.
+ * Rate: decrements per second, Gdec/s = n / median_s / 1e9. No run may take under one clock cycle
+ * (6 GHz assumed) per decrement of the busiest rank: faster means deleted work.
+ * Verified after every batch: every rank's share reached 0, and the shares add up to n.
+ *
+ *   usage: mpirun -np P mpi_countdown [-n N] [-r R] [-w W] [-V seq,parallel] [--demo] [--csv]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "clock.h"
+#include "countdown.h"
+#include "exit_codes.h"
+#include "lesson.h"
+#include "mpi_support.h"
+
+#define MAX_CLOCK_HZ 6e9
+
+typedef struct job {
+    int64_t n, share, left;
+    int rank, size, everyone;
+    double local_s; /* this rank's own time in the last run */
+    char detail[128];
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    j->left = -1;
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    double start = plb_now();
+    j->share = j->everyone ? countdown_share(j->n, j->size, j->rank) : j->rank == 0 ? j->n : 0;
+    j->left = countdown(j->share);
+    j->local_s = plb_now() - start;
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int64_t total;
+    MPI_Allreduce(&j->share, &total, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    if (j->left != 0)
+        snprintf(j->detail, sizeof j->detail, "rank %d left %" PRId64, j->rank, j->left);
+    else if (total != j->n)
+        snprintf(j->detail, sizeof j->detail, "the shares add to %" PRId64, total);
+    return j->left != 0 || total != j->n;
+}
+
+static void nap_ms(int ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Every rank counts 5..1 with a 10 ms pause per step, printing as it goes (mpirun forwards the
+ * lines in the order they reach it), then the ranks take turns. */
+static void demo(int rank, int size)
+{
+    static const char *const names[] = {"Alice", "Bob", "Carol", "Dave",
+                                        "Eve", "Frank", "Grace", "Heidi"};
+    char name[32];
+    snprintf(name, sizeof name, "rank %d (%s)", rank, names[rank % 8]);
+    if (rank == 0)
+        printf("# demo        : %d ranks counting down at once (processes)\n", size);
+    fflush(stdout);
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (int k = 5; k >= 1; k--) {
+        printf("%s: %d\n", name, k);
+        fflush(stdout);
+        nap_ms(10);
+    }
+    nap_ms(50); /* let mpirun forward the last lines before the next part */
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0)
+        printf("# demo        : the same ranks one after the other\n");
+    for (int r = 0; r < size; r++) {
+        for (int k = 5; k >= 1 && r == rank; k--) {
+            printf("%s: %d\n", name, k);
+            fflush(stdout);
+            nap_ms(10);
+        }
+        nap_ms(20);
+        MPI_Barrier(MPI_COMM_WORLD);
+    }
+}
+
+static bool show_demo;
+static const plb_opt extra[] = {
+    {"demo", 0, PLB_OPT_FLAG, &show_demo, 0, 0, NULL, "named ranks count 5..1, no timing"},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const variants[] = {"seq", "parallel", NULL};
+static const plb_program program = {
+    "mpi_countdown", "count n down to 0: one rank vs split over MPI ranks", variants, extra};
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    plb_options opt = {.n = 50000000, .repeats = 10, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
+    if (status >= 0) {
+        MPI_Finalize();
+        return status;
+    }
+    char library[256];
+    plb_mpi_library(library, sizeof library);
+    plb_context ctx = {program.name, size, 1, library};
+    if (rank == 0)
+        plb_report_header(stdout, &ctx, &opt);
+    if (show_demo) {
+        demo(rank, size);
+        status = plb_mpi_verdict(&opt, NULL, MPI_COMM_WORLD);
+        MPI_Finalize();
+        return status;
+    }
+
+    MPI_Comm comm = MPI_COMM_WORLD;
+    plb_sync sync = plb_mpi_sync(&comm);
+    job seq = {opt.n, 0, 0, rank, size, 0, 0.0, ""}, par = {opt.n, 0, 0, rank, size, 1, 0.0, ""};
+    double n = (double)opt.n, busiest = (double)countdown_share(opt.n, size, 0);
+    plb_variant v[] = {
+        {"seq", 1, {prepare, run, verify, &seq}, n, 1e9, "Gdec/s", n / MAX_CLOCK_HZ, seq.detail},
+        {"parallel", 1, {prepare, run, verify, &par}, n, 1e9, "Gdec/s", busiest / MAX_CLOCK_HZ,
+         par.detail},
+    };
+    FILE *out = rank == 0 ? stdout : NULL;
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, &sync, out, NULL);
+
+    double *times = rank == 0 ? malloc((size_t)size * sizeof *times) : NULL;
+    MPI_Gather(&par.local_s, 1, MPI_DOUBLE, times, 1, MPI_DOUBLE, 0, comm);
+    if (times && plb_variant_selected(&program, &opt, "parallel") && !failure)
+        for (int r = 0; r < size; r++)
+            printf("# rank %-7d: %" PRId64 " decrements in %.4e s (last run)\n", r,
+                   countdown_share(opt.n, size, r), times[r]);
+    free(times);
+    status = plb_mpi_verdict(&opt, failure, comm);
+    MPI_Finalize();
+    return status;
+}
