@@ -72,7 +72,7 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);
 }
 
-#define TABLE_FORMAT "%-18s %-10s %12s %5s %7s %7s %11s %11s %11s %11s %-12s %s\n"
+#define TABLE_FORMAT "%-18s %-12s %12s %5s %7s %7s %11s %11s %11s %11s %-12s %s\n"
 
 void plb_report_columns(FILE *out, bool csv)
 {

@@ -1,0 +1,203 @@
+/* mpi_deadlock: two ranks that both send first. With MPI_Ssend they deadlock every time; with a
+ * plain MPI_Send only when the message is too big to be sent eagerly, which is why such code
+ * passes tests with small messages and hangs in production.
+ *
+ * Ranks pair up (0-1, 2-3, ...; an odd last rank sits out) and swap n int64 each. Variants, run in
+ * this order: sendrecv (MPI_Sendrecv), nonblocking (MPI_Irecv + MPI_Isend + MPI_Waitall), parity
+ * (even ranks send first, odd ranks receive first), all of which complete, then ssend (both
+ * MPI_Ssend first), which never does: a watchdog on every rank ends it after --timeout seconds
+ * with the verdict DEADLOCK and exit code 3. --sweep shows, for message sizes from 8 bytes up to
+ * 8n, whether a plain MPI_Send completes before its receive is posted (eager) or would block.
+ * Rate: bytes each rank sends per second, GB/s = 8 * n / median_s / 1e9.
+ * Verified after every batch: every rank received exactly its partner's data.
+ *
+ *   usage: mpirun -np P mpi_deadlock [-n N] [-r R] [-w W]
+ *                  [-V sendrecv,nonblocking,parity,ssend] [--timeout S] [--sweep] [--csv]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "exchange.h"
+#include "exit_codes.h"
+#include "lesson.h"
+#include "mpi_support.h"
+
+#define SPREAD INT64_C(1000003) /* rank r sends r * SPREAD + i */
+
+/* What the watchdog writes, prepared before it is armed: a signal handler may only write(). */
+static char alarm_text[256];
+static int alarm_fd = -1; /* rank 0 writes the verdict; every rank exits 3 */
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    if (alarm_fd >= 0) {
+        ssize_t ignored = write(alarm_fd, alarm_text, strlen(alarm_text));
+        (void)ignored;
+    }
+    _exit(PLB_EXIT_DEADLOCK);
+}
+
+static void arm_watchdog(double seconds)
+{
+    struct itimerval t = {{0, 0}, {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e6)}};
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+typedef struct job {
+    int64_t *out, *in;
+    int count, rank, partner; /* partner -1: this rank sits out */
+    exchange_kind kind;
+    double timeout_s;
+    char *detail;
+} job;
+
+static void fill(int64_t *x, int count, int from)
+{
+    for (int i = 0; i < count; i++)
+        x[i] = from * SPREAD + i;
+}
+
+static int wrong_data(const job *j)
+{
+    for (int i = 0; j->partner >= 0 && i < j->count; i++)
+        if (j->in[i] != j->partner * SPREAD + i) {
+            snprintf(j->detail, 128, "rank %d: in[%d] = %" PRId64 ", expected %" PRId64,
+                     j->rank, i, j->in[i], j->partner * SPREAD + i);
+            return 1;
+        }
+    return 0;
+}
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    memset(j->in, 0xff, (size_t)j->count * sizeof *j->in); /* -1: no rank sends that */
+    fflush(stdout); /* the watchdog's _exit would drop buffered rows */
+    arm_watchdog(j->timeout_s);
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    if (j->partner >= 0)
+        exchange(j->kind, j->out, j->in, j->count, j->partner, MPI_COMM_WORLD);
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    arm_watchdog(0);
+    return wrong_data(j);
+}
+
+/* Plain MPI_Send's behaviour at sizes 1, 2, 4, ... n elements, agreed by every pair. */
+static int sweep(job *j, int64_t n, FILE *out)
+{
+    int wrong = 0;
+    if (out)
+        fprintf(out, "# %-12s  %14s  %s\n", "sweep bytes", "plain MPI_Send", "(before its receive is posted)");
+    for (int64_t count = 1; count <= n; count = count < n && 2 * count > n ? n : 2 * count) {
+        memset(j->in, 0xff, (size_t)count * sizeof *j->in);
+        int alone = j->partner < 0 ||
+                    send_completes_alone(j->out, j->in, (int)count, j->partner, 0.05, MPI_COMM_WORLD);
+        j->count = (int)count;
+        wrong |= wrong_data(j);
+        int everywhere;
+        MPI_Allreduce(&alone, &everywhere, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+        if (out)
+            fprintf(out, "# %12" PRId64 "  %14s\n", 8 * count,
+                    everywhere ? "completes" : "would block");
+        if (count == n)
+            break;
+    }
+    return plb_mpi_agree(wrong, MPI_COMM_WORLD);
+}
+
+static double timeout_s = 2.0;
+static bool do_sweep;
+static const plb_opt extra[] = {
+    {"timeout", 0, PLB_OPT_REAL, &timeout_s, 0.01, 3600, "S",
+     "watchdog: a run without progress this long is a deadlock"},
+    {"sweep", 0, PLB_OPT_FLAG, &do_sweep, 0, 0, NULL,
+     "show where plain MPI_Send stops completing on its own, sizes 8 bytes to 8n"},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const variants[] = {"sendrecv", "nonblocking", "parity", "ssend", NULL};
+static const plb_program program = {
+    "mpi_deadlock", "two ranks that both send first: the deadlock, the eager limit, three fixes",
+    variants, extra};
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    plb_options opt = {.n = 1024, .repeats = 10, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
+    if (status < 0 && (size < 2 || opt.n > (1 << 27))) {
+        if (rank == 0)
+            fprintf(stderr, "mpi_deadlock: %s\n", size < 2 ? "needs at least 2 ranks"
+                                                             : "n is over 134217728 (1 GiB)");
+        status = PLB_EXIT_USAGE;
+    }
+    if (status >= 0) {
+        MPI_Finalize();
+        return status;
+    }
+    int partner = (rank ^ 1) < size ? rank ^ 1 : -1;
+    char detail[128] = "";
+    job jobs[4];
+    int64_t *out = malloc((size_t)opt.n * sizeof *out), *in = malloc((size_t)opt.n * sizeof *in);
+    if (plb_mpi_agree(!out || !in, MPI_COMM_WORLD)) {
+        if (rank == 0)
+            fprintf(stderr, "mpi_deadlock: out of memory\n");
+        free(out);
+        free(in);
+        MPI_Finalize();
+        return PLB_EXIT_FAILED;
+    }
+    fill(out, (int)opt.n, rank);
+    for (int k = 0; k < 4; k++)
+        jobs[k] = (job){out, in, (int)opt.n, rank, partner, (exchange_kind)k, timeout_s, detail};
+
+    char library[256];
+    plb_mpi_library(library, sizeof library);
+    plb_context ctx = {program.name, size, 1, library};
+    FILE *report = rank == 0 ? stdout : NULL;
+    if (report) {
+        plb_report_header(stdout, &ctx, &opt);
+        plb_report_param(stdout, "timeout", "%g s", timeout_s);
+    }
+    const char *failure = NULL;
+    if (do_sweep) {
+        failure = sweep(&jobs[0], opt.n, report) ? "sweep: wrong data received" : NULL;
+    } else {
+        alarm_fd = rank == 0 ? (opt.csv ? STDERR_FILENO : STDOUT_FILENO) : -1;
+        snprintf(alarm_text, sizeof alarm_text,
+                 "DEADLOCK: no progress for %g s: both ranks of a pair are in MPI_Ssend, neither "
+                 "receives\n", timeout_s);
+        signal(SIGALRM, on_alarm);
+        MPI_Comm comm = MPI_COMM_WORLD;
+        plb_sync sync = plb_mpi_sync(&comm);
+        plb_variant v[4];
+        for (int k = 0; k < 4; k++)
+            v[k] = (plb_variant){variants[k], 1, {prepare, run, verify, &jobs[k]},
+                                 8.0 * (double)opt.n, 1e9, "GB/s", 0.0, detail};
+        failure = plb_run_variants(&program, &ctx, &opt, v, 4, &sync, report, NULL);
+    }
+    free(out);
+    free(in);
+    status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return status;
+}
