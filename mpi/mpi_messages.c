@@ -1,0 +1,169 @@
+/* mpi_messages: messages between processes, the tutorial's multiprocessing.Queue and
+ * ProcessPoolExecutor.
+ *
+ * First the queue: every worker sends "hello from worker N" to the root, which receives with
+ * MPI_ANY_SOURCE and prints who arrived in which order (it changes from run to run). Then a task
+ * farm: n items of rising cost (item i costs 1 + 7i/n units of --spin decrements), done by the
+ * root alone (seq), split into equal blocks up front (static: the last rank gets the dearest
+ * items and everyone waits for it), or handed out on demand by the root to whichever worker asks
+ * (farm: balanced, but the root only hands out, it does no items when it has workers).
+ * Rate: items per second = n / median_s. The notes say how many items each rank did.
+ * Verified: every worker's hello arrived once and intact; after every batch, every item's result
+ * (3i + 1) reached the root exactly once.
+ *
+ *   usage: mpirun -np P mpi_messages [-n ITEMS] [-r R] [-w W] [-V seq,static,farm] [--spin N]
+ *                  [--csv]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "lesson.h"
+#include "mpi_support.h"
+#include "task_farm.h"
+
+#define TAG_HELLO 31
+
+/* Workers greet the root; returns 0 when every worker's greeting arrived once and intact. */
+static int hello_queue(int rank, int size, FILE *out)
+{
+    char text[64];
+    if (rank != 0) {
+        snprintf(text, sizeof text, "hello from worker %d", rank);
+        MPI_Send(text, (int)strlen(text) + 1, MPI_CHAR, 0, TAG_HELLO, MPI_COMM_WORLD);
+        return plb_mpi_agree(0, MPI_COMM_WORLD);
+    }
+    int wrong = 0, *seen = calloc((size_t)size, sizeof *seen);
+    wrong = seen == NULL;
+    for (int k = 1; k < size && seen; k++) {
+        MPI_Status st;
+        char expected[64];
+        MPI_Recv(text, sizeof text, MPI_CHAR, MPI_ANY_SOURCE, TAG_HELLO, MPI_COMM_WORLD, &st);
+        snprintf(expected, sizeof expected, "hello from worker %d", st.MPI_SOURCE);
+        wrong |= seen[st.MPI_SOURCE]++ || strcmp(text, expected) != 0;
+        if (out)
+            fprintf(out, "# queue       : %d. \"%s\" (received from rank %d)\n", k, text,
+                    st.MPI_SOURCE);
+    }
+    free(seen);
+    return plb_mpi_agree(wrong, MPI_COMM_WORLD);
+}
+
+typedef enum kind { SEQ, STATIC, FARM } kind;
+
+typedef struct job {
+    int64_t n, unit, *results, *done_by;
+    int rank;
+    kind kind;
+    char *detail;
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    if (j->rank == 0)
+        memset(j->results, 0, (size_t)j->n * sizeof *j->results);
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    if (j->kind == SEQ)
+        farm_seq(j->n, j->unit, j->results, MPI_COMM_WORLD);
+    else if (j->kind == STATIC)
+        farm_static(j->n, j->unit, j->results, j->done_by, MPI_COMM_WORLD);
+    else
+        farm_dynamic(j->n, j->unit, j->results, j->done_by, MPI_COMM_WORLD);
+}
+
+static int verify(void *arg, long runs)
+{
+    job *j = arg;
+    if (j->rank != 0)
+        return 0;
+    /* Several runs since prepare add up: every item must show up exactly `runs` times. */
+    for (int64_t i = 0; i < j->n; i++)
+        if (j->results[i] != runs * (3 * i + 1)) {
+            snprintf(j->detail, 128, "item %" PRId64 " came back %" PRId64 " times in %ld runs", i,
+                     j->results[i] / (3 * i + 1), runs);
+            return 1;
+        }
+    return 0;
+}
+
+static int64_t spin = 100000;
+static const plb_opt extra[] = {
+    {"spin", 0, PLB_OPT_COUNT, &spin, 1, 0, "N", "decrements in one unit of an item's cost"},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const variants[] = {"seq", "static", "farm", NULL};
+static const plb_program program = {
+    "mpi_messages", "a message queue and a task farm between MPI processes", variants, extra};
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    plb_options opt = {.n = 200, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
+    if (status < 0 && opt.n > 100000000) {
+        if (rank == 0)
+            fprintf(stderr, "mpi_messages: n is over 100000000 items\n");
+        status = PLB_EXIT_USAGE;
+    }
+    if (status >= 0) {
+        MPI_Finalize();
+        return status;
+    }
+    int64_t *results = rank == 0 ? malloc((size_t)opt.n * sizeof *results) : NULL;
+    int64_t *done_by[3] = {NULL, NULL, NULL};
+    for (int k = 1; rank == 0 && k < 3; k++)
+        done_by[k] = calloc((size_t)size, sizeof(int64_t));
+    if (plb_mpi_agree(rank == 0 && (!results || !done_by[1] || !done_by[2]), MPI_COMM_WORLD)) {
+        if (rank == 0)
+            fprintf(stderr, "mpi_messages: out of memory\n");
+        MPI_Finalize();
+        return PLB_EXIT_FAILED;
+    }
+
+    char library[256];
+    plb_mpi_library(library, sizeof library);
+    plb_context ctx = {program.name, size, 1, library};
+    FILE *out = rank == 0 ? stdout : NULL;
+    if (out) {
+        plb_report_header(stdout, &ctx, &opt);
+        plb_report_param(stdout, "items", "item i costs (1 + 7i/n) x %" PRId64 " decrements", spin);
+    }
+    const char *failure = hello_queue(rank, size, out) ? "queue: a hello went missing" : NULL;
+
+    MPI_Comm comm = MPI_COMM_WORLD;
+    plb_sync sync = plb_mpi_sync(&comm);
+    char detail[128] = "";
+    job jobs[3];
+    plb_variant v[3];
+    for (int k = 0; k < 3; k++) {
+        jobs[k] = (job){opt.n, spin, results, done_by[k], rank, (kind)k, detail};
+        v[k] = (plb_variant){variants[k], 1, {prepare, run, verify, &jobs[k]}, (double)opt.n, 1.0,
+                             "items/s", 0.0, detail};
+    }
+    const char *bad = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, out, NULL);
+    failure = failure ? failure : bad;
+    for (int k = 1; out && k < 3; k++) {
+        if (!plb_variant_selected(&program, &opt, variants[k]))
+            continue;
+        printf("# items/rank  : %-6s", variants[k]);
+        for (int r = 0; r < size; r++)
+            printf(" %" PRId64, done_by[k][r]);
+        printf("\n");
+    }
+    free(results);
+    free(done_by[1]);
+    free(done_by[2]);
+    status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return status;
+}
