@@ -40,7 +40,7 @@ static const plb_program program = {
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    int status = sg_main(&program, &kernel, 1, argc, argv);
+    int status = sg_main(&program, &kernel, 1, NULL, argc, argv);
     MPI_Finalize();
     return status;
 }

@@ -281,8 +281,8 @@ const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
     return bad;
 }
 
-int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads, int argc,
-            char **argv)
+int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads,
+            void (*describe)(int threads, FILE *out), int argc, char **argv)
 {
     MPI_Comm comm = MPI_COMM_WORLD;
     int rank, size;
@@ -311,6 +311,8 @@ int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads, in
     plb_context ctx = {prog->name, size, threads, library};
     if (rank == 0)
         plb_report_header(stdout, &ctx, &opt);
+    if (describe)
+        describe(threads, rank == 0 ? stdout : NULL);
     const char *failure = sg_run(job, prog, &ctx, &opt, rank == 0 ? stdout : NULL);
     sg_destroy(job);
     return plb_mpi_verdict(&opt, failure, comm);

@@ -44,9 +44,10 @@ const char *sg_run(sg_job *job, const plb_program *prog, const plb_context *ctx,
                    const plb_options *opt, FILE *out);
 
 /* The whole main of a scatter/compute/gather program, between MPI_Init and MPI_Finalize: parse
- * (agreed), set up, header, sg_run, verdict. Threads per rank: -t, or default_threads. Returns the
- * exit code, the same on every rank. */
-int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads, int argc,
-            char **argv);
+ * (agreed), set up, header, describe (when not NULL: collective, prints on rank 0's out only),
+ * sg_run, verdict. Threads per rank: -t, or default_threads. Returns the exit code, the same on
+ * every rank. */
+int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads,
+            void (*describe)(int threads, FILE *out), int argc, char **argv);
 
 #endif

@@ -1,0 +1,116 @@
+/* hybrid_map_square: b[i] = a[i] * a[i] with MPI between ranks and OpenMP threads inside each:
+ * the root scatters, every rank squares its block with a parallel for, the root gathers.
+ *
+ * MPI is started with MPI_Init_thread(MPI_THREAD_FUNNELED): only the main thread of a rank calls
+ * MPI, the OpenMP threads only compute. The program prints where every rank and thread runs (core
+ * and node) and warns when ranks x threads exceed a node's cores. With Open MPI, start it so each
+ * rank may use several cores: `mpirun --bind-to none -x OMP_NUM_THREADS` or
+ * `--map-by slot:PE=T` (common/mpilaunch --threads T does the first). Variants and rate as in
+ * mpi_map_square: seq (the root alone, with its threads), collective, p2p, bare;
+ *   GB/s = 16 * n / median_s / 1e9.
+ * Verified after every batch: every rank checks its block, the root every element.
+ *
+ *   usage: mpirun -np P hybrid_map_square [-n N] [-r R] [-w W] [-t T]
+ *                  [-V seq,collective,p2p,bare] [--csv]
+ */
+#define _GNU_SOURCE
+#include <omp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+#include "map_square.h"
+#include "scatter_gather.h"
+
+static void input(int64_t *in, int64_t count, int64_t offset)
+{
+    for (int64_t i = 0; i < count; i++)
+        in[i] = map_square_input(i + offset);
+}
+
+static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
+{
+    map_square_parallel(in, out, count, threads, MAP_STATIC, 0);
+}
+
+static int64_t expected(int64_t i)
+{
+    return map_square_input(i) * map_square_input(i);
+}
+
+#define MAX_THREADS 256
+
+/* Where each thread of each rank runs, printed by the root; and the oversubscription warning. */
+static void describe(int threads, FILE *out)
+{
+    int rank, size, node_size, cpus[MAX_THREADS], team = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &node_size);
+    MPI_Comm_free(&node);
+    for (int t = 0; t < MAX_THREADS; t++)
+        cpus[t] = -1;
+#pragma omp parallel num_threads(threads)
+    {
+        if (omp_get_thread_num() < MAX_THREADS)
+            cpus[omp_get_thread_num()] = sched_getcpu();
+#pragma omp single
+        team = omp_get_num_threads();
+    }
+    char host[MPI_MAX_PROCESSOR_NAME];
+    int length;
+    MPI_Get_processor_name(host, &length);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    int *all = out ? malloc((size_t)size * MAX_THREADS * sizeof *all) : NULL;
+    char *hosts = out ? malloc((size_t)size * MPI_MAX_PROCESSOR_NAME) : NULL;
+    MPI_Gather(cpus, MAX_THREADS, MPI_INT, all, MAX_THREADS, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Gather(host, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, hosts, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0,
+               MPI_COMM_WORLD);
+    if (out && all && hosts) {
+        for (int r = 0; r < size; r++) {
+            fprintf(out, "# placement   : rank %d on %s, threads on cpus", r,
+                    hosts + (size_t)r * MPI_MAX_PROCESSOR_NAME);
+            for (int t = 0; t < MAX_THREADS && all[r * MAX_THREADS + t] >= 0; t++)
+                fprintf(out, " %d", all[r * MAX_THREADS + t]);
+            fputc('\n', out);
+        }
+        if (omp_get_num_procs() == 1 && cores > node_size)
+            fprintf(out, "# warning     : rank 0 may use only 1 of %s's %ld cores (bound by the "
+                         "launcher): start with --bind-to none or --map-by slot:PE=T\n",
+                    host, cores);
+        if ((long)node_size * team > cores)
+            fprintf(out, "# warning     : %d ranks x %d threads on %s exceed its %ld cores: "
+                         "oversubscribed, expect no speedup from the extra threads\n",
+                    node_size, team, host, cores);
+    }
+    free(all);
+    free(hosts);
+}
+
+static const sg_kernel kernel = {input, compute, map_square_check, expected, 16.0};
+static const plb_program program = {
+    "hybrid_map_square", "b[i] = a[i]^2: MPI ranks, OpenMP threads inside each",
+    sg_variant_names, NULL};
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    int status;
+    if (provided < MPI_THREAD_FUNNELED) {
+        int rank;
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        if (rank == 0)
+            fprintf(stderr, "hybrid_map_square: the MPI library cannot give MPI_THREAD_FUNNELED\n");
+        status = PLB_EXIT_FAILED;
+    } else {
+        status = sg_main(&program, &kernel, omp_get_max_threads(), describe, argc, argv);
+    }
+    MPI_Finalize();
+    return status;
+}
