@@ -60,15 +60,18 @@ variant_count() {
 # and with short waits where waiting is the lesson.
 contract_args() {
     case $1 in
-        *_deadlock) echo "-V fixed" ;;
-        *_latency) echo "--wait-ms 0.05" ;;
+        omp_deadlock) echo "-V fixed" ;;
+        mpi_deadlock) echo "-V sendrecv,nonblocking,parity" ;;
+        omp_latency) echo "--wait-ms 0.05" ;;
+        mpi_messages) echo "--spin 100" ;;
     esac
 }
 
 # contract_rows PROGRAM: rows a contract run prints.
 contract_rows() {
-    case $1 in
-        *_deadlock) echo 1 ;;
+    case $(basename "$1") in
+        omp_deadlock) echo 1 ;;
+        mpi_deadlock) echo 3 ;;
         *) variant_count "$1" ;;
     esac
 }
@@ -136,6 +139,61 @@ if [ -x bin/omp_deadlock ]; then
         [ "$(tail -n 1 "$err" | cut -c1-9)" = "DEADLOCK:" ]; then ok
     else bad "omp_deadlock --csv: wanted the fixed row, then DEADLOCK on stderr and exit 3 (got $status)"; fi
     check_usage_error bin/omp_deadlock -t 3
+fi
+
+# MPI lessons: any n against any rank count, and each program's own promises.
+for p in bin/mpi_map_square bin/mpi_increment; do
+    [ -x "$p" ] || continue
+    for np in 1 3 5; do
+        for n in 1 2 $((np - 1)) $np $((np + 1)) 1000003; do
+            [ "$n" -ge 1 ] || continue
+            if common/mpilaunch --timeout 120 "$np" "$p" -n "$n" -r 1 -w 0 --csv >"$out" 2>"$err" &&
+                [ "$(tail -n 1 "$err")" = VERIFIED ] &&
+                [ "$(grep -c ',yes$' "$out")" -eq 4 ]; then ok
+            else bad "$(basename "$p") np=$np n=$n: $(tail -n 2 "$err")"; fi
+        done
+    done
+done
+if [ -x bin/mpi_map_square ] && launch bin/mpi_map_square -n 100000 -r 2 &&
+    [ "$(grep -c '^# split       : ' "$out")" -eq 2 ]; then ok
+else bad "mpi_map_square: no scatter/compute/gather split for collective and p2p"; fi
+if [ -x bin/mpi_countdown ]; then
+    if launch bin/mpi_countdown --demo && [ "$(grep -c '^rank 1 (Bob): ' "$out")" -eq 10 ] &&
+        [ "$(grep -c '^rank 2 (Carol): ' "$out")" -eq 10 ]; then ok
+    else bad "mpi_countdown --demo: each of 3 ranks should count 5..1 twice"; fi
+    if launch bin/mpi_countdown -n 1000003 -r 2 && [ "$(grep -c '^# rank [0-9]' "$out")" -eq 3 ]; then ok
+    else bad "mpi_countdown: no per-rank times"; fi
+fi
+if [ -x bin/mpi_deadlock ]; then
+    start=$(date +%s)
+    launch bin/mpi_deadlock -V ssend --timeout 0.5
+    status=$?
+    elapsed=$(($(date +%s) - start))
+    if [ "$status" -eq 3 ] && [ "$elapsed" -le 10 ] && grep -q '^DEADLOCK: no progress for 0.5 s' "$out"
+    then ok; else bad "mpi_deadlock -V ssend: wanted DEADLOCK and exit 3 within 10 s, got exit $status after ${elapsed} s"; fi
+    if launch bin/mpi_deadlock --sweep -n 64K && grep -Eq '^# +8 +(completes|would block)$' "$out" &&
+        grep -Eq '^# +524288 +(completes|would block)$' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
+    then ok; else bad "mpi_deadlock --sweep: wanted one line per size from 8 bytes to 512 KiB"; fi
+    if common/mpilaunch 1 bin/mpi_deadlock >"$out" 2>"$err"; then bad "mpi_deadlock on 1 rank should refuse"
+    elif [ $? -eq 2 ] && grep -q '^mpi_deadlock: needs at least 2 ranks$' "$err"; then ok
+    else bad "mpi_deadlock on 1 rank: wanted exit 2 and one line"; fi
+fi
+if [ -x bin/mpi_messages ]; then
+    if launch bin/mpi_messages -n 50 --spin 1000 -r 2 &&
+        [ "$(grep -c '^# queue       : [0-9]\. "hello from worker [12]" (received from rank [12])$' "$out")" -eq 2 ] &&
+        grep -Eq '^# items/rank  : farm +0 [0-9]+ [0-9]+$' "$out"; then ok
+    else bad "mpi_messages: wanted two hellos and a farm where the root hands out only"; fi
+fi
+if [ -x bin/mpi_shared_array ]; then
+    if launch bin/mpi_shared_array -n 1000003 -r 2 &&
+        grep -Eq '^# racy        : race (observed|not observed): the last batch counted [0-9]+ of [0-9]+' "$out"
+    then ok; else bad "mpi_shared_array: no report of the racy counter"; fi
+fi
+if [ -x bin/hybrid_map_square ]; then
+    if common/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&
+        [ "$(grep -c '^# placement   : rank [01] on .*, threads on cpus [0-9]* [0-9]*$' "$out")" -eq 2 ] &&
+        grep -q '^hybrid_map_square  collective  *1000003 *2 *2 ' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
+    then ok; else bad "hybrid_map_square --threads 2 on 2 ranks: wanted 2 threads per rank, placement lines"; fi
 fi
 
 # The README's sample output is what the program really prints.

@@ -11,5 +11,6 @@ extern CU_TestInfo report_tests[];
 extern CU_TestInfo omp_kernel_tests[];
 extern CU_TestInfo mpi_common_tests[];
 extern CU_TestInfo mpi_scatter_tests[];
+extern CU_TestInfo mpi_lesson_tests[];
 
 #endif

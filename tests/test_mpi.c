@@ -10,6 +10,7 @@ int main(int argc, char **argv)
     CU_SuiteInfo suites[] = {
         {"mpi common", NULL, NULL, NULL, NULL, mpi_common_tests},
         {"mpi scatter-gather", NULL, NULL, NULL, NULL, mpi_scatter_tests},
+        {"mpi lessons", NULL, NULL, NULL, NULL, mpi_lesson_tests},
         CU_SUITE_INFO_NULL,
     };
     int code = plb_cunit_mpi("mpi", suites, MPI_COMM_WORLD);

@@ -1,0 +1,122 @@
+/* suite_mpi_lessons.c: the MPI lesson kernels at several rank counts: the task farm hands out
+ * every item exactly once, every deadlock fix delivers the partner's data (below and above the
+ * eager limit), and the shared-memory window's slices and atomic counters are exact.
+ * Non-fatal asserts only: every rank must reach every collective. */
+#include <stdlib.h>
+
+#include "countdown.h"
+#include "exchange.h"
+#include "increment.h"
+#include "shared_window.h"
+#include "suites.h"
+#include "task_farm.h"
+
+static int rank_of(void)
+{
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    return rank;
+}
+
+static int size_of(void)
+{
+    int size;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    return size;
+}
+
+static void test_farm_exactly_once(void)
+{
+    int p = size_of(), root = rank_of() == 0;
+    const int64_t ns[] = {1, 2, p - 1, p, p + 1, 1000};
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        int64_t n = ns[i];
+        if (n < 1)
+            continue;
+        int64_t *results = root ? calloc((size_t)n, sizeof *results) : NULL;
+        int64_t *done_by = root ? calloc((size_t)p, sizeof *done_by) : NULL;
+        for (int kind = 0; kind < 3; kind++) {
+            for (int64_t k = 0; root && results && k < n; k++)
+                results[k] = 0;
+            if (kind == 0)
+                farm_seq(n, 10, results, MPI_COMM_WORLD);
+            else if (kind == 1)
+                farm_static(n, 10, results, done_by, MPI_COMM_WORLD);
+            else
+                farm_dynamic(n, 10, results, done_by, MPI_COMM_WORLD);
+            if (root && results && done_by) {
+                CU_ASSERT_EQUAL(farm_check(results, n), -1);
+                int64_t total = 0;
+                for (int r = 0; kind > 0 && r < p; r++)
+                    total += done_by[r];
+                CU_ASSERT(kind == 0 || total == n);
+                CU_ASSERT(kind != 2 || p == 1 || done_by[0] == 0); /* the master only hands out */
+            }
+        }
+        if (root && results) { /* an item counted twice is caught */
+            results[n - 1] *= 2;
+            CU_ASSERT_EQUAL(farm_check(results, n), n - 1);
+        }
+        free(results);
+        free(done_by);
+    }
+}
+
+static void test_exchanges_deliver(void)
+{
+    int rank = rank_of(), partner = (rank ^ 1) < size_of() ? rank ^ 1 : -1;
+    const int counts[] = {1, 1000, 100000}; /* 8 bytes to 800 kB: both sides of the eager limit */
+    int64_t *out = malloc(100000 * sizeof *out), *in = malloc(100000 * sizeof *in);
+    CU_ASSERT_PTR_NOT_NULL(out && in ? out : NULL);
+    for (size_t c = 0; out && in && c < sizeof counts / sizeof counts[0]; c++) {
+        for (int kind = EXCHANGE_SENDRECV; kind <= EXCHANGE_PARITY; kind++) {
+            for (int i = 0; i < counts[c]; i++) {
+                out[i] = rank * 1000003 + i;
+                in[i] = -1;
+            }
+            if (partner < 0)
+                continue;
+            exchange((exchange_kind)kind, out, in, counts[c], partner, MPI_COMM_WORLD);
+            int wrong = 0;
+            for (int i = 0; i < counts[c]; i++)
+                wrong += in[i] != partner * 1000003 + i;
+            CU_ASSERT_EQUAL(wrong, 0);
+        }
+        if (partner >= 0) { /* the eager probe completes the exchange whatever it finds */
+            send_completes_alone(out, in, counts[c], partner, 0.01, MPI_COMM_WORLD);
+            CU_ASSERT_EQUAL(in[counts[c] - 1], partner * 1000003 + counts[c] - 1);
+        }
+    }
+    free(out);
+    free(in);
+}
+
+static void test_shared_window(void)
+{
+    shared_window s;
+    int p = size_of();
+    CU_ASSERT_EQUAL(shared_window_create(&s, 1000003, MPI_COMM_WORLD), 0);
+    shared_reset(&s);
+    shared_increment_slices(&s);
+    shared_increment_slices(&s);
+    if (s.node_rank == 0)
+        CU_ASSERT_EQUAL(increment_check(s.a, s.n, 0, 2), -1);
+    int64_t updates = countdown_share(7000, p, rank_of()), node_updates;
+    MPI_Allreduce(&updates, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
+    for (int kind = COUNTER_FETCH_AND_OP; kind <= COUNTER_RACY; kind++) {
+        shared_reset(&s);
+        shared_count(&s, updates, (counter_kind)kind);
+        if (s.node_rank == 0 && kind != COUNTER_RACY)
+            CU_ASSERT_EQUAL(*s.counter, node_updates);
+        if (s.node_rank == 0 && kind == COUNTER_RACY) /* lost, never invented */
+            CU_ASSERT(*s.counter >= 1 && *s.counter <= node_updates);
+    }
+    shared_window_free(&s);
+}
+
+CU_TestInfo mpi_lesson_tests[] = {
+    {"task farm, static split, root alone: every item once", test_farm_exactly_once},
+    {"sendrecv, nonblocking, parity deliver, eager or not", test_exchanges_deliver},
+    {"shared window: slices and atomic counters exact", test_shared_window},
+    CU_TEST_INFO_NULL,
+};
