@@ -45,7 +45,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps bench-omp clean help FORCE
+.PHONY: all tests test run deps bench-omp bench-mpi clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -58,6 +58,7 @@ help:
 	@echo '  make run         install what is missing, build, and run the guided tour'
 	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
 	@echo '  make bench-omp   OpenMP kernels at 64M elements against the triad bandwidth and targets'
+	@echo '  make bench-mpi   mpi_map_square at 16M elements, np 2 and 4, against bare collectives'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make clean       remove bin/ and build/'
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
@@ -76,6 +77,10 @@ run: deps
 bench-omp: deps
 	@$(MAKE) --no-print-directory all
 	@common/bench_omp.sh
+
+bench-mpi: deps
+	@$(MAKE) --no-print-directory all
+	@common/bench_mpi.sh
 
 build/%.o: %.c
 	@mkdir -p $(@D)

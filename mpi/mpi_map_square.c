@@ -6,8 +6,8 @@
  * save you writing), bare (the same bytes scattered and gathered with no compute: the price of the
  * communication alone). The split notes measure scatter, compute and gather apart, each the
  * maximum over ranks: for a kernel this cheap, moving the data costs more than computing it.
- * Inputs are i mod 2^31 (exact squares). Rate: 16 bytes per element (8 read, 8 written),
- *   GB/s = 16 * n / median_s / 1e9.
+ * Inputs are 2 + (i mod 2^31): exact squares, none equal to its input. Each rank squares its
+ * block in place. Rate: 16 bytes per element (8 read, 8 written), GB/s = 16 * n / median_s / 1e9.
  * Verified after every batch: every rank checks its block, the root checks every element.
  *
  *   usage: mpirun -np P mpi_map_square [-n N] [-r R] [-w W] [-V seq,collective,p2p,bare] [--csv]

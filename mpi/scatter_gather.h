@@ -12,7 +12,8 @@
 /* A kernel, in the global index: element i of a block that starts at `offset` is global i+offset. */
 typedef struct sg_kernel {
     void (*input)(int64_t *in, int64_t count, int64_t offset);
-    void (*compute)(const int64_t *in, int64_t *out, int64_t count, int threads);
+    void (*compute)(const int64_t *in, int64_t *out, int64_t count, int threads); /* in == out
+                                                                                     allowed */
     int64_t (*check)(const int64_t *out, int64_t count, int64_t offset); /* first wrong, or -1 */
     int64_t (*expected)(int64_t global_index);                          /* for the message */
     double bytes_per_element;                                           /* the rate formula */

@@ -4,11 +4,12 @@
 
 #include <stdint.h>
 
-/* The input value at index i: i mod 2^31, so every square is below 2^62 and exact in int64
- * whatever n is. */
+/* The input value at index i: 2 + (i mod 2^31). Every square, at most (2^31 + 1)^2 < 2^63, is
+ * exact in int64 whatever n is; and no input is its own square (as 0 and 1 would be), so a kernel
+ * that leaves its inputs in place fails the check. */
 static inline int64_t map_square_input(int64_t i)
 {
-    return i & INT64_C(0x7fffffff);
+    return 2 + (i & INT64_C(0x7fffffff));
 }
 
 /* The value no square is: b is filled with it before each run, so a kernel that skips an

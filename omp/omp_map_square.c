@@ -4,7 +4,7 @@
  * Pool.map ships every item to a worker process and the result back; OpenMP threads read a and
  * write b in place. The schedule decides who does which i: static (one block per thread, no
  * bookkeeping), dynamic and guided (chunks handed out at run time: balance for uneven work, at a
- * cost per chunk that -c 1 makes visible). Inputs are i mod 2^31, so every square is exact.
+ * cost per chunk that -c 1 makes visible). Inputs are 2 + (i mod 2^31): every square is exact.
  * Memory-bound: 16 bytes per element (8 read from a, 8 written to b; write-allocate not counted),
  *   GB/s = 16 * n / median_s / 1e9.
  * Verified after every batch: every b[i] equals its closed form; b is poisoned before each batch.

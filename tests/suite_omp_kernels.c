@@ -82,16 +82,18 @@ static void test_map_square(void)
 
 static void test_map_square_no_overflow(void)
 {
-    /* Around i = 2^31 the input wraps to 0, so the largest square is (2^31 - 1)^2 < 2^62. */
+    /* Around i = 2^31 the input wraps back to 2: the largest square is (2^31 + 1)^2 < 2^63. */
     int64_t offset = (INT64_C(1) << 31) - 4, a[8], b[8];
     map_square_fill(a, b, 8, offset, 2);
-    CU_ASSERT_EQUAL(a[3], INT64_C(0x7fffffff));
-    CU_ASSERT_EQUAL(a[4], 0);
+    CU_ASSERT_EQUAL(a[3], INT64_C(0x80000001));
+    CU_ASSERT_EQUAL(a[4], 2);
     map_square_parallel(a, b, 8, 2, MAP_STATIC, 0);
-    CU_ASSERT_EQUAL(b[3], INT64_C(4611686014132420609));
+    CU_ASSERT_EQUAL(b[3], INT64_C(4611686022722355201));
     CU_ASSERT_EQUAL(map_square_check(b, 8, offset), -1);
     CU_ASSERT_EQUAL(map_square_check(b, 8, 0), 0); /* checked against another offset: wrong */
-    CU_ASSERT_EQUAL(map_square_input(INT64_MAX), INT64_C(0x7fffffff));
+    CU_ASSERT_EQUAL(map_square_input(INT64_MAX), INT64_C(0x80000001));
+    for (int64_t i = 0; i < 4; i++) /* no input is its own square: doing nothing is caught */
+        CU_ASSERT_NOT_EQUAL(map_square_input(i) * map_square_input(i), map_square_input(i));
 }
 
 static void test_countdown(void)
