@@ -235,16 +235,23 @@ const int64_t *sg_result(const sg_job *j)
     return j->b;
 }
 
-/* Measures one step of a distributed variant on its own; returns its median (max over ranks). */
-static double step_median(sg_job *j, enum sg_variant v, step st, const plb_options *opt,
-                          const plb_sync *sync, int *failed)
+/* Measures one step of a distributed variant on its own; writes its median (max over ranks), or
+ * "too short..." when it cannot be timed alone, into text. Returns whether it failed to verify.
+ * The in-place compute cannot be repeated on its own output, so it is never batched. */
+static int time_step(sg_job *j, enum sg_variant v, step st, const plb_options *opt,
+                     const plb_sync *sync, char *text, size_t len)
 {
     sg_call c = {j, v, st};
     plb_kernel k = {prepare, run, verify, &c};
-    plb_measure_cfg cfg = {.warmup = opt->warmup, .repeats = opt->repeats, .sync = sync};
+    plb_measure_cfg cfg = {.warmup = opt->warmup, .repeats = opt->repeats, .sync = sync,
+                           .max_batch = st == STEP_COMPUTE ? 1 : 0};
     plb_measurement m;
-    *failed |= plb_measure(&k, &cfg, &m) != PLB_MEASURE_OK;
-    return m.stats.median;
+    int status = plb_measure(&k, &cfg, &m);
+    if (status == PLB_MEASURE_TOO_SHORT)
+        snprintf(text, len, "too short to time alone");
+    else
+        snprintf(text, len, "%.4e s", m.stats.median);
+    return status != PLB_MEASURE_OK && status != PLB_MEASURE_TOO_SHORT;
 }
 
 const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
@@ -268,17 +275,17 @@ const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
     for (int i = 0; i < 2; i++) {
         if (!plb_variant_selected(prog, opt, sg_variant_names[split[i]]))
             continue;
-        int failed = 0;
-        double s = step_median(j, split[i], STEP_SCATTER, opt, &sync, &failed);
-        double c = step_median(j, split[i], STEP_COMPUTE, opt, &sync, &failed);
-        double g = step_median(j, split[i], STEP_GATHER, opt, &sync, &failed);
+        char s[32], c[32], g[32];
+        int failed = time_step(j, split[i], STEP_SCATTER, opt, &sync, s, sizeof s) |
+                     time_step(j, split[i], STEP_COMPUTE, opt, &sync, c, sizeof c) |
+                     time_step(j, split[i], STEP_GATHER, opt, &sync, g, sizeof g);
         if (failed && !bad) {
             snprintf(failure, sizeof failure, "%s split: %s", sg_variant_names[split[i]],
                      j->detail);
             bad = failure;
         }
         if (out && !failed)
-            fprintf(out, "# split       : %-10s scatter %.4e s, compute %.4e s, gather %.4e s "
+            fprintf(out, "# split       : %-10s scatter %s, compute %s, gather %s "
                          "(medians, each the max over ranks)\n", sg_variant_names[split[i]], s, c, g);
     }
     return bad;
