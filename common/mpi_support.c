@@ -60,3 +60,18 @@ int plb_mpi_verdict(const plb_options *opt, const char *failure, MPI_Comm comm)
         return plb_report_verdict(opt, failure);
     return failure ? PLB_EXIT_FAILED : PLB_EXIT_VERIFIED;
 }
+
+FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
+                           const plb_options *opt, MPI_Comm comm)
+{
+    static char library[256];
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    plb_mpi_library(library, sizeof library);
+    *ctx = (plb_context){program, size, threads, library};
+    if (rank != 0)
+        return NULL;
+    plb_report_header(stdout, ctx, opt);
+    return stdout;
+}

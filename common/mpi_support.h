@@ -9,6 +9,7 @@
 
 #include "measure.h"
 #include "options.h"
+#include "report.h"
 
 /* A plb_sync over *comm (which must outlive it) for plb_measure. */
 plb_sync plb_mpi_sync(MPI_Comm *comm);
@@ -23,6 +24,11 @@ void plb_mpi_library(char *buf, size_t len);
  * rank to run, or the same exit code on every rank. Collective. */
 int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt,
                       MPI_Comm comm);
+
+/* Fills *ctx for a program on every rank of comm (ranks, threads, the library's name) and prints
+ * the header on rank 0. Returns the stream rank 0 reports on (stdout); NULL on other ranks. */
+FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
+                           const plb_options *opt, MPI_Comm comm);
 
 /* The verdict, printed by rank 0 only; returns the exit code on every rank. The failure must be
  * agreed (as plb_run_variants' is): NULL on every rank, or non-NULL on every rank. */

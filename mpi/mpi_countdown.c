@@ -120,11 +120,8 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return status;
     }
-    char library[256];
-    plb_mpi_library(library, sizeof library);
-    plb_context ctx = {program.name, size, 1, library};
-    if (rank == 0)
-        plb_report_header(stdout, &ctx, &opt);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
     if (show_demo) {
         demo(rank, size);
         status = plb_mpi_verdict(&opt, NULL, MPI_COMM_WORLD);
@@ -141,7 +138,6 @@ int main(int argc, char **argv)
         {"parallel", 1, {prepare, run, verify, &par}, n, 1e9, "Gdec/s", busiest / MAX_CLOCK_HZ,
          par.detail},
     };
-    FILE *out = rank == 0 ? stdout : NULL;
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, &sync, out, NULL);
 
     double *times = rank == 0 ? malloc((size_t)size * sizeof *times) : NULL;

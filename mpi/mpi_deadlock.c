@@ -14,42 +14,20 @@
  *   usage: mpirun -np P mpi_deadlock [-n N] [-r R] [-w W]
  *                  [-V sendrecv,nonblocking,parity,ssend] [--timeout S] [--sweep] [--csv]
  */
-#define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "exchange.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "mpi_support.h"
+#include "watchdog.h"
 
 #define SPREAD INT64_C(1000003) /* rank r sends r * SPREAD + i */
-
-/* What the watchdog writes, prepared before it is armed: a signal handler may only write(). */
-static char alarm_text[256];
-static int alarm_fd = -1; /* rank 0 writes the verdict; every rank exits 3 */
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    if (alarm_fd >= 0) {
-        ssize_t ignored = write(alarm_fd, alarm_text, strlen(alarm_text));
-        (void)ignored;
-    }
-    _exit(PLB_EXIT_DEADLOCK);
-}
-
-static void arm_watchdog(double seconds)
-{
-    struct itimerval t = {{0, 0}, {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e6)}};
-    setitimer(ITIMER_REAL, &t, NULL);
-}
 
 typedef struct job {
     int64_t *out, *in;
@@ -80,8 +58,7 @@ static void prepare(void *arg)
 {
     job *j = arg;
     memset(j->in, 0xff, (size_t)j->count * sizeof *j->in); /* -1: no rank sends that */
-    fflush(stdout); /* the watchdog's _exit would drop buffered rows */
-    arm_watchdog(j->timeout_s);
+    plb_watchdog_arm(j->timeout_s);
 }
 
 static void run(void *arg)
@@ -95,7 +72,7 @@ static int verify(void *arg, long runs)
 {
     (void)runs;
     job *j = arg;
-    arm_watchdog(0);
+    plb_watchdog_arm(0);
     return wrong_data(j);
 }
 
@@ -170,23 +147,19 @@ int main(int argc, char **argv)
     for (int k = 0; k < 4; k++)
         jobs[k] = (job){out, in, (int)opt.n, rank, partner, (exchange_kind)k, timeout_s, detail};
 
-    char library[256];
-    plb_mpi_library(library, sizeof library);
-    plb_context ctx = {program.name, size, 1, library};
-    FILE *report = rank == 0 ? stdout : NULL;
-    if (report) {
-        plb_report_header(stdout, &ctx, &opt);
-        plb_report_param(stdout, "timeout", "%g s", timeout_s);
-    }
+    plb_context ctx;
+    FILE *report = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
+    if (report)
+        plb_report_param(report, "timeout", "%g s", timeout_s);
     const char *failure = NULL;
     if (do_sweep) {
         failure = sweep(&jobs[0], opt.n, report) ? "sweep: wrong data received" : NULL;
     } else {
-        alarm_fd = rank == 0 ? (opt.csv ? STDERR_FILENO : STDOUT_FILENO) : -1;
-        snprintf(alarm_text, sizeof alarm_text,
+        char line[256]; /* rank 0 says it; every rank exits 3 */
+        snprintf(line, sizeof line,
                  "DEADLOCK: no progress for %g s: both ranks of a pair are in MPI_Ssend, neither "
                  "receives\n", timeout_s);
-        signal(SIGALRM, on_alarm);
+        plb_watchdog_install(line, rank == 0 ? (opt.csv ? STDERR_FILENO : STDOUT_FILENO) : -1);
         MPI_Comm comm = MPI_COMM_WORLD;
         plb_sync sync = plb_mpi_sync(&comm);
         plb_variant v[4];

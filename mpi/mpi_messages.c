@@ -130,13 +130,10 @@ int main(int argc, char **argv)
         return PLB_EXIT_FAILED;
     }
 
-    char library[256];
-    plb_mpi_library(library, sizeof library);
-    plb_context ctx = {program.name, size, 1, library};
-    FILE *out = rank == 0 ? stdout : NULL;
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
     if (out) {
-        plb_report_header(stdout, &ctx, &opt);
-        plb_report_param(stdout, "items", "item i costs (1 + 7i/n) x %" PRId64 " decrements", spin);
+        plb_report_param(out, "items", "item i costs (1 + 7i/n) x %" PRId64 " decrements", spin);
     }
     const char *failure = hello_queue(rank, size, out) ? "queue: a hello went missing" : NULL;
 

@@ -107,15 +107,12 @@ int main(int argc, char **argv)
     int64_t mine = countdown_share(updates, size, rank), node_updates;
     MPI_Allreduce(&mine, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
 
-    char library[256];
-    plb_mpi_library(library, sizeof library);
-    plb_context ctx = {program.name, size, 1, library};
-    FILE *out = rank == 0 ? stdout : NULL;
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
     if (out) {
-        plb_report_header(stdout, &ctx, &opt);
-        plb_report_param(stdout, "updates", "%" PRId64 " counter updates per run, all ranks",
+        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks",
                          updates);
-        plb_report_param(stdout, "node", "%d ranks share rank 0's window", s.node_size);
+        plb_report_param(out, "node", "%d ranks share rank 0's window", s.node_size);
     }
     char detail[128] = "";
     job jobs[4];

@@ -316,14 +316,11 @@ int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads,
             fprintf(stderr, "%s: out of memory for n = %" PRId64 "\n", prog->name, opt.n);
         return PLB_EXIT_FAILED;
     }
-    char library[256];
-    plb_mpi_library(library, sizeof library);
-    plb_context ctx = {prog->name, size, threads, library};
-    if (rank == 0)
-        plb_report_header(stdout, &ctx, &opt);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, prog->name, threads, &opt, comm);
     if (describe)
-        describe(threads, rank == 0 ? stdout : NULL);
-    const char *failure = sg_run(job, prog, &ctx, &opt, rank == 0 ? stdout : NULL);
+        describe(threads, out);
+    const char *failure = sg_run(job, prog, &ctx, &opt, out);
     sg_destroy(job);
     return plb_mpi_verdict(&opt, failure, comm);
 }

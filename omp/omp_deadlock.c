@@ -12,37 +12,16 @@
  *
  *   usage: omp_deadlock [-n ROUNDS] [-r R] [-w W] [-V fixed,deadlock] [--timeout S] [--csv]
  */
-#define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "deadlock.h"
 #include "exit_codes.h"
 #include "lesson.h"
+#include "watchdog.h"
 
 #define MEET_S 0.005
-
-/* What the watchdog writes, prepared before it is armed: a signal handler may only write(). */
-static char alarm_text[256];
-static int alarm_fd = STDOUT_FILENO;
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    ssize_t ignored = write(alarm_fd, alarm_text, strlen(alarm_text));
-    (void)ignored;
-    _exit(PLB_EXIT_DEADLOCK);
-}
-
-static void arm_watchdog(double seconds)
-{
-    struct itimerval t = {{0, 0}, {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e6)}};
-    setitimer(ITIMER_REAL, &t, NULL);
-}
 
 typedef struct job {
     int64_t rounds, counter;
@@ -55,8 +34,7 @@ static void prepare(void *arg)
 {
     job *j = arg;
     j->counter = -1;
-    fflush(stdout); /* the watchdog's _exit would drop buffered rows */
-    arm_watchdog(j->timeout_s);
+    plb_watchdog_arm(j->timeout_s);
 }
 
 static void run(void *arg)
@@ -69,7 +47,7 @@ static int verify(void *arg, long runs)
 {
     (void)runs;
     job *j = arg;
-    arm_watchdog(0); /* finished: disarm */
+    plb_watchdog_arm(0); /* finished: disarm */
     if (j->counter != 2 * j->rounds)
         snprintf(j->detail, 128, "counter %" PRId64 ", expected %" PRId64, j->counter,
                  2 * j->rounds);
@@ -98,11 +76,11 @@ int main(int argc, char **argv)
                 opt.threads);
         return PLB_EXIT_USAGE;
     }
-    alarm_fd = opt.csv ? STDERR_FILENO : STDOUT_FILENO;
-    snprintf(alarm_text, sizeof alarm_text,
+    char line[256];
+    snprintf(line, sizeof line,
              "DEADLOCK: no progress for %g s: thread 0 holds lock A and waits for B, thread 1 "
              "holds B and waits for A\n", timeout_s);
-    signal(SIGALRM, on_alarm);
+    plb_watchdog_install(line, opt.csv ? STDERR_FILENO : STDOUT_FILENO);
 
     char detail[128] = "";
     job jobs[2] = {{opt.n, 0, LOCKS_GLOBAL, timeout_s, detail},

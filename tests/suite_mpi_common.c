@@ -8,21 +8,8 @@
 
 #include "exit_codes.h"
 #include "mpi_support.h"
+#include "mpi_ranks.h"
 #include "suites.h"
-
-static int rank_of(void)
-{
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    return rank;
-}
-
-static int size_of(void)
-{
-    int size;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    return size;
-}
 
 static void test_agree(void)
 {

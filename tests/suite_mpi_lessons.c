@@ -8,22 +8,9 @@
 #include "exchange.h"
 #include "increment.h"
 #include "shared_window.h"
+#include "mpi_ranks.h"
 #include "suites.h"
 #include "task_farm.h"
-
-static int rank_of(void)
-{
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    return rank;
-}
-
-static int size_of(void)
-{
-    int size;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    return size;
-}
 
 static void test_farm_exactly_once(void)
 {

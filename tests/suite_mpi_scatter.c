@@ -6,6 +6,7 @@
 
 #include "map_square.h"
 #include "scatter_gather.h"
+#include "mpi_ranks.h"
 #include "suites.h"
 
 static void input(int64_t *in, int64_t count, int64_t offset)
@@ -31,13 +32,6 @@ static int64_t expected(int64_t i)
 
 static const sg_kernel squares = {input, square, map_square_check, expected, 16.0};
 static const sg_kernel lazy = {input, nothing, map_square_check, expected, 16.0};
-
-static int size_of(void)
-{
-    int size;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    return size;
-}
 
 static void test_blocks(void)
 {
