@@ -52,6 +52,18 @@ check_usage_error() {
     fi
 }
 
+# check_watchdog PROGRAM VARIANT BOUND: the deadlocking variant must end with a DEADLOCK line and
+# exit 3 within BOUND seconds (its watchdog is set to 0.5 s).
+check_watchdog() {
+    local start status elapsed
+    start=$(date +%s)
+    launch "bin/$1" -V "$2" --timeout 0.5
+    status=$?
+    elapsed=$(($(date +%s) - start))
+    if [ "$status" -eq 3 ] && [ "$elapsed" -le "$3" ] && grep -q '^DEADLOCK: no progress for 0.5 s' "$out"
+    then ok; else bad "$1 -V $2: wanted DEADLOCK and exit 3 within $3 s, got exit $status after ${elapsed} s"; fi
+}
+
 variant_count() {
     "$1" --help | sed -n 's/^Variants: \(.*\) (default: all)$/\1/p' | wc -w
 }
@@ -126,13 +138,7 @@ if [ -x bin/omp_latency ]; then
     check_csv omp_latency 3 $?
 fi
 if [ -x bin/omp_deadlock ]; then
-    # The bug: the watchdog must end it with DEADLOCK and exit 3 well within the bound.
-    start=$(date +%s)
-    launch bin/omp_deadlock -V deadlock --timeout 0.5
-    status=$?
-    elapsed=$(($(date +%s) - start))
-    if [ "$status" -eq 3 ] && [ "$elapsed" -le 5 ] && grep -q '^DEADLOCK: no progress for 0.5 s' "$out"
-    then ok; else bad "omp_deadlock -V deadlock: wanted DEADLOCK and exit 3 within 5 s, got exit $status after ${elapsed} s"; fi
+    check_watchdog omp_deadlock deadlock 5
     launch bin/omp_deadlock --timeout 0.5 --csv
     status=$?
     if [ "$status" -eq 3 ] && [ "$(grep -c '^omp_deadlock,fixed,' "$out")" -eq 1 ] &&
@@ -165,12 +171,7 @@ if [ -x bin/mpi_countdown ]; then
     else bad "mpi_countdown: no per-rank times"; fi
 fi
 if [ -x bin/mpi_deadlock ]; then
-    start=$(date +%s)
-    launch bin/mpi_deadlock -V ssend --timeout 0.5
-    status=$?
-    elapsed=$(($(date +%s) - start))
-    if [ "$status" -eq 3 ] && [ "$elapsed" -le 10 ] && grep -q '^DEADLOCK: no progress for 0.5 s' "$out"
-    then ok; else bad "mpi_deadlock -V ssend: wanted DEADLOCK and exit 3 within 10 s, got exit $status after ${elapsed} s"; fi
+    check_watchdog mpi_deadlock ssend 10
     if launch bin/mpi_deadlock --sweep -n 64K && grep -Eq '^# +8 +(completes|would block)$' "$out" &&
         grep -Eq '^# +524288 +(completes|would block)$' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "mpi_deadlock --sweep: wanted one line per size from 8 bytes to 512 KiB"; fi
