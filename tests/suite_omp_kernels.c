@@ -9,6 +9,7 @@
 #include "increment.h"
 #include "latency.h"
 #include "map_square.h"
+#include "overhead.h"
 #include "race.h"
 #include "stream.h"
 #include "suites.h"
@@ -193,6 +194,22 @@ static void test_lock_order(void)
         CU_ASSERT_EQUAL(lock_pair(sizes[s], LOCKS_GLOBAL, 0.001), 2 * sizes[s]);
 }
 
+static void test_overhead(void)
+{
+    int64_t passed[8 * OVERHEAD_STRIDE];
+    for (size_t t = 0; t < COUNT(thread_counts); t++) {
+        int threads = thread_counts[t];
+        for (int barriers = 0; barriers < 2; barriers++) {
+            memset(passed, 0, sizeof passed);
+            int team = barriers ? overhead_barriers(7, threads, 10, passed)
+                                : overhead_regions(7, threads, 10, passed);
+            CU_ASSERT(team >= 1 && team <= threads);
+            for (int i = 0; i < team; i++)
+                CU_ASSERT_EQUAL(passed[i * OVERHEAD_STRIDE], 7);
+        }
+    }
+}
+
 CU_TestInfo omp_kernel_tests[] = {
     {"increment: exact, same as seq, no-op caught", test_increment},
     {"map-square: every schedule and chunk, exact", test_map_square},
@@ -202,5 +219,6 @@ CU_TestInfo omp_kernel_tests[] = {
     {"stream: copy and triad exact, poison caught", test_stream},
     {"latency: every task once, in every form", test_latency},
     {"locks in one global order: every round completes", test_lock_order},
+    {"overhead: every thread in every region, past every barrier", test_overhead},
     CU_TEST_INFO_NULL,
 };

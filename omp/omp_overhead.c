@@ -1,0 +1,109 @@
+/* omp_overhead: what an OpenMP parallel region and a barrier cost by themselves, EPCC-style.
+ *
+ * reference runs n small delays (--delay decrements each) on one thread; parallel runs n parallel
+ * regions, each thread doing one delay; barrier runs one region in which every thread does n
+ * rounds of a delay and a barrier. The overhead of one region (or one barrier) is
+ * (median of the variant - median of reference) / n, printed in the notes: it is why a parallel
+ * loop over a few thousand elements is slower than a plain one (see the crossover in make bench).
+ * Rate: constructs per second, M/s = n / median_s / 1e6.
+ * Verified after every batch: every thread entered every region, or passed every barrier.
+ *
+ *   usage: omp_overhead [-n N] [-r R] [-w W] [-t T] [-V reference,parallel,barrier]
+ *                       [--delay D] [--csv]
+ */
+#include <inttypes.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "lesson.h"
+#include "overhead.h"
+
+typedef enum kind { REFERENCE, REGIONS, BARRIERS } kind;
+
+typedef struct job {
+    int64_t n, delay, *passed;
+    int threads, team;
+    kind kind;
+    char *detail;
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    memset(j->passed, 0, (size_t)j->threads * OVERHEAD_STRIDE * sizeof *j->passed);
+    j->team = 0;
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    if (j->kind == REFERENCE) {
+        overhead_reference(j->n, j->delay);
+        j->passed[0] += j->n;
+        j->team = 1;
+    } else if (j->kind == REGIONS) {
+        j->team = overhead_regions(j->n, j->threads, j->delay, j->passed);
+    } else {
+        j->team = overhead_barriers(j->n, j->threads, j->delay, j->passed);
+    }
+}
+
+static int verify(void *arg, long runs)
+{
+    job *j = arg;
+    for (int t = 0; t < j->team; t++)
+        if (j->passed[t * OVERHEAD_STRIDE] != runs * j->n) {
+            snprintf(j->detail, 128, "thread %d passed %" PRId64 " of %" PRId64, t,
+                     j->passed[t * OVERHEAD_STRIDE], runs * j->n);
+            return 1;
+        }
+    if (j->team < 1)
+        snprintf(j->detail, 128, "no thread ran");
+    return j->team < 1;
+}
+
+static int64_t delay = 100;
+static const plb_opt extra[] = {
+    {"delay", 0, PLB_OPT_COUNT, &delay, 0, 0, "D", "decrements of work inside each construct"},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const variants[] = {"reference", "parallel", "barrier", NULL};
+static const plb_program program = {
+    "omp_overhead", "the cost of an OpenMP parallel region and of a barrier (EPCC-style)",
+    variants, extra};
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 1000, .repeats = 10, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    int threads = opt.threads ? opt.threads : omp_get_max_threads();
+    int64_t *passed = calloc((size_t)threads * OVERHEAD_STRIDE, sizeof *passed);
+    if (!passed) {
+        fprintf(stderr, "omp_overhead: out of memory\n");
+        return PLB_EXIT_FAILED;
+    }
+    char detail[128] = "";
+    job jobs[3];
+    plb_variant v[3];
+    for (int k = 0; k < 3; k++) {
+        jobs[k] = (job){opt.n, delay, passed, k ? threads : 1, 0, (kind)k, detail};
+        v[k] = (plb_variant){variants[k], k ? threads : 1, {prepare, run, verify, &jobs[k]},
+                             (double)opt.n, 1e6, "M/s", 0.0, detail};
+    }
+    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_report_header(stdout, &ctx, &opt);
+    plb_report_param(stdout, "delay", "%" PRId64 " decrements per construct", delay);
+    plb_measurement m[3];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, NULL, stdout, m);
+    for (int k = 1; k < 3 && m[REFERENCE].status == PLB_MEASURE_OK; k++)
+        if (m[k].status == PLB_MEASURE_OK)
+            printf("# overhead    : %-9s %.3f us each (reference subtracted)\n", variants[k],
+                   (m[k].stats.median - m[REFERENCE].stats.median) / (double)opt.n * 1e6);
+    free(passed);
+    return plb_report_verdict(&opt, failure);
+}
