@@ -45,7 +45,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps bench-omp bench-mpi clean help FORCE
+.PHONY: all tests test run deps bench bench-check bench-omp bench-mpi clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -57,6 +57,8 @@ help:
 	@echo '  make             build every program into bin/'
 	@echo '  make run         install what is missing, build, and run the guided tour'
 	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
+	@echo '  make bench       the scaling lab: limits, sweeps, report in results/ (QUICK=1: a minute)'
+	@echo '  make bench-check fail when a performance target is missed (not part of make test)'
 	@echo '  make bench-omp   OpenMP kernels at 64M elements against the triad bandwidth and targets'
 	@echo '  make bench-mpi   mpi_map_square at 16M elements, np 2 and 4, against bare collectives'
 	@echo '  make deps        only install (or name) the missing dependencies'
@@ -73,6 +75,15 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory all
 	@common/tour.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@QUICK=$(QUICK) common/bench.sh
+
+bench-check: deps
+	@$(MAKE) --no-print-directory all
+	@common/bench_omp.sh --check; omp=$$?; common/bench_mpi.sh --check; mpi=$$?; \
+	 test $$omp -eq 0 && test $$mpi -eq 0
 
 bench-omp: deps
 	@$(MAKE) --no-print-directory all

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# bench.sh: `make bench`, the scaling lab. In one run:
+#   1. the machine's limits, with parlab's own probes: STREAM copy and triad at 1..all cores
+#      (omp_stream), the cost of an empty parallel region and of a barrier (omp_overhead), and bare
+#      MPI_Scatterv + MPI_Gatherv per message size at np = 2 and all cores (mpi_map_square -V bare);
+#   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
+#      1..all cores and twice the cores (marked oversubscribed), and mpi_map_square, mpi_increment,
+#      mpi_countdown likewise over ranks;
+#   3. the report (common/bench_report.awk): crossover size, speedup and efficiency, a fitted
+#      Amdahl serial fraction with its fit error, and rates against the measured limits.
+# Every point is one row in results/<UTC date>/{limits,sweep}.csv, under a provenance header; the
+# MPI time splits go to split.csv. QUICK=1 (or --quick) runs a small sweep in under a minute.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+quick=${QUICK:-0}
+[ "${1:-}" = --quick ] && quick=1
+cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+if [ "$quick" = 1 ]; then
+    sizes=(1K 16K 256K 4M)
+    counts=(1 "$cores")
+    repeats=3
+else
+    sizes=(1K 4K 16K 64K 256K 1M 4M 16M 64M)
+    mapfile -t counts < <(seq 1 "$cores")
+    counts+=($((2 * cores)))
+    repeats=5
+fi
+# Keep the largest problem comfortable: three int64 arrays in at most a quarter of free memory.
+avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+largest=$((avail_kb * 1024 / 4 / 24))
+fits=()
+for s in "${sizes[@]}"; do
+    n=$(numfmt --from=iec "$s")
+    [ "$n" -le "$largest" ] && fits+=("$s")
+done
+sizes=("${fits[@]}")
+big=${sizes[-1]}
+
+dir=results/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$dir"
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+COLUMNS_LINE='program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,rate,rate_unit,verified,oversubscribed'
+
+provenance() {
+    echo "# parlab make bench$([ "$quick" = 1 ] && echo " QUICK=1")"
+    echo "# date        : $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "# host        : $(hostname) ($cores cores)"
+    echo "# version     : parlab $(git describe --tags --always --dirty 2>/dev/null || echo unknown)"
+    bin/omp_stream --version >/dev/null 2>&1 &&
+        bin/omp_stream -n 1 -r 1 | grep '^# compiler'
+    common/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
+    echo "# command     : $0 $*"
+    echo "# sizes       : ${sizes[*]}; threads and ranks: ${counts[*]}; repeats: $repeats"
+}
+for f in limits sweep; do
+    { provenance "$@"; echo "$COLUMNS_LINE"; } >"$dir/$f.csv"
+done
+{ provenance "$@"; echo "program,variant,n,ranks,scatter_s,compute_s,gather_s"; } >"$dir/split.csv"
+
+# The points, as "FILE WIDTH PROGRAM ARGS..." lines; WIDTH is threads or ranks.
+points=()
+for t in "${counts[@]}"; do points+=("limits $t omp_stream -n $big -t $t"); done
+points+=("limits $cores omp_overhead -t $cores")
+for np in 2 "$cores"; do
+    for s in "${sizes[@]}"; do points+=("limits $np mpi_map_square -V bare -n $s"); done
+    [ "$cores" -le 2 ] && break
+done
+for p in omp_increment:parallel omp_map_square:static omp_countdown:parallel; do
+    for s in "${sizes[@]}"; do
+        points+=("sweep 1 ${p%%:*} -V seq -n $s")
+        for t in "${counts[@]}"; do points+=("sweep $t ${p%%:*} -V ${p#*:} -n $s -t $t"); done
+    done
+done
+for p in mpi_map_square:collective mpi_increment:collective mpi_countdown:parallel; do
+    for s in "${sizes[@]}"; do
+        points+=("sweep 1 ${p%%:*} -V seq -n $s")
+        for np in "${counts[@]}"; do points+=("sweep $np ${p%%:*} -V ${p#*:} -n $s"); done
+    done
+done
+
+failures=0
+start=$(date +%s)
+for i in "${!points[@]}"; do
+    read -r file width program args <<<"${points[$i]}"
+    read -r -a args <<<"$args"
+    printf '[%d/%d, %ds] %s %s%s\n' $((i + 1)) ${#points[@]} $(($(date +%s) - start)) "$program" \
+        "${args[*]}" "$([[ $program == omp_* ]] || echo " on $width ranks")" >&2
+    over=no
+    [ "$width" -gt "$cores" ] && over=yes
+    case $program in
+        omp_*) cmd=("bin/$program") ;;
+        *) cmd=(common/mpilaunch --timeout 600 "$width" "bin/$program") ;;
+    esac
+    if ! rows=$("${cmd[@]}" "${args[@]}" -r "$repeats" --csv 2>"$err"); then
+        echo "bench: FAILED: $program ${args[*]}: $(tail -n 1 "$err")" >&2
+        failures=$((failures + 1))
+    fi
+    grep -v '^#' <<<"$rows" | grep -v '^program,' | sed "s/\$/,$over/" >>"$dir/$file.csv"
+    sed -n 's/^# split *: \([a-z0-9]*\) *scatter \([^ ]*\) s, compute \([^ ]*\) s, gather \([^ ]*\) s .*/\1 \2 \3 \4/p' \
+        <<<"$rows" | while read -r variant s c g; do
+        n=$(numfmt --from=iec "${args[-1]}")
+        echo "$program,$variant,$n,$width,$s,$c,$g" >>"$dir/split.csv"
+    done
+done
+echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $(($(date +%s) - start)) s; results in $dir" >&2
+awk -F, -v cores="$cores" -f common/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv" | tee "$dir/report.txt"
+ln -sfn "$(basename "$dir")" results/latest
+[ "$failures" -eq 0 ]
