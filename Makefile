@@ -45,7 +45,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps bench bench-check bench-omp bench-mpi clean help FORCE
+.PHONY: all tests test run deps bench bench-check bench-omp bench-mpi plots compare-python clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -58,6 +58,8 @@ help:
 	@echo '  make run         install what is missing, build, and run the guided tour'
 	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
 	@echo '  make bench       the scaling lab: limits, sweeps, report in results/ (QUICK=1: a minute)'
+	@echo '  make plots       PNG and SVG figures of the last make bench (RESULTS=dir for another)'
+	@echo '  make compare-python  the Python way of each lesson beside the C one'
 	@echo '  make bench-check fail when a performance target is missed (not part of make test)'
 	@echo '  make bench-omp   OpenMP kernels at 64M elements against the triad bandwidth and targets'
 	@echo '  make bench-mpi   mpi_map_square at 16M elements, np 2 and 4, against bare collectives'
@@ -79,6 +81,13 @@ run: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@QUICK=$(QUICK) common/bench.sh
+
+plots:
+	@common/plots.sh $(RESULTS)
+
+compare-python: deps
+	@$(MAKE) --no-print-directory all
+	@common/compare_python.sh
 
 bench-check: deps
 	@$(MAKE) --no-print-directory all

@@ -38,10 +38,11 @@ function sorted_keys(set, out, count,    k, i, j, t) {
 END {
     print ""
     print "== Machine limits"
+    split("", w); split("", sz); split("", ranks) # arrays before they are passed (mawk)
     nw = sorted_keys(widths_bw, w)
     for (i = 1; i <= nw; i++)
         printf "  STREAM on %2d threads: copy %8.2f GB/s, triad %8.2f GB/s%s\n", w[i],
-               bw["copy", w[i]], bw["triad", w[i]], w[i] > cores ? " (oversubscribed)" : ""
+               bw["copy", w[i]], bw["triad", w[i]], (w[i] > cores ? " (oversubscribed)" : "")
     if ("reference" in ovh)
         printf "  OpenMP on %d threads: parallel region %.3f us, barrier %.3f us (reference subtracted)\n",
                ovh_t, (ovh["parallel"] - ovh["reference"]) / ovh_n * 1e6,
@@ -100,7 +101,7 @@ END {
             if (p <= cores) { x = 1 - 1 / p; y = 1 / s - 1 / p; sxy += x * y; sxx += x * x; S[p] = s }
         }
         if (maxw[prog] > cores) print "  (* oversubscribed: more threads or ranks than cores)"
-        if (over_triad) print "  (over 100% of triad: at this n the data fit in a cache, faster than memory)"
+        if (over_triad) print "  (over 100% of triad: bytes are counted as STREAM counts them, so an in-place kernel, which\n   pays no write-allocate, can exceed the triad; at small n the data also sit in a cache)"
         over_triad = 0
         f = sxx > 0 ? sxy / sxx : -1
         if (f > 1 || (sxx > 0 && f < 0)) {
@@ -110,7 +111,7 @@ END {
             for (p in S) { fit = 1 / (f + (1 - f) / p); err += ((fit - S[p]) / S[p]) ^ 2; points++ }
             printf "  Amdahl fit  : serial fraction f = %.3f over 1..%d, rms error %.1f%% over %d points%s\n",
                    f, cores, 100 * sqrt(err / points), points,
-                   points < 3 ? " (too few points to test the model)" : ""
+                   (points < 3 ? " (too few points to test the model)" : "")
         }
         delete S
     }
