@@ -45,7 +45,8 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps bench bench-check bench-omp bench-mpi plots compare-python clean help FORCE
+.PHONY: all tests test run deps bench bench-check bench-omp bench-mpi plots compare-python jobs \
+        lint-jobs clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -63,6 +64,8 @@ help:
 	@echo '  make bench-check fail when a performance target is missed (not part of make test)'
 	@echo '  make bench-omp   OpenMP kernels at 64M elements against the triad bandwidth and targets'
 	@echo '  make bench-mpi   mpi_map_square at 16M elements, np 2 and 4, against bare collectives'
+	@echo '  make jobs        render jobs/describe into the Slurm, PBS and laptop scripts'
+	@echo '  make lint-jobs   check they are up to date and pass shellcheck'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make clean       remove bin/ and build/'
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
@@ -88,6 +91,14 @@ plots:
 compare-python: deps
 	@$(MAKE) --no-print-directory all
 	@common/compare_python.sh
+
+jobs:
+	@jobs/render.sh
+
+lint-jobs:
+	@jobs/render.sh --check
+	@shellcheck jobs/render.sh jobs/*.sh jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh
+	@echo "lint-jobs: every job script passes shellcheck"
 
 bench-check: deps
 	@$(MAKE) --no-print-directory all
