@@ -46,7 +46,7 @@ COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
 .PHONY: all tests test run deps bench bench-check bench-omp bench-mpi plots compare-python jobs \
-        lint-jobs clean help FORCE
+        lint-jobs slurm-test clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -66,6 +66,7 @@ help:
 	@echo '  make bench-mpi   mpi_map_square at 16M elements, np 2 and 4, against bare collectives'
 	@echo '  make jobs        render jobs/describe into the Slurm, PBS and laptop scripts'
 	@echo '  make lint-jobs   check they are up to date and pass shellcheck'
+	@echo '  make slurm-test  bring up a one-node Slurm here (root) and submit every Slurm script'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make clean       remove bin/ and build/'
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
@@ -97,8 +98,12 @@ jobs:
 
 lint-jobs:
 	@jobs/render.sh --check
-	@shellcheck jobs/render.sh jobs/*.sh jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh
+	@shellcheck jobs/*.sh jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh
 	@echo "lint-jobs: every job script passes shellcheck"
+
+slurm-test: deps
+	@$(MAKE) --no-print-directory all
+	@jobs/slurm_test.sh
 
 bench-check: deps
 	@$(MAKE) --no-print-directory all

@@ -6,7 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
-#   cluster size: 1 node(s) x 1 rank(s) x 16 thread(s); here:
+#   cluster size: 1 node(s) x 16 rank(s) x 1 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
 ranks=1
