@@ -122,6 +122,7 @@ job() {
         failed=$((failed + 1))
     fi
     [ "$existing" = 1 ] || scancel "$id" 2>/dev/null
+    rm -rf "results/$id" # a test run's results: job ids start again at 1 with the next cluster
 }
 
 job omp --cpus-per-task="$cpus"
@@ -147,6 +148,7 @@ else
     echo "FAILED: slurm-test: a job without built programs was not caught: $(scontrol show job "$id" -o | grep -o 'JobState=[A-Z]*')"
     failed=$((failed + 1))
 fi
+rm -rf "$work/unbuilt/results"
 
 echo
 echo "slurm-test: $passed passed, $failed failed"
