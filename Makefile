@@ -46,7 +46,7 @@ COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
 .PHONY: all tests test run deps bench bench-check bench-omp bench-mpi plots compare-python jobs \
-        lint-jobs slurm-test pbs-test clean help FORCE
+        lint-jobs slurm-test pbs-test cluster-test clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -68,6 +68,7 @@ help:
 	@echo '  make lint-jobs   check they are up to date and pass shellcheck'
 	@echo '  make slurm-test  bring up a one-node Slurm here (root) and submit every Slurm script'
 	@echo '  make pbs-test    parse every #PBS line and run each PBS script in a simulated PBS job'
+	@echo '  make cluster-test  two hosts in network namespaces (root): MPI over TCP across them'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make clean       remove bin/ and build/'
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
@@ -109,6 +110,10 @@ slurm-test: deps
 pbs-test: deps
 	@$(MAKE) --no-print-directory all
 	@jobs/pbs_test.sh
+
+cluster-test: deps
+	@$(MAKE) --no-print-directory all tests
+	@jobs/cluster_test.sh
 
 bench-check: deps
 	@$(MAKE) --no-print-directory all

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# cluster_test.sh: `make cluster-test`. Proves the MPI programs across two hosts, for real, on one
+# machine: two network namespaces joined by a veth pair, with addresses that exist only inside
+# them (10.77.0.1 and 10.77.0.2), a hostname each (parlab-a, parlab-b: Open MPI tells hosts apart
+# by name) and an sshd each with a throwaway key. From parlab-a, mpirun starts ranks on both hosts
+# over ssh and they talk over TCP on that link only. It runs every MPI lesson program and the MPI
+# CUnit suite on 4 ranks across the two hosts, shows in the output which host each rank ran on,
+# checks that both did, and tears everything down, also on failure.
+#   Needs root (namespaces, sshd) and Debian's openssh-server, iproute2 and util-linux.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+if [ "$(id -u)" != 0 ]; then
+    echo "cluster-test: network namespaces and sshd need root" >&2
+    exit 2
+fi
+if ! command -v sshd >/dev/null 2>&1 && ! [ -x /usr/sbin/sshd ]; then
+    echo "cluster-test: installing openssh-server" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openssh-server \
+        >/dev/null || exit 1
+fi
+
+work=$(mktemp -d /tmp/parlab-cluster.XXXXXX)
+hosts=(a b)
+address() { [ "$1" = a ] && echo 10.77.0.1 || echo 10.77.0.2; }
+
+teardown() {
+    for h in "${hosts[@]}"; do
+        [ -f "$work/sshd-$h.pid" ] && kill "$(cat "$work/sshd-$h.pid")" 2>/dev/null
+        ip netns del "parlab-$h" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+trap teardown EXIT
+
+# Two hosts: a namespace each, one veth pair between them, loopback up.
+ip link add parlab-va type veth peer name parlab-vb || exit 1
+for h in "${hosts[@]}"; do
+    ip netns add "parlab-$h" || exit 1
+    ip link set "parlab-v$h" netns "parlab-$h"
+    ip -n "parlab-$h" addr add "$(address "$h")/24" dev "parlab-v$h"
+    ip -n "parlab-$h" link set lo up
+    ip -n "parlab-$h" link set "parlab-v$h" up
+done
+
+# An sshd per host, listening only on the host's own address, in a UTS namespace with its name.
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$work/id" && ssh-keygen -q -t ed25519 -N '' -f "$work/hostkey"
+cp "$work/id.pub" "$work/authorized_keys"
+for h in "${hosts[@]}"; do
+    cat >"$work/sshd-$h.conf" <<CONF
+ListenAddress $(address "$h")
+HostKey $work/hostkey
+PidFile $work/sshd-$h.pid
+AuthorizedKeysFile $work/authorized_keys
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+CONF
+    ip netns exec "parlab-$h" unshare --uts sh -c "hostname parlab-$h && exec /usr/sbin/sshd -f '$work/sshd-$h.conf'" ||
+        { echo "cluster-test: sshd did not start on parlab-$h" >&2; exit 1; }
+done
+ssh=(ssh -i "$work/id" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes
+    -o LogLevel=ERROR -o ConnectTimeout=5)
+for _ in $(seq 50); do
+    ip netns exec parlab-a "${ssh[@]}" root@10.77.0.2 true 2>/dev/null && break
+    sleep 0.1
+done
+
+# on_a COMMAND: runs a shell command on parlab-a (in its network and its hostname), in this folder.
+on_a() {
+    ip netns exec parlab-a "${ssh[@]}" root@10.77.0.1 "cd '$PWD' && $1"
+}
+mpirun_both=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    "OMPI_MCA_plm_rsh_agent='${ssh[*]}'" OMPI_MCA_btl_tcp_if_include=10.77.0.0/24
+    OMPI_MCA_oob_tcp_if_include=10.77.0.0/24 OMPI_MCA_mpi_yield_when_idle=1
+    timeout --kill-after=10 300 mpirun --host "10.77.0.1:2,10.77.0.2:2" -np 4 --oversubscribe)
+
+passed=0
+failed=0
+# across NAME CHECK COMMAND: runs COMMAND on 4 ranks across both hosts; CHECK is an extended regex
+# its output must match (besides the verdict, when the command is a lesson program).
+across() {
+    local name=$1 check=$2 command=$3 out
+    out=$(on_a "${mpirun_both[*]} $command" 2>&1)
+    if grep -Eq "$check" <<<"$out"; then
+        echo "cluster-test: $name: ok"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: cluster-test: $name:"
+        tail -n 8 <<<"$out"
+        failed=$((failed + 1))
+    fi
+    printf '%s\n' "$out" >"$work/$name.log"
+}
+
+echo "cluster-test: hosts parlab-a (10.77.0.1) and parlab-b (10.77.0.2) up; mpirun over ssh and TCP"
+across hostnames 'parlab-a' hostname
+if [ "$(sort -u "$work/hostnames.log" | tr '\n' ' ')" = "parlab-a parlab-b " ]; then
+    echo "cluster-test: ranks ran on: $(sort "$work/hostnames.log" | uniq -c | awk '{ printf "%s x%s ", $2, $1 }')"
+else
+    echo "FAILED: cluster-test: the ranks did not run on both hosts: $(tr '\n' ' ' <"$work/hostnames.log")"
+    failed=$((failed + 1))
+fi
+across hybrid_map_square '^VERIFIED' \
+    'bin/hybrid_map_square -n 1000003 -r 3 -t 1'
+grep '^# placement' "$work/hybrid_map_square.log"
+if grep -q '^# placement   : rank 0 on parlab-a' "$work/hybrid_map_square.log" &&
+    grep -q '^# placement   : rank 3 on parlab-b' "$work/hybrid_map_square.log"; then
+    passed=$((passed + 1))
+else
+    echo "FAILED: cluster-test: hybrid_map_square did not place ranks on both hosts"
+    failed=$((failed + 1))
+fi
+across mpi_map_square '^VERIFIED' 'bin/mpi_map_square -n 1000003 -r 3'
+across mpi_increment '^VERIFIED' 'bin/mpi_increment -n 1000003 -r 3'
+across mpi_countdown '^VERIFIED' 'bin/mpi_countdown -r 3'
+across mpi_messages '^VERIFIED' 'bin/mpi_messages -n 100 --spin 10000 -r 3'
+across mpi_deadlock '^VERIFIED' 'bin/mpi_deadlock -V sendrecv,nonblocking,parity -n 100000 -r 3'
+across mpi_deadlock_watchdog '^DEADLOCK: no progress for 1 s' 'bin/mpi_deadlock -V ssend --timeout 1'
+# Two hosts are two nodes: each gets its own shared-memory window, of 2 ranks.
+across mpi_shared_array '# node        : 2 ranks share' 'bin/mpi_shared_array -n 1000003 -r 3'
+grep -q '^VERIFIED' "$work/mpi_shared_array.log" || { echo "FAILED: mpi_shared_array verdict"; failed=$((failed + 1)); }
+across test_mpi 'mpi np=4: [0-9]+ passed, 0 failed' 'build/tests/test_mpi'
+
+echo
+echo "cluster-test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
