@@ -5,7 +5,9 @@
 # by name) and an sshd each with a throwaway key. From parlab-a, mpirun starts ranks on both hosts
 # over ssh and they talk over TCP on that link only. It runs every MPI lesson program and the MPI
 # CUnit suite on 4 ranks across the two hosts, shows in the output which host each rank ran on,
-# checks that both did, and tears everything down, also on failure.
+# checks that both did. Then it makes the two hosts a two-node Slurm (slurmctld on parlab-a, a
+# slurmd on each) and submits the multi-node Slurm scripts (mpi, hybrid) unchanged, checking that
+# each job ran on both nodes and verified. It tears everything down, also on failure.
 #   Needs root (namespaces, sshd) and Debian's openssh-server, iproute2 and util-linux.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -25,6 +27,15 @@ hosts=(a b)
 address() { [ "$1" = a ] && echo 10.77.0.1 || echo 10.77.0.2; }
 
 teardown() {
+    if [ -n "${SLURM_CONF:-}" ]; then
+        on_net a scontrol shutdown >/dev/null 2>&1
+        for _ in $(seq 50); do
+            # shellcheck disable=SC2009 # pgrep would also match zombies, which PID 1 reaps late
+            ps -C slurmctld,slurmd -o stat= 2>/dev/null | grep -qv '^Z' || break
+            sleep 0.2
+        done
+        [ "${started_munge:-0}" = 1 ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null
+    fi
     for h in "${hosts[@]}"; do
         [ -f "$work/sshd-$h.pid" ] && kill "$(cat "$work/sshd-$h.pid")" 2>/dev/null
         ip netns del "parlab-$h" 2>/dev/null
@@ -68,6 +79,13 @@ for _ in $(seq 50); do
     ip netns exec parlab-a "${ssh[@]}" root@10.77.0.2 true 2>/dev/null && break
     sleep 0.1
 done
+
+# on_net HOST COMMAND...: runs a command in a host's network (not through ssh, so it stays ours).
+on_net() {
+    local h=$1
+    shift
+    nsenter --net="/run/netns/parlab-$h" "$@"
+}
 
 # on_a COMMAND: runs a shell command on parlab-a (in its network and its hostname), in this folder.
 on_a() {
@@ -124,6 +142,87 @@ across mpi_deadlock_watchdog '^DEADLOCK: no progress for 1 s' 'bin/mpi_deadlock 
 across mpi_shared_array '# node        : 2 ranks share' 'bin/mpi_shared_array -n 1000003 -r 3'
 grep -q '^VERIFIED' "$work/mpi_shared_array.log" || { echo "FAILED: mpi_shared_array verdict"; failed=$((failed + 1)); }
 across test_mpi 'mpi np=4: [0-9]+ passed, 0 failed' 'build/tests/test_mpi'
+
+# A two-node Slurm on the same two hosts: slurmctld on parlab-a, a slurmd on each, each in its
+# host's network and name; per-node spool, pid, log and PMIx folders (%n is the node's name).
+if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+    echo "cluster-test: installing slurm-wlm and munge" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >/dev/null || exit 1
+fi
+cpus=$(nproc)
+memory=$(slurmd -C | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p')
+memory=$((memory * 9 / 10 / 2))
+for h in "${hosts[@]}"; do
+    mkdir -p "$work/conf-$h" "$work/pmix-$h"
+    cat >"$work/conf-$h/slurm.conf" <<CONF
+# A two-node Slurm for parlab's cluster test, made by jobs/cluster_test.sh.
+ClusterName=parlab2
+SlurmctldHost=parlab-a(10.77.0.1)
+SlurmUser=root
+AuthType=auth/munge
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+ReturnToService=2
+MailProg=/bin/true
+MinJobAge=3600
+SchedulerParameters=batch_sched_delay=0
+StateSaveLocation=$work/state
+SlurmdSpoolDir=$work/spool-%n
+SlurmctldPidFile=$work/slurmctld.pid
+SlurmdPidFile=$work/slurmd-%n.pid
+SlurmctldLogFile=$work/slurmctld.log
+SlurmdLogFile=$work/slurmd-%n.log
+NodeName=parlab-a NodeAddr=10.77.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
+NodeName=parlab-b NodeAddr=10.77.0.2 CPUs=$cpus RealMemory=$memory State=UNKNOWN
+PartitionName=two Nodes=parlab-a,parlab-b Default=YES MaxTime=INFINITE State=UP
+CONF
+    echo "PMIxCliTmpDirBase=$work/pmix-$h" >"$work/conf-$h/mpi.conf"
+done
+export SLURM_CONF=$work/conf-a/slurm.conf
+started_munge=0
+if ! pgrep -x munged >/dev/null; then
+    mkdir -p /run/munge && chown munge:munge /run/munge
+    runuser -u munge -- /usr/sbin/munged && started_munge=1
+fi
+on_net a unshare --uts sh -c 'hostname parlab-a && exec slurmctld'
+for h in "${hosts[@]}"; do
+    SLURM_CONF=$work/conf-$h/slurm.conf on_net "$h" unshare --uts \
+        sh -c "hostname parlab-$h && exec slurmd -N parlab-$h"
+done
+for _ in $(seq 100); do
+    [ "$(on_net a sinfo -h -o %T 2>/dev/null | sort -u)" = idle ] && break
+    sleep 0.2
+done
+echo "cluster-test: two-node Slurm: $(on_net a sinfo -h -o '%D nodes %N %T' 2>&1)"
+
+# slurm_job NAME SBATCH-OPTIONS...: submits jobs/slurm/NAME.sbatch unchanged to both nodes and
+# checks that it completed, verified, and ran on both.
+slurm_job() {
+    local name=$1 id state
+    shift
+    id=$(on_net a sbatch --parsable --chdir="$PWD" --export=ALL,PARLAB_N=1M -o "$work/$name-%j.out" "$@" \
+        "jobs/slurm/$name.sbatch") || { echo "FAILED: sbatch $name"; failed=$((failed + 1)); return; }
+    for _ in $(seq 600); do
+        state=$(on_net a scontrol show job "$id" -o 2>/dev/null)
+        grep -Eq 'JobState=(PENDING|RUNNING|CONFIGURING|COMPLETING)' <<<"$state" || break
+        sleep 0.5
+    done
+    if grep -q 'JobState=COMPLETED .*ExitCode=0:0' <<<"$state" &&
+        grep -Eq 'NodeList=(parlab-a,parlab-b|parlab-\[a-b\]) ' <<<"$state" &&
+        grep -q '^parlab: all steps VERIFIED' "$work/$name-$id.out"; then
+        echo "cluster-test: slurm $name (job $id): COMPLETED on parlab-a and parlab-b, all steps VERIFIED"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: cluster-test: slurm $name (job $id): $(grep -o 'JobState=[A-Z]* \|NodeList=[^ ]*' <<<"$state" | tr '\n' ' ')"
+        tail -n 8 "$work/$name-$id.out" "$work/slurmctld.log" 2>/dev/null
+        failed=$((failed + 1))
+    fi
+    rm -rf "results/$id"
+}
+slurm_job mpi --nodes=2 --ntasks-per-node=2 --cpus-per-task=1
+slurm_job hybrid --nodes=2 --ntasks-per-node=1 --cpus-per-task="$cpus"
 
 echo
 echo "cluster-test: $passed passed, $failed failed"

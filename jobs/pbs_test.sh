@@ -56,7 +56,7 @@ run() { # NAME RANKS THREADS [ARRAY-INDEX]
     log=$work/$name${index:+-$index}.log
     for _ in $(seq "$ranks"); do hostname; done >"$work/nodefile"
     if env PBS_JOBID="$id${index:+[$index]}.pbs-test" PBS_O_WORKDIR="$PWD" \
-        PBS_NODEFILE="$work/nodefile" OMP_NUM_THREADS="$threads" PARLAB_QUICK=1 \
+        PBS_NODEFILE="$work/nodefile" OMP_NUM_THREADS="$threads" PARLAB_QUICK=1 PARLAB_N=4M \
         ${index:+PBS_ARRAY_INDEX=$index PBS_ARRAY_ID=${id}[].pbs-test} \
         bash "jobs/pbs/$name.pbs" >"$log" 2>&1 &&
         grep -q '^parlab: all steps VERIFIED' "$log"; then

@@ -106,6 +106,7 @@ header_comment() { # SCHEDULER SUBMIT-HOWTO
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
+#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
 EOF
 }
 

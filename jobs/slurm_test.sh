@@ -2,8 +2,8 @@
 # slurm_test.sh: `make slurm-test`. Proves the Slurm scripts on a real Slurm: brings up a
 # single-node cluster on this machine (Debian's slurm-wlm and munge: munged, slurmctld, slurmd,
 # with a slurm.conf made from what `slurmd -C` reports, all state in a temporary folder), submits
-# every jobs/slurm/*.sbatch unchanged (only resized to this node with sbatch options, job arrays
-# included), checks each job's state and exit code with scontrol and each log's verdict lines,
+# every jobs/slurm/*.sbatch unchanged (only resized to this node with sbatch options and given
+# smaller problems with PARLAB_N, job arrays included), checks each job's state and exit code with scontrol and each log's verdict lines,
 # and shuts the daemons down again, also when a job fails.
 #   Needs root to start the daemons; PARLAB_SLURM=existing uses a running Slurm instead.
 set -u
@@ -100,7 +100,7 @@ failed=0
 job() {
     local name=$1 id state bad
     shift
-    id=$(sbatch --parsable --export=ALL,PARLAB_QUICK=1 -o "$work/out/$name-%A_%a.out" "$@" \
+    id=$(sbatch --parsable --export=ALL,PARLAB_QUICK=1,PARLAB_N=4M -o "$work/out/$name-%A_%a.out" "$@" \
         "jobs/slurm/$name.sbatch") || { echo "FAILED: sbatch $name"; failed=$((failed + 1)); return; }
     id=${id%%;*}
     for _ in $(seq 1200); do # up to 10 minutes

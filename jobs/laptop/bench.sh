@@ -6,6 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
+#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
 #   cluster size: 1 node(s) x 16 rank(s) x 1 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}

@@ -6,6 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
+#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
 #   cluster size: 2 node(s) x 2 rank(s) x 8 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -54,7 +55,7 @@ step() {
     echo "parlab: $name $verdict"
 }
 
-step hybrid_map_square bin/hybrid_map_square -n 64M
+step hybrid_map_square bin/hybrid_map_square -n "${PARLAB_N:-64M}"
 
 if [ "$failed" -eq 0 ]; then
     echo "parlab: all steps VERIFIED; results in $PARLAB_DIR/$out"

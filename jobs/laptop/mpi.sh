@@ -6,6 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
+#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
 #   cluster size: 2 node(s) x 16 rank(s) x 1 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -54,7 +55,7 @@ step() {
     echo "parlab: $name $verdict"
 }
 
-step map_square bin/mpi_map_square -n 64M
+step map_square bin/mpi_map_square -n "${PARLAB_N:-64M}"
 step countdown bin/mpi_countdown
 step messages bin/mpi_messages
 

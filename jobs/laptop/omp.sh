@@ -6,6 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
+#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
 #   cluster size: 1 node(s) x 1 rank(s) x 16 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -54,8 +55,8 @@ step() {
     echo "parlab: $name $verdict"
 }
 
-step increment bin/omp_increment -n 64M
-step map_square bin/omp_map_square -n 64M -V seq,static,guided
+step increment bin/omp_increment -n "${PARLAB_N:-64M}"
+step map_square bin/omp_map_square -n "${PARLAB_N:-64M}" -V seq,static,guided
 step countdown bin/omp_countdown
 
 if [ "$failed" -eq 0 ]; then

@@ -6,6 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
+#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
 #   cluster size: 1 node(s) x 1 rank(s) x 16 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -62,7 +63,7 @@ for index in $(seq 1 $(( 16 < $(nproc) * 2 ? 16 : $(nproc) * 2 ))); do
         echo "parlab: $name $verdict"
     }
 
-    step map_square bin/omp_map_square -n 16M -V seq,static -t "$index"
+    step map_square bin/omp_map_square -n "${PARLAB_N:-16M}" -V seq,static -t "$index"
     step countdown bin/omp_countdown -t "$index"
 
     if [ "$failed" -eq 0 ]; then
