@@ -26,16 +26,10 @@ work=$(mktemp -d /tmp/parlab-cluster.XXXXXX)
 hosts=(a b)
 address() { [ "$1" = a ] && echo 10.77.0.1 || echo 10.77.0.2; }
 
+# shellcheck source=jobs/slurm_common.sh
+. jobs/slurm_common.sh
 teardown() {
-    if [ -n "${SLURM_CONF:-}" ]; then
-        on_net a scontrol shutdown >/dev/null 2>&1
-        for _ in $(seq 50); do
-            # shellcheck disable=SC2009 # pgrep would also match zombies, which PID 1 reaps late
-            ps -C slurmctld,slurmd -o stat= 2>/dev/null | grep -qv '^Z' || break
-            sleep 0.2
-        done
-        [ "${started_munge:-0}" = 1 ] && kill "$(cat /run/munge/munged.pid)" 2>/dev/null
-    fi
+    [ -n "${SLURM_CONF:-}" ] && slurm_stop on_net a
     for h in "${hosts[@]}"; do
         [ -f "$work/sshd-$h.pid" ] && kill "$(cat "$work/sshd-$h.pid")" 2>/dev/null
         ip netns del "parlab-$h" 2>/dev/null
@@ -145,10 +139,7 @@ across test_mpi 'mpi np=4: [0-9]+ passed, 0 failed' 'build/tests/test_mpi'
 
 # A two-node Slurm on the same two hosts: slurmctld on parlab-a, a slurmd on each, each in its
 # host's network and name; per-node spool, pid, log and PMIx folders (%n is the node's name).
-if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
-    echo "cluster-test: installing slurm-wlm and munge" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >/dev/null || exit 1
-fi
+slurm_install || exit 1
 cpus=$(nproc)
 memory=$(slurmd -C | sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p')
 memory=$((memory * 9 / 10 / 2))
@@ -158,22 +149,7 @@ for h in "${hosts[@]}"; do
 # A two-node Slurm for parlab's cluster test, made by jobs/cluster_test.sh.
 ClusterName=parlab2
 SlurmctldHost=parlab-a(10.77.0.1)
-SlurmUser=root
-AuthType=auth/munge
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-ReturnToService=2
-MailProg=/bin/true
-MinJobAge=3600
-SchedulerParameters=batch_sched_delay=0
-StateSaveLocation=$work/state
-SlurmdSpoolDir=$work/spool-%n
-SlurmctldPidFile=$work/slurmctld.pid
-SlurmdPidFile=$work/slurmd-%n.pid
-SlurmctldLogFile=$work/slurmctld.log
-SlurmdLogFile=$work/slurmd-%n.log
+$(slurm_conf_common "$work")
 NodeName=parlab-a NodeAddr=10.77.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 NodeName=parlab-b NodeAddr=10.77.0.2 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=two Nodes=parlab-a,parlab-b Default=YES MaxTime=INFINITE State=UP
@@ -181,11 +157,7 @@ CONF
     echo "PMIxCliTmpDirBase=$work/pmix-$h" >"$work/conf-$h/mpi.conf"
 done
 export SLURM_CONF=$work/conf-a/slurm.conf
-started_munge=0
-if ! pgrep -x munged >/dev/null; then
-    mkdir -p /run/munge && chown munge:munge /run/munge
-    runuser -u munge -- /usr/sbin/munged && started_munge=1
-fi
+munge_start || { echo "cluster-test: munged did not start" >&2; exit 1; }
 on_net a unshare --uts sh -c 'hostname parlab-a && exec slurmctld'
 for h in "${hosts[@]}"; do
     SLURM_CONF=$work/conf-$h/slurm.conf on_net "$h" unshare --uts \

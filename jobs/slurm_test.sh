@@ -20,28 +20,16 @@ work=$(mktemp -d /tmp/parlab-slurm.XXXXXX)
 chmod 755 "$work"
 mkdir -p "$work/out"
 
-started_munge=0
+# shellcheck source=jobs/slurm_common.sh
+. jobs/slurm_common.sh
 stop() {
-    if [ "$existing" = 0 ]; then
-        scontrol shutdown >/dev/null 2>&1
-        for _ in $(seq 50); do # wait for both daemons to be gone
-            # shellcheck disable=SC2009 # pgrep would also match zombies, which PID 1 reaps late
-            ps -C slurmctld,slurmd -o stat= 2>/dev/null | grep -qv '^Z' || break
-            sleep 0.2
-        done
-        if [ "$started_munge" = 1 ] && [ -f /run/munge/munged.pid ]; then
-            kill "$(cat /run/munge/munged.pid)" 2>/dev/null
-        fi
-    fi
+    [ "$existing" = 1 ] || slurm_stop command
     rm -rf "$work"
 }
 trap stop EXIT
 
 if [ "$existing" = 0 ]; then
-    if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
-        echo "slurm-test: installing slurm-wlm and munge" >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >/dev/null || exit 1
-    fi
+    slurm_install || exit 1
     host=$(hostname -s)
     read -r cpus memory < <(slurmd -C | awk '/^NodeName/ {
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -51,31 +39,12 @@ if [ "$existing" = 0 ]; then
 # A one-node Slurm for parlab's tests, made by jobs/slurm_test.sh.
 ClusterName=parlab
 SlurmctldHost=$host(127.0.0.1)
-SlurmUser=root
-AuthType=auth/munge
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-ReturnToService=2
-MailProg=/bin/true
-MinJobAge=3600
-SchedulerParameters=batch_sched_delay=0
-StateSaveLocation=$work/state
-SlurmdSpoolDir=$work/spool
-SlurmctldPidFile=$work/slurmctld.pid
-SlurmdPidFile=$work/slurmd.pid
-SlurmctldLogFile=$work/slurmctld.log
-SlurmdLogFile=$work/slurmd.log
+$(slurm_conf_common "$work")
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
-    mkdir -p "$work/state" "$work/spool"
-    if ! pgrep -x munged >/dev/null; then
-        mkdir -p /run/munge && chown munge:munge /run/munge
-        runuser -u munge -- /usr/sbin/munged || { echo "slurm-test: munged did not start" >&2; exit 1; }
-        started_munge=1
-    fi
+    mkdir -p "$work/state"
+    munge_start || { echo "slurm-test: munged did not start" >&2; exit 1; }
     if ! slurmctld || ! slurmd; then
         echo "slurm-test: the Slurm daemons did not start" >&2
         exit 1
