@@ -4,8 +4,8 @@
 #      (omp_stream), the cost of an empty parallel region and of a barrier (omp_overhead), and bare
 #      MPI_Scatterv + MPI_Gatherv per message size at np = 2 and all cores (mpi_map_square -V bare);
 #   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
-#      1..all cores and twice the cores (marked oversubscribed), and mpi_map_square, mpi_increment,
-#      mpi_countdown likewise over ranks;
+#      1, 2, 4, ... up to all cores and twice the cores (marked oversubscribed), and mpi_map_square,
+#      mpi_increment, mpi_countdown likewise over ranks;
 #   3. the report (common/bench_report.awk): crossover size, speedup and efficiency, a fitted
 #      Amdahl serial fraction with its fit error, and rates against the measured limits.
 # Every point is one row in results/<UTC date>/{limits,sweep}.csv, under a provenance header; the
@@ -22,8 +22,11 @@ if [ "$quick" = 1 ]; then
     repeats=3
 else
     sizes=(1K 4K 16K 64K 256K 1M 4M 16M 64M)
-    mapfile -t counts < <(seq 1 "$cores")
-    counts+=($((2 * cores)))
+    # Powers of two up to the cores, the cores, and twice the cores (oversubscribed): on 2 cores
+    # 1 2 4, on 16 cores 1 2 4 8 16 32, so the sweep stays short on big nodes too.
+    counts=()
+    for ((c = 1; c < cores; c *= 2)); do counts+=("$c"); done
+    counts+=("$cores" $((2 * cores)))
     repeats=5
 fi
 # Keep the largest problem comfortable: three int64 arrays in at most a quarter of free memory.
