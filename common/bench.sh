@@ -70,16 +70,14 @@ for np in 2 "$cores"; do
     for s in "${sizes[@]}"; do points+=("limits $np mpi_map_square -V bare -n $s"); done
     [ "$cores" -le 2 ] && break
 done
-for p in omp_increment:parallel omp_map_square:static omp_countdown:parallel; do
+# Width is threads for OpenMP programs (-t) and ranks for MPI programs (the launch).
+for p in omp_increment:parallel omp_map_square:static omp_countdown:parallel \
+    mpi_map_square:collective mpi_increment:collective mpi_countdown:parallel; do
     for s in "${sizes[@]}"; do
         points+=("sweep 1 ${p%%:*} -V seq -n $s")
-        for t in "${counts[@]}"; do points+=("sweep $t ${p%%:*} -V ${p#*:} -n $s -t $t"); done
-    done
-done
-for p in mpi_map_square:collective mpi_increment:collective mpi_countdown:parallel; do
-    for s in "${sizes[@]}"; do
-        points+=("sweep 1 ${p%%:*} -V seq -n $s")
-        for np in "${counts[@]}"; do points+=("sweep $np ${p%%:*} -V ${p#*:} -n $s"); done
+        for w in "${counts[@]}"; do
+            points+=("sweep $w ${p%%:*} -V ${p#*:} -n $s$([[ $p == omp_* ]] && echo " -t $w")")
+        done
     done
 done
 

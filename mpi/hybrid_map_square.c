@@ -24,20 +24,9 @@
 #include "map_square.h"
 #include "scatter_gather.h"
 
-static void input(int64_t *in, int64_t count, int64_t offset)
-{
-    for (int64_t i = 0; i < count; i++)
-        in[i] = map_square_input(i + offset);
-}
-
 static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
 {
     map_square_parallel(in, out, count, threads, MAP_STATIC, 0);
-}
-
-static int64_t expected(int64_t i)
-{
-    return map_square_input(i) * map_square_input(i);
 }
 
 #define MAX_THREADS 256
@@ -92,7 +81,8 @@ static void describe(int threads, FILE *out)
     free(hosts);
 }
 
-static const sg_kernel kernel = {input, compute, map_square_check, expected, 16.0};
+static const sg_kernel kernel = {map_square_inputs, compute, map_square_check,
+                                 map_square_expected, 16.0};
 static const plb_program program = {
     "hybrid_map_square", "b[i] = a[i]^2: MPI ranks, OpenMP threads inside each",
     sg_variant_names, NULL};

@@ -15,24 +15,14 @@
 #include "map_square.h"
 #include "scatter_gather.h"
 
-static void input(int64_t *in, int64_t count, int64_t offset)
-{
-    for (int64_t i = 0; i < count; i++)
-        in[i] = map_square_input(i + offset);
-}
-
 static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
 {
     (void)threads;
     map_square_seq(in, out, count);
 }
 
-static int64_t expected(int64_t i)
-{
-    return map_square_input(i) * map_square_input(i);
-}
-
-static const sg_kernel kernel = {input, compute, map_square_check, expected, 16.0};
+static const sg_kernel kernel = {map_square_inputs, compute, map_square_check,
+                                 map_square_expected, 16.0};
 static const plb_program program = {
     "mpi_map_square", "b[i] = a[i]^2 over MPI ranks: scatter, compute, gather",
     sg_variant_names, NULL};

@@ -41,12 +41,21 @@ void map_square_parallel(const int64_t *a, int64_t *b, int64_t n, int threads,
     }
 }
 
+void map_square_inputs(int64_t *in, int64_t count, int64_t offset)
+{
+    for (int64_t i = 0; i < count; i++)
+        in[i] = map_square_input(i + offset);
+}
+
+int64_t map_square_expected(int64_t i)
+{
+    return map_square_input(i) * map_square_input(i);
+}
+
 int64_t map_square_check(const int64_t *b, int64_t n, int64_t offset)
 {
-    for (int64_t i = 0; i < n; i++) {
-        int64_t x = map_square_input(i + offset);
-        if (b[i] != x * x)
+    for (int64_t i = 0; i < n; i++)
+        if (b[i] != map_square_expected(i + offset))
             return i;
-    }
     return -1;
 }

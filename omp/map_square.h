@@ -25,6 +25,10 @@ void map_square_seq(const int64_t *a, int64_t *b, int64_t n);
  * `chunk` (> 0) iterations. */
 void map_square_parallel(const int64_t *a, int64_t *b, int64_t n, int threads,
                          map_schedule schedule, int chunk);
+/* in[i] = map_square_input(i + offset): the inputs of the block starting at global index offset. */
+void map_square_inputs(int64_t *in, int64_t count, int64_t offset);
+/* What b[i] must hold: the square of the input at global index i. */
+int64_t map_square_expected(int64_t i);
 /* The first i where b[i] is not the square of map_square_input(i + offset), or -1. */
 int64_t map_square_check(const int64_t *b, int64_t n, int64_t offset);
 

@@ -9,12 +9,6 @@
 #include "mpi_ranks.h"
 #include "suites.h"
 
-static void input(int64_t *in, int64_t count, int64_t offset)
-{
-    for (int64_t i = 0; i < count; i++)
-        in[i] = map_square_input(i + offset);
-}
-
 static void square(const int64_t *in, int64_t *out, int64_t count, int threads)
 {
     map_square_parallel(in, out, count, threads, MAP_STATIC, 0);
@@ -25,13 +19,10 @@ static void nothing(const int64_t *in, int64_t *out, int64_t count, int threads)
     (void)in, (void)out, (void)count, (void)threads;
 }
 
-static int64_t expected(int64_t i)
-{
-    return map_square_input(i) * map_square_input(i);
-}
-
-static const sg_kernel squares = {input, square, map_square_check, expected, 16.0};
-static const sg_kernel lazy = {input, nothing, map_square_check, expected, 16.0};
+static const sg_kernel squares = {map_square_inputs, square, map_square_check,
+                                  map_square_expected, 16.0};
+static const sg_kernel lazy = {map_square_inputs, nothing, map_square_check, map_square_expected,
+                               16.0};
 
 static void test_blocks(void)
 {
@@ -73,7 +64,7 @@ static void test_every_variant_matches_serial(void)
                 ref = malloc((size_t)ns[i] * sizeof *ref);
                 CU_ASSERT_PTR_NOT_NULL(a && ref ? a : NULL);
                 if (a && ref) {
-                    input(a, ns[i], 0);
+                    map_square_inputs(a, ns[i], 0);
                     map_square_seq(a, ref, ns[i]);
                 }
             }
