@@ -4,17 +4,28 @@
 # the other .c files of omp/ and mpi/ are kernels, archived and linked into whichever needs them.
 # Objects go under build/ with header dependencies (-MMD), so `make -j` is safe.
 
+# MPI=mpich builds and runs with Debian's MPICH (mpicc.mpich, mpirun.mpich) where Open MPI is
+# the default; MPICC and MPIRUN name any other MPI's compiler wrapper and launcher.
+ifeq ($(MPI),mpich)
+MPICC    ?= mpicc.mpich
+MPIRUN   ?= mpirun.mpich
+endif
 CC       ?= cc
 MPICC    ?= mpicc
+MPIRUN   ?= mpirun
 CFLAGS   ?= -O2
 OMPFLAGS ?= -fopenmp
-WARN     := -std=c11 -Wall -Wextra -Werror
+# Warnings are shown, never fatal, in what users build: a new compiler or MPI header must not stop
+# a build. WERROR=1 (CI, developers, make check-warnings) makes them errors.
+WARN     := -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror)
 CPPFLAGS += -Icommon -Iomp -Impi
-LDLIBS   := -lm
+LDLIBS   := -lm -lpthread
 
-# mpicc compiles with the same compiler as everything else (Open MPI and MPICH spellings).
+# mpicc compiles with the same compiler as everything else (Open MPI and MPICH spellings); the
+# scripts (deps, launcher, tests) see the same choice.
 export OMPI_CC  := $(CC)
 export MPICH_CC := $(CC)
+export CC MPICC MPIRUN
 
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 
@@ -45,7 +56,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps bench bench-check bench-omp bench-mpi plots compare-python jobs \
+.PHONY: all tests test run deps check-warnings bench bench-check bench-omp bench-mpi plots compare-python jobs \
         lint-jobs slurm-test pbs-test cluster-test clean help FORCE
 .DEFAULT_GOAL := all
 
@@ -70,11 +81,17 @@ help:
 	@echo '  make pbs-test    parse every #PBS line and run each PBS script in a simulated PBS job'
 	@echo '  make cluster-test  two hosts in network namespaces (root): MPI over TCP across them'
 	@echo '  make deps        only install (or name) the missing dependencies'
+	@echo '  make check-warnings  build everything with -Werror (what CI does on every lane)'
 	@echo '  make clean       remove bin/ and build/'
-	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), CFLAGS (default -O2)'
+	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), MPIRUN (default mpirun),'
+	@echo '  MPI=mpich (Debian'"'"'s MPICH: mpicc.mpich, mpirun.mpich), CFLAGS (default -O2),'
+	@echo '  WERROR=1 (warnings are errors)'
 
 deps:
 	@common/deps.sh
+
+check-warnings:
+	@$(MAKE) --no-print-directory WERROR=1 all tests
 
 test: deps
 	@$(MAKE) --no-print-directory all tests
@@ -128,7 +145,7 @@ bench-mpi: deps
 	@$(MAKE) --no-print-directory all
 	@common/bench_mpi.sh
 
-build/%.o: %.c
+build/%.o: %.c build/toolchain.txt
 	@mkdir -p $(@D)
 	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) -MMD -MP -c $< -o $@
 
@@ -137,6 +154,13 @@ build/version.txt: FORCE
 	@mkdir -p $(@D)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
 build/common/version.o: build/version.txt
+
+# Every object depends on the toolchain it was built with: switching MPI, compiler or flags in the
+# same tree rebuilds everything instead of linking Open MPI objects into an MPICH program.
+TOOLCHAIN := $(CC) | $(MPICC) | $(CFLAGS) | $(WARN) | $(OMPFLAGS) | $(CPPFLAGS)
+build/toolchain.txt: FORCE
+	@mkdir -p $(@D)
+	@echo '$(TOOLCHAIN)' | cmp -s - $@ || echo '$(TOOLCHAIN)' > $@
 build/common/version.o: CPPFLAGS += -DPLB_VERSION='"$(VERSION)"'
 
 build/lib%.a:

@@ -8,6 +8,12 @@ set -u
 
 CC=${CC:-cc}
 MPICC=${MPICC:-mpicc}
+MPIRUN=${MPIRUN:-mpirun}
+# Debian's packages for the MPI that MPICC names: MPICH (make MPI=mpich) or Open MPI.
+case $(basename "$MPICC") in
+    *mpich*) mpi_dev=libmpich-dev mpi_bin=mpich ;;
+    *) mpi_dev=libopenmpi-dev mpi_bin=openmpi-bin ;;
+esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -43,12 +49,12 @@ C
         problems+=("CUnit (header CUnit/CUnit.h, library -lcunit) not found")
     fi
     if ! command -v "$MPICC" >/dev/null 2>&1 || ! "$MPICC" "$work/mpi.c" -o "$work/mpi" >/dev/null 2>&1; then
-        missing+=(libopenmpi-dev)
+        missing+=("$mpi_dev")
         problems+=("'$MPICC' cannot build an MPI program")
     fi
-    if ! command -v "${MPIRUN:-mpirun}" >/dev/null 2>&1; then
-        missing+=(openmpi-bin)
-        problems+=("no '${MPIRUN:-mpirun}'")
+    if ! command -v "$MPIRUN" >/dev/null 2>&1; then
+        missing+=("$mpi_bin")
+        problems+=("no '$MPIRUN'")
     fi
     [ ${#missing[@]} -eq 0 ]
 }
@@ -60,7 +66,7 @@ if command -v apt-get >/dev/null 2>&1; then
     sudo=()
     if [ "$(id -u)" != 0 ]; then
         if ! command -v sudo >/dev/null 2>&1; then
-            echo "deps: not root and no sudo; as root run: apt-get install -y ${missing[*]} openmpi-bin" >&2
+            echo "deps: not root and no sudo; as root run: apt-get install -y ${missing[*]}" >&2
             exit 1
         fi
         sudo=(sudo)
@@ -84,6 +90,7 @@ elif command -v brew >/dev/null 2>&1; then
     echo "deps: on macOS run: brew install gcc open-mpi cunit" >&2
     echo "      then build with Homebrew's gcc (Apple clang has no -fopenmp): make CC=gcc-NN" >&2
 else
-    echo "deps: install a C compiler with OpenMP, Open MPI (mpicc, mpirun) and CUnit, then retry" >&2
+    echo "deps: install a C compiler with OpenMP, an MPI (Open MPI or MPICH: mpicc, mpirun) and" >&2
+    echo "      CUnit, then retry (MPICC and MPIRUN name the MPI's compiler wrapper and launcher)" >&2
 fi
 exit 1

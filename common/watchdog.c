@@ -1,39 +1,99 @@
-/* watchdog.c: the deadlock watchdog (see watchdog.h). */
-#define _POSIX_C_SOURCE 200809L
+/* watchdog.c: the progress watchdog (see watchdog.h). */
+#define _DEFAULT_SOURCE /* FIONREAD */
 #include "watchdog.h"
 
-#include <signal.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exit_codes.h"
 
 static char text[512];
 static int text_fd = -1;
+static double limit_s; /* timeout plus grace */
+static double tick_s;  /* how often the thread looks */
+static atomic_ulong progress;
+static atomic_bool watching;
+static void (*end_all)(int code);
 
-static void on_alarm(int sig)
+static void nap(double seconds)
 {
-    (void)sig;
+    struct timespec t = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&t, &t) != 0)
+        ;
+}
+
+/* An MPI launcher forwards a rank's output through a pipe, and ending the job before it has read
+ * the line can lose it (seen with Hydra and MPI_Abort): wait, 2 s at most, until the pipe is
+ * empty. Where fd is no pipe (a file, a terminal), FIONREAD fails or reads 0 and nothing waits. */
+static void wait_until_read(int fd)
+{
+    int unread;
+    for (int i = 0; i < 200 && ioctl(fd, FIONREAD, &unread) == 0 && unread > 0; i++)
+        nap(0.01);
+}
+
+static void fire(void)
+{
     if (text_fd >= 0) {
         ssize_t ignored = write(text_fd, text, strlen(text));
         (void)ignored;
+        wait_until_read(text_fd);
     }
+    if (end_all)
+        end_all(PLB_EXIT_DEADLOCK);
     _exit(PLB_EXIT_DEADLOCK);
 }
 
-void plb_watchdog_install(const char *line, int fd)
+/* The count seen last and when it was seen; while off, "now" keeps moving with the clock. */
+static void *watch(void *unused)
+{
+    (void)unused;
+    unsigned long seen = atomic_load(&progress);
+    double since = plb_now();
+    for (;;) {
+        nap(tick_s);
+        unsigned long count = atomic_load_explicit(&progress, memory_order_relaxed);
+        double now = plb_now();
+        if (!atomic_load(&watching) || count != seen) {
+            seen = count;
+            since = now;
+        } else if (now - since >= limit_s) {
+            fire();
+        }
+    }
+    return NULL;
+}
+
+int plb_watchdog_install(const char *line, int fd, double timeout_s, double grace_s,
+                         void (*end)(int code))
 {
     snprintf(text, sizeof text, "%s", line);
     text_fd = fd;
-    signal(SIGALRM, on_alarm);
+    end_all = end;
+    limit_s = timeout_s + grace_s;
+    tick_s = timeout_s / 10.0;
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, watch, NULL) != 0)
+        return -1;
+    pthread_detach(thread);
+    return 0;
 }
 
-void plb_watchdog_arm(double seconds)
+void plb_watchdog_watch(bool on)
 {
-    if (seconds > 0)
+    if (on)
         fflush(stdout);
-    struct itimerval t = {{0, 0}, {(time_t)seconds, (long)((seconds - (time_t)seconds) * 1e6)}};
-    setitimer(ITIMER_REAL, &t, NULL);
+    plb_watchdog_progress(); /* the timeout counts from now */
+    atomic_store(&watching, on);
+}
+
+void plb_watchdog_progress(void)
+{
+    atomic_fetch_add_explicit(&progress, 1, memory_order_relaxed);
 }

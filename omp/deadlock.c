@@ -3,6 +3,8 @@
 
 #include <omp.h>
 
+#include "watchdog.h"
+
 int64_t lock_pair(int64_t rounds, lock_order order, double meet_s)
 {
     omp_lock_t a, b;
@@ -31,6 +33,7 @@ int64_t lock_pair(int64_t rounds, lock_order order, double meet_s)
             counter++;
             omp_unset_lock(second);
             omp_unset_lock(first);
+            plb_watchdog_progress(); /* a round done: what the watchdog watches */
         }
     }
     omp_destroy_lock(&a);

@@ -13,7 +13,8 @@ typedef enum lock_order {
  * holding them; returns the counter (2 * rounds when both threads ran). In the first round each
  * thread, once it holds its first lock, waits up to meet_s for the other to hold one too, so the
  * interleaving that deadlocks LOCKS_OPPOSITE happens every time, not by chance; LOCKS_GLOBAL gets
- * through it. With LOCKS_OPPOSITE this never returns: the caller needs a watchdog. */
+ * through it. With LOCKS_OPPOSITE this never returns: the caller needs a watchdog, which each
+ * completed round tells of progress (plb_watchdog_progress). */
 int64_t lock_pair(int64_t rounds, lock_order order, double meet_s);
 
 #endif
