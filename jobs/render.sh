@@ -117,9 +117,19 @@ launcher() { # SCHEDULER: the launch() function for this job's mode
             # Slurm 22.05 and later no longer hand --cpus-per-task on to srun: say it again.
             echo 'launch() { srun ${PARLAB_SRUN_MPI:+"$PARLAB_SRUN_MPI"} --ntasks="$ranks" --cpus-per-task="$threads" "$@"; }' ;;
         pbs/omp | laptop/omp | */bench) echo 'launch() { "$@"; }' ;;
-        pbs/mpi) echo 'launch() { mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" -x OMP_NUM_THREADS "$@"; }' ;;
-        pbs/hybrid)
-            echo 'launch() { mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"; }' ;;
+        # mpirun is Open MPI's or Hydra's (MPICH, Intel MPI, MVAPICH): each has its own spelling.
+        pbs/mpi)
+            echo 'if mpirun --version 2>&1 | grep -q HYDRA; then'
+            echo '    launch() { mpirun -n "$ranks" -f "$PBS_NODEFILE" -genvlist OMP_NUM_THREADS "$@"; }'
+            echo 'else'
+            echo '    launch() { mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" -x OMP_NUM_THREADS "$@"; }'
+            echo 'fi' ;;
+        pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores
+            echo 'if mpirun --version 2>&1 | grep -q HYDRA; then'
+            echo '    launch() { mpirun -n "$ranks" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"; }'
+            echo 'else'
+            echo '    launch() { mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"; }'
+            echo 'fi' ;;
         laptop/mpi) echo 'launch() { common/mpilaunch "$ranks" "$@"; }' ;;
         laptop/hybrid) echo 'launch() { common/mpilaunch --threads "$threads" "$ranks" "$@"; }' ;;
     esac
@@ -142,7 +152,9 @@ render() { # the description is sourced: name, and the job's variables
         echo '#   account and partition: sbatch -A / -p, or export SBATCH_ACCOUNT, SBATCH_PARTITION'
         echo 'PARLAB_DIR=${PARLAB_DIR:-${SLURM_SUBMIT_DIR:-$PWD}} # the parlab checkout, built with make'
         echo 'PARLAB_MODULES=${PARLAB_MODULES:-}                  # e.g. "gcc openmpi": module load first'
-        echo 'PARLAB_SRUN_MPI=${PARLAB_SRUN_MPI---mpi=pmix}       # srun plugin for Open MPI (empty: the default)'
+        echo 'PARLAB_SRUN_MPI=${PARLAB_SRUN_MPI---mpi=pmix}       # srun plugin: pmix for Open MPI, pmi2 (or pmix) for'
+        echo '                                                    # MPICH, Intel MPI, MVAPICH; empty: the site default'
+        echo '                                                    # (Cray MPICH: cray_shasta or empty)'
         echo
         echo 'set -u'
         echo 'scheduler=slurm'

@@ -31,7 +31,18 @@ static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
 
 #define MAX_THREADS 256
 
-/* Where each thread of each rank runs, printed by the root; and the oversubscription warning. */
+static int thread_level; /* what MPI_Init_thread provided */
+
+static const char *thread_level_name(int level)
+{
+    return level == MPI_THREAD_MULTIPLE     ? "MPI_THREAD_MULTIPLE"
+           : level == MPI_THREAD_SERIALIZED ? "MPI_THREAD_SERIALIZED"
+           : level == MPI_THREAD_FUNNELED   ? "MPI_THREAD_FUNNELED"
+                                            : "MPI_THREAD_SINGLE";
+}
+
+/* The thread level the library gave, where each thread of each rank runs, printed by the root;
+ * and the oversubscription warning. */
 static void describe(int threads, FILE *out)
 {
     int rank, size, node_size, cpus[MAX_THREADS], team = 0;
@@ -61,6 +72,8 @@ static void describe(int threads, FILE *out)
     MPI_Gather(host, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, hosts, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0,
                MPI_COMM_WORLD);
     if (out && all && hosts) {
+        fprintf(out, "# mpi threads : %s provided (MPI_THREAD_FUNNELED asked for)\n",
+                thread_level_name(thread_level));
         for (int r = 0; r < size; r++) {
             fprintf(out, "# placement   : rank %d on %s, threads on cpus", r,
                     hosts + (size_t)r * MPI_MAX_PROCESSOR_NAME);
@@ -89,10 +102,9 @@ static const plb_program program = {
 
 int main(int argc, char **argv)
 {
-    int provided;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &thread_level);
     int status;
-    if (provided < MPI_THREAD_FUNNELED) {
+    if (thread_level < MPI_THREAD_FUNNELED) {
         int rank;
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
         if (rank == 0)

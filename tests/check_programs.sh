@@ -139,6 +139,9 @@ if [ -x bin/omp_latency ]; then
 fi
 if [ -x bin/omp_deadlock ]; then
     check_watchdog omp_deadlock deadlock 5
+    # The watchdog detects lost progress, not time: 10M rounds take seconds, far past --timeout 1.
+    if launch bin/omp_deadlock -V fixed -n 10M --timeout 1 -r 1 -w 0 && [ "$(tail -n 1 "$out")" = VERIFIED ]
+    then ok; else bad "omp_deadlock -V fixed -n 10M --timeout 1: a slow correct run was stopped: $(tail -n 1 "$out")"; fi
     launch bin/omp_deadlock --timeout 0.5 --csv
     status=$?
     if [ "$status" -eq 3 ] && [ "$(grep -c '^omp_deadlock,fixed,' "$out")" -eq 1 ] &&
@@ -172,6 +175,21 @@ if [ -x bin/mpi_countdown ]; then
 fi
 if [ -x bin/mpi_deadlock ]; then
     check_watchdog mpi_deadlock ssend 10
+    # Exchanges of 64 MB take far longer than --timeout 0.05 all together; each one is progress.
+    if common/mpilaunch --timeout 120 2 bin/mpi_deadlock -V sendrecv,nonblocking,parity -n 8M \
+        --timeout 0.05 -r 3 -w 0 >"$out" 2>"$err" && [ "$(tail -n 1 "$out")" = VERIFIED ]
+    then ok; else bad "mpi_deadlock fixed variants, -n 8M --timeout 0.05: $(tail -n 2 "$out" "$err")"; fi
+    # The verdict reaches the user every time: 10 runs each at 2, 3, 4 and 8 ranks, each with exactly
+    # one DEADLOCK line and exit 3 (a rank's exit used to cut rank 0's line off, 1 run in 10).
+    shown=0
+    for np in 2 3 4 8; do
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            common/mpilaunch --timeout 60 "$np" bin/mpi_deadlock -V ssend --timeout 0.2 >"$out" 2>"$err"
+            status=$?
+            [ "$status" -eq 3 ] && [ "$(grep -c '^DEADLOCK: ' "$out")" -eq 1 ] && shown=$((shown + 1))
+        done
+    done
+    if [ "$shown" -eq 40 ]; then ok; else bad "mpi_deadlock -V ssend: the verdict and exit 3 in $shown runs of 40"; fi
     if launch bin/mpi_deadlock --sweep -n 64K && grep -Eq '^# +8 +(completes|would block)$' "$out" &&
         grep -Eq '^# +524288 +(completes|would block)$' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "mpi_deadlock --sweep: wanted one line per size from 8 bytes to 512 KiB"; fi

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# lanes.sh: parlab on the systems and MPI libraries that clusters run, not only Debian 12's Open MPI
+# 4 as root. Each lane copies the tree, builds it with -Werror (make check-warnings) and runs
+# `make test` there as a normal user, then writes one row of the README's "Tested with" table
+# from what the run itself printed (the OS, the compiler, the MPI library a program linked).
+#
+#   tests/lanes.sh [LANE...]   run lanes (default: all of them, in this order):
+#       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
+#       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich)
+#       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5
+#   tests/lanes.sh --check     the README's table is what the lanes last produced
+#   tests/lanes.sh --write     put the rows the lanes last produced into the README
+#
+# Needs root (it adds the user `parlab`, and debootstraps Debian 13 from the mirror apt uses into
+# PLB_TRIXIE_ROOT, default /var/tmp/parlab-trixie, kept for the next run). Rows and logs go to
+# build/lanes/. Every lane runs under a timeout, and the root file system's mounts are always
+# undone. Exits non-zero when a lane fails.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+LANES=(debian12-openmpi debian12-mpich debian13-openmpi)
+OUT=build/lanes
+LANE_TIMEOUT=${PLB_LANE_TIMEOUT:-1800}
+TRIXIE=${PLB_TRIXIE_ROOT:-/var/tmp/parlab-trixie}
+USER_NAME=parlab
+BEGIN='<!-- tested-with: begin (tests/lanes.sh --write) -->'
+END='<!-- tested-with: end -->'
+
+# table: the rows of the last run, as the README shows them.
+table() {
+    echo '| system | compiler | MPI library | ran as | result |'
+    echo '| --- | --- | --- | --- | --- |'
+    local lane
+    for lane in "${LANES[@]}"; do
+        if [ -f "$OUT/$lane.row" ]; then cat "$OUT/$lane.row"
+        else echo "| $lane | | | | not run |"; fi
+    done
+}
+
+readme_table() {
+    sed -n "/^$BEGIN\$/,/^$END\$/p" README.md | sed '1d;$d'
+}
+
+case ${1:-} in
+    --check)
+        if diff <(readme_table) <(table) >/dev/null; then
+            echo "lanes: the README's Tested-with table is what the lanes produced"; exit 0
+        fi
+        echo "lanes: the README's Tested-with table differs from the lanes' last run:" >&2
+        diff <(readme_table) <(table) >&2
+        echo "lanes: run tests/lanes.sh, then tests/lanes.sh --write" >&2
+        exit 1 ;;
+    --write)
+        new=$(mktemp)
+        { sed "/^$BEGIN\$/q" README.md; table; sed -n "/^$END\$/,\$p" README.md; } >"$new"
+        cat "$new" >README.md && rm -f "$new"
+        echo "lanes: README table written"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
+
+if [ "$(id -u)" != 0 ]; then
+    echo "lanes: needs root (a user to run as, a debootstrap root file system)" >&2
+    exit 2
+fi
+mkdir -p "$OUT"
+id "$USER_NAME" >/dev/null 2>&1 || useradd --create-home "$USER_NAME"
+
+# copy_tree DIR: the working tree as a fresh checkout has it (tracked files and untracked ones
+# git does not ignore, no build outputs), owned by the lane's user.
+copy_tree() {
+    rm -rf "$1" && mkdir -p "$1"
+    git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$1" -xf -
+    chown -R "$USER_NAME:" "$1"
+}
+
+# The commands a lane runs inside its copy: build with -Werror, run the suites, then report what
+# it ran on. The last lines of the log are the row's facts. (Expanded by the lane's own shell.)
+# shellcheck disable=SC2016
+LANE_SCRIPT='
+set -u
+make check-warnings $MAKEARGS >build.log 2>&1 || { tail -n 30 build.log; echo "lane: -Werror build failed"; exit 1; }
+make test $MAKEARGS; status=$?
+. /etc/os-release
+echo "lane-system: $PRETTY_NAME"
+echo "lane-compiler: $(${CC:-cc} --version | head -n 1)"
+echo "lane-mpi: $(common/mpilaunch 1 bin/mpi_countdown -n 1000 -r 1 -w 0 | sed -n "s/^# mpi *: //p")"
+echo "lane-user: $(id -un)"
+exit $status'
+
+# fact LOG NAME: what the lane reported as lane-NAME.
+fact() { sed -n "s/^lane-$2: //p" "$1" | tail -n 1; }
+
+# row LANE STATUS: the table row from the lane's log.
+row() {
+    local log=$OUT/$1.log status=$2 result
+    result="make test: $(grep -Eo '^total: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 | cut -c8-)"
+    [ "$status" -eq 0 ] || result="FAILED (exit $status)"
+    local compiler
+    compiler=$(fact "$log" compiler | sed -E 's/^(gcc|cc) \(([^)]*)\) ([0-9.]+).*/gcc \3 (\2)/')
+    echo "| $(fact "$log" system) | $compiler | $(fact "$log" mpi | cut -d, -f1) | $(fact "$log" user) | $result |" \
+        >"$OUT/$1.row"
+}
+
+# on_host DIR MAKEARGS: the lane script in DIR as the lane's user, on this machine.
+on_host() {
+    timeout --kill-after=10 "$LANE_TIMEOUT" runuser -u "$USER_NAME" -- env -i \
+        HOME="$(getent passwd "$USER_NAME" | cut -d: -f6)" PATH=/usr/local/bin:/usr/bin:/bin \
+        MAKEARGS="$2" bash -c "cd '$1' && $LANE_SCRIPT"
+}
+
+lane_debian12_openmpi() { local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""; }
+lane_debian12_mpich() {
+    command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
+    local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich"
+}
+
+# Debian 13 from the mirror this machine's apt uses, with what parlab needs preinstalled.
+make_trixie() {
+    [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] && return 0
+    command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
+    local mirror
+    mirror=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+' | head -n 1)
+    echo "lanes: debootstrap trixie from ${mirror:?no Debian mirror found in apt sources}"
+    rm -rf "$TRIXIE"
+    debootstrap --variant=minbase --include=make,gcc,libc6-dev,openmpi-bin,libopenmpi-dev,libcunit1-dev \
+        trixie "$TRIXIE" "$mirror" >"$OUT/debootstrap.log" 2>&1 ||
+        { tail -n 20 "$OUT/debootstrap.log"; return 1; }
+}
+
+unmount_trixie() {
+    local m
+    for m in dev/shm dev/pts dev sys proc; do
+        mountpoint -q "$TRIXIE/$m" && umount "$TRIXIE/$m"
+    done
+}
+
+lane_debian13_openmpi() {
+    make_trixie || return 1
+    local m
+    for m in proc sys dev dev/pts dev/shm; do
+        mountpoint -q "$TRIXIE/$m" || mount --bind "/$m" "$TRIXIE/$m" || return 1
+    done
+    chroot "$TRIXIE" id "$USER_NAME" >/dev/null 2>&1 || chroot "$TRIXIE" useradd --create-home "$USER_NAME"
+    copy_tree "$TRIXIE/home/$USER_NAME/parlab"
+    chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
+    timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
+        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= \
+        bash -c "cd /home/$USER_NAME/parlab && $LANE_SCRIPT"
+}
+
+[ $# -gt 0 ] && LANES=("$@")
+trap unmount_trixie EXIT
+failed=0
+for lane in "${LANES[@]}"; do
+    fn=lane_${lane//-/_}
+    if ! declare -F "$fn" >/dev/null; then echo "lanes: no lane '$lane'" >&2; exit 2; fi
+    echo "=== lane $lane"
+    start=$(date +%s)
+    "$fn" >"$OUT/$lane.log" 2>&1
+    status=$?
+    row "$lane" "$status"
+    grep -E '^(total|programs|serial|mpi np=[0-9]+):' "$OUT/$lane.log" | tail -n 3
+    echo "    $(cat "$OUT/$lane.row")  ($(($(date +%s) - start)) s)"
+    if [ "$status" -ne 0 ]; then
+        failed=$((failed + 1))
+        grep -E '^FAILED|FAILED:' "$OUT/$lane.log" | head -n 20
+        tail -n 15 "$OUT/$lane.log"
+    fi
+done
+echo "lanes: ${#LANES[@]} run, $failed failed"
+[ "$failed" -eq 0 ]
