@@ -158,7 +158,12 @@ build/common/version.o: build/version.txt
 # Every object depends on the toolchain it was built with: switching MPI, compiler or flags in the
 # same tree rebuilds everything instead of linking Open MPI objects into an MPICH program.
 TOOLCHAIN := $(CC) | $(MPICC) | $(CFLAGS) | $(WARN) | $(OMPFLAGS) | $(CPPFLAGS)
+# Before `make deps` has run, say so rather than stop at "mpicc: No such file or directory".
 build/toolchain.txt: FORCE
+	@for tool in $(firstword $(CC)) $(firstword $(MPICC)); do \
+	    command -v $$tool >/dev/null 2>&1 || { echo "make: '$$tool' is not installed: run 'make deps'" \
+	        "(or 'make run' or 'make test', which install what is missing first)" >&2; exit 2; }; \
+	done
 	@mkdir -p $(@D)
 	@echo '$(TOOLCHAIN)' | cmp -s - $@ || echo '$(TOOLCHAIN)' > $@
 build/common/version.o: CPPFLAGS += -DPLB_VERSION='"$(VERSION)"'

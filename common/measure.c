@@ -16,7 +16,10 @@ static double sync_max(const plb_sync *s, double value)
     return s && s->max ? s->max(value, s->ctx) : value;
 }
 
-/* Runs one batch; returns its time (max over ranks); *wrong is set when any rank's verify failed. */
+/* Runs one batch; returns its time, the span a user waits: from the first rank's start to the last
+ * rank's end. Each rank times from the opening barrier to the closing one, and the longest of
+ * those is the span: a rank that was scheduled late starts its clock late, but it cannot end the
+ * batch before the last rank is done. *wrong is set when any rank's verify failed. */
 static double timed_batch(const plb_kernel *k, const plb_sync *s, long batch, int *wrong)
 {
     if (k->prepare)
@@ -25,6 +28,7 @@ static double timed_batch(const plb_kernel *k, const plb_sync *s, long batch, in
     double start = plb_now();
     for (long i = 0; i < batch; i++)
         k->run(k->arg);
+    sync_barrier(s);
     double elapsed = plb_now() - start;
     double bad = k->verify && k->verify(k->arg, batch) != 0 ? 1.0 : 0.0;
     *wrong = sync_max(s, bad) > 0.0;

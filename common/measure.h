@@ -4,8 +4,10 @@
  * batch size. The batch grows until one sample lasts at least PLB_GUARD_FACTOR clock resolutions,
  * so no reported time is mostly clock granularity; should a later sample fall short (warm runs are
  * faster), the batch doubles again and the samples start over. W warm-up samples are discarded, R are kept.
- * Under MPI the caller passes a plb_sync: every batch starts after a barrier, and its time and
- * verdict are the maximum over ranks, so every rank sees the same samples and decisions. */
+ * Under MPI the caller passes a plb_sync: every batch starts after a barrier and ends with one, so
+ * its time is the span from the common start until the last rank is done (what a user waits;
+ * a rank's own duration can be shorter when it started late), and its time and verdict are the
+ * maximum over ranks, so every rank sees the same samples and decisions. */
 #ifndef PARLAB_MEASURE_H
 #define PARLAB_MEASURE_H
 

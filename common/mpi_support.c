@@ -36,6 +36,9 @@ void plb_mpi_library(char *buf, size_t len)
     int length;
     MPI_Get_library_version(version, &length);
     version[strcspn(version, "\n")] = '\0';
+    for (char *c = version; *c; c++) /* MPICH: "MPICH Version:<tab>4.0.2" */
+        if (*c == '\t')
+            *c = ' ';
     snprintf(buf, len, "%s", version);
 }
 

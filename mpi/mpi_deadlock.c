@@ -114,6 +114,22 @@ static void abort_all(int code)
 
 static double timeout_s = 2.0;
 static bool do_sweep;
+
+/* Rank 0 says who waits for whom and fires first; the others fire PLB_WATCHDOG_GRACE_S later, so
+ * that no exit of theirs cuts rank 0's line off. Returns non-zero on every rank when the watchdog
+ * could not start on any of them. Collective. */
+static int start_watchdog(int rank, int size, bool csv, bool can_abort)
+{
+    char line[320];
+    snprintf(line, sizeof line,
+             "DEADLOCK: no progress for %g s: rank 0 waits in MPI_Ssend for rank 1 to receive, "
+             "rank 1 waits in MPI_Ssend for rank 0%s; neither receives\n",
+             timeout_s, size > 3 ? ", and so does every pair" : "");
+    int fd = rank == 0 ? (csv ? STDERR_FILENO : STDOUT_FILENO) : -1;
+    int failed = plb_watchdog_install(line, fd, timeout_s, rank == 0 ? 0.0 : PLB_WATCHDOG_GRACE_S,
+                                      can_abort ? abort_all : NULL) != 0;
+    return plb_mpi_agree(failed, MPI_COMM_WORLD);
+}
 static const plb_opt extra[] = {
     {"timeout", 0, PLB_OPT_REAL, &timeout_s, 0.01, 3600, "S",
      "watchdog: a run without progress this long is a deadlock"},
@@ -172,24 +188,9 @@ int main(int argc, char **argv)
     const char *failure = NULL;
     if (do_sweep) {
         failure = sweep(&jobs[0], opt.n, report) ? "sweep: wrong data received" : NULL;
+    } else if (start_watchdog(rank, size, opt.csv, can_abort)) {
+        failure = "cannot start the watchdog thread";
     } else {
-        char line[320]; /* rank 0 says it and exits first; the others exit 3 after the grace */
-        snprintf(line, sizeof line,
-                 "DEADLOCK: no progress for %g s: rank 0 waits in MPI_Ssend for rank 1 to "
-                 "receive, rank 1 waits in MPI_Ssend for rank 0%s; neither receives\n",
-                 timeout_s, size > 3 ? ", and so does every pair" : "");
-        int fd = rank == 0 ? (opt.csv ? STDERR_FILENO : STDOUT_FILENO) : -1;
-        if (plb_mpi_agree(plb_watchdog_install(line, fd, timeout_s,
-                                               rank == 0 ? 0.0 : PLB_WATCHDOG_GRACE_S,
-                                               can_abort ? abort_all : NULL) != 0,
-                          MPI_COMM_WORLD)) {
-            if (rank == 0)
-                fprintf(stderr, "mpi_deadlock: cannot start the watchdog thread\n");
-            free(out);
-            free(in);
-            MPI_Finalize();
-            return PLB_EXIT_FAILED;
-        }
         MPI_Comm comm = MPI_COMM_WORLD;
         plb_sync sync = plb_mpi_sync(&comm);
         plb_variant v[4];

@@ -173,6 +173,21 @@ if [ -x bin/mpi_countdown ]; then
     if launch bin/mpi_countdown -n 1000003 -r 2 && [ "$(grep -c '^# rank [0-9]' "$out")" -eq 3 ]; then ok
     else bad "mpi_countdown: no per-rank times"; fi
 fi
+# Span timing: 8 ranks pinned to one core cannot count 20M down faster than that core alone. The
+# core's own speed varies between runs here (2x), so the ranks' best is held against the core's
+# best, measured alone before, between and after. (Timing each rank's own duration, as the runner
+# once did, reported 0.14-0.25x.)
+if [ -x bin/mpi_countdown ] && [ -x bin/omp_countdown ] && command -v taskset >/dev/null; then
+    alone() { taskset -c 0 bin/omp_countdown -n 20M -V seq -t 1 -r 3 -w 1 --csv 2>/dev/null | awk -F, '$2 == "seq" { print $8 }'; }
+    ranks() { taskset -c 0 common/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 3 -w 1 --csv 2>/dev/null | awk -F, '$2 == "parallel" { print $8 }'; }
+    times="$(alone) $(ranks) $(alone) $(ranks) $(alone)"
+    verdict=$(awk -v t="$times" 'BEGIN {
+        if (split(t, x, " ") != 5) { print "missing times: " t; exit }
+        a = x[1]; if (x[3] < a) a = x[3]; if (x[5] < a) a = x[5]; b = x[2] < x[4] ? x[2] : x[4]
+        printf (b >= 0.9 * a ? "ok" : "8 ranks on one core in %.4g s, the core alone in %.4g s"), b, a }')
+    if [ "$verdict" = ok ]; then ok; else bad "mpi_countdown pinned to one core: $verdict"; fi
+fi
+
 if [ -x bin/mpi_deadlock ]; then
     check_watchdog mpi_deadlock ssend 10
     # Exchanges of 64 MB take far longer than --timeout 0.05 all together; each one is progress.

@@ -8,7 +8,8 @@
 #   3. every lesson program run as a user would (tests/check_programs.sh): the program contract
 #      and each lesson's promises;
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
-#   5. the rule that keeps MPI suites hang-free: no fatal asserts in them.
+#   5. make without an MPI compiler says to run `make deps`;
+#   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -81,6 +82,17 @@ for np in 1 3; do
     expect_failure "MPI runner self-test, np=$np" "1 passed, 1 failed" \
         "$LAUNCH" --timeout "$STEP_TIMEOUT" "$np" "$T/selftest_mpi"
 done
+
+# Building before the dependencies are installed names the cure instead of a compiler error.
+if ! make --no-print-directory MPICC=parlab-no-such-mpicc all >"$log" 2>&1 &&
+    grep -q "^make: 'parlab-no-such-mpicc' is not installed: run 'make deps'" "$log"; then
+    echo "=== make without an MPI compiler says to run 'make deps'"
+    passed=$((passed + 1))
+else
+    echo "=== FAILED: make without an MPI compiler did not say to run 'make deps':"
+    cat "$log"
+    failed=$((failed + 1))
+fi
 
 if grep -n 'CU_ASSERT[A-Z_]*_FATAL\|CU_FAIL_FATAL' tests/*mpi*.c; then
     echo "=== FAILED: fatal asserts in MPI suites (above) can leave other ranks hanging"

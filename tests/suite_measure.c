@@ -56,7 +56,8 @@ static void count_run(void *arg)
 {
     counting *c = arg;
     c->runs++;
-    c->unsynchronised += c->barriers != c->prepares; /* the barrier sits between the two */
+    /* between a batch's prepare and its runs: its opening barrier, the closing one not yet */
+    c->unsynchronised += c->barriers != 2 * c->prepares - 1;
     for (long i = 0; i < c->work; i++)
         c->sink += i;
 }
@@ -195,6 +196,29 @@ static double wrong_peer_max(double value, void *ctx)
     return value == 0.0 ? 1.0 : value;
 }
 
+/* A stand-in for a rank that finishes 5 ms after us: the closing barrier (every second one)
+ * waits for it. */
+static void late_peer_barrier(void *ctx)
+{
+    counting *c = ctx;
+    if (++c->barriers % 2 == 0)
+        sleep_seconds(0.005);
+}
+
+/* Span timing: the time of a batch includes waiting for the last rank to finish, even though this
+ * rank's own work took no time. */
+static void test_span_includes_last_rank(void)
+{
+    counting c = {.work = 0};
+    plb_sync sync = {late_peer_barrier, NULL, &c};
+    plb_kernel k = {count_prepare, count_run, NULL, &c};
+    plb_measure_cfg cfg = {.warmup = 0, .repeats = 3, .min_sample_s = 0.001, .sync = &sync};
+    plb_measurement m;
+    CU_ASSERT_EQUAL(plb_measure(&k, &cfg, &m), PLB_MEASURE_OK);
+    CU_ASSERT_EQUAL(m.batch, 1);
+    CU_ASSERT(m.stats.min >= 0.005);
+}
+
 static void test_sync_hooks(void)
 {
     counting c = {.work = 10};
@@ -203,9 +227,9 @@ static void test_sync_hooks(void)
     plb_measure_cfg cfg = {.warmup = 1, .repeats = 4, .sync = &sync};
     plb_measurement m;
     CU_ASSERT_EQUAL(plb_measure(&k, &cfg, &m), PLB_MEASURE_OK);
-    /* one barrier per batch, after its prepare and before its first run */
-    CU_ASSERT_EQUAL(c.barriers, c.prepares);
-    CU_ASSERT(c.barriers >= cfg.warmup + cfg.repeats + 2);
+    /* two barriers per batch: after its prepare, before its first run; after its last run */
+    CU_ASSERT_EQUAL(c.barriers, 2 * c.prepares);
+    CU_ASSERT(c.prepares >= cfg.warmup + cfg.repeats + 2);
     CU_ASSERT_EQUAL(c.unsynchronised, 0);
 
     /* What is reported is the reduced time, the slowest rank's. */
@@ -241,7 +265,8 @@ CU_TestInfo measure_tests[] = {
     {"plausibility floor catches deleted work", test_implausible},
     {"a wrong result stops the measurement", test_unverified},
     {"bad configuration refused", test_bad_config},
-    {"MPI hooks: barrier per batch, reduced values used", test_sync_hooks},
+    {"MPI hooks: barriers around each batch, reduced values used", test_sync_hooks},
+    {"span timing: a batch lasts until the last rank is done", test_span_includes_last_rank},
     {"rate from amount per run", test_rate},
     CU_TEST_INFO_NULL,
 };
