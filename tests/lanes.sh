@@ -6,7 +6,8 @@
 #
 #   tests/lanes.sh [LANE...]   run lanes (default: all of them, in this order):
 #       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
-#       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich)
+#       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich); then the PBS scripts in a
+#                          simulated PBS job with Hydra's mpirun (jobs/pbs_test.sh)
 #       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5
 #   tests/lanes.sh --check     the README's table is what the lanes last produced
 #   tests/lanes.sh --write     put the rows the lanes last produced into the README
@@ -80,6 +81,7 @@ LANE_SCRIPT='
 set -u
 make check-warnings $MAKEARGS >build.log 2>&1 || { tail -n 30 build.log; echo "lane: -Werror build failed"; exit 1; }
 make test $MAKEARGS; status=$?
+if [ -n "$LANE_EXTRA" ]; then echo "lane-extra: $LANE_EXTRA"; eval "$LANE_EXTRA" || status=1; fi
 . /etc/os-release
 echo "lane-system: $PRETTY_NAME"
 echo "lane-compiler: $(${CC:-cc} --version | head -n 1)"
@@ -101,17 +103,24 @@ row() {
         >"$OUT/$1.row"
 }
 
-# on_host DIR MAKEARGS: the lane script in DIR as the lane's user, on this machine.
+# on_host DIR MAKEARGS [EXTRA]: the lane script in DIR as the lane's user, on this machine; EXTRA
+# is a command run after make test, in the same copy.
 on_host() {
     timeout --kill-after=10 "$LANE_TIMEOUT" runuser -u "$USER_NAME" -- env -i \
         HOME="$(getent passwd "$USER_NAME" | cut -d: -f6)" PATH=/usr/local/bin:/usr/bin:/bin \
-        MAKEARGS="$2" bash -c "cd '$1' && $LANE_SCRIPT"
+        MAKEARGS="$2" LANE_EXTRA="${3:-}" bash -c "cd '$1' && $LANE_SCRIPT"
 }
+
+# The PBS scripts as a site with MPICH runs them: there `mpirun` is Hydra's, and the scripts must
+# speak its options (Hydra finds its proxy beside the mpirun it was started as).
+# shellcheck disable=SC2016 # expanded in the lane's copy
+PBS_ON_HYDRA='mkdir -p hydra && ln -sf /usr/bin/mpirun.mpich hydra/mpirun &&
+    ln -sf /usr/bin/hydra_pmi_proxy hydra/ && PATH=$PWD/hydra:$PATH jobs/pbs_test.sh'
 
 lane_debian12_openmpi() { local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""; }
 lane_debian12_mpich() {
     command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
-    local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich"
+    local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich" "$PBS_ON_HYDRA"
 }
 
 # Debian 13 from the mirror this machine's apt uses, with what parlab needs preinstalled.
@@ -145,7 +154,7 @@ lane_debian13_openmpi() {
     copy_tree "$TRIXIE/home/$USER_NAME/parlab"
     chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
     timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
-        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= \
+        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA= \
         bash -c "cd /home/$USER_NAME/parlab && $LANE_SCRIPT"
 }
 
@@ -160,7 +169,7 @@ for lane in "${LANES[@]}"; do
     "$fn" >"$OUT/$lane.log" 2>&1
     status=$?
     row "$lane" "$status"
-    grep -E '^(total|programs|serial|mpi np=[0-9]+):' "$OUT/$lane.log" | tail -n 3
+    grep -E '^(total|programs|serial|mpi np=[0-9]+|pbs-test):' "$OUT/$lane.log" | tail -n 4
     echo "    $(cat "$OUT/$lane.row")  ($(($(date +%s) - start)) s)"
     if [ "$status" -ne 0 ]; then
         failed=$((failed + 1))
