@@ -174,17 +174,23 @@ if [ -x bin/mpi_countdown ]; then
     else bad "mpi_countdown: no per-rank times"; fi
 fi
 # Span timing: 8 ranks pinned to one core cannot count 20M down faster than that core alone. The
-# core's own speed varies between runs here (2x), so the ranks' best is held against the core's
-# best, measured alone before, between and after. (Timing each rank's own duration, as the runner
-# once did, reported 0.14-0.25x.)
+# core's own speed varies between runs here (2x), so no sample of the ranks may beat the fastest
+# sample of the core alone, measured before, between and after (min_s of 10 samples each). Open
+# MPI 5's idle ranks hardly spin, so there the two come within a few percent. (Timing each rank's
+# own duration, as the runner once did, reported 0.14-0.25x.)
 if [ -x bin/mpi_countdown ] && [ -x bin/omp_countdown ] && command -v taskset >/dev/null; then
-    alone() { taskset -c 0 bin/omp_countdown -n 20M -V seq -t 1 -r 3 -w 1 --csv 2>/dev/null | awk -F, '$2 == "seq" { print $8 }'; }
-    ranks() { taskset -c 0 common/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 3 -w 1 --csv 2>/dev/null | awk -F, '$2 == "parallel" { print $8 }'; }
-    times="$(alone) $(ranks) $(alone) $(ranks) $(alone)"
-    verdict=$(awk -v t="$times" 'BEGIN {
-        if (split(t, x, " ") != 5) { print "missing times: " t; exit }
-        a = x[1]; if (x[3] < a) a = x[3]; if (x[5] < a) a = x[5]; b = x[2] < x[4] ? x[2] : x[4]
-        printf (b >= 0.9 * a ? "ok" : "8 ranks on one core in %.4g s, the core alone in %.4g s"), b, a }')
+    alone() { taskset -c 0 bin/omp_countdown -n 20M -V seq -t 1 -r 10 -w 1 --csv 2>/dev/null | awk -F, '$2 == "seq" { print $7 }'; }
+    ranks() { taskset -c 0 common/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 10 -w 1 --csv 2>/dev/null | awk -F, '$2 == "parallel" { print $7 }'; }
+    # The VM's slow spells can catch all the alone runs of a round: up to three rounds, the first
+    # that holds decides. The bug this guards against (0.14-0.25x) fails every round.
+    for _ in 1 2 3; do
+        times="$(alone) $(ranks) $(alone) $(ranks) $(alone)"
+        verdict=$(awk -v t="$times" 'BEGIN {
+            if (split(t, x, " ") != 5) { print "missing times: " t; exit }
+            a = x[1]; if (x[3] < a) a = x[3]; if (x[5] < a) a = x[5]; b = x[2] < x[4] ? x[2] : x[4]
+            printf (b >= 0.9 * a ? "ok" : "8 ranks on one core in %.4g s, the core alone in %.4g s"), b, a }')
+        [ "$verdict" = ok ] && break
+    done
     if [ "$verdict" = ok ]; then ok; else bad "mpi_countdown pinned to one core: $verdict"; fi
 fi
 

@@ -8,7 +8,8 @@
 #       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
 #       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich); then the PBS scripts in a
 #                          simulated PBS job with Hydra's mpirun (jobs/pbs_test.sh)
-#       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5
+#       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5; then
+#                          the PBS scripts with Open MPI 5's mpirun (jobs/pbs_test.sh)
 #   tests/lanes.sh --check     the README's table is what the lanes last produced
 #   tests/lanes.sh --write     put the rows the lanes last produced into the README
 #
@@ -154,7 +155,7 @@ lane_debian13_openmpi() {
     copy_tree "$TRIXIE/home/$USER_NAME/parlab"
     chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
     timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
-        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA= \
+        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA=jobs/pbs_test.sh \
         bash -c "cd /home/$USER_NAME/parlab && $LANE_SCRIPT"
 }
 
