@@ -50,7 +50,8 @@ static void fire(void)
     _exit(PLB_EXIT_DEADLOCK);
 }
 
-/* The count seen last and when it was seen; while off, "now" keeps moving with the clock. */
+/* The thread: remembers the count it saw last and since when; while watching is off, or whenever
+ * the count moves, that moment is now, so only a count that stood still while watched fires. */
 static void *watch(void *unused)
 {
     (void)unused;

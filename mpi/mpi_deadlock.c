@@ -10,8 +10,9 @@
  * goes first so that no other rank's exit cuts its line off) and exit code 3. Where the library
  * provides MPI_THREAD_MULTIPLE (asked for at start, reported in the header), the watchdog thread
  * then calls MPI_Abort(MPI_COMM_WORLD, 3), so the launcher ends every rank with code 3; elsewhere
- * each rank exits 3 on its own and the launcher's own code may differ (Hydra: 9 at times). --sweep shows, for message sizes from 8 bytes up to
- * 8n, whether a plain MPI_Send completes before its receive is posted (eager) or would block.
+ * each rank exits 3 on its own and the launcher's own code may differ (Hydra: 9 at times).
+ * --sweep shows, for message sizes from 8 bytes up to 8n, whether a plain MPI_Send completes
+ * before its receive is posted (eager) or would block.
  * Rate: bytes each rank sends per second, GB/s = 8 * n / median_s / 1e9.
  * Verified after every batch: every rank received exactly its partner's data.
  *
