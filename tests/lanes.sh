@@ -39,8 +39,9 @@ table() {
     done
 }
 
+# readme_table: the lines between the markers (matched as whole lines, not as patterns).
 readme_table() {
-    sed -n "/^$BEGIN\$/,/^$END\$/p" README.md | sed '1d;$d'
+    awk -v b="$BEGIN" -v e="$END" '$0 == e { inside = 0 } inside { print } $0 == b { inside = 1 }' README.md
 }
 
 case ${1:-} in
@@ -53,9 +54,14 @@ case ${1:-} in
         echo "lanes: run tests/lanes.sh, then tests/lanes.sh --write" >&2
         exit 1 ;;
     --write)
+        if [ "$(grep -cxF -e "$BEGIN" -e "$END" README.md)" -ne 2 ]; then
+            echo "lanes: README.md needs the two marker lines, '$BEGIN' and '$END'" >&2; exit 1
+        fi
         new=$(mktemp)
-        { sed "/^$BEGIN\$/q" README.md; table; sed -n "/^$END\$/,\$p" README.md; } >"$new"
-        cat "$new" >README.md && rm -f "$new"
+        awk -v b="$BEGIN" -v e="$END" -v t="$(table)" '
+            $0 == e { skip = 0 } !skip { print } $0 == b { print t; skip = 1 }' README.md >"$new" &&
+            cat "$new" >README.md
+        rm -f "$new"
         echo "lanes: README table written"; exit 0 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 esac
