@@ -53,6 +53,18 @@ run() {
     count "$label" "$status"
 }
 
+# tally STATUS PASSED-TEXT FAILED-TEXT: one check, passed when STATUS is 0; a failure shows the log.
+tally() {
+    if [ "$1" -eq 0 ]; then
+        echo "=== $2"
+        passed=$((passed + 1))
+    else
+        echo "=== FAILED: $3"
+        cat "$log"
+        failed=$((failed + 1))
+    fi
+}
+
 # expect_failure LABEL "N passed, N failed" COMMAND...: a self-test must exit non-zero and report
 # exactly the expected counts. Counts as one passed check, or one failed.
 expect_failure() {
@@ -60,14 +72,9 @@ expect_failure() {
     shift 2
     timeout --kill-after=10 "$STEP_TIMEOUT" "$@" >"$log" 2>&1
     status=$?
-    if [ "$status" -ne 0 ] && grep -q ": $expected\$" "$log"; then
-        echo "=== $label: reported '$expected' and exited $status, as it must"
-        passed=$((passed + 1))
-    else
-        echo "=== FAILED: $label: wanted '$expected' and a non-zero exit, got exit $status:"
-        cat "$log"
-        failed=$((failed + 1))
-    fi
+    [ "$status" -ne 0 ] && grep -q ": $expected\$" "$log"
+    tally $? "$label: reported '$expected' and exited $status, as it must" \
+        "$label: wanted '$expected' and a non-zero exit, got exit $status:"
 }
 
 run "serial suites" "$T/test_serial"
@@ -84,23 +91,14 @@ for np in 1 3; do
 done
 
 # Building before the dependencies are installed names the cure instead of a compiler error.
-if ! make --no-print-directory MPICC=parlab-no-such-mpicc all >"$log" 2>&1 &&
-    grep -q "^make: 'parlab-no-such-mpicc' is not installed: run 'make deps'" "$log"; then
-    echo "=== make without an MPI compiler says to run 'make deps'"
-    passed=$((passed + 1))
-else
-    echo "=== FAILED: make without an MPI compiler did not say to run 'make deps':"
-    cat "$log"
-    failed=$((failed + 1))
-fi
+! make --no-print-directory MPICC=parlab-no-such-mpicc all >"$log" 2>&1 &&
+    grep -q "^make: 'parlab-no-such-mpicc' is not installed: run 'make deps'" "$log"
+tally $? "make without an MPI compiler says to run 'make deps'" \
+    "make without an MPI compiler did not say to run 'make deps':"
 
-if grep -n 'CU_ASSERT[A-Z_]*_FATAL\|CU_FAIL_FATAL' tests/*mpi*.c; then
-    echo "=== FAILED: fatal asserts in MPI suites (above) can leave other ranks hanging"
-    failed=$((failed + 1))
-else
-    echo "=== MPI suites use non-fatal asserts only"
-    passed=$((passed + 1))
-fi
+! grep -n 'CU_ASSERT[A-Z_]*_FATAL\|CU_FAIL_FATAL' tests/*mpi*.c >"$log"
+tally $? "MPI suites use non-fatal asserts only" \
+    "fatal asserts in MPI suites (below) can leave other ranks hanging:"
 
 echo
 echo "total: $passed passed, $failed failed"
