@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # bench.sh: `make bench`, the scaling lab. In one run:
 #   1. the machine's limits, with parlab's own probes: STREAM copy and triad at 1..all cores
-#      (omp_stream), the cost of an empty parallel region and of a barrier (omp_overhead), and bare
-#      MPI_Scatterv + MPI_Gatherv per message size at np = 2 and all cores (mpi_map_square -V bare);
+#      (omp_stream) for memory-bound work; for compute-bound work, P independent single-thread
+#      countdowns pinned to P cores at once (common/countdown_copies.sh), at 1..all cores; the cost
+#      of an empty parallel region and of a barrier (omp_overhead), and bare MPI_Scatterv +
+#      MPI_Gatherv per message size at np = 2 and all cores (mpi_map_square -V bare);
 #   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
 #      1, 2, 4, ... up to all cores and twice the cores (marked oversubscribed), and mpi_map_square,
 #      mpi_increment, mpi_countdown likewise over ranks;
 #   3. the report (common/bench_report.awk): crossover size, speedup and efficiency, a fitted
-#      Amdahl serial fraction with its fit error, and rates against the measured limits.
+#      Amdahl serial fraction with its fit error, and rates against the measured limits (the
+#      countdowns' times against the independent copies').
 # Every point is one row in results/<UTC date>/{limits,sweep}.csv, under a provenance header; the
 # MPI time splits go to split.csv. QUICK=1 (or --quick) runs a small sweep in under a minute.
 set -u
@@ -65,6 +68,9 @@ done
 # The points, as "FILE WIDTH PROGRAM ARGS..." lines; WIDTH is threads or ranks.
 points=()
 for t in "${counts[@]}"; do points+=("limits $t omp_stream -n $big -t $t"); done
+for t in "${counts[@]}"; do
+    [ "$t" -le "$cores" ] && points+=("limits $t countdown_copies -n $big")
+done
 points+=("limits $cores omp_overhead -t $cores")
 for np in 2 "$cores"; do
     for s in "${sizes[@]}"; do points+=("limits $np mpi_map_square -V bare -n $s"); done
@@ -87,11 +93,12 @@ for i in "${!points[@]}"; do
     read -r file width program args <<<"${points[$i]}"
     read -r -a args <<<"$args"
     printf '[%d/%d, %ds] %s %s%s\n' $((i + 1)) ${#points[@]} $(($(date +%s) - start)) "$program" \
-        "${args[*]}" "$([[ $program == omp_* ]] || echo " on $width ranks")" >&2
+        "${args[*]}" "$([[ $program == omp_* ]] || echo " on $width $([[ $program == mpi_* ]] && echo ranks || echo cores)")" >&2
     over=no
     [ "$width" -gt "$cores" ] && over=yes
     case $program in
         omp_*) cmd=("bin/$program") ;;
+        countdown_copies) cmd=(common/countdown_copies.sh "$width") ;;
         *) cmd=(common/mpilaunch --timeout 600 "$width" "bin/$program") ;;
     esac
     if ! rows=$("${cmd[@]}" "${args[@]}" -r "$repeats" --csv 2>"$err"); then

@@ -1,7 +1,10 @@
 # bench_report.awk: the report of `make bench`, from limits.csv and sweep.csv (columns as in
 # common/bench.sh). Run with -F, -v cores=N. For each kernel: the crossover size (from which the
 # parallel variant on all cores beats seq at every larger n), speedup and efficiency per thread or
-# rank count at the largest n, an Amdahl fit, and the rate against the measured limit.
+# rank count at the largest n, an Amdahl fit, and the rate against the measured limit: STREAM for
+# the memory-bound kernels, bare collectives for scatter/gather, and for the countdowns the
+# independent pinned copies (common/countdown_copies.sh): efficiency against the ideal is
+# speedup / p, against the machine's limit it is (the copies' time) / (the countdown's time).
 #
 # Amdahl: S(p) = 1 / (f + (1 - f) / p), so y = 1/S - 1/p = f * (1 - 1/p) = f * x: f is fitted by
 # least squares through the origin, f = sum(x y) / sum(x x), over p = 1..cores; the fit error is
@@ -12,6 +15,7 @@
 FILENAME ~ /limits\.csv$/ {
     if ($1 == "omp_stream") { bw[$2, $5] = $10; widths_bw[$5] = 1 }
     if ($1 == "omp_overhead") { ovh[$2] = $8; ovh_n = $3; ovh_t = $5 }
+    if ($1 == "countdown_copies") { copies[$5] = $8; copies_n = $3; widths_copies[$5] = 1 }
     if ($1 == "mpi_map_square" && $2 == "bare") { bare[$3, $4] = $8; bare_n[$3] = 1; bare_np[$4] = 1 }
     next
 }
@@ -43,6 +47,11 @@ END {
     for (i = 1; i <= nw; i++)
         printf "  STREAM on %2d threads: copy %8.2f GB/s, triad %8.2f GB/s%s\n", w[i],
                bw["copy", w[i]], bw["triad", w[i]], (w[i] > cores ? " (oversubscribed)" : "")
+    nc = sorted_keys(widths_copies, w)
+    for (i = 1; i <= nc; i++)
+        printf "  %2d independent countdowns of n/%d, pinned, at once: %.4e s: %d %s %.2fx one core\n",
+               w[i], w[i], copies[w[i]], w[i], w[i] == 1 ? "core gives" : "cores give",
+               (1 in copies) ? copies[1] / copies[w[i]] : 0
     if ("reference" in ovh)
         printf "  OpenMP on %d threads: parallel region %.3f us, barrier %.3f us (reference subtracted)\n",
                ovh_t, (ovh["parallel"] - ovh["reference"]) / ovh_n * 1e6,
@@ -94,6 +103,8 @@ END {
                 limit = sprintf("%.0f%% of triad", 100 * rate[prog, big, p] / bw["triad", p])
                 if (rate[prog, big, p] > bw["triad", p]) over_triad = 1
             }
+            if (prog ~ /countdown$/ && big == copies_n && (p in copies))
+                limit = sprintf("%.0f%% of independent copies", 100 * copies[p] / par[prog, big, p])
             if (prog ~ /^mpi_(map_square|increment)$/ && ((big, p) in bare))
                 limit = sprintf("%.0f%% of bare-collective speed", 100 * bare[big, p] / par[prog, big, p])
             printf "  %8s %12.4e %9.2f %11.2f  %s\n", p (over[prog, p] == "yes" ? "*" : ""),
