@@ -194,6 +194,19 @@ if [ -x bin/mpi_countdown ] && [ -x bin/omp_countdown ] && command -v taskset >/
     if [ "$verdict" = ok ]; then ok; else bad "mpi_countdown pinned to one core: $verdict"; fi
 fi
 
+# The compute-bound limit of make bench: one contract row for P pinned copies, and no more copies
+# than cores to pin them to.
+if [ -x bin/omp_countdown ]; then
+    cores=$(nproc)
+    row=$(common/countdown_copies.sh "$cores" -n 1M -r 2 2>"$err")
+    if awk -F, -v p="$cores" 'NF == 12 && $1 == "countdown_copies" && $3 == 1048576 && $5 == p &&
+        $12 == "yes" && $7 > 0 && $7 <= $8 && $8 <= $9 { found = 1 } END { exit !found }' <<<"$row"
+    then ok; else bad "countdown_copies.sh $cores: wanted one row of $cores copies, got '$row' $(cat "$err")"; fi
+    common/countdown_copies.sh $((cores + 1)) -n 1M >"$out" 2>"$err"
+    if [ $? -eq 2 ] && grep -q "^countdown_copies: $((cores + 1)) copies, but only $cores cores" "$err"
+    then ok; else bad "countdown_copies.sh with more copies than cores: wanted exit 2 and one line"; fi
+fi
+
 if [ -x bin/mpi_deadlock ]; then
     check_watchdog mpi_deadlock ssend 10
     # Exchanges of 64 MB take far longer than --timeout 0.05 all together; each one is progress.
