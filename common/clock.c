@@ -16,6 +16,13 @@ double plb_now(void)
     return seconds_of(&ts);
 }
 
+void plb_sleep(double seconds)
+{
+    struct timespec left = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&left, &left) != 0) {
+    }
+}
+
 double plb_clock_resolution(void)
 {
     struct timespec res;

@@ -10,4 +10,7 @@ double plb_now(void);
  * includes the cost of reading the clock itself. */
 double plb_clock_resolution(void);
 
+/* Sleeps for `seconds` of wall time, the whole of it even when a signal interrupts the sleep. */
+void plb_sleep(double seconds);
+
 #endif

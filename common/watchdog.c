@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -21,13 +20,6 @@ static atomic_ulong progress;
 static atomic_bool watching;
 static void (*end_all)(int code);
 
-static void nap(double seconds)
-{
-    struct timespec t = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-    while (nanosleep(&t, &t) != 0)
-        ;
-}
-
 /* An MPI launcher forwards a rank's output through a pipe, and ending the job before it has read
  * the line can lose it (seen with Hydra and MPI_Abort): wait, 2 s at most, until the pipe is
  * empty. Where fd is no pipe (a file, a terminal), FIONREAD fails or reads 0 and nothing waits. */
@@ -35,7 +27,7 @@ static void wait_until_read(int fd)
 {
     int unread;
     for (int i = 0; i < 200 && ioctl(fd, FIONREAD, &unread) == 0 && unread > 0; i++)
-        nap(0.01);
+        plb_sleep(0.01);
 }
 
 static void fire(void)
@@ -58,7 +50,7 @@ static void *watch(void *unused)
     unsigned long seen = atomic_load(&progress);
     double since = plb_now();
     for (;;) {
-        nap(tick_s);
+        plb_sleep(tick_s);
         unsigned long count = atomic_load_explicit(&progress, memory_order_relaxed);
         double now = plb_now();
         if (!atomic_load(&watching) || count != seen) {

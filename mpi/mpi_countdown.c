@@ -16,7 +16,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "clock.h"
 #include "countdown.h"
@@ -61,12 +60,6 @@ static int verify(void *arg, long runs)
     return j->left != 0 || total != j->n;
 }
 
-static void nap_ms(int ms)
-{
-    struct timespec ts = {0, ms * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* Every rank counts 5..1 with a 10 ms pause per step, printing as it goes (mpirun forwards the
  * lines in the order they reach it), then the ranks take turns. */
 static void demo(int rank, int size)
@@ -82,9 +75,9 @@ static void demo(int rank, int size)
     for (int k = 5; k >= 1; k--) {
         printf("%s: %d\n", name, k);
         fflush(stdout);
-        nap_ms(10);
+        plb_sleep(0.01);
     }
-    nap_ms(50); /* let mpirun forward the last lines before the next part */
+    plb_sleep(0.05); /* let mpirun forward the last lines before the next part */
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank == 0)
         printf("# demo        : the same ranks one after the other\n");
@@ -92,9 +85,9 @@ static void demo(int rank, int size)
         for (int k = 5; k >= 1 && r == rank; k--) {
             printf("%s: %d\n", name, k);
             fflush(stdout);
-            nap_ms(10);
+            plb_sleep(0.01);
         }
-        nap_ms(20);
+        plb_sleep(0.02);
         MPI_Barrier(MPI_COMM_WORLD);
     }
 }

@@ -1,16 +1,12 @@
 /* latency.c: the latency-bound kernels (see latency.h). */
-#define _POSIX_C_SOURCE 200809L
 #include "latency.h"
 
-#include <time.h>
-
+#include "clock.h"
 #include "countdown.h"
 
 static void one_task(int64_t i, latency_work w, int64_t *done)
 {
-    struct timespec ts = {(time_t)w.wait_s, (long)((w.wait_s - (double)(time_t)w.wait_s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0) {
-    } /* the thread sleeps: its core is free for another thread meanwhile */
+    plb_sleep(w.wait_s); /* the thread sleeps: its core is free for another thread meanwhile */
     done[i] += i + 1 + countdown(w.spin); /* countdown returns 0 after w.spin decrements */
 }
 

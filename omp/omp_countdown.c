@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "countdown.h"
 #include "exit_codes.h"
 #include "lesson.h"
@@ -75,12 +75,6 @@ static int verify(void *arg, long runs)
     return total != j->n;
 }
 
-static void nap_ms(int ms)
-{
-    struct timespec ts = {0, ms * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static void worker_name(int t, char *name, size_t len)
 {
     static const char *const names[] = {"Alice", "Bob", "Carol", "Dave",
@@ -111,7 +105,7 @@ static bool demo(int threads)
                 printf("%s: %d\n", name, k);
                 wrong += said[t]++ != 5 - k;
             }
-            nap_ms(10);
+            plb_sleep(0.01);
         }
     }
     printf("# demo        : the same workers one after the other (sequential)\n");
@@ -120,7 +114,7 @@ static bool demo(int threads)
         worker_name(t, name, sizeof name);
         for (int k = 5; k >= 1; k--) {
             printf("%s: %d\n", name, k);
-            nap_ms(10);
+            plb_sleep(0.01);
         }
     }
     free(said);

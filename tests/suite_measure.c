@@ -1,17 +1,8 @@
 /* suite_measure.c: the clock, the repetition runner and its guards. */
-#define _POSIX_C_SOURCE 200809L
-#include <time.h>
 
 #include "clock.h"
 #include "measure.h"
 #include "suites.h"
-
-static void sleep_seconds(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0) {
-    }
-}
 
 static void test_monotonic(void)
 {
@@ -36,7 +27,7 @@ static void test_seconds(void)
 {
     /* The clock counts seconds, not ticks or nanoseconds. */
     double start = plb_now();
-    sleep_seconds(0.02);
+    plb_sleep(0.02);
     double elapsed = plb_now() - start;
     CU_ASSERT(elapsed >= 0.02);
     CU_ASSERT(elapsed < 2.0);
@@ -73,7 +64,7 @@ static int count_verify(void *arg, long runs)
 static void sleeping_run(void *arg)
 {
     ((counting *)arg)->runs++;
-    sleep_seconds(0.001);
+    plb_sleep(0.001);
 }
 
 static void test_slow_kernel(void)
@@ -114,7 +105,7 @@ static void cold_start_run(void *arg)
 {
     counting *c = arg;
     if (c->runs++ < 3)
-        sleep_seconds(0.002);
+        plb_sleep(0.002);
     else
         for (long i = 0; i < c->work; i++)
             c->sink += i;
@@ -202,7 +193,7 @@ static void late_peer_barrier(void *ctx)
 {
     counting *c = ctx;
     if (++c->barriers % 2 == 0)
-        sleep_seconds(0.005);
+        plb_sleep(0.005);
 }
 
 /* Span timing: the time of a batch includes waiting for the last rank to finish, even though this

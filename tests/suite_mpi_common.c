@@ -3,9 +3,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exit_codes.h"
 #include "mpi_support.h"
 #include "mpi_ranks.h"
@@ -31,9 +31,7 @@ static void test_library(void)
 static void sleep_by_rank(void *arg)
 {
     (void)arg;
-    struct timespec ts = {0, 1000000L * rank_of()};
-    while (nanosleep(&ts, &ts) != 0) {
-    }
+    plb_sleep(0.001 * rank_of());
 }
 
 static void test_time_is_max_over_ranks(void)
