@@ -80,7 +80,7 @@ int plb_watchdog_install(const char *line, int fd, double timeout_s, double grac
 
 void plb_watchdog_watch(bool on)
 {
-    if (on)
+    if (on && !atomic_load(&watching)) /* only when it switches on: callers may be in a timed loop */
         fflush(stdout);
     plb_watchdog_progress(); /* the timeout counts from now */
     atomic_store(&watching, on);

@@ -29,8 +29,9 @@
 int plb_watchdog_install(const char *line, int fd, double timeout_s, double grace_s,
                          void (*end)(int code));
 
-/* Turns watching on (the timeout starts now) or off. Turning it on flushes stdout first: _exit
- * would drop what stdio still holds. */
+/* Turns watching on (the timeout starts now) or off. Switching it on from off flushes stdout
+ * first, since _exit would drop what stdio still holds; on while already on costs only atomics,
+ * so a kernel may call it in its timed loop. */
 void plb_watchdog_watch(bool on);
 
 /* The work advanced. Cheap (one relaxed atomic add); a no-op in effect when no watchdog runs. */
