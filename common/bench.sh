@@ -92,15 +92,15 @@ start=$(date +%s)
 for i in "${!points[@]}"; do
     read -r file width program args <<<"${points[$i]}"
     read -r -a args <<<"$args"
+    case $program in
+        omp_*) cmd=("bin/$program") where= ;;
+        countdown_copies) cmd=(common/countdown_copies.sh "$width") where=" on $width cores" ;;
+        *) cmd=(common/mpilaunch --timeout 600 "$width" "bin/$program") where=" on $width ranks" ;;
+    esac
     printf '[%d/%d, %ds] %s %s%s\n' $((i + 1)) ${#points[@]} $(($(date +%s) - start)) "$program" \
-        "${args[*]}" "$([[ $program == omp_* ]] || echo " on $width $([[ $program == mpi_* ]] && echo ranks || echo cores)")" >&2
+        "${args[*]}" "$where" >&2
     over=no
     [ "$width" -gt "$cores" ] && over=yes
-    case $program in
-        omp_*) cmd=("bin/$program") ;;
-        countdown_copies) cmd=(common/countdown_copies.sh "$width") ;;
-        *) cmd=(common/mpilaunch --timeout 600 "$width" "bin/$program") ;;
-    esac
     if ! rows=$("${cmd[@]}" "${args[@]}" -r "$repeats" --csv 2>"$err"); then
         echo "bench: FAILED: $program ${args[*]}: $(tail -n 1 "$err")" >&2
         failures=$((failures + 1))

@@ -110,6 +110,16 @@ header_comment() { # SCHEDULER SUBMIT-HOWTO
 EOF
 }
 
+# either_mpi HYDRA-COMMAND OPENMPI-COMMAND: a launch() in the spelling of the mpirun the job finds,
+# Hydra's (MPICH, Intel MPI, MVAPICH) or Open MPI's.
+either_mpi() {
+    echo 'if mpirun --version 2>&1 | grep -q HYDRA; then'
+    echo "    launch() { $1; }"
+    echo 'else'
+    echo "    launch() { $2; }"
+    echo 'fi'
+}
+
 launcher() { # SCHEDULER: the launch() function for this job's mode
     case $1/$MODE in
         slurm/omp) echo 'launch() { srun --ntasks=1 --cpus-per-task="$threads" "$@"; }' ;;
@@ -117,19 +127,12 @@ launcher() { # SCHEDULER: the launch() function for this job's mode
             # Slurm 22.05 and later no longer hand --cpus-per-task on to srun: say it again.
             echo 'launch() { srun ${PARLAB_SRUN_MPI:+"$PARLAB_SRUN_MPI"} --ntasks="$ranks" --cpus-per-task="$threads" "$@"; }' ;;
         pbs/omp | laptop/omp | */bench) echo 'launch() { "$@"; }' ;;
-        # mpirun is Open MPI's or Hydra's (MPICH, Intel MPI, MVAPICH): each has its own spelling.
         pbs/mpi)
-            echo 'if mpirun --version 2>&1 | grep -q HYDRA; then'
-            echo '    launch() { mpirun -n "$ranks" -f "$PBS_NODEFILE" -genvlist OMP_NUM_THREADS "$@"; }'
-            echo 'else'
-            echo '    launch() { mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" -x OMP_NUM_THREADS "$@"; }'
-            echo 'fi' ;;
+            either_mpi 'mpirun -n "$ranks" -f "$PBS_NODEFILE" -genvlist OMP_NUM_THREADS "$@"' \
+                'mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" -x OMP_NUM_THREADS "$@"' ;;
         pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores
-            echo 'if mpirun --version 2>&1 | grep -q HYDRA; then'
-            echo '    launch() { mpirun -n "$ranks" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"; }'
-            echo 'else'
-            echo '    launch() { mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"; }'
-            echo 'fi' ;;
+            either_mpi 'mpirun -n "$ranks" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"' \
+                'mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"' ;;
         laptop/mpi) echo 'launch() { common/mpilaunch "$ranks" "$@"; }' ;;
         laptop/hybrid) echo 'launch() { common/mpilaunch --threads "$threads" "$ranks" "$@"; }' ;;
     esac
