@@ -1,8 +1,10 @@
 # parlab: OpenMP and MPI lessons, measured and verified. `make help` lists the targets.
 #
-# Programs: omp/omp_*.c and mpi/{mpi,hybrid}_*.c each hold one program's main, built into bin/;
-# the other .c files of omp/ and mpi/ are kernels, archived and linked into whichever needs them.
-# Objects go under build/ with header dependencies (-MMD), so `make -j` is safe.
+# Lessons: omp/omp_*.c and mpi/{mpi,hybrid}_*.c are one lesson each, its constructs and its main,
+# built into bin/. Each is compiled a second time with its main renamed (main_<program>) into the
+# lessons' library, so the suites and the lessons built on it call its functions from that same
+# file. The other .c files of mpi/ are shared runners, archived with them. Objects go under build/
+# with header dependencies (-MMD), so `make -j` is safe.
 
 # MPI=mpich builds and runs with Debian's MPICH (mpicc.mpich, mpirun.mpich) where Open MPI is
 # the default; MPICC and MPIRUN name any other MPI's compiler wrapper and launcher.
@@ -35,8 +37,9 @@ COMMON_OBJS := $(call obj,$(filter-out common/mpi_%.c,$(wildcard common/*.c)))
 COMMON_MPI_OBJS := $(call obj,$(wildcard common/mpi_*.c))
 OMP_MAINS := $(wildcard omp/omp_*.c)
 MPI_MAINS := $(wildcard mpi/mpi_*.c mpi/hybrid_*.c)
-OMP_KERNEL_OBJS := $(call obj,$(filter-out $(OMP_MAINS),$(wildcard omp/*.c)))
-MPI_KERNEL_OBJS := $(call obj,$(filter-out $(MPI_MAINS),$(wildcard mpi/*.c)))
+lesson = $(patsubst %.c,build/lessons/%.o,$(1))
+OMP_KERNEL_OBJS := $(call obj,$(filter-out $(OMP_MAINS),$(wildcard omp/*.c))) $(call lesson,$(OMP_MAINS))
+MPI_KERNEL_OBJS := $(call obj,$(filter-out $(MPI_MAINS),$(wildcard mpi/*.c))) $(call lesson,$(MPI_MAINS))
 OMP_PROGRAMS := $(patsubst omp/%.c,bin/%,$(OMP_MAINS))
 MPI_PROGRAMS := $(patsubst mpi/%.c,bin/%,$(MPI_MAINS))
 
@@ -52,7 +55,7 @@ TESTS := build/tests/test_serial build/tests/test_mpi build/tests/selftest_seria
          build/tests/selftest_mpi
 
 # Everything compiled by mpicc: the MPI side of common/, mpi/, and the MPI tests.
-MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
+MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c)) $(call lesson,$(MPI_MAINS))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
@@ -86,9 +89,12 @@ help:
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), MPIRUN (default mpirun),'
 	@echo '  MPI=mpich (Debian'"'"'s MPICH: mpicc.mpich, mpirun.mpich), CFLAGS (default -O2),'
 	@echo '  WERROR=1 (warnings are errors)'
+	@echo 'Layout: omp/ and mpi/ one file per lesson; common/ the C library; common/run/,'
+	@echo '  common/bench/, common/plot/ the scripts; figures/ the README'"'"'s figures; tests/ the'
+	@echo '  suites and checks (tests/jobs/: the Slurm, PBS and cluster tests); jobs/ the job scripts'
 
 deps:
-	@common/deps.sh
+	@common/run/deps.sh
 
 check-warnings:
 	@$(MAKE) --no-print-directory WERROR=1 all tests
@@ -99,18 +105,18 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@common/tour.sh
+	@common/run/tour.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@QUICK=$(QUICK) common/bench.sh
+	@QUICK=$(QUICK) common/bench/bench.sh
 
 plots:
-	@common/plots.sh $(RESULTS)
+	@common/plot/plots.sh $(RESULTS)
 
 compare-python: deps
 	@$(MAKE) --no-print-directory all
-	@common/compare_python.sh
+	@common/bench/compare_python.sh
 
 jobs:
 	@jobs/render.sh
@@ -122,32 +128,36 @@ lint-jobs:
 
 slurm-test: deps
 	@$(MAKE) --no-print-directory all
-	@jobs/slurm_test.sh
+	@tests/jobs/slurm_test.sh
 
 pbs-test: deps
 	@$(MAKE) --no-print-directory all
-	@jobs/pbs_test.sh
+	@tests/jobs/pbs_test.sh
 
 cluster-test: deps
 	@$(MAKE) --no-print-directory all tests
-	@jobs/cluster_test.sh
+	@tests/jobs/cluster_test.sh
 
 bench-check: deps
 	@$(MAKE) --no-print-directory all
-	@common/bench_omp.sh --check; omp=$$?; common/bench_mpi.sh --check; mpi=$$?; \
+	@common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
 	 test $$omp -eq 0 && test $$mpi -eq 0
 
 bench-omp: deps
 	@$(MAKE) --no-print-directory all
-	@common/bench_omp.sh
+	@common/bench/bench_omp.sh
 
 bench-mpi: deps
 	@$(MAKE) --no-print-directory all
-	@common/bench_mpi.sh
+	@common/bench/bench_mpi.sh
 
 build/%.o: %.c build/toolchain.txt
 	@mkdir -p $(@D)
 	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) -MMD -MP -c $< -o $@
+
+build/lessons/%.o: %.c build/toolchain.txt
+	@mkdir -p $(@D)
+	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) -Dmain=main_$(notdir $*) -MMD -MP -c $< -o $@
 
 # Only version.o sees the version, and it is rebuilt only when the version changes.
 build/version.txt: FORCE

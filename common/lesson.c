@@ -33,9 +33,11 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
         }
         int seq = strcmp(v[i].name, "seq") == 0;
         ranks[i] = seq ? 1 : ctx->ranks; /* seq is one process (under MPI: the root alone) */
-        plb_result r = {prog->name, v[i].name, opt->n, ranks[i], v[i].threads, opt->repeats,
-                        m.stats, plb_rate(v[i].amount_per_run, m.stats.median, v[i].unit),
-                        v[i].rate_unit, status == PLB_MEASURE_OK};
+        plb_result r = {.program = prog->name, .variant = v[i].name, .n = opt->n,
+                        .ranks = ranks[i], .threads = v[i].threads, .repeats = opt->repeats,
+                        .batch = m.batch, .time = m.stats,
+                        .rate = plb_rate(v[i].amount, m.stats.median, v[i].unit),
+                        .rate_unit = v[i].rate_unit, .verified = status == PLB_MEASURE_OK};
         if (out)
             plb_report_row(out, opt->csv, &r);
         medians[i] = status == PLB_MEASURE_OK ? m.stats.median : 0.0;

@@ -9,11 +9,17 @@
 #include "options.h"
 #include "report.h"
 
+/* Room for a variant's `detail`: what its verify found wrong, one line. */
+#define PLB_DETAIL_LEN 128
+/* The fastest clock any core runs at: a loop of dependent single-cycle steps cannot take less than
+ * steps / PLB_MAX_CLOCK_HZ seconds, so a faster run means the compiler deleted the work. */
+#define PLB_MAX_CLOCK_HZ 6e9
+
 typedef struct plb_variant {
     const char *name;
     int threads;             /* threads this variant runs on (1 for seq) */
     plb_kernel kernel;
-    double amount_per_run;   /* bytes or operations of one run: the program's rate formula */
+    double amount;           /* bytes or operations of one run: the program's rate formula */
     double unit;             /* divisor of the rate: 1e9 for GB/s from bytes */
     const char *rate_unit;
     double plausible_s;      /* fastest believable run (0: no floor) */

@@ -35,7 +35,7 @@ static void common_table(common_values *v, plb_opt table[9])
         {"csv", 0, PLB_OPT_FLAG, &v->csv, 0, 0, NULL, "CSV rows on stdout, verdict on stderr"},
         {"help", 'h', PLB_OPT_FLAG, &v->help, 0, 0, NULL, "print this help and exit"},
         {"version", 0, PLB_OPT_FLAG, &v->version, 0, 0, NULL, "print the version and exit"},
-        {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+        PLB_OPT_END,
     };
     memcpy(table, t, sizeof t);
 }

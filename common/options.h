@@ -31,6 +31,9 @@ typedef struct plb_opt {
     const char *help;
 } plb_opt;
 
+/* Ends a program's table of options. */
+#define PLB_OPT_END {.long_name = NULL}
+
 #define PLB_MAX_VARIANTS 16
 
 typedef struct plb_options {

@@ -72,7 +72,7 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);
 }
 
-#define TABLE_FORMAT "%-18s %-12s %12s %5s %7s %7s %11s %11s %11s %11s %-12s %s\n"
+#define TABLE_FORMAT "%-18s %-18s %12s %5s %7s %7s %7s %11s %11s %11s %11s %10s %11s %-12s %s\n"
 
 void plb_report_columns(FILE *out, bool csv)
 {
@@ -80,30 +80,35 @@ void plb_report_columns(FILE *out, bool csv)
         fputs(PLB_CSV_COLUMNS "\n", out);
         return;
     }
-    fprintf(out, TABLE_FORMAT, "program", "variant", "n", "ranks", "threads", "repeats", "min_s",
-            "median_s", "max_s", "rate", "rate_unit", "verified");
+    fprintf(out, TABLE_FORMAT, "program", "variant", "n", "ranks", "threads", "repeats", "batch",
+            "min_s", "median_s", "mean_s", "max_s", "sd_s", "rate", "rate_unit", "verified");
 }
 
 void plb_report_row(FILE *out, bool csv, const plb_result *r)
 {
     const char *verified = r->verified ? "yes" : "no";
+    const plb_stats *t = &r->time;
     if (csv) {
-        fprintf(out, "%s,%s,%" PRId64 ",%d,%d,%d,%.9g,%.9g,%.9g,%.6g,%s,%s\n", r->program,
-                r->variant, r->n, r->ranks, r->threads, r->repeats, r->time.min, r->time.median,
-                r->time.max, r->rate, r->rate_unit, verified);
+        fprintf(out, "%s,%s,%" PRId64 ",%d,%d,%d,%ld,%.9g,%.9g,%.9g,%.9g,%.3g,%.6g,%s,%s\n",
+                r->program, r->variant, r->n, r->ranks, r->threads, r->repeats, r->batch, t->min,
+                t->median, t->mean, t->max, t->stddev, r->rate, r->rate_unit, verified);
         return;
     }
-    char n[24], ranks[12], threads[12], repeats[12], tmin[16], tmed[16], tmax[16], rate[16];
+    char n[24], ranks[12], threads[12], repeats[12], batch[24], tmin[16], tmed[16], tmean[16],
+        tmax[16], sd[16], rate[16];
     snprintf(n, sizeof n, "%" PRId64, r->n);
     snprintf(ranks, sizeof ranks, "%d", r->ranks);
     snprintf(threads, sizeof threads, "%d", r->threads);
     snprintf(repeats, sizeof repeats, "%d", r->repeats);
-    snprintf(tmin, sizeof tmin, "%.4e", r->time.min);
-    snprintf(tmed, sizeof tmed, "%.4e", r->time.median);
-    snprintf(tmax, sizeof tmax, "%.4e", r->time.max);
+    snprintf(batch, sizeof batch, "%ld", r->batch);
+    snprintf(tmin, sizeof tmin, "%.4e", t->min);
+    snprintf(tmed, sizeof tmed, "%.4e", t->median);
+    snprintf(tmean, sizeof tmean, "%.4e", t->mean);
+    snprintf(tmax, sizeof tmax, "%.4e", t->max);
+    snprintf(sd, sizeof sd, "%.2e", t->stddev);
     snprintf(rate, sizeof rate, "%.5g", r->rate);
-    fprintf(out, TABLE_FORMAT, r->program, r->variant, n, ranks, threads, repeats, tmin, tmed,
-            tmax, rate, r->rate_unit, verified);
+    fprintf(out, TABLE_FORMAT, r->program, r->variant, n, ranks, threads, repeats, batch, tmin,
+            tmed, tmean, tmax, sd, rate, r->rate_unit, verified);
 }
 
 static void print_verdict(const plb_options *opt, const char *word, const char *why)

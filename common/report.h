@@ -16,8 +16,11 @@
 #include "options.h"
 #include "stats.h"
 
-#define PLB_CSV_COLUMNS \
-    "program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,rate,rate_unit,verified"
+/* repeats: samples kept; batch: runs timed together in each sample (every time is per run);
+ * min/median/mean/max/sd: over the samples; rate: from the median. */
+#define PLB_CSV_COLUMNS                                                                     \
+    "program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate," \
+    "rate_unit,verified"
 
 typedef struct plb_context {
     const char *program;
@@ -31,6 +34,7 @@ typedef struct plb_result {
     const char *variant;
     int64_t n;
     int ranks, threads, repeats;
+    long batch;              /* runs per sample */
     plb_stats time;          /* seconds per run */
     double rate;
     const char *rate_unit;   /* "GB/s", "Mupdates/s" */

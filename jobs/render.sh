@@ -74,8 +74,8 @@ EOF
 EOF
     if [ "$MODE" = bench ]; then
         cat <<'EOF'
-echo "parlab: step bench: common/bench.sh (QUICK=${PARLAB_QUICK:-0})"
-if QUICK=${PARLAB_QUICK:-0} common/bench.sh >"$out/bench.log" 2>&1; then
+echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0})"
+if QUICK=${PARLAB_QUICK:-0} common/bench/bench.sh >"$out/bench.log" 2>&1; then
     cp -r results/latest/. "$out/" && echo "parlab: bench VERIFIED"
 else
     failed=1
@@ -133,8 +133,8 @@ launcher() { # SCHEDULER: the launch() function for this job's mode
         pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores
             either_mpi 'mpirun -n "$ranks" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"' \
                 'mpirun -np "$ranks" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"' ;;
-        laptop/mpi) echo 'launch() { common/mpilaunch "$ranks" "$@"; }' ;;
-        laptop/hybrid) echo 'launch() { common/mpilaunch --threads "$threads" "$ranks" "$@"; }' ;;
+        laptop/mpi) echo 'launch() { common/run/mpilaunch "$ranks" "$@"; }' ;;
+        laptop/hybrid) echo 'launch() { common/run/mpilaunch --threads "$threads" "$ranks" "$@"; }' ;;
     esac
 }
 

@@ -5,8 +5,9 @@
  * MPI, the OpenMP threads only compute. The program prints where every rank and thread runs (core
  * and node) and warns when ranks x threads exceed a node's cores. With Open MPI, start it so each
  * rank may use several cores: `mpirun --bind-to none -x OMP_NUM_THREADS` or
- * `--map-by slot:PE=T` (common/mpilaunch --threads T does the first). Variants and rate as in
- * mpi_map_square: seq (the root alone, with its threads), collective, p2p, bare;
+ * `--map-by slot:PE=T` (common/run/mpilaunch --threads T does the first). Variants and rate as in
+ * mpi_map_square, whose scatter and gather steps it reuses: seq (the root alone, with its
+ * threads), collective, p2p, bare;
  *   GB/s = 16 * n / median_s / 1e9.
  * Verified after every batch: every rank checks its block, the root every element.
  *
@@ -21,12 +22,16 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
-#include "map_square.h"
-#include "scatter_gather.h"
+#include "mpi_map_square.h"
+#include "omp_map_square.h"
 
-static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
+/* Each rank squares its block with its own team of OpenMP threads, one static share each; only
+ * the rank's main thread calls MPI, outside this loop (MPI_THREAD_FUNNELED). */
+static void square_with_threads(const int64_t *in, int64_t *out, int64_t count, int threads)
 {
-    map_square_parallel(in, out, count, threads, MAP_STATIC, 0);
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < count; i++)
+        out[i] = in[i] * in[i];
 }
 
 #define MAX_THREADS 256
@@ -94,11 +99,21 @@ static void describe(int threads, FILE *out)
     free(hosts);
 }
 
-static const sg_kernel kernel = {map_square_inputs, compute, map_square_check,
-                                 map_square_expected, 16.0};
+/* mpi_map_square's lesson, with the threaded compute. */
+static const sg_kernel kernel = {
+    .input = map_square_inputs,
+    .compute = square_with_threads,
+    .check = map_square_check,
+    .expected = map_square_expected,
+    .bytes_per_element = 16.0,
+    .collective = {scatter_blocks, gather_blocks},
+    .p2p = {scatter_blocks_p2p, gather_blocks_p2p},
+};
 static const plb_program program = {
-    "hybrid_map_square", "b[i] = a[i]^2: MPI ranks, OpenMP threads inside each",
-    sg_variant_names, NULL};
+    .name = "hybrid_map_square",
+    .summary = "b[i] = a[i]^2: MPI ranks, OpenMP threads inside each",
+    .variants = sg_variant_names,
+};
 
 int main(int argc, char **argv)
 {

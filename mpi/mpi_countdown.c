@@ -1,8 +1,8 @@
 /* mpi_countdown: the tutorial's countdown (n = 50,000,000) split over MPI ranks, processes that
  * share nothing: the multiprocessing version of the lesson, without the GIL or the pickling.
  *
- * Each rank counts its share of n down by single decrements (omp/countdown.c keeps the loop);
- * seq is the root counting all of n alone. Nothing but the final check crosses between ranks, so
+ * Each rank counts its share of n down by single decrements (countdown() of omp/omp_countdown.c,
+ * which keeps the loop from being deleted); seq is the root counting all of n alone. Nothing but the final check crosses between ranks, so
  * the speedup over one rank is near the rank count, up to the cores. The notes give each rank's
  * own time in the last run. --demo shows named ranks counting 5..1 at once, then one by one.
  * Rate: decrements per second, Gdec/s = n / median_s / 1e9. No run may take under one clock cycle
@@ -18,18 +18,17 @@
 #include <stdlib.h>
 
 #include "clock.h"
-#include "countdown.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "mpi_support.h"
-
-#define MAX_CLOCK_HZ 6e9
+#include "omp_countdown.h"
+#include "partition.h"
 
 typedef struct job {
     int64_t n, share, left;
     int rank, size, everyone;
     double local_s; /* this rank's own time in the last run */
-    char detail[128];
+    char detail[PLB_DETAIL_LEN];
 } job;
 
 static void prepare(void *arg)
@@ -42,7 +41,7 @@ static void run(void *arg)
 {
     job *j = arg;
     double start = plb_now();
-    j->share = j->everyone ? countdown_share(j->n, j->size, j->rank) : j->rank == 0 ? j->n : 0;
+    j->share = j->everyone ? plb_block_count(j->n, j->size, j->rank) : j->rank == 0 ? j->n : 0;
     j->left = countdown(j->share);
     j->local_s = plb_now() - start;
 }
@@ -94,12 +93,16 @@ static void demo(int rank, int size)
 
 static bool show_demo;
 static const plb_opt extra[] = {
-    {"demo", 0, PLB_OPT_FLAG, &show_demo, 0, 0, NULL, "named ranks count 5..1, no timing"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &show_demo, .help = "named ranks count 5..1, no timing"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "parallel", NULL};
 static const plb_program program = {
-    "mpi_countdown", "count n down to 0: one rank vs split over MPI ranks", variants, extra};
+    .name = "mpi_countdown",
+    .summary = "count n down to 0: one rank vs split over MPI ranks",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -125,11 +128,14 @@ int main(int argc, char **argv)
     MPI_Comm comm = MPI_COMM_WORLD;
     plb_sync sync = plb_mpi_sync(&comm);
     job seq = {opt.n, 0, 0, rank, size, 0, 0.0, ""}, par = {opt.n, 0, 0, rank, size, 1, 0.0, ""};
-    double n = (double)opt.n, busiest = (double)countdown_share(opt.n, size, 0);
+    double n = (double)opt.n, busiest = (double)plb_block_count(opt.n, size, 0);
     plb_variant v[] = {
-        {"seq", 1, {prepare, run, verify, &seq}, n, 1e9, "Gdec/s", n / MAX_CLOCK_HZ, seq.detail},
-        {"parallel", 1, {prepare, run, verify, &par}, n, 1e9, "Gdec/s", busiest / MAX_CLOCK_HZ,
-         par.detail},
+        {.name = "seq", .threads = 1, .kernel = {prepare, run, verify, &seq}, .amount = n,
+         .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = n / PLB_MAX_CLOCK_HZ,
+         .detail = seq.detail},
+        {.name = "parallel", .threads = 1, .kernel = {prepare, run, verify, &par}, .amount = n,
+         .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = busiest / PLB_MAX_CLOCK_HZ,
+         .detail = par.detail},
     };
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, &sync, out, NULL);
 
@@ -138,7 +144,7 @@ int main(int argc, char **argv)
     if (times && plb_variant_selected(&program, &opt, "parallel") && !failure)
         for (int r = 0; r < size; r++)
             printf("# rank %-7d: %" PRId64 " decrements in %.4e s (last run)\n", r,
-                   countdown_share(opt.n, size, r), times[r]);
+                   plb_block_count(opt.n, size, r), times[r]);
     free(times);
     status = plb_mpi_verdict(&opt, failure, comm);
     MPI_Finalize();

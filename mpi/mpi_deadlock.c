@@ -26,12 +26,69 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exchange.h"
 #include "exit_codes.h"
 #include "lesson.h"
+#include "mpi_deadlock.h"
 #include "mpi_support.h"
 #include "watchdog.h"
 
+#define TAG 11
+
+void exchange(exchange_kind kind, const int64_t *out, int64_t *in, int count, int partner,
+              MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    switch (kind) {
+    case EXCHANGE_SENDRECV:
+        MPI_Sendrecv(out, count, MPI_INT64_T, partner, TAG, in, count, MPI_INT64_T, partner, TAG,
+                     comm, MPI_STATUS_IGNORE);
+        break;
+    case EXCHANGE_NONBLOCKING: {
+        /* A real status array, not MPI_STATUSES_IGNORE: MPICH's header annotations make gcc
+         * warn that the sentinel is too small for two statuses (-Wstringop-overflow). */
+        MPI_Request req[2];
+        MPI_Status status[2];
+        MPI_Irecv(in, count, MPI_INT64_T, partner, TAG, comm, &req[0]);
+        MPI_Isend(out, count, MPI_INT64_T, partner, TAG, comm, &req[1]);
+        MPI_Waitall(2, req, status);
+        break;
+    }
+    case EXCHANGE_PARITY:
+        if (rank % 2 == 0) {
+            MPI_Send(out, count, MPI_INT64_T, partner, TAG, comm);
+            MPI_Recv(in, count, MPI_INT64_T, partner, TAG, comm, MPI_STATUS_IGNORE);
+        } else {
+            MPI_Recv(in, count, MPI_INT64_T, partner, TAG, comm, MPI_STATUS_IGNORE);
+            MPI_Send(out, count, MPI_INT64_T, partner, TAG, comm);
+        }
+        break;
+    case EXCHANGE_SSEND_FIRST:
+        /* A synchronous send returns only once the partner has started to receive it; both
+         * partners are sending, neither is receiving: each waits for the other forever. */
+        MPI_Ssend(out, count, MPI_INT64_T, partner, TAG, comm);
+        MPI_Recv(in, count, MPI_INT64_T, partner, TAG, comm, MPI_STATUS_IGNORE);
+        break;
+    }
+}
+
+int send_completes_alone(const int64_t *out, int64_t *in, int count, int partner, double wait_s,
+                         MPI_Comm comm)
+{
+    MPI_Request send, recv;
+    int done = 0;
+    MPI_Isend(out, count, MPI_INT64_T, partner, TAG, comm, &send);
+    double give_up = MPI_Wtime() + wait_s;
+    while (!done && MPI_Wtime() < give_up)
+        MPI_Test(&send, &done, MPI_STATUS_IGNORE);
+    MPI_Irecv(in, count, MPI_INT64_T, partner, TAG, comm, &recv);
+    MPI_Wait(&recv, MPI_STATUS_IGNORE);
+    if (!done)
+        MPI_Wait(&send, MPI_STATUS_IGNORE);
+    return done;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 #define SPREAD INT64_C(1000003) /* rank r sends r * SPREAD + i */
 
 typedef struct job {
@@ -51,7 +108,7 @@ static int wrong_data(const job *j)
 {
     for (int i = 0; j->partner >= 0 && i < j->count; i++)
         if (j->in[i] != j->partner * SPREAD + i) {
-            snprintf(j->detail, 128, "rank %d: in[%d] = %" PRId64 ", expected %" PRId64,
+            snprintf(j->detail, PLB_DETAIL_LEN, "rank %d: in[%d] = %" PRId64 ", expected %" PRId64,
                      j->rank, i, j->in[i], j->partner * SPREAD + i);
             return 1;
         }
@@ -132,16 +189,17 @@ static int start_watchdog(int rank, int size, bool csv, bool can_abort)
     return plb_mpi_agree(failed, MPI_COMM_WORLD);
 }
 static const plb_opt extra[] = {
-    {"timeout", 0, PLB_OPT_REAL, &timeout_s, 0.01, 3600, "S",
-     "watchdog: a run without progress this long is a deadlock"},
-    {"sweep", 0, PLB_OPT_FLAG, &do_sweep, 0, 0, NULL,
-     "show where plain MPI_Send stops completing on its own, sizes 8 bytes to 8n"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600, .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
+    {.long_name = "sweep", .kind = PLB_OPT_FLAG, .target = &do_sweep, .help = "show where plain MPI_Send stops completing on its own, sizes 8 bytes to 8n"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"sendrecv", "nonblocking", "parity", "ssend", NULL};
 static const plb_program program = {
-    "mpi_deadlock", "two ranks that both send first: the deadlock, the eager limit, three fixes",
-    variants, extra};
+    .name = "mpi_deadlock",
+    .summary = "two ranks that both send first: the deadlock, the eager limit, three fixes",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -162,7 +220,7 @@ int main(int argc, char **argv)
         return status;
     }
     int partner = (rank ^ 1) < size ? rank ^ 1 : -1;
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[4];
     int64_t *out = malloc((size_t)opt.n * sizeof *out), *in = malloc((size_t)opt.n * sizeof *in);
     if (plb_mpi_agree(!out || !in, MPI_COMM_WORLD)) {
@@ -196,8 +254,10 @@ int main(int argc, char **argv)
         plb_sync sync = plb_mpi_sync(&comm);
         plb_variant v[4];
         for (int k = 0; k < 4; k++)
-            v[k] = (plb_variant){variants[k], 1, {prepare, run, verify, &jobs[k]},
-                                 8.0 * (double)opt.n, 1e9, "GB/s", 0.0, detail};
+            v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                                 .kernel = {prepare, run, verify, &jobs[k]},
+                                 .amount = 8.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s",
+                                 .detail = detail};
         failure = plb_run_variants(&program, &ctx, &opt, v, 4, &sync, report, NULL);
     }
     free(out);

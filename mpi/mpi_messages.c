@@ -21,8 +21,134 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
+#include "mpi_messages.h"
 #include "mpi_support.h"
-#include "task_farm.h"
+#include "omp_countdown.h"
+#include "partition.h"
+
+enum { TAG_WORK = 21, TAG_STOP, TAG_DONE };
+
+int64_t farm_cost(int64_t i, int64_t n, int64_t unit)
+{
+    return unit * (1 + 7 * i / (n > 0 ? n : 1));
+}
+
+int64_t farm_item(int64_t i, int64_t n, int64_t unit)
+{
+    return 3 * i + 1 + countdown(farm_cost(i, n, unit)); /* countdown leaves 0 */
+}
+
+void farm_seq(int64_t n, int64_t unit, int64_t *results, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    for (int64_t i = 0; rank == 0 && i < n; i++)
+        results[i] += farm_item(i, n, unit);
+}
+
+void farm_static(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    int64_t first = plb_block_start(n, size, rank), last = first + plb_block_count(n, size, rank);
+    int64_t *mine = malloc((size_t)(last - first > 0 ? last - first : 1) * sizeof *mine);
+    int *counts = rank == 0 ? malloc((size_t)size * sizeof *counts) : NULL;
+    int *displs = rank == 0 ? malloc((size_t)size * sizeof *displs) : NULL;
+    int64_t *gathered = rank == 0 ? calloc((size_t)(n > 0 ? n : 1), sizeof *gathered) : NULL;
+    int ok = mine && (rank != 0 || (counts && displs && gathered));
+    MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_LAND, comm);
+    if (ok) { /* on failure the results stay zero and the check says so */
+        for (int64_t i = first; i < last; i++)
+            mine[i - first] = farm_item(i, n, unit);
+        for (int r = 0; rank == 0 && r < size; r++) {
+            displs[r] = (int)plb_block_start(n, size, r);
+            counts[r] = (int)plb_block_count(n, size, r);
+            if (done_by)
+                done_by[r] = counts[r];
+        }
+        MPI_Gatherv(mine, (int)(last - first), MPI_INT64_T, gathered, counts, displs,
+                    MPI_INT64_T, 0, comm);
+        for (int64_t i = 0; rank == 0 && i < n; i++)
+            results[i] += gathered[i];
+    }
+    free(mine);
+    free(counts);
+    free(displs);
+    free(gathered);
+}
+
+/* The master: one item to every worker, then the next to whoever reports back first. */
+static void master(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, int size,
+                   MPI_Comm comm)
+{
+    int64_t next = 0, outstanding = 0;
+    for (int r = 0; done_by && r < size; r++)
+        done_by[r] = 0;
+    if (size == 1) { /* no workers: the master does it all */
+        for (; next < n; next++)
+            results[next] += farm_item(next, n, unit);
+        if (done_by)
+            done_by[0] = n;
+        return;
+    }
+    for (int w = 1; w < size; w++) {
+        if (next < n) {
+            MPI_Send(&next, 1, MPI_INT64_T, w, TAG_WORK, comm);
+            next++;
+            outstanding++;
+        } else {
+            MPI_Send(&next, 1, MPI_INT64_T, w, TAG_STOP, comm);
+        }
+    }
+    while (outstanding > 0) {
+        int64_t done[2]; /* item, result */
+        MPI_Status st;
+        MPI_Recv(done, 2, MPI_INT64_T, MPI_ANY_SOURCE, TAG_DONE, comm, &st);
+        outstanding--;
+        results[done[0]] += done[1];
+        if (done_by)
+            done_by[st.MPI_SOURCE]++;
+        int tag = next < n ? TAG_WORK : TAG_STOP;
+        MPI_Send(&next, 1, MPI_INT64_T, st.MPI_SOURCE, tag, comm);
+        if (tag == TAG_WORK) {
+            next++;
+            outstanding++;
+        }
+    }
+}
+
+static void worker(int64_t n, int64_t unit, MPI_Comm comm)
+{
+    for (;;) {
+        int64_t item;
+        MPI_Status st;
+        MPI_Recv(&item, 1, MPI_INT64_T, 0, MPI_ANY_TAG, comm, &st);
+        if (st.MPI_TAG == TAG_STOP)
+            return;
+        int64_t done[2] = {item, farm_item(item, n, unit)};
+        MPI_Send(done, 2, MPI_INT64_T, 0, TAG_DONE, comm);
+    }
+}
+
+void farm_dynamic(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    if (rank == 0)
+        master(n, unit, results, done_by, size, comm);
+    else
+        worker(n, unit, comm);
+}
+
+int64_t farm_check(const int64_t *results, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (results[i] != 3 * i + 1)
+            return i;
+    return -1;
+}
 
 #define TAG_HELLO 31
 
@@ -51,6 +177,7 @@ static int hello_queue(int rank, int size, FILE *out)
     return plb_mpi_agree(wrong, MPI_COMM_WORLD);
 }
 
+/* The program: the runner times the lesson above and verifies every result. */
 typedef enum kind { SEQ, STATIC, FARM } kind;
 
 typedef struct job {
@@ -86,7 +213,7 @@ static int verify(void *arg, long runs)
     /* Several runs since prepare add up: every item must show up exactly `runs` times. */
     for (int64_t i = 0; i < j->n; i++)
         if (j->results[i] != runs * (3 * i + 1)) {
-            snprintf(j->detail, 128, "item %" PRId64 " came back %" PRId64 " times in %ld runs", i,
+            snprintf(j->detail, PLB_DETAIL_LEN, "item %" PRId64 " came back %" PRId64 " times in %ld runs", i,
                      j->results[i] / (3 * i + 1), runs);
             return 1;
         }
@@ -95,12 +222,16 @@ static int verify(void *arg, long runs)
 
 static int64_t spin = 100000;
 static const plb_opt extra[] = {
-    {"spin", 0, PLB_OPT_COUNT, &spin, 1, 0, "N", "decrements in one unit of an item's cost"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .min = 1, .arg_name = "N", .help = "decrements in one unit of an item's cost"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "static", "farm", NULL};
 static const plb_program program = {
-    "mpi_messages", "a message queue and a task farm between MPI processes", variants, extra};
+    .name = "mpi_messages",
+    .summary = "a message queue and a task farm between MPI processes",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -139,13 +270,14 @@ int main(int argc, char **argv)
 
     MPI_Comm comm = MPI_COMM_WORLD;
     plb_sync sync = plb_mpi_sync(&comm);
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[3];
     plb_variant v[3];
     for (int k = 0; k < 3; k++) {
         jobs[k] = (job){opt.n, spin, results, done_by[k], rank, (kind)k, detail};
-        v[k] = (plb_variant){variants[k], 1, {prepare, run, verify, &jobs[k]}, (double)opt.n, 1.0,
-                             "items/s", 0.0, detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                             .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
+                             .unit = 1.0, .rate_unit = "items/s", .detail = detail};
     }
     const char *bad = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, out, NULL);
     failure = failure ? failure : bad;

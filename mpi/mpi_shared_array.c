@@ -17,13 +17,97 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "countdown.h"
 #include "exit_codes.h"
-#include "increment.h"
 #include "lesson.h"
+#include "mpi_shared_array.h"
 #include "mpi_support.h"
-#include "shared_window.h"
+#include "omp_countdown.h"
+#include "omp_increment.h"
+#include "partition.h"
 
+int shared_window_create(shared_window *s, int64_t n, MPI_Comm world)
+{
+    MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &s->node);
+    MPI_Comm_rank(s->node, &s->node_rank);
+    MPI_Comm_size(s->node, &s->node_size);
+    s->n = n;
+    MPI_Aint bytes = s->node_rank == 0 ? (MPI_Aint)((n + 1) * (int64_t)sizeof(int64_t)) : 0;
+    int64_t *mine;
+    int failed = MPI_Win_allocate_shared(bytes, sizeof(int64_t), MPI_INFO_NULL, s->node, &mine,
+                                         &s->win) != MPI_SUCCESS;
+    MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, world);
+    if (failed) {
+        MPI_Comm_free(&s->node);
+        return 1;
+    }
+    MPI_Aint size;
+    int unit;
+    MPI_Win_shared_query(s->win, 0, &size, &unit, &s->a);
+    s->counter = s->a + n;
+    MPI_Win_lock_all(MPI_MODE_NOCHECK, s->win);
+    return 0;
+}
+
+void shared_window_free(shared_window *s)
+{
+    MPI_Win_unlock_all(s->win);
+    MPI_Win_free(&s->win);
+    MPI_Comm_free(&s->node);
+}
+
+/* Makes this rank's stores visible to the node, and the others' to this rank. */
+static void publish(shared_window *s)
+{
+    MPI_Win_sync(s->win);
+    MPI_Barrier(s->node);
+    MPI_Win_sync(s->win);
+}
+
+void shared_reset(shared_window *s)
+{
+    for (int64_t i = 0; s->node_rank == 0 && i < s->n; i++)
+        s->a[i] = i;
+    if (s->node_rank == 0)
+        *s->counter = 0;
+    publish(s);
+}
+
+void shared_increment_slices(shared_window *s)
+{
+    int64_t count = plb_block_count(s->n, s->node_size, s->node_rank);
+    int64_t *slice = s->a + plb_block_start(s->n, s->node_size, s->node_rank); /* straight into
+                                                    the first rank's memory: no message */
+    for (int64_t i = 0; i < count; i++)
+        slice[i] += 1;
+    publish(s);
+}
+
+void shared_count(shared_window *s, int64_t updates, counter_kind kind)
+{
+    const int64_t one = 1;
+    int64_t old;
+    volatile int64_t *plain = s->counter;
+    MPI_Aint at = (MPI_Aint)s->n; /* the counter's displacement, in elements */
+    for (int64_t u = 0; u < updates; u++) {
+        switch (kind) {
+        case COUNTER_FETCH_AND_OP:
+            MPI_Fetch_and_op(&one, &old, MPI_INT64_T, 0, at, MPI_SUM, s->win);
+            MPI_Win_flush(0, s->win); /* old is valid, the add is done */
+            break;
+        case COUNTER_ACCUMULATE:
+            MPI_Accumulate(&one, 1, MPI_INT64_T, 0, at, 1, MPI_INT64_T, MPI_SUM, s->win);
+            break;
+        case COUNTER_RACY:
+            *plain = *plain + 1; /* read, add, write: another process's write in between is lost */
+            break;
+        }
+    }
+    if (kind == COUNTER_ACCUMULATE)
+        MPI_Win_flush(0, s->win);
+    publish(s);
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
     shared_window *s;
     int slices;
@@ -56,7 +140,7 @@ static int verify(void *arg, long runs)
     if (j->slices) {
         int64_t bad = increment_check(j->s->a, j->s->n, 0, runs);
         if (bad >= 0)
-            snprintf(j->detail, 128, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64, bad,
+            snprintf(j->detail, PLB_DETAIL_LEN, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64, bad,
                      j->s->a[bad], bad + runs);
         return bad >= 0;
     }
@@ -65,20 +149,23 @@ static int verify(void *arg, long runs)
     int ok = j->kind == COUNTER_RACY ? j->counted >= (j->possible > 0) && j->counted <= j->possible
                                      : j->counted == j->possible;
     if (!ok)
-        snprintf(j->detail, 128, "counter %" PRId64 ", expected %" PRId64, j->counted,
+        snprintf(j->detail, PLB_DETAIL_LEN, "counter %" PRId64 ", expected %" PRId64, j->counted,
                  j->possible);
     return !ok;
 }
 
 static int64_t updates = 100000;
 static const plb_opt extra[] = {
-    {"updates", 0, PLB_OPT_COUNT, &updates, 1, 0, "U", "counter updates, all ranks together"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "updates", .kind = PLB_OPT_COUNT, .target = &updates, .min = 1, .arg_name = "U", .help = "counter updates, all ranks together"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"slices", "fetch_and_op", "accumulate", "racy", NULL};
 static const plb_program program = {
-    "mpi_shared_array", "an array and a counter in MPI-3 shared memory: slices, atomics, a race",
-    variants, extra};
+    .name = "mpi_shared_array",
+    .summary = "an array and a counter in MPI-3 shared memory: slices, atomics, a race",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -104,7 +191,7 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return PLB_EXIT_FAILED;
     }
-    int64_t mine = countdown_share(updates, size, rank), node_updates;
+    int64_t mine = plb_block_count(updates, size, rank), node_updates;
     MPI_Allreduce(&mine, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
 
     plb_context ctx;
@@ -114,15 +201,19 @@ int main(int argc, char **argv)
                          updates);
         plb_report_param(out, "node", "%d ranks share rank 0's window", s.node_size);
     }
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[4];
     plb_variant v[4];
     for (int k = 0; k < 4; k++) {
         jobs[k] = (job){&s, k == 0, (counter_kind)(k - 1), mine, node_updates, 0, 0, detail};
-        v[k] = k == 0 ? (plb_variant){variants[k], 1, {prepare, run, verify, &jobs[k]},
-                                      16.0 * (double)opt.n, 1e9, "GB/s", 0.0, detail}
-                      : (plb_variant){variants[k], 1, {prepare, run, verify, &jobs[k]},
-                                      (double)updates, 1e6, "Mupd/s", 0.0, detail};
+        v[k] = k == 0 ? (plb_variant){.name = variants[k], .threads = 1,
+                                      .kernel = {prepare, run, verify, &jobs[k]},
+                                      .amount = 16.0 * (double)opt.n, .unit = 1e9,
+                                      .rate_unit = "GB/s", .detail = detail}
+                      : (plb_variant){.name = variants[k], .threads = 1,
+                                      .kernel = {prepare, run, verify, &jobs[k]},
+                                      .amount = (double)updates, .unit = 1e6,
+                                      .rate_unit = "Mupd/s", .detail = detail};
     }
     MPI_Comm comm = MPI_COMM_WORLD;
     plb_sync sync = plb_mpi_sync(&comm);

@@ -1,6 +1,4 @@
 /* scatter_gather.c: scatter, compute and gather for any n and rank count (see scatter_gather.h). */
-#include "scatter_gather.h"
-
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -8,23 +6,12 @@
 
 #include "exit_codes.h"
 #include "mpi_support.h"
+#include "partition.h"
+#include "scatter_gather.h"
 
 #define POISON INT64_C(-1) /* no input and no result of our kernels is negative */
-#define TAG 7
 
 const char *const sg_variant_names[] = {"seq", "collective", "p2p", "bare", NULL};
-
-struct sg_job {
-    const sg_kernel *k;
-    MPI_Comm comm;
-    int rank, size, threads, count, displ;
-    int64_t n;
-    int *counts, *displs;
-    int64_t *a, *b;   /* the root's whole input and result (NULL elsewhere) */
-    int64_t *la;      /* this rank's block: its inputs, then its results (computed in place) */
-    int64_t *lb;      /* scratch of the same size, for checking inputs */
-    char detail[160];
-};
 
 typedef enum step { STEP_ALL, STEP_SCATTER, STEP_COMPUTE, STEP_GATHER } step;
 
@@ -33,13 +20,6 @@ typedef struct sg_call {
     enum sg_variant variant;
     step step;
 } sg_call;
-
-void sg_block(int64_t n, int size, int rank, int *count, int *displ)
-{
-    int64_t base = n / size, extra = n % size;
-    *count = (int)(base + (rank < extra));
-    *displ = (int)(rank * base + (rank < extra ? rank : extra));
-}
 
 static int64_t *alloc_elements(int64_t count)
 {
@@ -70,7 +50,8 @@ sg_job *sg_create(const sg_kernel *k, int64_t n, int threads, MPI_Comm comm)
         job->threads = threads;
         MPI_Comm_rank(comm, &job->rank);
         MPI_Comm_size(comm, &job->size);
-        sg_block(n, job->size, job->rank, &job->count, &job->displ);
+        job->count = (int)plb_block_count(n, job->size, job->rank);
+        job->displ = (int)plb_block_start(n, job->size, job->rank);
         job->counts = malloc((size_t)job->size * sizeof(int));
         job->displs = malloc((size_t)job->size * sizeof(int));
         job->la = alloc_elements(job->count);
@@ -83,8 +64,10 @@ sg_job *sg_create(const sg_kernel *k, int64_t n, int threads, MPI_Comm comm)
              (job->rank != 0 || (job->a && job->b));
     }
     if (ok) {
-        for (int r = 0; r < job->size; r++)
-            sg_block(n, job->size, r, &job->counts[r], &job->displs[r]);
+        for (int r = 0; r < job->size; r++) {
+            job->counts[r] = (int)plb_block_count(n, job->size, r);
+            job->displs[r] = (int)plb_block_start(n, job->size, r);
+        }
         if (job->rank == 0)
             k->input(job->a, n, 0);
     }
@@ -101,41 +84,11 @@ static void poison(int64_t *x, int64_t count)
         x[i] = POISON;
 }
 
-/* The steps, as each variant does them. */
-static void scatter(sg_job *j, enum sg_variant v)
-{
-    if (v != SG_P2P) {
-        MPI_Scatterv(j->a, j->counts, j->displs, MPI_INT64_T, j->la, j->count, MPI_INT64_T, 0,
-                     j->comm);
-    } else if (j->rank == 0) { /* by hand: one message per rank, the root's own block copied */
-        for (int r = 1; r < j->size; r++)
-            MPI_Send(j->a + j->displs[r], j->counts[r], MPI_INT64_T, r, TAG, j->comm);
-        memcpy(j->la, j->a, (size_t)j->count * sizeof *j->la);
-    } else {
-        MPI_Recv(j->la, j->count, MPI_INT64_T, 0, TAG, j->comm, MPI_STATUS_IGNORE);
-    }
-}
-
 /* In place: the block's results overwrite its inputs, so no second buffer is streamed into
  * (and no write-allocate traffic is paid for one); la is then gathered as it is. */
 static void compute(sg_job *j)
 {
     j->k->compute(j->la, j->la, j->count, j->threads);
-}
-
-static void gather(sg_job *j, enum sg_variant v, const int64_t *from)
-{
-    if (v != SG_P2P) {
-        MPI_Gatherv(from, j->count, MPI_INT64_T, j->b, j->counts, j->displs, MPI_INT64_T, 0,
-                    j->comm);
-    } else if (j->rank == 0) {
-        memcpy(j->b, from, (size_t)j->count * sizeof *j->b);
-        for (int r = 1; r < j->size; r++)
-            MPI_Recv(j->b + j->displs[r], j->counts[r], MPI_INT64_T, r, TAG, j->comm,
-                     MPI_STATUS_IGNORE);
-    } else {
-        MPI_Send(from, j->count, MPI_INT64_T, 0, TAG, j->comm);
-    }
 }
 
 static void prepare(void *arg)
@@ -161,12 +114,13 @@ static void run(void *arg)
             j->k->compute(j->a, j->b, j->n, j->threads);
         return;
     }
+    const sg_steps *steps = c->variant == SG_P2P ? &j->k->p2p : &j->k->collective;
     if (c->step == STEP_ALL || c->step == STEP_SCATTER)
-        scatter(j, c->variant);
+        steps->scatter(j);
     if ((c->step == STEP_ALL && c->variant != SG_BARE) || c->step == STEP_COMPUTE)
         compute(j);
     if (c->step == STEP_ALL || c->step == STEP_GATHER)
-        gather(j, c->variant, j->la);
+        steps->gather(j);
 }
 
 /* Checks a block of results; writes what is wrong into the job's detail. */
@@ -235,22 +189,33 @@ const int64_t *sg_result(const sg_job *j)
     return j->b;
 }
 
-/* Measures one step of a distributed variant on its own; writes its median (max over ranks), or
- * "too short..." when it cannot be timed alone, into text. Returns whether it failed to verify.
- * The in-place compute cannot be repeated on its own output, so it is never batched. */
-static int time_step(sg_job *j, enum sg_variant v, step st, const plb_options *opt,
-                     const plb_sync *sync, char *text, size_t len)
+/* Measures one step of a distributed variant on its own and prints it as a row of its own, the
+ * variant named VARIANT.STEP ("collective.scatter"), with the bytes that step moves or computes
+ * (scatter and gather: 8 per element; compute: the kernel's). A step too short to time alone gets
+ * a note instead. Returns whether it failed to verify. The in-place compute cannot be repeated
+ * on its own output, so it is never batched. */
+static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *prog,
+                     const plb_context *ctx, const plb_options *opt, const plb_sync *sync,
+                     FILE *out)
 {
+    static const char *const step_names[] = {"all", "scatter", "compute", "gather"};
     sg_call c = {j, v, st};
     plb_kernel k = {prepare, run, verify, &c};
     plb_measure_cfg cfg = {.warmup = opt->warmup, .repeats = opt->repeats, .sync = sync,
                            .max_batch = st == STEP_COMPUTE ? 1 : 0};
     plb_measurement m;
     int status = plb_measure(&k, &cfg, &m);
-    if (status == PLB_MEASURE_TOO_SHORT)
-        snprintf(text, len, "too short to time alone");
-    else
-        snprintf(text, len, "%.4e s", m.stats.median);
+    char name[48];
+    snprintf(name, sizeof name, "%s.%s", sg_variant_names[v], step_names[st]);
+    double bytes = (st == STEP_COMPUTE ? j->k->bytes_per_element : 8.0) * (double)j->n;
+    plb_result r = {.program = prog->name, .variant = name, .n = j->n, .ranks = ctx->ranks,
+                    .threads = j->threads, .repeats = opt->repeats, .batch = m.batch,
+                    .time = m.stats, .rate = plb_rate(bytes, m.stats.median, 1e9),
+                    .rate_unit = "GB/s", .verified = status == PLB_MEASURE_OK};
+    if (out && status == PLB_MEASURE_TOO_SHORT)
+        fprintf(out, "# split       : %s too short to time alone\n", name);
+    else if (out)
+        plb_report_row(out, opt->csv, &r);
     return status != PLB_MEASURE_OK && status != PLB_MEASURE_TOO_SHORT;
 }
 
@@ -265,28 +230,25 @@ const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
     double bytes = j->k->bytes_per_element * (double)j->n;
     for (int i = 0; i < SG_VARIANTS; i++) {
         calls[i] = (sg_call){j, (enum sg_variant)i, STEP_ALL};
-        v[i] = (plb_variant){sg_variant_names[i], j->threads, {prepare, run, verify, &calls[i]},
-                             bytes, 1e9, "GB/s", 0.0, j->detail};
+        v[i] = (plb_variant){.name = sg_variant_names[i], .threads = j->threads,
+                             .kernel = {prepare, run, verify, &calls[i]}, .amount = bytes,
+                             .unit = 1e9, .rate_unit = "GB/s", .detail = j->detail};
     }
     const char *bad = plb_run_variants(prog, ctx, opt, v, SG_VARIANTS, &sync, out, NULL);
 
-    /* Where the time of a distributed run goes: each step measured on its own. */
+    /* Where the time of a distributed run goes: each step measured on its own, a row each. */
     static const enum sg_variant split[] = {SG_COLLECTIVE, SG_P2P};
     for (int i = 0; i < 2; i++) {
         if (!plb_variant_selected(prog, opt, sg_variant_names[split[i]]))
             continue;
-        char s[32], c[32], g[32];
-        int failed = time_step(j, split[i], STEP_SCATTER, opt, &sync, s, sizeof s) |
-                     time_step(j, split[i], STEP_COMPUTE, opt, &sync, c, sizeof c) |
-                     time_step(j, split[i], STEP_GATHER, opt, &sync, g, sizeof g);
+        int failed = 0;
+        for (step st = STEP_SCATTER; st <= STEP_GATHER; st++)
+            failed |= time_step(j, split[i], st, prog, ctx, opt, &sync, out);
         if (failed && !bad) {
             snprintf(failure, sizeof failure, "%s split: %s", sg_variant_names[split[i]],
                      j->detail);
             bad = failure;
         }
-        if (out && !failed)
-            fprintf(out, "# split       : %-10s scatter %s, compute %s, gather %s "
-                         "(medians, each the max over ranks)\n", sg_variant_names[split[i]], s, c, g);
     }
     return bad;
 }

@@ -1,6 +1,9 @@
-/* scatter_gather.h: the root makes n values, spreads them over the ranks for any n and any rank
- * count, every rank applies a kernel to its block, and the root gathers the results back.
- * mpi_map_square, mpi_increment and hybrid_map_square plug their kernel into this. */
+/* scatter_gather.h: the runner of the scatter/compute/gather lessons. The root makes n values; a
+ * lesson's steps spread them over the ranks for any n and any rank count, every rank applies the
+ * lesson's compute to its block, and the steps gather the results back. The runner sets up the
+ * blocks, times the variants and each step apart, and verifies on every rank. mpi_map_square.c
+ * writes the steps out (MPI_Scatterv, MPI_Gatherv, and the same by hand); mpi_increment and
+ * hybrid_map_square reuse them with a compute of their own. */
 #ifndef PARLAB_SCATTER_GATHER_H
 #define PARLAB_SCATTER_GATHER_H
 
@@ -9,7 +12,29 @@
 
 #include "lesson.h"
 
-/* A kernel, in the global index: element i of a block that starts at `offset` is global i+offset. */
+/* The data of a scatter/compute/gather round. The root holds the whole input a and result b;
+ * every rank holds its block la (count elements, global indices displ..displ+count), which the
+ * compute turns into results in place. counts[] and displs[] are every rank's block, as the
+ * v-collectives want them (plb_block_count and plb_block_start). */
+typedef struct sg_job {
+    const struct sg_kernel *k;
+    MPI_Comm comm;
+    int rank, size, threads, count, displ;
+    int64_t n;
+    int *counts, *displs;
+    int64_t *a, *b;   /* the root's whole input and result (NULL elsewhere) */
+    int64_t *la;      /* this rank's block: its inputs, then its results */
+    int64_t *lb;      /* scratch of the same size, for checking inputs */
+    char detail[160];
+} sg_job;
+
+/* How a distributed variant moves the blocks: root to ranks, then ranks to root. */
+typedef struct sg_steps {
+    void (*scatter)(sg_job *j); /* a -> every rank's la */
+    void (*gather)(sg_job *j);  /* every rank's la -> b */
+} sg_steps;
+
+/* A lesson, in the global index: element i of a block that starts at `offset` is global i+offset. */
 typedef struct sg_kernel {
     void (*input)(int64_t *in, int64_t count, int64_t offset);
     void (*compute)(const int64_t *in, int64_t *out, int64_t count, int threads); /* in == out
@@ -17,15 +42,12 @@ typedef struct sg_kernel {
     int64_t (*check)(const int64_t *out, int64_t count, int64_t offset); /* first wrong, or -1 */
     int64_t (*expected)(int64_t global_index);                          /* for the message */
     double bytes_per_element;                                           /* the rate formula */
+    sg_steps collective;                                                /* and bare */
+    sg_steps p2p;
 } sg_kernel;
-
-/* Rank r's block: n / p elements, one more for the first n % p ranks. */
-void sg_block(int64_t n, int size, int rank, int *count, int *displ);
 
 enum sg_variant { SG_SEQ, SG_COLLECTIVE, SG_P2P, SG_BARE, SG_VARIANTS };
 extern const char *const sg_variant_names[]; /* "seq", "collective", "p2p", "bare", NULL */
-
-typedef struct sg_job sg_job;
 
 /* Allocates the root's arrays and every rank's block. Collective; NULL on every rank when any
  * rank ran out of memory. n must be at most INT_MAX (MPI counts are int). */

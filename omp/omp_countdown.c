@@ -5,8 +5,8 @@
  * every OpenMP thread counts its own share on its own core at the same time, so the speedup is
  * near the thread count, up to the number of cores. Each decrement is one dependent instruction,
  * so a run can never take under one clock cycle per decrement; the program fails loudly if one
- * does (assumed clock at most 6 GHz), because then the compiler deleted the loop (see countdown.c
- * for how it is kept). Rate: decrements per second, Gdec/s = n / median_s / 1e9; the
+ * does (assumed clock at most 6 GHz), because then the compiler deleted the loop (see countdown()
+ * below for how it is kept). Rate: decrements per second, Gdec/s = n / median_s / 1e9; the
  * notes add ns per decrement per thread. --demo shows named workers counting 5..1 together (the
  * interleaving real threads produce) and then one after the other.
  * Verified after every batch: every thread's share counted down to 0, the shares adding to n.
@@ -21,17 +21,44 @@
 #include <stdlib.h>
 
 #include "clock.h"
-#include "countdown.h"
 #include "exit_codes.h"
 #include "lesson.h"
+#include "omp_countdown.h"
+#include "partition.h"
 
-#define MAX_CLOCK_HZ 6e9
+int64_t countdown(int64_t n)
+{
+    while (n > 0) {
+        n--;
+        /* An empty asm statement that "may change n": the compiler can no longer see what the
+         * loop computes, so it cannot replace it with n = 0 (which gcc -O2 otherwise does), and
+         * every decrement really happens. It emits no instruction. */
+        __asm__ volatile("" : "+r"(n));
+    }
+    return n;
+}
 
+int countdown_parallel(int64_t n, int threads, int64_t *shares, int64_t *left)
+{
+    int team = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        int t = omp_get_thread_num();
+        int size = omp_get_num_threads();
+        shares[t] = plb_block_count(n, size, t);
+        left[t] = countdown(shares[t]);
+#pragma omp single nowait
+        team = size;
+    }
+    return team;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
     int64_t n;
     int threads, team;
     int64_t *shares, *left;
-    char detail[128];
+    char detail[PLB_DETAIL_LEN];
 } job;
 
 static void prepare(void *arg)
@@ -123,13 +150,17 @@ static bool demo(int threads)
 
 static bool show_demo;
 static const plb_opt extra[] = {
-    {"demo", 0, PLB_OPT_FLAG, &show_demo, 0, 0, NULL, "named workers count 5..1, no timing"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &show_demo,
+     .help = "named workers count 5..1, no timing"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "parallel", NULL};
 static const plb_program program = {
-    "omp_countdown", "count n down to 0: sequential vs split over OpenMP threads", variants,
-    extra};
+    .name = "omp_countdown",
+    .summary = "count n down to 0: sequential vs split over OpenMP threads",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -138,7 +169,7 @@ int main(int argc, char **argv)
     if (status >= 0)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     if (show_demo)
         return plb_report_verdict(&opt, demo(threads) ? NULL : "demo: a worker lost count");
@@ -151,11 +182,14 @@ int main(int argc, char **argv)
         free(j.left);
         return PLB_EXIT_FAILED;
     }
-    double n = (double)opt.n, busiest = (double)countdown_share(opt.n, threads, 0);
+    double n = (double)opt.n, busiest = (double)plb_block_count(opt.n, threads, 0);
     plb_variant v[] = {
-        {"seq", 1, {prepare, run_seq, verify, &j}, n, 1e9, "Gdec/s", n / MAX_CLOCK_HZ, j.detail},
-        {"parallel", threads, {prepare, run_parallel, verify, &j}, n, 1e9, "Gdec/s",
-         busiest / MAX_CLOCK_HZ, j.detail},
+        {.name = "seq", .threads = 1, .kernel = {prepare, run_seq, verify, &j}, .amount = n,
+         .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = n / PLB_MAX_CLOCK_HZ,
+         .detail = j.detail},
+        {.name = "parallel", .threads = threads, .kernel = {prepare, run_parallel, verify, &j},
+         .amount = n, .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = busiest / PLB_MAX_CLOCK_HZ,
+         .detail = j.detail},
     };
     plb_measurement measured[2];
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);

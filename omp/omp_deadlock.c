@@ -14,14 +14,52 @@
  *   usage: omp_deadlock [-n ROUNDS] [-r R] [-w W] [-V fixed,deadlock] [--timeout S] [--csv]
  */
 #include <inttypes.h>
+#include <omp.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "deadlock.h"
 #include "exit_codes.h"
 #include "lesson.h"
+#include "omp_deadlock.h"
 #include "watchdog.h"
 
+int64_t lock_pair(int64_t rounds, lock_order order, double meet_s)
+{
+    omp_lock_t a, b;
+    omp_init_lock(&a);
+    omp_init_lock(&b);
+    int64_t counter = 0;
+    int holding = 0; /* threads holding their first lock, in the first round */
+#pragma omp parallel num_threads(2)
+    {
+        int me = omp_get_thread_num();
+        omp_lock_t *first = order == LOCKS_OPPOSITE && me == 1 ? &b : &a;
+        omp_lock_t *second = first == &a ? &b : &a;
+        for (int64_t r = 0; r < rounds; r++) {
+            omp_set_lock(first);
+            if (r == 0) {
+#pragma omp atomic
+                holding++;
+                double give_up = omp_get_wtime() + meet_s;
+                int seen;
+                do {
+#pragma omp atomic read
+                    seen = holding;
+                } while (seen < omp_get_num_threads() && omp_get_wtime() < give_up);
+            }
+            omp_set_lock(second); /* LOCKS_OPPOSITE: each waits here for the other's first lock */
+            counter++;
+            omp_unset_lock(second);
+            omp_unset_lock(first);
+            plb_watchdog_progress(); /* a round done: what the watchdog watches */
+        }
+    }
+    omp_destroy_lock(&a);
+    omp_destroy_lock(&b);
+    return counter;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 #define MEET_S 0.005
 
 typedef struct job {
@@ -49,21 +87,23 @@ static int verify(void *arg, long runs)
     job *j = arg;
     plb_watchdog_watch(false);
     if (j->counter != 2 * j->rounds)
-        snprintf(j->detail, 128, "counter %" PRId64 ", expected %" PRId64, j->counter,
+        snprintf(j->detail, PLB_DETAIL_LEN, "counter %" PRId64 ", expected %" PRId64, j->counter,
                  2 * j->rounds);
     return j->counter != 2 * j->rounds;
 }
 
 static double timeout_s = 2.0;
 static const plb_opt extra[] = {
-    {"timeout", 0, PLB_OPT_REAL, &timeout_s, 0.01, 3600, "S",
-     "watchdog: a run without progress this long is a deadlock"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600, .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"fixed", "deadlock", NULL};
 static const plb_program program = {
-    "omp_deadlock", "two threads, two locks: opposite order deadlocks, one global order does not",
-    variants, extra};
+    .name = "omp_deadlock",
+    .summary = "two threads, two locks: opposite order deadlocks, one global order does not",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -85,13 +125,14 @@ int main(int argc, char **argv)
         return PLB_EXIT_FAILED;
     }
 
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[2] = {{opt.n, 0, LOCKS_GLOBAL, detail}, {opt.n, 0, LOCKS_OPPOSITE, detail}};
     plb_variant v[2];
     for (int i = 0; i < 2; i++)
-        v[i] = (plb_variant){variants[i], 2, {prepare, run, verify, &jobs[i]}, (double)opt.n,
-                             1e3, "krounds/s", 0.0, detail};
-    plb_context ctx = {program.name, 1, 2, NULL};
+        v[i] = (plb_variant){.name = variants[i], .threads = 2,
+                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
+                             .unit = 1e3, .rate_unit = "krounds/s", .detail = detail};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = 2};
     plb_report_header(stdout, &ctx, &opt);
     plb_report_param(stdout, "timeout", "%g s", timeout_s);
     plb_report_param(stdout, "meeting", "up to %g ms in the first round, included in the times",

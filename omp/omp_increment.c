@@ -15,14 +15,45 @@
 #include <stdlib.h>
 
 #include "exit_codes.h"
-#include "increment.h"
 #include "lesson.h"
+#include "omp_increment.h"
 
+void increment_fill(int64_t *a, int64_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++)
+        a[i] = i;
+}
+
+void increment_seq(int64_t *a, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        a[i] += 1;
+}
+
+void increment_parallel(int64_t *a, int64_t n, int threads)
+{
+    /* Each thread gets one contiguous block: no two threads ever touch the same element, so no
+     * synchronisation is needed, and the block is the one it first touched in increment_fill. */
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++)
+        a[i] += 1;
+}
+
+int64_t increment_check(const int64_t *a, int64_t n, int64_t offset, int64_t runs)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (a[i] != offset + i + runs)
+            return i;
+    return -1;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
     int64_t *a;
     int64_t n;
     int threads;
-    char detail[128];
+    char detail[PLB_DETAIL_LEN];
 } job;
 
 static void prepare(void *arg)
@@ -55,8 +86,10 @@ static int verify(void *arg, long runs)
 
 static const char *const variants[] = {"seq", "parallel", NULL};
 static const plb_program program = {
-    "omp_increment", "a[i] += 1 over an int64 array: sequential vs OpenMP parallel for",
-    variants, NULL};
+    .name = "omp_increment",
+    .summary = "a[i] += 1 over an int64 array: sequential vs OpenMP parallel for",
+    .variants = variants,
+};
 
 int main(int argc, char **argv)
 {
@@ -74,12 +107,14 @@ int main(int argc, char **argv)
     /* No thread can update more than 1e11 elements a second: faster means deleted work. */
     double floor_s = (double)opt.n / 1e11;
     plb_variant v[] = {
-        {"seq", 1, {prepare, run_seq, verify, &j}, 16.0 * (double)opt.n, 1e9, "GB/s", floor_s,
-         j.detail},
-        {"parallel", threads, {prepare, run_parallel, verify, &j}, 16.0 * (double)opt.n, 1e9,
-         "GB/s", floor_s / threads, j.detail},
+        {.name = "seq", .threads = 1, .kernel = {prepare, run_seq, verify, &j},
+         .amount = 16.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s", .plausible_s = floor_s,
+         .detail = j.detail},
+        {.name = "parallel", .threads = threads, .kernel = {prepare, run_parallel, verify, &j},
+         .amount = 16.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s",
+         .plausible_s = floor_s / threads, .detail = j.detail},
     };
-    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
     free(j.a);

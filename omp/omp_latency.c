@@ -18,10 +18,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "exit_codes.h"
-#include "latency.h"
 #include "lesson.h"
+#include "omp_countdown.h"
+#include "omp_latency.h"
 
+static void one_task(int64_t i, latency_work w, int64_t *done)
+{
+    plb_sleep(w.wait_s); /* the thread sleeps: its core is free for another thread meanwhile */
+    done[i] += i + 1 + countdown(w.spin); /* countdown returns 0 after w.spin decrements */
+}
+
+void latency_seq(int64_t tasks, latency_work w, int64_t *done)
+{
+    for (int64_t i = 0; i < tasks; i++)
+        one_task(i, w, done);
+}
+
+void latency_parallel(int64_t tasks, latency_work w, int64_t *done, int threads)
+{
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int64_t i = 0; i < tasks; i++)
+        one_task(i, w, done);
+}
+
+void latency_tasks(int64_t tasks, latency_work w, int64_t *done, int threads)
+{
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+    for (int64_t i = 0; i < tasks; i++) {
+#pragma omp task firstprivate(i)
+        one_task(i, w, done);
+    }
+}
+
+int64_t latency_check(const int64_t *done, int64_t tasks)
+{
+    for (int64_t i = 0; i < tasks; i++)
+        if (done[i] != i + 1)
+            return i;
+    return -1;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef enum kind { SEQ, PARALLEL, TASKS } kind;
 
 typedef struct job {
@@ -55,14 +95,14 @@ static int verify(void *arg, long runs)
     if (runs == 1) {
         int64_t bad = latency_check(j->done, j->tasks);
         if (bad >= 0)
-            snprintf(j->detail, 128, "task %" PRId64 " left %" PRId64 ", expected %" PRId64, bad,
+            snprintf(j->detail, PLB_DETAIL_LEN, "task %" PRId64 " left %" PRId64 ", expected %" PRId64, bad,
                      j->done[bad], bad + 1);
         return bad >= 0;
     }
     /* After several runs without a reset, every task must have run once per run. */
     for (int64_t i = 0; i < j->tasks; i++)
         if (j->done[i] != runs * (i + 1)) {
-            snprintf(j->detail, 128, "task %" PRId64 " ran %" PRId64 " times in %ld runs", i,
+            snprintf(j->detail, PLB_DETAIL_LEN, "task %" PRId64 " ran %" PRId64 " times in %ld runs", i,
                      j->done[i] / (i + 1), runs);
             return 1;
         }
@@ -72,14 +112,17 @@ static int verify(void *arg, long runs)
 static double wait_ms = 1.0;
 static int64_t spin = 0;
 static const plb_opt extra[] = {
-    {"wait-ms", 0, PLB_OPT_REAL, &wait_ms, 0, 60000, "MS", "latency each task waits"},
-    {"spin", 0, PLB_OPT_COUNT, &spin, 0, 0, "N", "CPU decrements each task does after waiting"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "wait-ms", .kind = PLB_OPT_REAL, .target = &wait_ms, .max = 60000, .arg_name = "MS", .help = "latency each task waits"},
+    {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .arg_name = "N", .help = "CPU decrements each task does after waiting"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "parallel", "tasks", NULL};
 static const plb_program program = {
-    "omp_latency", "latency-bound tasks: more threads than cores pays, for waiting only",
-    variants, extra};
+    .name = "omp_latency",
+    .summary = "latency-bound tasks: more threads than cores pays, for waiting only",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -95,7 +138,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "omp_latency: cannot allocate %" PRId64 " tasks\n", opt.n);
         return PLB_EXIT_FAILED;
     }
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     latency_work work = {wait_ms / 1e3, spin};
     job jobs[3] = {{done, opt.n, work, 1, SEQ, detail},
                    {done, opt.n, work, threads, PARALLEL, detail},
@@ -104,10 +147,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++) {
         int t = jobs[i].threads;
         double rounds = (double)((opt.n + t - 1) / t); /* tasks the busiest thread waits for */
-        v[i] = (plb_variant){variants[i], t, {prepare, run, verify, &jobs[i]}, (double)opt.n,
-                             1.0, "tasks/s", rounds * work.wait_s, detail};
+        v[i] = (plb_variant){.name = variants[i], .threads = t,
+                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
+                             .unit = 1.0, .rate_unit = "tasks/s",
+                             .plausible_s = rounds * work.wait_s, .detail = detail};
     }
-    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     plb_report_param(stdout, "wait", "%g ms per task", wait_ms);
     plb_report_param(stdout, "spin", "%" PRId64 " decrements per task", spin);

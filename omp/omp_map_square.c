@@ -18,8 +18,68 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
-#include "map_square.h"
+#include "omp_map_square.h"
 
+void map_square_fill(int64_t *a, int64_t *b, int64_t n, int64_t offset, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++) {
+        a[i] = map_square_input(i + offset);
+        b[i] = MAP_SQUARE_POISON;
+    }
+}
+
+void map_square_seq(const int64_t *a, int64_t *b, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        b[i] = a[i] * a[i];
+}
+
+void map_square_parallel(const int64_t *a, int64_t *b, int64_t n, int threads,
+                         map_schedule schedule, int chunk)
+{
+    /* The same loop under each schedule, written out so the clause is visible where it acts:
+     * static hands out one equal block per thread up front; dynamic hands out chunks on demand (balance at a
+     * cost per chunk); guided hands out shrinking chunks. */
+    switch (schedule) {
+    case MAP_STATIC:
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (int64_t i = 0; i < n; i++)
+            b[i] = a[i] * a[i];
+        break;
+    case MAP_DYNAMIC:
+#pragma omp parallel for schedule(dynamic, chunk) num_threads(threads)
+        for (int64_t i = 0; i < n; i++)
+            b[i] = a[i] * a[i];
+        break;
+    case MAP_GUIDED:
+#pragma omp parallel for schedule(guided, chunk) num_threads(threads)
+        for (int64_t i = 0; i < n; i++)
+            b[i] = a[i] * a[i];
+        break;
+    }
+}
+
+void map_square_inputs(int64_t *in, int64_t count, int64_t offset)
+{
+    for (int64_t i = 0; i < count; i++)
+        in[i] = map_square_input(i + offset);
+}
+
+int64_t map_square_expected(int64_t i)
+{
+    return map_square_input(i) * map_square_input(i);
+}
+
+int64_t map_square_check(const int64_t *b, int64_t n, int64_t offset)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (b[i] != map_square_expected(i + offset))
+            return i;
+    return -1;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
     int64_t *a, *b;
     int64_t n;
@@ -52,7 +112,7 @@ static int verify(void *arg, long runs)
     job *j = arg;
     int64_t bad = map_square_check(j->b, j->n, 0);
     if (bad >= 0) {
-        snprintf(j->detail, 128, "b[%" PRId64 "] = %" PRId64 ", expected %" PRId64, bad,
+        snprintf(j->detail, PLB_DETAIL_LEN, "b[%" PRId64 "] = %" PRId64 ", expected %" PRId64, bad,
                  j->b[bad], map_square_expected(bad));
     }
     return bad >= 0;
@@ -60,13 +120,16 @@ static int verify(void *arg, long runs)
 
 static int chunk = 1024;
 static const plb_opt extra[] = {
-    {"chunk", 'c', PLB_OPT_INT, &chunk, 1, 0, "C", "chunk size of dynamic and guided"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1, .arg_name = "C", .help = "chunk size of dynamic and guided"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "static", "dynamic", "guided", NULL};
 static const plb_program program = {
-    "omp_map_square", "b[i] = a[i]^2 (Pool.map(square)): sequential vs OpenMP schedules",
-    variants, extra};
+    .name = "omp_map_square",
+    .summary = "b[i] = a[i]^2 (Pool.map(square)): sequential vs OpenMP schedules",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -83,7 +146,7 @@ int main(int argc, char **argv)
         free(b);
         return PLB_EXIT_FAILED;
     }
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[4] = {
         {a, b, opt.n, threads, chunk, MAP_STATIC, detail},
         {a, b, opt.n, threads, chunk, MAP_STATIC, detail},
@@ -94,10 +157,11 @@ int main(int argc, char **argv)
     double floor_s = (double)opt.n / 1e11; /* 1e11 elements/s per thread: deleted work */
     plb_variant v[4];
     for (int i = 0; i < 4; i++)
-        v[i] = (plb_variant){variants[i], i ? threads : 1,
-                             {prepare, i ? run_parallel : run_seq, verify, &jobs[i]},
-                             bytes, 1e9, "GB/s", i ? floor_s / threads : floor_s, detail};
-    plb_context ctx = {program.name, 1, threads, NULL};
+        v[i] = (plb_variant){.name = variants[i], .threads = i ? threads : 1,
+                             .kernel = {prepare, i ? run_parallel : run_seq, verify, &jobs[i]},
+                             .amount = bytes, .unit = 1e9, .rate_unit = "GB/s",
+                             .plausible_s = i ? floor_s / threads : floor_s, .detail = detail};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     plb_report_param(stdout, "chunk", "%d (dynamic, guided)", chunk);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);

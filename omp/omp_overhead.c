@@ -19,8 +19,48 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
-#include "overhead.h"
+#include "omp_countdown.h"
+#include "omp_overhead.h"
 
+void overhead_reference(int64_t count, int64_t delay)
+{
+    for (int64_t r = 0; r < count; r++)
+        countdown(delay);
+}
+
+int overhead_regions(int64_t count, int threads, int64_t delay, int64_t *passed)
+{
+    int team = 0;
+    for (int64_t r = 0; r < count; r++) {
+#pragma omp parallel num_threads(threads)
+        {
+            countdown(delay);
+            passed[omp_get_thread_num() * OVERHEAD_STRIDE]++;
+            if (omp_get_thread_num() == 0)
+                team = omp_get_num_threads();
+        }
+    }
+    return team;
+}
+
+int overhead_barriers(int64_t count, int threads, int64_t delay, int64_t *passed)
+{
+    int team = 0;
+#pragma omp parallel num_threads(threads)
+    {
+        int me = omp_get_thread_num();
+        for (int64_t r = 0; r < count; r++) {
+            countdown(delay);
+#pragma omp barrier
+            passed[me * OVERHEAD_STRIDE]++;
+        }
+        if (me == 0)
+            team = omp_get_num_threads();
+    }
+    return team;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef enum kind { REFERENCE, REGIONS, BARRIERS } kind;
 
 typedef struct job {
@@ -56,24 +96,27 @@ static int verify(void *arg, long runs)
     job *j = arg;
     for (int t = 0; t < j->team; t++)
         if (j->passed[t * OVERHEAD_STRIDE] != runs * j->n) {
-            snprintf(j->detail, 128, "thread %d passed %" PRId64 " of %" PRId64, t,
+            snprintf(j->detail, PLB_DETAIL_LEN, "thread %d passed %" PRId64 " of %" PRId64, t,
                      j->passed[t * OVERHEAD_STRIDE], runs * j->n);
             return 1;
         }
     if (j->team < 1)
-        snprintf(j->detail, 128, "no thread ran");
+        snprintf(j->detail, PLB_DETAIL_LEN, "no thread ran");
     return j->team < 1;
 }
 
 static int64_t delay = 100;
 static const plb_opt extra[] = {
-    {"delay", 0, PLB_OPT_COUNT, &delay, 0, 0, "D", "decrements of work inside each construct"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "delay", .kind = PLB_OPT_COUNT, .target = &delay, .arg_name = "D", .help = "decrements of work inside each construct"},
+    PLB_OPT_END,
 };
 static const char *const variants[] = {"reference", "parallel", "barrier", NULL};
 static const plb_program program = {
-    "omp_overhead", "the cost of an OpenMP parallel region and of a barrier (EPCC-style)",
-    variants, extra};
+    .name = "omp_overhead",
+    .summary = "the cost of an OpenMP parallel region and of a barrier (EPCC-style)",
+    .variants = variants,
+    .extra = extra,
+};
 
 int main(int argc, char **argv)
 {
@@ -87,15 +130,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "omp_overhead: out of memory\n");
         return PLB_EXIT_FAILED;
     }
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[3];
     plb_variant v[3];
     for (int k = 0; k < 3; k++) {
         jobs[k] = (job){opt.n, delay, passed, k ? threads : 1, 0, (kind)k, detail};
-        v[k] = (plb_variant){variants[k], k ? threads : 1, {prepare, run, verify, &jobs[k]},
-                             (double)opt.n, 1e6, "M/s", 0.0, detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = k ? threads : 1,
+                             .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
+                             .unit = 1e6, .rate_unit = "M/s", .detail = detail};
     }
-    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     plb_report_param(stdout, "delay", "%" PRId64 " decrements per construct", delay);
     plb_measurement m[3];

@@ -18,9 +18,82 @@
 #include <stdio.h>
 
 #include "lesson.h"
-#include "race.h"
+#include "omp_race.h"
 
-#define MAX_CLOCK_HZ 6e9
+/* Tells the compiler that x may have changed: it must keep every update. No instruction. */
+#define KEEP(x) __asm__ volatile("" : "+r"(x))
+
+static int64_t unsync(int64_t n, int threads)
+{
+    volatile int64_t counter = 0;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++)
+        counter = counter + 1; /* read, add, write: another thread's write in between is lost */
+    return counter;
+}
+
+static int64_t atomic(int64_t n, int threads)
+{
+    int64_t counter = 0;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++) {
+#pragma omp atomic
+        counter++;
+    }
+    return counter;
+}
+
+static int64_t critical(int64_t n, int threads)
+{
+    int64_t counter = 0;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++) {
+#pragma omp critical
+        counter++;
+    }
+    return counter;
+}
+
+static int64_t lock(int64_t n, int threads)
+{
+    int64_t counter = 0;
+    omp_lock_t guard;
+    omp_init_lock(&guard);
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++) {
+        omp_set_lock(&guard);
+        counter++;
+        omp_unset_lock(&guard);
+    }
+    omp_destroy_lock(&guard);
+    return counter;
+}
+
+static int64_t reduction(int64_t n, int threads)
+{
+    int64_t counter = 0;
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(+ : counter)
+    for (int64_t i = 0; i < n; i++) {
+        counter++; /* this thread's private copy: nothing shared until the final sum */
+        KEEP(counter);
+    }
+    return counter;
+}
+
+int64_t race_count(int64_t n, int threads, race_kind kind)
+{
+    switch (kind) {
+    case RACE_SEQ: return reduction(n, 1); /* the same loop and code, on one thread */
+    case RACE_UNSYNC: return unsync(n, threads);
+    case RACE_ATOMIC: return atomic(n, threads);
+    case RACE_CRITICAL: return critical(n, threads);
+    case RACE_LOCK: return lock(n, threads);
+    case RACE_REDUCTION: return reduction(n, threads);
+    }
+    return -1;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 #define KINDS 6
 
 typedef struct job {
@@ -50,14 +123,17 @@ static int verify(void *arg, long runs)
     int possible = j->kind == RACE_UNSYNC ? j->count >= (j->n > 0) && j->count <= j->n
                                           : j->count == j->n;
     if (!possible)
-        snprintf(j->detail, 128, "counted %" PRId64 ", expected %" PRId64, j->count, j->n);
+        snprintf(j->detail, PLB_DETAIL_LEN, "counted %" PRId64 ", expected %" PRId64, j->count, j->n);
     return !possible;
 }
 
 static const char *const variants[] = {"seq", "unsync", "atomic", "critical", "lock",
                                        "reduction", NULL};
 static const plb_program program = {
-    "omp_race", "one shared counter, many threads: the race and its fixes", variants, NULL};
+    .name = "omp_race",
+    .summary = "one shared counter, many threads: the race and its fixes",
+    .variants = variants,
+};
 
 int main(int argc, char **argv)
 {
@@ -67,16 +143,19 @@ int main(int argc, char **argv)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
 
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job jobs[KINDS];
     plb_variant v[KINDS];
     for (int i = 0; i < KINDS; i++) {
         int t = i == RACE_SEQ ? 1 : threads;
         jobs[i] = (job){opt.n, 0, 0, 0, t, (race_kind)i, detail};
-        v[i] = (plb_variant){variants[i], t, {prepare, run, verify, &jobs[i]}, (double)opt.n,
-                             1e6, "Mupd/s", (double)opt.n / t / MAX_CLOCK_HZ, detail};
+        v[i] = (plb_variant){.name = variants[i], .threads = t,
+                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
+                             .unit = 1e6, .rate_unit = "Mupd/s",
+                             .plausible_s = (double)opt.n / t / PLB_MAX_CLOCK_HZ,
+                             .detail = detail};
     }
-    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     plb_measurement m[KINDS];
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, KINDS, NULL, stdout, m);

@@ -18,8 +18,58 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
-#include "stream.h"
+#include "omp_stream.h"
 
+void stream_fill_copy(double *a, double *b, int64_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++) {
+        a[i] = stream_a(i);
+        b[i] = STREAM_POISON;
+    }
+}
+
+void stream_fill_triad(double *a, double *b, double *c, int64_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++) {
+        a[i] = STREAM_POISON;
+        b[i] = stream_b(i);
+        c[i] = stream_c(i);
+    }
+}
+
+void stream_copy(const double *a, double *b, int64_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++)
+        b[i] = a[i];
+}
+
+void stream_triad(double *a, const double *b, const double *c, int64_t n, int threads)
+{
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int64_t i = 0; i < n; i++)
+        a[i] = b[i] + STREAM_SCALAR * c[i];
+}
+
+int64_t stream_check_copy(const double *b, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (b[i] != stream_a(i))
+            return i;
+    return -1;
+}
+
+int64_t stream_check_triad(const double *a, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (a[i] != stream_b(i) + STREAM_SCALAR * stream_c(i))
+            return i;
+    return -1;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
     double *a, *b, *c;
     int64_t n;
@@ -54,7 +104,7 @@ static void run_triad(void *arg)
 static int report_bad(job *j, const char *array, int64_t bad, const double *out)
 {
     if (bad >= 0)
-        snprintf(j->detail, 128, "%s[%" PRId64 "] = %g", array, bad, out[bad]);
+        snprintf(j->detail, PLB_DETAIL_LEN, "%s[%" PRId64 "] = %g", array, bad, out[bad]);
     return bad >= 0;
 }
 
@@ -74,8 +124,10 @@ static int verify_triad(void *arg, long runs)
 
 static const char *const variants[] = {"copy", "triad", NULL};
 static const plb_program program = {
-    "omp_stream", "STREAM-style copy and triad: the machine's streaming memory bandwidth",
-    variants, NULL};
+    .name = "omp_stream",
+    .summary = "STREAM-style copy and triad: the machine's streaming memory bandwidth",
+    .variants = variants,
+};
 
 int main(int argc, char **argv)
 {
@@ -86,7 +138,7 @@ int main(int argc, char **argv)
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
 
     size_t bytes = (size_t)opt.n * sizeof(double);
-    char detail[128] = "";
+    char detail[PLB_DETAIL_LEN] = "";
     job j = {malloc(bytes), malloc(bytes), malloc(bytes), opt.n, threads, detail};
     if (!j.a || !j.b || !j.c) {
         fprintf(stderr, "omp_stream: cannot allocate 3 x %" PRId64 " doubles\n", opt.n);
@@ -97,12 +149,14 @@ int main(int argc, char **argv)
     }
     double n = (double)opt.n, floor_s = n / 1e11 / threads;
     plb_variant v[] = {
-        {"copy", threads, {prepare_copy, run_copy, verify_copy, &j}, 16.0 * n, 1e9, "GB/s",
-         floor_s, detail},
-        {"triad", threads, {prepare_triad, run_triad, verify_triad, &j}, 24.0 * n, 1e9, "GB/s",
-         floor_s, detail},
+        {.name = "copy", .threads = threads, .kernel = {prepare_copy, run_copy, verify_copy, &j},
+         .amount = 16.0 * n, .unit = 1e9, .rate_unit = "GB/s", .plausible_s = floor_s,
+         .detail = detail},
+        {.name = "triad", .threads = threads,
+         .kernel = {prepare_triad, run_triad, verify_triad, &j}, .amount = 24.0 * n, .unit = 1e9,
+         .rate_unit = "GB/s", .plausible_s = floor_s, .detail = detail},
     };
-    plb_context ctx = {program.name, 1, threads, NULL};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
     free(j.a);

@@ -2,10 +2,13 @@
 # check_programs.sh: runs every lesson program in bin/ the way a user would and checks the program
 # contract: CSV columns and rows, verdict, exit codes, help, version, and one-line errors for bad
 # input; then each lesson's own promises. Ends with "programs: N passed, N failed".
+# shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
 set -u
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=common/run/parlab.sh
+. common/run/parlab.sh
 
-COLUMNS_LINE='program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,rate,rate_unit,verified'
+COLUMNS_LINE='program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate,rate_unit,verified'
 passed=0
 failed=0
 out=$(mktemp)
@@ -16,14 +19,10 @@ ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 
 # launch PROGRAM ARGS...: runs a program directly (OpenMP) or on 3 ranks (MPI), output to files.
-launch() {
-    case $(basename "$1") in
-        omp_*) timeout --kill-after=5 120 "$@" >"$out" 2>"$err" ;;
-        *) common/mpilaunch --timeout 120 3 "$@" >"$out" 2>"$err" ;;
-    esac
-}
+launch() { plb_launch --timeout 120 3 "$@" >"$out" 2>"$err"; }
 
-# check_csv PROGRAM ROWS: the last run printed a valid CSV of ROWS verified rows and VERIFIED.
+# check_csv PROGRAM ROWS: the last run printed a valid CSV of ROWS verified variant rows (split
+# rows, a variant.step, come on top) and VERIFIED.
 check_csv() {
     local name=$1 rows=$2 status=$3
     local body
@@ -32,10 +31,16 @@ check_csv() {
     if [ "$(tail -n 1 "$err")" != VERIFIED ]; then bad "$name: verdict '$(tail -n 1 "$err")'"; return; fi
     if [ "$(head -n 1 <<<"$body")" != "$COLUMNS_LINE" ]; then bad "$name: CSV header"; return; fi
     local bad_rows
-    bad_rows=$(tail -n +2 <<<"$body" | awk -F, -v p="$name" \
-        'NF != 12 || $1 != p || $12 != "yes" || $7 <= 0 || $7 > $8 || $8 > $9 { print }')
+    local fields
+    fields=$(tr , '\n' <<<"$COLUMNS_LINE" | wc -l)
+    bad_rows=$(tail -n +2 <<<"$body" | awk -F, -v f="$fields" 'NF != f { print }'; plb_csv -v p="$name" '
+        col("program") != p || col("verified") != "yes" || col("batch") < 1 || col("min_s") <= 0 ||
+        col("min_s") > col("median_s") || col("median_s") > col("max_s") || col("sd_s") < 0 ||
+        col("mean_s") < col("min_s") || col("mean_s") > col("max_s") { print }' <<<"$body")
     if [ -n "$bad_rows" ]; then bad "$name: rows not as documented: $bad_rows"; return; fi
-    if [ "$(tail -n +2 <<<"$body" | wc -l)" -ne "$rows" ]; then bad "$name: wanted $rows rows"; return; fi
+    if [ "$(plb_csv 'col("variant") !~ /[.]/' <<<"$body" | wc -l)" -ne "$rows" ]; then
+        bad "$name: wanted $rows rows"; return
+    fi
     ok
 }
 
@@ -156,16 +161,18 @@ for p in bin/mpi_map_square bin/mpi_increment; do
     for np in 1 3 5; do
         for n in 1 2 $((np - 1)) $np $((np + 1)) 1000003; do
             [ "$n" -ge 1 ] || continue
-            if common/mpilaunch --timeout 120 "$np" "$p" -n "$n" -r 1 -w 0 --csv >"$out" 2>"$err" &&
+            if common/run/mpilaunch --timeout 120 "$np" "$p" -n "$n" -r 1 -w 0 --csv >"$out" 2>"$err" &&
                 [ "$(tail -n 1 "$err")" = VERIFIED ] &&
-                [ "$(grep -c ',yes$' "$out")" -eq 4 ]; then ok
+                [ "$(plb_csv 'col("variant") !~ /[.]/ && col("verified") == "yes"' "$out" | wc -l)" -eq 4 ]; then ok
             else bad "$(basename "$p") np=$np n=$n: $(tail -n 2 "$err")"; fi
         done
     done
 done
-if [ -x bin/mpi_map_square ] && launch bin/mpi_map_square -n 100000 -r 2 &&
-    [ "$(grep -c '^# split       : ' "$out")" -eq 2 ]; then ok
-else bad "mpi_map_square: no scatter/compute/gather split for collective and p2p"; fi
+# The split: a row per step of each distributed variant (or a note when a step is too short to time).
+if [ -x bin/mpi_map_square ] && launch bin/mpi_map_square -n 100000 -r 2 --csv &&
+    [ $(($(plb_csv 'col("variant") ~ /^(collective|p2p)[.](scatter|compute|gather)$/ && col("verified") == "yes"' "$out" | wc -l) +
+         $(grep -c '^# split       : .* too short to time alone$' "$out"))) -eq 6 ]; then ok
+else bad "mpi_map_square: no scatter/compute/gather split rows for collective and p2p"; fi
 if [ -x bin/mpi_countdown ]; then
     if launch bin/mpi_countdown --demo && [ "$(grep -c '^rank 1 (Bob): ' "$out")" -eq 10 ] &&
         [ "$(grep -c '^rank 2 (Carol): ' "$out")" -eq 10 ]; then ok
@@ -179,8 +186,8 @@ fi
 # MPI 5's idle ranks hardly spin, so there the two come within a few percent. (Timing each rank's
 # own duration, as the runner once did, reported 0.14-0.25x.)
 if [ -x bin/mpi_countdown ] && [ -x bin/omp_countdown ] && command -v taskset >/dev/null; then
-    alone() { taskset -c 0 bin/omp_countdown -n 20M -V seq -t 1 -r 10 -w 1 --csv 2>/dev/null | awk -F, '$2 == "seq" { print $7 }'; }
-    ranks() { taskset -c 0 common/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 10 -w 1 --csv 2>/dev/null | awk -F, '$2 == "parallel" { print $7 }'; }
+    alone() { taskset -c 0 bin/omp_countdown -n 20M -V seq -t 1 -r 10 -w 1 --csv 2>/dev/null | plb_csv '{ print col("min_s") }'; }
+    ranks() { taskset -c 0 common/run/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 10 -w 1 --csv 2>/dev/null | plb_csv '{ print col("min_s") }'; }
     # The VM's slow spells can catch all the alone runs of a round: up to three rounds, the first
     # that holds decides. The bug this guards against (0.14-0.25x) fails every round.
     for _ in 1 2 3; do
@@ -198,11 +205,13 @@ fi
 # than cores to pin them to.
 if [ -x bin/omp_countdown ]; then
     cores=$(nproc)
-    row=$(common/countdown_copies.sh "$cores" -n 1M -r 2 2>"$err")
-    if awk -F, -v p="$cores" 'NF == 12 && $1 == "countdown_copies" && $3 == 1048576 && $5 == p &&
-        $12 == "yes" && $7 > 0 && $7 <= $8 && $8 <= $9 { found = 1 } END { exit !found }' <<<"$row"
+    row=$(common/bench/countdown_copies.sh "$cores" -n 1M -r 2 2>"$err")
+    if [ "$(head -n 1 <<<"$row")" = "$COLUMNS_LINE" ] && plb_csv -v p="$cores" '
+        col("program") == "countdown_copies" && col("n") == 1048576 && col("threads") == p &&
+        col("verified") == "yes" && col("min_s") > 0 && col("min_s") <= col("median_s") &&
+        col("median_s") <= col("max_s") { found++ } END { exit found != 1 }' <<<"$row"
     then ok; else bad "countdown_copies.sh $cores: wanted one row of $cores copies, got '$row' $(cat "$err")"; fi
-    common/countdown_copies.sh $((cores + 1)) -n 1M >"$out" 2>"$err"
+    common/bench/countdown_copies.sh $((cores + 1)) -n 1M >"$out" 2>"$err"
     if [ $? -eq 2 ] && grep -q "^countdown_copies: $((cores + 1)) copies, but only $cores cores" "$err"
     then ok; else bad "countdown_copies.sh with more copies than cores: wanted exit 2 and one line"; fi
 fi
@@ -210,7 +219,7 @@ fi
 if [ -x bin/mpi_deadlock ]; then
     check_watchdog mpi_deadlock ssend 10
     # Exchanges of 64 MB take far longer than --timeout 0.05 all together; each one is progress.
-    if common/mpilaunch --timeout 120 2 bin/mpi_deadlock -V sendrecv,nonblocking,parity -n 8M \
+    if common/run/mpilaunch --timeout 120 2 bin/mpi_deadlock -V sendrecv,nonblocking,parity -n 8M \
         --timeout 0.05 -r 3 -w 0 >"$out" 2>"$err" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "mpi_deadlock fixed variants, -n 8M --timeout 0.05: $(tail -n 2 "$out" "$err")"; fi
     # The verdict reaches the user every time: 10 runs each at 2, 3, 4 and 8 ranks, each with exactly
@@ -218,7 +227,7 @@ if [ -x bin/mpi_deadlock ]; then
     shown=0
     for np in 2 3 4 8; do
         for _ in 1 2 3 4 5 6 7 8 9 10; do
-            common/mpilaunch --timeout 60 "$np" bin/mpi_deadlock -V ssend --timeout 0.2 >"$out" 2>"$err"
+            common/run/mpilaunch --timeout 60 "$np" bin/mpi_deadlock -V ssend --timeout 0.2 >"$out" 2>"$err"
             status=$?
             [ "$status" -eq 3 ] && [ "$(grep -c '^DEADLOCK: ' "$out")" -eq 1 ] && shown=$((shown + 1))
         done
@@ -227,7 +236,7 @@ if [ -x bin/mpi_deadlock ]; then
     if launch bin/mpi_deadlock --sweep -n 64K && grep -Eq '^# +8 +(completes|would block)$' "$out" &&
         grep -Eq '^# +524288 +(completes|would block)$' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "mpi_deadlock --sweep: wanted one line per size from 8 bytes to 512 KiB"; fi
-    if common/mpilaunch 1 bin/mpi_deadlock >"$out" 2>"$err"; then bad "mpi_deadlock on 1 rank should refuse"
+    if common/run/mpilaunch 1 bin/mpi_deadlock >"$out" 2>"$err"; then bad "mpi_deadlock on 1 rank should refuse"
     elif [ $? -eq 2 ] && grep -q '^mpi_deadlock: needs at least 2 ranks$' "$err"; then ok
     else bad "mpi_deadlock on 1 rank: wanted exit 2 and one line"; fi
 fi
@@ -243,7 +252,7 @@ if [ -x bin/mpi_shared_array ]; then
     then ok; else bad "mpi_shared_array: no report of the racy counter"; fi
 fi
 if [ -x bin/hybrid_map_square ]; then
-    if common/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&
+    if common/run/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&
         [ "$(grep -c '^# placement   : rank [01] on .*, threads on cpus [0-9]* [0-9]*$' "$out")" -eq 2 ] &&
         grep -q '^hybrid_map_square  collective  *1000003 *2 *2 ' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "hybrid_map_square --threads 2 on 2 ranks: wanted 2 threads per rank, placement lines"; fi

@@ -7,9 +7,9 @@
 #   tests/lanes.sh [LANE...]   run lanes (default: all of them, in this order):
 #       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
 #       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich); then the PBS scripts in a
-#                          simulated PBS job with Hydra's mpirun (jobs/pbs_test.sh)
+#                          simulated PBS job with Hydra's mpirun (tests/jobs/pbs_test.sh)
 #       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5; then
-#                          the PBS scripts with Open MPI 5's mpirun (jobs/pbs_test.sh)
+#                          the PBS scripts with Open MPI 5's mpirun (tests/jobs/pbs_test.sh)
 #   tests/lanes.sh --check     the README's table is what the lanes last produced
 #   tests/lanes.sh --write     put the rows the lanes last produced into the README
 #
@@ -92,7 +92,7 @@ if [ -n "$LANE_EXTRA" ]; then echo "lane-extra: $LANE_EXTRA"; eval "$LANE_EXTRA"
 . /etc/os-release
 echo "lane-system: $PRETTY_NAME"
 echo "lane-compiler: $(${CC:-cc} --version | head -n 1)"
-echo "lane-mpi: $(common/mpilaunch 1 bin/mpi_countdown -n 1000 -r 1 -w 0 | sed -n "s/^# mpi *: //p")"
+echo "lane-mpi: $(common/run/mpilaunch 1 bin/mpi_countdown -n 1000 -r 1 -w 0 | sed -n "s/^# mpi *: //p")"
 echo "lane-user: $(id -un)"
 exit $status'
 
@@ -122,7 +122,7 @@ on_host() {
 # speak its options (Hydra finds its proxy beside the mpirun it was started as).
 # shellcheck disable=SC2016 # expanded in the lane's copy
 PBS_ON_HYDRA='mkdir -p hydra && ln -sf /usr/bin/mpirun.mpich hydra/mpirun &&
-    ln -sf /usr/bin/hydra_pmi_proxy hydra/ && PATH=$PWD/hydra:$PATH jobs/pbs_test.sh'
+    ln -sf /usr/bin/hydra_pmi_proxy hydra/ && PATH=$PWD/hydra:$PATH tests/jobs/pbs_test.sh'
 
 lane_debian12_openmpi() { local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""; }
 lane_debian12_mpich() {
@@ -161,7 +161,7 @@ lane_debian13_openmpi() {
     copy_tree "$TRIXIE/home/$USER_NAME/parlab"
     chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
     timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
-        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA=jobs/pbs_test.sh \
+        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh \
         bash -c "cd /home/$USER_NAME/parlab && $LANE_SCRIPT"
 }
 

@@ -4,13 +4,14 @@
  * Non-fatal asserts only: every rank must reach every collective. */
 #include <stdlib.h>
 
-#include "countdown.h"
-#include "exchange.h"
-#include "increment.h"
-#include "shared_window.h"
+#include "omp_countdown.h"
+#include "partition.h"
+#include "mpi_deadlock.h"
+#include "omp_increment.h"
+#include "mpi_shared_array.h"
 #include "mpi_ranks.h"
 #include "suites.h"
-#include "task_farm.h"
+#include "mpi_messages.h"
 
 static void test_farm_exactly_once(void)
 {
@@ -88,7 +89,7 @@ static void test_shared_window(void)
     shared_increment_slices(&s);
     if (s.node_rank == 0)
         CU_ASSERT_EQUAL(increment_check(s.a, s.n, 0, 2), -1);
-    int64_t updates = countdown_share(7000, p, rank_of()), node_updates;
+    int64_t updates = plb_block_count(7000, p, rank_of()), node_updates;
     MPI_Allreduce(&updates, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
     for (int kind = COUNTER_FETCH_AND_OP; kind <= COUNTER_RACY; kind++) {
         shared_reset(&s);

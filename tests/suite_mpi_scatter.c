@@ -4,25 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map_square.h"
-#include "scatter_gather.h"
+#include "mpi_map_square.h"
+#include "omp_map_square.h"
+#include "partition.h"
 #include "mpi_ranks.h"
 #include "suites.h"
-
-static void square(const int64_t *in, int64_t *out, int64_t count, int threads)
-{
-    map_square_parallel(in, out, count, threads, MAP_STATIC, 0);
-}
 
 static void nothing(const int64_t *in, int64_t *out, int64_t count, int threads)
 {
     (void)in, (void)out, (void)count, (void)threads;
 }
 
-static const sg_kernel squares = {map_square_inputs, square, map_square_check,
-                                  map_square_expected, 16.0};
-static const sg_kernel lazy = {map_square_inputs, nothing, map_square_check, map_square_expected,
-                               16.0};
+/* mpi_map_square's own lesson, and the same with a compute that does nothing. */
+static const sg_kernel *const squares = &map_square_lesson;
+static sg_kernel lazy;
 
 static void test_blocks(void)
 {
@@ -31,10 +26,9 @@ static void test_blocks(void)
     const int64_t ns[] = {0, 1, 2, p - 1, p, p + 1, 1000003};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         int64_t next = 0;
-        int smallest = 1 << 30, largest = 0;
+        int64_t smallest = INT64_MAX, largest = 0;
         for (int r = 0; r < p; r++) {
-            int count, displ;
-            sg_block(ns[i], p, r, &count, &displ);
+            int64_t count = plb_block_count(ns[i], p, r), displ = plb_block_start(ns[i], p, r);
             CU_ASSERT_EQUAL(displ, next);
             next += count;
             smallest = count < smallest ? count : smallest;
@@ -54,7 +48,7 @@ static void test_every_variant_matches_serial(void)
         if (ns[i] < 1)
             continue;
         for (int threads = 1; threads <= 2; threads++) {
-            sg_job *job = sg_create(&squares, ns[i], threads, MPI_COMM_WORLD);
+            sg_job *job = sg_create(squares, ns[i], threads, MPI_COMM_WORLD);
             CU_ASSERT_PTR_NOT_NULL(job);
             if (!job)
                 continue;
@@ -88,6 +82,8 @@ static void test_lazy_kernel_fails_everywhere(void)
     /* Only the compute step is missing: every rank must see the failure, even those whose own
      * block is empty. */
     int p = size_of();
+    lazy = map_square_lesson;
+    lazy.compute = nothing;
     sg_job *job = sg_create(&lazy, p + 1, 1, MPI_COMM_WORLD);
     CU_ASSERT_PTR_NOT_NULL(job);
     if (!job)

@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "countdown.h"
-#include "deadlock.h"
-#include "increment.h"
-#include "latency.h"
-#include "map_square.h"
-#include "overhead.h"
-#include "race.h"
-#include "stream.h"
+#include "omp_countdown.h"
+#include "omp_deadlock.h"
+#include "omp_increment.h"
+#include "omp_latency.h"
+#include "omp_map_square.h"
+#include "omp_overhead.h"
+#include "omp_race.h"
+#include "omp_stream.h"
 #include "suites.h"
 
 static const int thread_counts[] = {1, 2, 3, 8};

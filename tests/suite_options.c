@@ -14,10 +14,10 @@ static double timeout_s = 5.0;
 static bool demo;
 static int chunk = 4;
 static const plb_opt extra[] = {
-    {"timeout", 0, PLB_OPT_REAL, &timeout_s, 0.001, 3600, "SECONDS", "watchdog"},
-    {"demo", 0, PLB_OPT_FLAG, &demo, 0, 0, NULL, "show the demo"},
-    {"chunk", 'c', PLB_OPT_INT, &chunk, 1, 1000, "C", "chunk size"},
-    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.001, .max = 3600, .arg_name = "SECONDS", .help = "watchdog"},
+    {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &demo, .help = "show the demo"},
+    {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1, .max = 1000, .arg_name = "C", .help = "chunk size"},
+    PLB_OPT_END,
 };
 static const plb_program prog = {"tprog", "a test program", variants, extra};
 

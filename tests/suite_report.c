@@ -10,7 +10,9 @@
 
 static const plb_result sample = {
     .program = "omp_test", .variant = "seq", .n = 1000, .ranks = 1, .threads = 2, .repeats = 5,
-    .time = {.count = 5, .min = 0.001, .median = 0.002, .mean = 0.002, .max = 0.003},
+    .batch = 64,
+    .time = {.count = 5, .min = 0.001, .median = 0.002, .mean = 0.0021, .max = 0.003,
+             .stddev = 0.0004},
     .rate = 4.0, .rate_unit = "GB/s", .verified = true,
 };
 
@@ -27,7 +29,7 @@ static void test_csv_row(void)
 {
     char *text = NULL;
     CAPTURE(text, plb_report_row(out, true, &sample));
-    CU_ASSERT_STRING_EQUAL(text, "omp_test,seq,1000,1,2,5,0.001,0.002,0.003,4,GB/s,yes\n");
+    CU_ASSERT_STRING_EQUAL(text, "omp_test,seq,1000,1,2,5,64,0.001,0.002,0.0021,0.003,0.0004,4,GB/s,yes\n");
     free(text);
     plb_result wrong = sample;
     wrong.verified = false;
@@ -40,8 +42,8 @@ static void test_columns(void)
 {
     char *text = NULL;
     CAPTURE(text, plb_report_columns(out, true));
-    CU_ASSERT_STRING_EQUAL(text, "program,variant,n,ranks,threads,repeats,min_s,median_s,max_s,"
-                                 "rate,rate_unit,verified\n");
+    CU_ASSERT_STRING_EQUAL(text, "program,variant,n,ranks,threads,repeats,batch,min_s,median_s,"
+                                 "mean_s,max_s,sd_s,rate,rate_unit,verified\n");
     free(text);
 }
 
@@ -63,11 +65,14 @@ static void test_table_matches_csv(void)
     char *head = NULL, *row = NULL;
     CAPTURE(head, plb_report_columns(out, false));
     CAPTURE(row, plb_report_row(out, false, &sample));
-    CU_ASSERT_EQUAL(count_fields(head), 12);
-    CU_ASSERT_EQUAL(count_fields(row), 12);
+    CU_ASSERT_EQUAL(count_fields(head), 15);
+    CU_ASSERT_EQUAL(count_fields(row), 15);
     CU_ASSERT_EQUAL(strncmp(head, "program", 7), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(head, "median_s"));
     CU_ASSERT_PTR_NOT_NULL(strstr(row, "2.0000e-03"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(row, " 64 "));      /* the batch */
+    CU_ASSERT_PTR_NOT_NULL(strstr(row, "2.1000e-03")); /* the mean */
+    CU_ASSERT_PTR_NOT_NULL(strstr(row, "4.00e-04"));   /* the standard deviation */
     /* aligned: the last column starts at the same place */
     CU_ASSERT_EQUAL(strstr(head, "verified") - head, strstr(row, "yes\n") - row);
     free(head);

@@ -55,8 +55,8 @@ step() {
     echo "parlab: $name $verdict"
 }
 
-echo "parlab: step bench: common/bench.sh (QUICK=${PARLAB_QUICK:-0})"
-if QUICK=${PARLAB_QUICK:-0} common/bench.sh >"$out/bench.log" 2>&1; then
+echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0})"
+if QUICK=${PARLAB_QUICK:-0} common/bench/bench.sh >"$out/bench.log" 2>&1; then
     cp -r results/latest/. "$out/" && echo "parlab: bench VERIFIED"
 else
     failed=1

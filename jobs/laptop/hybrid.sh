@@ -17,7 +17,7 @@ set -u
 scheduler=laptop
 job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
-launch() { common/mpilaunch --threads "$threads" "$ranks" "$@"; }
+launch() { common/run/mpilaunch --threads "$threads" "$ranks" "$@"; }
 
 export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
 cd "$PARLAB_DIR" || { echo "parlab: cannot enter PARLAB_DIR=$PARLAB_DIR"; exit 1; }

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# bench.sh: `make bench`, the scaling lab. In one run:
+#   1. the machine's limits, with parlab's own probes: STREAM copy and triad at 1..all cores
+#      (omp_stream) for memory-bound work; for compute-bound work, P independent single-thread
+#      countdowns pinned to P cores at once (common/bench/countdown_copies.sh), at 1..all cores; the cost
+#      of an empty parallel region and of a barrier (omp_overhead), and bare MPI_Scatterv +
+#      MPI_Gatherv per message size at np = 2 and all cores (mpi_map_square -V bare);
+#   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
+#      1, 2, 4, ... up to all cores and twice the cores (marked oversubscribed), and mpi_map_square,
+#      mpi_increment, mpi_countdown likewise over ranks;
+#   3. the report (common/bench/bench_report.awk, in report.txt; its fitted figures in fits.csv): crossover size, speedup and efficiency, a fitted
+#      Amdahl serial fraction with its fit error, and rates against the measured limits (the
+#      countdowns' times against the independent copies').
+# Every point is one row in results/<UTC date>/{limits,sweep}.csv, under a provenance header, with
+# the programs' own CSV columns and one more, oversubscribed; the MPI programs' split rows (scatter,
+# compute and gather timed apart, variants such as collective.scatter) go to split.csv. QUICK=1 (or
+# --quick) runs a small sweep in under a minute.
+# shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=common/run/parlab.sh
+. common/run/parlab.sh
+
+quick=${QUICK:-0}
+[ "${1:-}" = --quick ] && quick=1
+cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+if [ "$quick" = 1 ]; then
+    sizes=(1K 16K 256K 4M)
+    counts=(1 "$cores")
+    repeats=3
+else
+    sizes=(1K 4K 16K 64K 256K 1M 4M 16M 64M)
+    # Powers of two up to the cores, the cores, and twice the cores (oversubscribed): on 2 cores
+    # 1 2 4, on 16 cores 1 2 4 8 16 32, so the sweep stays short on big nodes too.
+    counts=()
+    for ((c = 1; c < cores; c *= 2)); do counts+=("$c"); done
+    counts+=("$cores" $((2 * cores)))
+    repeats=5
+fi
+# Keep the largest problem comfortable: three int64 arrays in at most a quarter of free memory.
+avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+largest=$((avail_kb * 1024 / 4 / 24))
+fits=()
+for s in "${sizes[@]}"; do
+    n=$(numfmt --from=iec "$s")
+    [ "$n" -le "$largest" ] && fits+=("$s")
+done
+sizes=("${fits[@]}")
+big=${sizes[-1]}
+
+dir=results/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$dir"
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+columns=$(bin/omp_stream -n 1 -r 1 --csv 2>/dev/null | grep '^program,'),oversubscribed
+
+provenance() {
+    echo "# parlab make bench$([ "$quick" = 1 ] && echo " QUICK=1")"
+    echo "# date        : $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "# host        : $(hostname) ($cores cores)"
+    echo "# version     : parlab $(git describe --tags --always --dirty 2>/dev/null || echo unknown)"
+    bin/omp_stream --version >/dev/null 2>&1 &&
+        bin/omp_stream -n 1 -r 1 | grep '^# compiler'
+    common/run/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
+    echo "# command     : $0 $*"
+    echo "# sizes       : ${sizes[*]}; threads and ranks: ${counts[*]}; repeats: $repeats"
+}
+for f in limits sweep split; do
+    { provenance "$@"; echo "$columns"; } >"$dir/$f.csv"
+done
+
+# The points, as "FILE WIDTH PROGRAM ARGS..." lines; WIDTH is threads or ranks.
+points=()
+for t in "${counts[@]}"; do points+=("limits $t omp_stream -n $big -t $t"); done
+for t in "${counts[@]}"; do
+    [ "$t" -le "$cores" ] && points+=("limits $t countdown_copies -n $big")
+done
+points+=("limits $cores omp_overhead -t $cores")
+for np in 2 "$cores"; do
+    for s in "${sizes[@]}"; do points+=("limits $np mpi_map_square -V bare -n $s"); done
+    [ "$cores" -le 2 ] && break
+done
+# Width is threads for OpenMP programs (-t) and ranks for MPI programs (the launch).
+for p in omp_increment:parallel omp_map_square:static omp_countdown:parallel \
+    mpi_map_square:collective mpi_increment:collective mpi_countdown:parallel; do
+    for s in "${sizes[@]}"; do
+        points+=("sweep 1 ${p%%:*} -V seq -n $s")
+        for w in "${counts[@]}"; do
+            points+=("sweep $w ${p%%:*} -V ${p#*:} -n $s$([[ $p == omp_* ]] && echo " -t $w")")
+        done
+    done
+done
+
+failures=0
+start=$(date +%s)
+for i in "${!points[@]}"; do
+    read -r file width program args <<<"${points[$i]}"
+    read -r -a args <<<"$args"
+    case $program in
+        omp_*) where= ;;
+        countdown_copies) where=" on $width cores" ;;
+        *) where=" on $width ranks" ;;
+    esac
+    printf '[%d/%d, %ds] %s %s%s\n' $((i + 1)) ${#points[@]} $(($(date +%s) - start)) "$program" \
+        "${args[*]}" "$where" >&2
+    over=no
+    [ "$width" -gt "$cores" ] && over=yes
+    if [ "$program" = countdown_copies ]; then
+        rows=$(common/bench/countdown_copies.sh "$width" "${args[@]}" -r "$repeats" --csv 2>"$err")
+    else
+        rows=$(plb_launch --timeout 600 "$width" "$program" "${args[@]}" -r "$repeats" --csv 2>"$err")
+    fi || {
+        echo "bench: FAILED: $program ${args[*]}: $(tail -n 1 "$err")" >&2
+        failures=$((failures + 1))
+    }
+    # Rows as they came, with the oversubscribed column; split rows (a variant.step) apart.
+    plb_csv -v over="$over" -v split_csv="$dir/split.csv" -v main_csv="$dir/$file.csv" \
+        '{ print $0 "," over >>(col("variant") ~ /[.]/ ? split_csv : main_csv) }' <<<"$rows"
+done
+echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $(($(date +%s) - start)) s; results in $dir" >&2
+plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv" | tee "$dir/report.txt"
+ln -sfn "$(basename "$dir")" results/latest
+[ "$failures" -eq 0 ]

@@ -1,0 +1,58 @@
+# parlab.sh: sourced by parlab's scripts, never run. The one place that knows how a lesson
+# program is launched and what its CSV columns are called.
+#
+#   plb_launch [--timeout S] RANKS PROGRAM [ARGS...]
+#       runs bin/PROGRAM (or PROGRAM when it holds a /): an OpenMP program (omp_*) as one process,
+#       anything else through common/run/mpilaunch on RANKS ranks. --timeout S ends either after
+#       S seconds (exit 124), as mpilaunch does.
+#   plb_csv [-v NAME=VALUE]... 'AWK PROGRAM' [FILE...]
+#   plb_csv [-v NAME=VALUE]... -f AWK_FILE [FILE...]
+#       awk over parlab CSV (the output of --csv, the files of make bench). Comment lines (#) and
+#       header lines are skipped; a header line names the columns of the rows after it (it is
+#       kept in plb_header), and col("median_s") is the field of that name in the current row (a
+#       missing column stops awk with exit 2). Rows with another field count than their header (a stray line from an MPI
+#       library) are skipped.
+# shellcheck shell=bash
+
+plb_launch() {
+    local timeout_s=
+    if [ "${1:-}" = --timeout ]; then
+        timeout_s=$2
+        shift 2
+    fi
+    local ranks=$1 program=$2
+    shift 2
+    [[ $program == */* ]] || program=bin/$program
+    case ${program##*/} in
+        omp_*)
+            if [ -n "$timeout_s" ]; then timeout --kill-after=5 "$timeout_s" "$program" "$@"
+            else "$program" "$@"; fi ;;
+        *) common/run/mpilaunch ${timeout_s:+--timeout "$timeout_s"} "$ranks" "$program" "$@" ;;
+    esac
+}
+
+# shellcheck disable=SC2016 # awk, not shell
+PLB_CSV_PRELUDE='
+function col(name) {
+    if (!(name in plb_column)) { print "parlab CSV: no column \"" name "\"" > "/dev/stderr"; exit 2 }
+    return $(plb_column[name])
+}
+/^#/ { next }
+$1 == "program" { plb_header = $0; split("", plb_column); for (i = 1; i <= NF; i++) plb_column[$i] = i; plb_nf = NF; next }
+NF != plb_nf { next }
+'
+
+plb_csv() {
+    local -a vars=()
+    while [ "${1:-}" = -v ]; do
+        vars+=(-v "$2")
+        shift 2
+    done
+    local program=$1
+    shift
+    if [ "$program" = -f ]; then
+        program=$(cat "$1")
+        shift
+    fi
+    awk -F, "${vars[@]}" "$PLB_CSV_PRELUDE$program" "$@"
+}

@@ -1,0 +1,36 @@
+/* mpi_shared_array.h: an array and a counter in MPI-3 shared memory, the tutorial's shared Array and
+ * Value across processes. Every node's ranks share one window, created by the node's first rank. */
+#ifndef PARLAB_MPI_SHARED_ARRAY_H
+#define PARLAB_MPI_SHARED_ARRAY_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+typedef struct shared_window {
+    MPI_Comm node;     /* the ranks that share memory with this one */
+    MPI_Win win;
+    int64_t *a;        /* n elements, then the counter, in the node's first rank's memory */
+    int64_t *counter;
+    int64_t n;
+    int node_rank, node_size;
+} shared_window;
+
+typedef enum counter_kind {
+    COUNTER_FETCH_AND_OP, /* MPI_Fetch_and_op(MPI_SUM): atomic, returns the old value */
+    COUNTER_ACCUMULATE,   /* MPI_Accumulate(MPI_SUM): atomic, returns nothing */
+    COUNTER_RACY          /* a plain load and store through the shared pointer: loses updates */
+} counter_kind;
+
+/* Collective over world; returns 0 on every rank, or non-zero on every rank when any failed. */
+int shared_window_create(shared_window *s, int64_t n, MPI_Comm world);
+void shared_window_free(shared_window *s);
+
+/* a[i] = i and counter = 0, written by the node's first rank and visible to all when it returns.
+ * Collective over the node. */
+void shared_reset(shared_window *s);
+/* Each rank adds 1 to its own slice of a, in place, visible to all when it returns. */
+void shared_increment_slices(shared_window *s);
+/* Each rank adds 1 to the node's counter `updates` times, visible to all when it returns. */
+void shared_count(shared_window *s, int64_t updates, counter_kind kind);
+
+#endif
