@@ -12,6 +12,8 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
     double seq_median = 0.0, seq_width = 1.0;
     double medians[PLB_MAX_VARIANTS] = {0};
     int ranks[PLB_MAX_VARIANTS] = {0};
+    long runs[PLB_MAX_VARIANTS] = {0}, batches[PLB_MAX_VARIANTS] = {0};
+    double guards[PLB_MAX_VARIANTS] = {0};
 
     if (out)
         plb_report_columns(out, opt->csv);
@@ -41,11 +43,22 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
         if (out)
             plb_report_row(out, opt->csv, &r);
         medians[i] = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
+        if (status == PLB_MEASURE_OK) {
+            runs[i] = m.runs;
+            batches[i] = m.batch;
+            guards[i] = m.guard_s;
+        }
         if (seq) {
             seq_median = medians[i];
             seq_width = v[i].threads;
         }
     }
+    /* Every run behind the rows, calibration and warm-up included, and the guard they met. */
+    for (int i = 0; out && i < count && i < PLB_MAX_VARIANTS; i++)
+        if (runs[i] > 0)
+            fprintf(out, "# runs        : %s %ld in all; %d samples kept, %ld run%s each, every "
+                         "sample at least %.3g s\n", v[i].name, runs[i], opt->repeats, batches[i],
+                    batches[i] > 1 ? "s" : "", guards[i]);
     /* Efficiency: speedup per worker added, workers being ranks x threads. */
     for (int i = 0; out && seq_median > 0.0 && i < count && i < PLB_MAX_VARIANTS; i++)
         if (medians[i] > 0.0 && strcmp(v[i].name, "seq") != 0)

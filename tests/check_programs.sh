@@ -114,6 +114,14 @@ for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     check_usage_error "$p" stray
 done
 
+# Every row's batch is told in a note with the runs behind it: the same batch in both.
+if [ -x bin/omp_stream ]; then
+    launch bin/omp_stream -n 100000 -r 3 -V copy --csv
+    batch=$(plb_csv '{ print col("batch") }' "$out")
+    if grep -Eq "^# runs        : copy [0-9]+ in all; 3 samples kept, $batch runs? each, every sample at least " "$out"
+    then ok; else bad "omp_stream: no '# runs' note matching the row's batch ($batch)"; fi
+fi
+
 # Lesson promises beyond the contract.
 if [ -x bin/omp_countdown ]; then
     if launch bin/omp_countdown --demo -t 3 && [ "$(grep -c '^Alice: ' "$out")" -eq 10 ] && [ "$(grep -c '^Carol: ' "$out")" -eq 10 ] &&
