@@ -130,18 +130,11 @@ lane_debian12_mpich() {
     local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich" "$PBS_ON_HYDRA"
 }
 
-# Debian 13 from the mirror this machine's apt uses, with what parlab needs preinstalled.
-make_trixie() {
-    [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] && return 0
-    command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
-    local mirror
-    mirror=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
-        /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+' | head -n 1)
-    echo "lanes: debootstrap trixie from ${mirror:?no Debian mirror found in apt sources}"
-    rm -rf "$TRIXIE"
-    debootstrap --variant=minbase --include=make,gcc,libc6-dev,openmpi-bin,libopenmpi-dev,libcunit1-dev \
-        trixie "$TRIXIE" "$mirror" >"$OUT/debootstrap.log" 2>&1 ||
-        { tail -n 20 "$OUT/debootstrap.log"; return 1; }
+mount_trixie() {
+    local m
+    for m in proc sys dev dev/pts dev/shm; do
+        mountpoint -q "$TRIXIE/$m" || mount --bind "/$m" "$TRIXIE/$m" || return 1
+    done
 }
 
 unmount_trixie() {
@@ -151,12 +144,28 @@ unmount_trixie() {
     done
 }
 
+# Debian 13 from the mirror this machine's apt uses, with what parlab needs preinstalled.
+# debootstrap resolves no virtual packages (trixie's libltdl-dev, under libopenmpi-dev, needs
+# automake-1.17, which the automake package provides), so it lays down the base system and apt,
+# inside it, installs the rest.
+make_trixie() {
+    [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] && return 0
+    command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
+    local mirror
+    mirror=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+' | head -n 1)
+    echo "lanes: debootstrap trixie from ${mirror:?no Debian mirror found in apt sources}"
+    unmount_trixie
+    rm -rf --one-file-system "$TRIXIE"
+    { debootstrap --variant=minbase trixie "$TRIXIE" "$mirror" && mount_trixie &&
+        chroot "$TRIXIE" apt-get update -q &&
+        DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" apt-get install -y -q --no-install-recommends \
+            make gcc libc6-dev openmpi-bin libopenmpi-dev libcunit1-dev; } >"$OUT/debootstrap.log" 2>&1 ||
+        { tail -n 20 "$OUT/debootstrap.log"; return 1; }
+}
+
 lane_debian13_openmpi() {
-    make_trixie || return 1
-    local m
-    for m in proc sys dev dev/pts dev/shm; do
-        mountpoint -q "$TRIXIE/$m" || mount --bind "/$m" "$TRIXIE/$m" || return 1
-    done
+    make_trixie && mount_trixie || return 1
     chroot "$TRIXIE" id "$USER_NAME" >/dev/null 2>&1 || chroot "$TRIXIE" useradd --create-home "$USER_NAME"
     copy_tree "$TRIXIE/home/$USER_NAME/parlab"
     chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
