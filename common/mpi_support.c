@@ -1,9 +1,12 @@
 /* mpi_support.c: MPI helpers shared by every MPI program (see mpi_support.h). */
 #include "mpi_support.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exit_codes.h"
+#include "memory.h"
 #include "report.h"
 
 static void barrier(void *ctx)
@@ -77,4 +80,16 @@ FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
         return NULL;
     plb_report_header(stdout, ctx, opt);
     return stdout;
+}
+
+bool plb_mpi_memory_check(const char *program, double bytes, MPI_Comm comm)
+{
+    char err[256];
+    int rank, first;
+    MPI_Comm_rank(comm, &rank);
+    int refused = plb_memory_fits(program, bytes, err, sizeof err) ? INT_MAX : rank;
+    MPI_Allreduce(&refused, &first, 1, MPI_INT, MPI_MIN, comm);
+    if (first == rank)
+        fprintf(stderr, "%s\n", err);
+    return first == INT_MAX;
 }

@@ -5,6 +5,7 @@
 #define PARLAB_MPI_SUPPORT_H
 
 #include <mpi.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "measure.h"
@@ -33,5 +34,10 @@ FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
 /* The verdict, printed by rank 0 only; returns the exit code on every rank. The failure must be
  * agreed (as plb_run_variants' is): NULL on every rank, or non-NULL on every rank. */
 int plb_mpi_verdict(const plb_options *opt, const char *failure, MPI_Comm comm);
+
+/* plb_memory_fits on every rank for the bytes that rank needs, agreed: true on every rank when
+ * they fit everywhere; otherwise the first rank that cannot fit them prints the one-line refusal
+ * and every rank returns false (the caller exits 2). Collective. */
+bool plb_mpi_memory_check(const char *program, double bytes, MPI_Comm comm);
 
 #endif

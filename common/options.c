@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <omp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +23,35 @@ typedef struct common_values {
     bool csv, help, version;
 } common_values;
 
+/* The most threads -t accepts here: PLB_MAX_THREADS_PER_CORE per core this process may use, and
+ * the OpenMP runtime's thread limit (OMP_THREAD_LIMIT). */
+static double max_threads(void)
+{
+    double cap = (double)PLB_MAX_THREADS_PER_CORE * omp_get_num_procs();
+    double limit = (double)omp_get_thread_limit();
+    return limit < cap ? limit : cap;
+}
+
 static void common_table(common_values *v, plb_opt table[9])
 {
     plb_opt t[9] = {
-        {"size", 'n', PLB_OPT_COUNT, &v->n, 1, 0, "N",
-         "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"},
-        {"repeat", 'r', PLB_OPT_INT, &v->repeats, 1, 0, "R", "timed samples kept"},
-        {"warmup", 'w', PLB_OPT_INT, &v->warmup, 0, 0, "W", "samples run first and discarded"},
-        {"threads", 't', PLB_OPT_INT, &v->threads, 1, 0, "T", "OpenMP threads (per rank)"},
-        {"variant", 'V', PLB_OPT_TEXT, &v->variant, 0, 0, "LIST",
-         "variants to run, comma-separated, or all"},
-        {"csv", 0, PLB_OPT_FLAG, &v->csv, 0, 0, NULL, "CSV rows on stdout, verdict on stderr"},
-        {"help", 'h', PLB_OPT_FLAG, &v->help, 0, 0, NULL, "print this help and exit"},
-        {"version", 0, PLB_OPT_FLAG, &v->version, 0, 0, NULL, "print the version and exit"},
+        {.long_name = "size", .short_name = 'n', .kind = PLB_OPT_COUNT, .target = &v->n, .min = 1,
+         .arg_name = "N", .help = "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"},
+        {.long_name = "repeat", .short_name = 'r', .kind = PLB_OPT_INT, .target = &v->repeats,
+         .min = 1, .arg_name = "R", .help = "timed samples kept"},
+        {.long_name = "warmup", .short_name = 'w', .kind = PLB_OPT_INT, .target = &v->warmup,
+         .arg_name = "W", .help = "samples run first and discarded"},
+        {.long_name = "threads", .short_name = 't', .kind = PLB_OPT_INT, .target = &v->threads,
+         .min = 1, .max = max_threads(), .arg_name = "T",
+         .help = "OpenMP threads (per rank), at most 64 per core"},
+        {.long_name = "variant", .short_name = 'V', .kind = PLB_OPT_TEXT, .target = &v->variant,
+         .arg_name = "LIST", .help = "variants to run, comma-separated, or all"},
+        {.long_name = "csv", .kind = PLB_OPT_FLAG, .target = &v->csv,
+         .help = "CSV rows on stdout, verdict on stderr"},
+        {.long_name = "help", .short_name = 'h', .kind = PLB_OPT_FLAG, .target = &v->help,
+         .help = "print this help and exit"},
+        {.long_name = "version", .kind = PLB_OPT_FLAG, .target = &v->version,
+         .help = "print the version and exit"},
         PLB_OPT_END,
     };
     memcpy(table, t, sizeof t);

@@ -31,6 +31,11 @@ typedef struct plb_opt {
     const char *help;
 } plb_opt;
 
+/* -t may ask for at most this many threads per core (and never more than the OpenMP runtime's
+ * thread limit): past it a lesson measures thread creation, not its construct, and a runtime that
+ * cannot start the threads crashes. */
+#define PLB_MAX_THREADS_PER_CORE 64
+
 /* Ends a program's table of options. */
 #define PLB_OPT_END {.long_name = NULL}
 

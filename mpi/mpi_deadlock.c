@@ -222,6 +222,10 @@ int main(int argc, char **argv)
     int partner = (rank ^ 1) < size ? rank ^ 1 : -1;
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[4];
+    if (!plb_mpi_memory_check(program.name, 16.0 * (double)opt.n, MPI_COMM_WORLD)) {
+        MPI_Finalize();
+        return PLB_EXIT_USAGE;
+    }
     int64_t *out = malloc((size_t)opt.n * sizeof *out), *in = malloc((size_t)opt.n * sizeof *in);
     if (plb_mpi_agree(!out || !in, MPI_COMM_WORLD)) {
         if (rank == 0)

@@ -250,6 +250,12 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return status;
     }
+    /* the root's results and the static variant's gathered copy; every rank its block */
+    if (!plb_mpi_memory_check(program.name, rank == 0 ? 24.0 * (double)opt.n : 8.0 * (double)opt.n / size,
+                              MPI_COMM_WORLD)) {
+        MPI_Finalize();
+        return PLB_EXIT_USAGE;
+    }
     int64_t *results = rank == 0 ? malloc((size_t)opt.n * sizeof *results) : NULL;
     int64_t *done_by[3] = {NULL, NULL, NULL};
     for (int k = 1; rank == 0 && k < 3; k++)

@@ -272,6 +272,11 @@ int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads,
         return status;
     int threads = opt.threads ? opt.threads : default_threads;
 
+    /* Every rank its block and scratch; the root the whole input and result too. */
+    double block = (double)plb_block_count(opt.n, size, rank);
+    if (!plb_mpi_memory_check(prog->name, 16.0 * block + (rank == 0 ? 16.0 * (double)opt.n : 0.0),
+                              comm))
+        return PLB_EXIT_USAGE;
     sg_job *job = sg_create(k, opt.n, threads, comm);
     if (!job) {
         if (rank == 0)

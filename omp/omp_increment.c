@@ -16,6 +16,7 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
+#include "memory.h"
 #include "omp_increment.h"
 
 void increment_fill(int64_t *a, int64_t n, int threads)
@@ -99,6 +100,8 @@ int main(int argc, char **argv)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
 
+    if (!plb_memory_check(program.name, 8.0 * (double)opt.n))
+        return PLB_EXIT_USAGE;
     job j = {malloc((size_t)opt.n * sizeof(int64_t)), opt.n, threads, ""};
     if (!j.a) {
         fprintf(stderr, "omp_increment: cannot allocate %" PRId64 " elements\n", opt.n);

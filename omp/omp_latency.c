@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "exit_codes.h"
 #include "lesson.h"
+#include "memory.h"
 #include "omp_countdown.h"
 #include "omp_latency.h"
 
@@ -133,6 +134,8 @@ int main(int argc, char **argv)
     int cores = omp_get_num_procs();
     int threads = opt.threads ? opt.threads : 4 * cores;
 
+    if (!plb_memory_check(program.name, 8.0 * (double)opt.n))
+        return PLB_EXIT_USAGE;
     int64_t *done = malloc((size_t)opt.n * sizeof *done);
     if (!done) {
         fprintf(stderr, "omp_latency: cannot allocate %" PRId64 " tasks\n", opt.n);

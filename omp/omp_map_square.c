@@ -18,6 +18,7 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
+#include "memory.h"
 #include "omp_map_square.h"
 
 void map_square_fill(int64_t *a, int64_t *b, int64_t n, int64_t offset, int threads)
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
 
+    if (!plb_memory_check(program.name, 16.0 * (double)opt.n))
+        return PLB_EXIT_USAGE;
     int64_t *a = malloc((size_t)opt.n * sizeof *a), *b = malloc((size_t)opt.n * sizeof *b);
     if (!a || !b) {
         fprintf(stderr, "omp_map_square: cannot allocate 2 x %" PRId64 " elements\n", opt.n);

@@ -18,6 +18,7 @@
 
 #include "exit_codes.h"
 #include "lesson.h"
+#include "memory.h"
 #include "omp_stream.h"
 
 void stream_fill_copy(double *a, double *b, int64_t n, int threads)
@@ -137,6 +138,8 @@ int main(int argc, char **argv)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
 
+    if (!plb_memory_check(program.name, 24.0 * (double)opt.n))
+        return PLB_EXIT_USAGE;
     size_t bytes = (size_t)opt.n * sizeof(double);
     char detail[PLB_DETAIL_LEN] = "";
     job j = {malloc(bytes), malloc(bytes), malloc(bytes), opt.n, threads, detail};

@@ -112,7 +112,33 @@ for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     check_usage_error "$p" -r
     check_usage_error "$p" -V nonsense
     check_usage_error "$p" stray
+    check_usage_error "$p" -t 100000
 done
+
+# Sizes whose arrays cannot fit are refused before anything is allocated: one line, exit 2.
+for p in omp_increment omp_map_square omp_stream omp_latency mpi_map_square mpi_increment \
+    hybrid_map_square mpi_deadlock mpi_messages; do
+    [ -x "bin/$p" ] || continue
+    check_usage_error "bin/$p" -n 2097152T
+    check_usage_error "bin/$p" -n 9223372036854775807
+done
+if [ -x bin/omp_stream ]; then
+    # Under ulimit -v (RLIMIT_AS) 1 GiB, 3 x 128M doubles (3 GiB) do not fit: said, not crashed.
+    (ulimit -v 1048576; bin/omp_stream -n 128M >"$out" 2>"$err")
+    if [ $? -eq 2 ] && grep -Eq '^omp_stream: needs 3[.]0 GiB, [0-9.]+ (MiB|GiB) available \(RLIMIT_AS\)$' "$err" &&
+        [ "$(wc -l <"$err")" -eq 1 ]; then ok
+    else bad "omp_stream -n 128M under ulimit -v 1 GiB: wanted one 'needs 3.0 GiB' line and exit 2: $(cat "$err")"; fi
+    # In a memory cgroup of 512 MiB (what Slurm's --mem sets), where this machine lets us make one.
+    cg=/sys/fs/cgroup/memory/parlab-check-$$
+    if [ -w /sys/fs/cgroup/memory ] && mkdir "$cg" 2>/dev/null; then
+        echo $((512 << 20)) >"$cg/memory.limit_in_bytes"
+        sh -c 'echo $$ >"$1/cgroup.procs" && exec bin/omp_stream -n 64M' sh "$cg" >"$out" 2>"$err"
+        status=$?
+        rmdir "$cg"
+        if [ "$status" -eq 2 ] && grep -Eq '^omp_stream: needs 1[.]5 GiB, [0-9.]+ MiB available \(cgroup limit\)$' "$err"
+        then ok; else bad "omp_stream -n 64M in a 512 MiB cgroup: wanted one 'needs 1.5 GiB' line and exit 2, got $status: $(cat "$err")"; fi
+    fi
+fi
 
 # Every row's batch is told in a note with the runs behind it: the same batch in both.
 if [ -x bin/omp_stream ]; then

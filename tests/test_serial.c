@@ -7,6 +7,7 @@ int main(void)
     CU_SuiteInfo suites[] = {
         {"options", NULL, NULL, NULL, NULL, options_tests},
         {"stats", NULL, NULL, NULL, NULL, stats_tests},
+        {"memory", NULL, NULL, NULL, NULL, memory_tests},
         {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
         {"report", NULL, NULL, NULL, NULL, report_tests},
         {"omp kernels", NULL, NULL, NULL, NULL, omp_kernel_tests},
