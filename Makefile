@@ -59,7 +59,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c)) $(c
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps check-warnings bench bench-check bench-omp bench-mpi plots compare-python jobs \
+.PHONY: all tests test run deps check-warnings tsan bench bench-check bench-omp bench-mpi plots compare-python jobs \
         lint-jobs slurm-test pbs-test cluster-test clean help FORCE
 .DEFAULT_GOAL := all
 
@@ -85,6 +85,8 @@ help:
 	@echo '  make cluster-test  two hosts in network namespaces (root): MPI over TCP across them'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make check-warnings  build everything with -Werror (what CI does on every lane)'
+	@echo '  make tsan        the thread lessons under ThreadSanitizer (clang, libomp, Archer): the'
+	@echo '                  race must be reported, the fixed variants must not'
 	@echo '  make clean       remove bin/ and build/'
 	@echo 'Variables: CC (default cc; clang works), MPICC (default mpicc), MPIRUN (default mpirun),'
 	@echo '  MPI=mpich (Debian'"'"'s MPICH: mpicc.mpich, mpirun.mpich), CFLAGS (default -O2),'
@@ -98,6 +100,9 @@ deps:
 
 check-warnings:
 	@$(MAKE) --no-print-directory WERROR=1 all tests
+
+tsan:
+	@tests/tsan.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all tests

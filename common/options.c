@@ -16,11 +16,13 @@
 enum { PARSE_RUN = -1 };
 
 /* Scratch targets for the common table: copied into plb_options after a successful parse. */
+enum { COMMON_OPTIONS = 10 }; /* the common table, its terminator included */
+
 typedef struct common_values {
     int64_t n;
     int repeats, warmup, threads;
     const char *variant;
-    bool csv, help, version;
+    bool csv, long_run, help, version;
 } common_values;
 
 /* The most threads -t accepts here: PLB_MAX_THREADS_PER_CORE per core this process may use, and
@@ -32,9 +34,9 @@ static double max_threads(void)
     return limit < cap ? limit : cap;
 }
 
-static void common_table(common_values *v, plb_opt table[9])
+static void common_table(common_values *v, plb_opt table[COMMON_OPTIONS])
 {
-    plb_opt t[9] = {
+    plb_opt t[COMMON_OPTIONS] = {
         {.long_name = "size", .short_name = 'n', .kind = PLB_OPT_COUNT, .target = &v->n, .min = 1,
          .arg_name = "N", .help = "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"},
         {.long_name = "repeat", .short_name = 'r', .kind = PLB_OPT_INT, .target = &v->repeats,
@@ -48,6 +50,8 @@ static void common_table(common_values *v, plb_opt table[9])
          .arg_name = "LIST", .help = "variants to run, comma-separated, or all"},
         {.long_name = "csv", .kind = PLB_OPT_FLAG, .target = &v->csv,
          .help = "CSV rows on stdout, verdict on stderr"},
+        {.long_name = "long-run", .kind = PLB_OPT_FLAG, .target = &v->long_run,
+         .help = "allow a run whose fastest believable time is over a day"},
         {.long_name = "help", .short_name = 'h', .kind = PLB_OPT_FLAG, .target = &v->help,
          .help = "print this help and exit"},
         {.long_name = "version", .kind = PLB_OPT_FLAG, .target = &v->version,
@@ -273,11 +277,38 @@ static int select_variants(const plb_program *prog, const char *list, unsigned *
     return PARSE_RUN;
 }
 
+/* seconds as a person reads them: "3.2 hours", "4.4 years". */
+static void duration(double s, char *out, size_t len)
+{
+    if (s < 2 * 86400.0)
+        snprintf(out, len, "%.1f hours", s / 3600.0);
+    else if (s < 2 * 365.25 * 86400.0)
+        snprintf(out, len, "%.1f days", s / 86400.0);
+    else
+        snprintf(out, len, "%.3g years", s / (365.25 * 86400.0));
+}
+
+/* The refusal of a run that cannot end within PLB_MAX_RUN_S, unless --long-run. */
+static int too_long(const plb_program *prog, const plb_options *opt, char *err, size_t errlen)
+{
+    if (!prog->fastest_run_s || opt->long_run)
+        return PARSE_RUN;
+    double per_run = prog->fastest_run_s(opt), runs = 2.0 + opt->warmup + opt->repeats;
+    if (per_run * runs <= PLB_MAX_RUN_S)
+        return PARSE_RUN;
+    char total[32];
+    duration(per_run * runs, total, sizeof total);
+    return fail(err, errlen, prog->name,
+                "n = %" PRId64 " would take at least %s (%.3g s per run, %.0f runs); --long-run "
+                "allows it", opt->n, total, per_run, runs);
+}
+
 int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt,
                       FILE *out, char *err, size_t errlen)
 {
-    common_values v = {opt->n, opt->repeats, opt->warmup, opt->threads, "all", false, false, false};
-    plb_opt common[9];
+    common_values v = {.n = opt->n, .repeats = opt->repeats, .warmup = opt->warmup,
+                       .threads = opt->threads, .variant = "all"};
+    plb_opt common[COMMON_OPTIONS];
     common_table(&v, common);
     const plb_opt *const tables[2] = {common, prog->extra};
 
@@ -337,10 +368,11 @@ int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_option
     opt->warmup = v.warmup;
     opt->threads = v.threads;
     opt->csv = v.csv;
+    opt->long_run = v.long_run;
     opt->variants = mask;
     opt->argc = argc;
     opt->argv = argv;
-    return PARSE_RUN;
+    return too_long(prog, opt, err, errlen);
 }
 
 int plb_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt)

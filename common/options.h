@@ -36,6 +36,10 @@ typedef struct plb_opt {
  * cannot start the threads crashes. */
 #define PLB_MAX_THREADS_PER_CORE 64
 
+/* A run whose fastest believable time is longer than this is refused unless --long-run is given:
+ * a size typed one unit too large should not run on for days before anyone notices. */
+#define PLB_MAX_RUN_S 86400.0
+
 /* Ends a program's table of options. */
 #define PLB_OPT_END {.long_name = NULL}
 
@@ -47,6 +51,7 @@ typedef struct plb_options {
     int warmup;        /* -w: samples discarded first */
     int threads;       /* -t: 0 means the runtime's default */
     bool csv;          /* --csv */
+    bool long_run;     /* --long-run: no limit on the believable run time */
     unsigned variants; /* bit i set: program variant i selected (-V) */
     int argc;          /* the command line, for the report */
     char **argv;
@@ -57,6 +62,10 @@ typedef struct plb_program {
     const char *summary;         /* one line: what the program teaches */
     const char *const *variants; /* NULL-terminated, at most PLB_MAX_VARIANTS */
     const plb_opt *extra;        /* the program's own options (NULL-terminated) or NULL */
+    /* The fastest believable time of one run of its fastest variant, for the parsed options; a
+     * run (at least 2 calibration runs, the warm-up and the samples) over PLB_MAX_RUN_S is
+     * refused as bad input. NULL: no such floor. */
+    double (*fastest_run_s)(const plb_options *opt);
 } plb_program;
 
 /* Parses argv into *opt (whose values on entry are the defaults shown by --help).

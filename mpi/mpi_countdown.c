@@ -97,11 +97,20 @@ static const plb_opt extra[] = {
     PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "parallel", NULL};
+/* The fastest believable run: every rank one decrement per clock cycle. */
+static double fastest_run_s(const plb_options *opt)
+{
+    int size;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    return (double)opt->n / size / PLB_MAX_CLOCK_HZ;
+}
+
 static const plb_program program = {
     .name = "mpi_countdown",
     .summary = "count n down to 0: one rank vs split over MPI ranks",
     .variants = variants,
     .extra = extra,
+    .fastest_run_s = fastest_run_s,
 };
 
 int main(int argc, char **argv)

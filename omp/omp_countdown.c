@@ -155,11 +155,19 @@ static const plb_opt extra[] = {
     PLB_OPT_END,
 };
 static const char *const variants[] = {"seq", "parallel", NULL};
+/* The fastest believable run: every thread one decrement per clock cycle. */
+static double fastest_run_s(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    return (double)opt->n / threads / PLB_MAX_CLOCK_HZ;
+}
+
 static const plb_program program = {
     .name = "omp_countdown",
     .summary = "count n down to 0: sequential vs split over OpenMP threads",
     .variants = variants,
     .extra = extra,
+    .fastest_run_s = fastest_run_s,
 };
 
 int main(int argc, char **argv)

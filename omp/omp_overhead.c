@@ -111,11 +111,18 @@ static const plb_opt extra[] = {
     PLB_OPT_END,
 };
 static const char *const variants[] = {"reference", "parallel", "barrier", NULL};
+/* The fastest believable run: n constructs, each at least its delay plus one clock cycle. */
+static double fastest_run_s(const plb_options *opt)
+{
+    return (double)opt->n * ((double)delay + 1.0) / PLB_MAX_CLOCK_HZ;
+}
+
 static const plb_program program = {
     .name = "omp_overhead",
     .summary = "the cost of an OpenMP parallel region and of a barrier (EPCC-style)",
     .variants = variants,
     .extra = extra,
+    .fastest_run_s = fastest_run_s,
 };
 
 int main(int argc, char **argv)

@@ -129,10 +129,18 @@ static int verify(void *arg, long runs)
 
 static const char *const variants[] = {"seq", "unsync", "atomic", "critical", "lock",
                                        "reduction", NULL};
+/* The fastest believable run: every thread one update per clock cycle. */
+static double fastest_run_s(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    return (double)opt->n / threads / PLB_MAX_CLOCK_HZ;
+}
+
 static const plb_program program = {
     .name = "omp_race",
     .summary = "one shared counter, many threads: the race and its fixes",
     .variants = variants,
+    .fastest_run_s = fastest_run_s,
 };
 
 int main(int argc, char **argv)

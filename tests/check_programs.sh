@@ -122,6 +122,18 @@ for p in omp_increment omp_map_square omp_stream omp_latency mpi_map_square mpi_
     check_usage_error "bin/$p" -n 2097152T
     check_usage_error "bin/$p" -n 9223372036854775807
 done
+# Runs that could not end within a day are refused (one line, exit 2) unless --long-run says so.
+for p in omp_countdown omp_race omp_overhead mpi_countdown; do
+    [ -x "bin/$p" ] || continue
+    check_usage_error "bin/$p" -n 2097152T
+    if grep -q "^$p: n = 2305843009213693952 would take at least .* years (.* s per run, 13 runs); --long-run allows it$" "$err"
+    then ok; else bad "$p -n 2097152T: wanted the refusal that names the time: $(cat "$err")"; fi
+done
+if [ -x bin/omp_countdown ]; then
+    timeout 2 bin/omp_countdown -n 2097152T --long-run -V seq >"$out" 2>"$err"
+    if [ $? -eq 124 ] && [ ! -s "$err" ]; then ok
+    else bad "omp_countdown -n 2097152T --long-run: wanted it to run, no refusal, until timeout stops it: $(cat "$err")"; fi
+fi
 if [ -x bin/omp_stream ]; then
     # Under ulimit -v (RLIMIT_AS) 1 GiB, 3 x 128M doubles (3 GiB) do not fit: said, not crashed.
     (ulimit -v 1048576; bin/omp_stream -n 128M >"$out" 2>"$err")

@@ -77,8 +77,9 @@ static void test_one_wrong_rank_fails_all(void)
 }
 
 static const char *const variants[] = {"seq", "p2p", NULL};
-static const plb_program prog = {"mpi_selftest", "expected errors from the MPI parser test",
-                                 variants, NULL};
+static const plb_program prog = {.name = "mpi_selftest",
+                                 .summary = "expected errors from the MPI parser test",
+                                 .variants = variants};
 
 static void test_parse_agreed(void)
 {

@@ -19,7 +19,8 @@ static const plb_opt extra[] = {
     {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1, .max = 1000, .arg_name = "C", .help = "chunk size"},
     PLB_OPT_END,
 };
-static const plb_program prog = {"tprog", "a test program", variants, extra};
+static const plb_program prog = {
+    .name = "tprog", .summary = "a test program", .variants = variants, .extra = extra};
 
 static plb_options defaults(void)
 {
