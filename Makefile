@@ -59,7 +59,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c)) $(c
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps check-warnings tsan bench bench-check bench-omp bench-mpi plots compare-python jobs \
+.PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi plots compare-python jobs \
         lint-jobs slurm-test pbs-test cluster-test clean help FORCE
 .DEFAULT_GOAL := all
 
@@ -85,6 +85,7 @@ help:
 	@echo '  make cluster-test  two hosts in network namespaces (root): MPI over TCP across them'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make check-warnings  build everything with -Werror (what CI does on every lane)'
+	@echo '  make sanitize    make test with every program and suite built with ASan and UBSan'
 	@echo '  make tsan        the thread lessons under ThreadSanitizer (clang, libomp, Archer): the'
 	@echo '                  race must be reported, the fixed variants must not'
 	@echo '  make clean       remove bin/ and build/'
@@ -100,6 +101,9 @@ deps:
 
 check-warnings:
 	@$(MAKE) --no-print-directory WERROR=1 all tests
+
+sanitize: deps
+	@tests/sanitize.sh
 
 tsan:
 	@tests/tsan.sh

@@ -134,7 +134,7 @@ if [ -x bin/omp_countdown ]; then
     if [ $? -eq 124 ] && [ ! -s "$err" ]; then ok
     else bad "omp_countdown -n 2097152T --long-run: wanted it to run, no refusal, until timeout stops it: $(cat "$err")"; fi
 fi
-if [ -x bin/omp_stream ]; then
+if [ -x bin/omp_stream ] && [ -z "${PLB_SANITIZE:-}" ]; then # ASan cannot start under ulimit -v
     # Under ulimit -v (RLIMIT_AS) 1 GiB, 3 x 128M doubles (3 GiB) do not fit: said, not crashed.
     (ulimit -v 1048576; bin/omp_stream -n 128M >"$out" 2>"$err")
     if [ $? -eq 2 ] && grep -Eq '^omp_stream: needs 3[.]0 GiB, [0-9.]+ (MiB|GiB) available \(RLIMIT_AS\)$' "$err" &&
