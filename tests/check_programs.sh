@@ -123,7 +123,7 @@ for p in omp_increment omp_map_square omp_stream omp_latency mpi_map_square mpi_
     check_usage_error "bin/$p" -n 9223372036854775807
 done
 # Runs that could not end within a day are refused (one line, exit 2) unless --long-run says so.
-for p in omp_countdown omp_race omp_overhead mpi_countdown; do
+for p in omp_countdown omp_race omp_overhead omp_deadlock mpi_countdown; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
     if grep -q "^$p: n = 2305843009213693952 would take at least .* years (.* s per run, 13 runs); --long-run allows it$" "$err"
