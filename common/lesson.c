@@ -12,12 +12,12 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
     double seq_median = 0.0, seq_width = 1.0;
     double medians[PLB_MAX_VARIANTS] = {0};
     int ranks[PLB_MAX_VARIANTS] = {0};
-    long runs[PLB_MAX_VARIANTS] = {0}, batches[PLB_MAX_VARIANTS] = {0};
-    double guards[PLB_MAX_VARIANTS] = {0};
+    plb_measurement kept[PLB_MAX_VARIANTS]; /* each selected variant's, for the notes */
 
     if (out)
         plb_report_columns(out, opt->csv);
     for (int i = 0; i < count && i < PLB_MAX_VARIANTS; i++) {
+        kept[i].status = -1;
         if (measured)
             measured[i].status = -1;
         if (!plb_variant_selected(prog, opt, v[i].name))
@@ -26,6 +26,7 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
                                .plausible_s = v[i].plausible_s, .sync = sync};
         plb_measurement m;
         int status = plb_measure(&v[i].kernel, &cfg, &m);
+        kept[i] = m;
         if (measured)
             measured[i] = m;
         if (status != PLB_MEASURE_OK && !first_failure) {
@@ -43,11 +44,6 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
         if (out)
             plb_report_row(out, opt->csv, &r);
         medians[i] = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
-        if (status == PLB_MEASURE_OK) {
-            runs[i] = m.runs;
-            batches[i] = m.batch;
-            guards[i] = m.guard_s;
-        }
         if (seq) {
             seq_median = medians[i];
             seq_width = v[i].threads;
@@ -55,10 +51,10 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
     }
     /* Every run behind the rows, calibration and warm-up included, and the guard they met. */
     for (int i = 0; out && i < count && i < PLB_MAX_VARIANTS; i++)
-        if (runs[i] > 0)
+        if (kept[i].status == PLB_MEASURE_OK)
             fprintf(out, "# runs        : %s %ld in all; %d samples kept, %ld run%s each, every "
-                         "sample at least %.3g s\n", v[i].name, runs[i], opt->repeats, batches[i],
-                    batches[i] > 1 ? "s" : "", guards[i]);
+                         "sample at least %.3g s\n", v[i].name, kept[i].runs, opt->repeats,
+                    kept[i].batch, kept[i].batch > 1 ? "s" : "", kept[i].guard_s);
     /* Efficiency: speedup per worker added, workers being ranks x threads. */
     for (int i = 0; out && seq_median > 0.0 && i < count && i < PLB_MAX_VARIANTS; i++)
         if (medians[i] > 0.0 && strcmp(v[i].name, "seq") != 0)

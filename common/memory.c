@@ -21,21 +21,22 @@ static double read_number(const char *path)
     return value;
 }
 
-/* A "Name: value kB" line of a /proc file, in bytes; -1 when missing. */
-static double proc_field(const char *path, const char *name)
+/* The "Name: value kB" lines of a /proc file named in names[0..count), in bytes, in one read;
+ * -1 for a name that is missing. */
+static void proc_fields(const char *path, const char *const *names, double *values, int count)
 {
+    for (int i = 0; i < count; i++)
+        values[i] = -1.0;
     FILE *f = fopen(path, "r");
     char line[256];
-    double value = -1.0;
-    size_t len = strlen(name);
     while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, name, len) == 0 && line[len] == ':') {
-            value = strtod(line + len + 1, NULL) * 1024.0;
-            break;
+        for (int i = 0; i < count; i++) {
+            size_t len = strlen(names[i]);
+            if (strncmp(line, names[i], len) == 0 && line[len] == ':')
+                values[i] = strtod(line + len + 1, NULL) * 1024.0;
         }
     if (f)
         fclose(f);
-    return value;
 }
 
 static void consider(double room, const char *why, double *best, const char **which)
@@ -92,11 +93,14 @@ double plb_memory_room(const char **which)
 {
     double best = INFINITY;
     *which = "no limit";
-    consider(proc_field("/proc/meminfo", "MemAvailable"), "available memory", &best, which);
+    static const char *const meminfo[] = {"MemAvailable"}, *const status[] = {"VmSize", "VmData"};
+    double available, mapped[2];
+    proc_fields("/proc/meminfo", meminfo, &available, 1);
+    proc_fields("/proc/self/status", status, mapped, 2);
+    consider(available, "available memory", &best, which);
     consider_cgroups(&best, which);
-    consider_rlimit(RLIMIT_AS, proc_field("/proc/self/status", "VmSize"), "RLIMIT_AS", &best, which);
-    consider_rlimit(RLIMIT_DATA, proc_field("/proc/self/status", "VmData"), "RLIMIT_DATA", &best,
-                    which);
+    consider_rlimit(RLIMIT_AS, mapped[0], "RLIMIT_AS", &best, which);
+    consider_rlimit(RLIMIT_DATA, mapped[1], "RLIMIT_DATA", &best, which);
     return best;
 }
 

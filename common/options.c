@@ -15,9 +15,13 @@
 
 enum { PARSE_RUN = -1 };
 
-/* Scratch targets for the common table: copied into plb_options after a successful parse. */
+/* A macro's value as a string literal, for help texts. */
+#define PLB_STRING(x) PLB_STRING_(x)
+#define PLB_STRING_(x) #x
+
 enum { COMMON_OPTIONS = 10 }; /* the common table, its terminator included */
 
+/* Scratch targets for the common table: copied into plb_options after a successful parse. */
 typedef struct common_values {
     int64_t n;
     int repeats, warmup, threads;
@@ -45,7 +49,8 @@ static void common_table(common_values *v, plb_opt table[COMMON_OPTIONS])
          .arg_name = "W", .help = "samples run first and discarded"},
         {.long_name = "threads", .short_name = 't', .kind = PLB_OPT_INT, .target = &v->threads,
          .min = 1, .max = max_threads(), .arg_name = "T",
-         .help = "OpenMP threads (per rank), at most 64 per core"},
+         .help = "OpenMP threads (per rank), at most " PLB_STRING(PLB_MAX_THREADS_PER_CORE)
+                 " per core"},
         {.long_name = "variant", .short_name = 'V', .kind = PLB_OPT_TEXT, .target = &v->variant,
          .arg_name = "LIST", .help = "variants to run, comma-separated, or all"},
         {.long_name = "csv", .kind = PLB_OPT_FLAG, .target = &v->csv,

@@ -2,7 +2,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "exit_codes.h"
 #include "mpi_support.h"
@@ -207,7 +206,8 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
     int status = plb_measure(&k, &cfg, &m);
     char name[48];
     snprintf(name, sizeof name, "%s.%s", sg_variant_names[v], step_names[st]);
-    double bytes = (st == STEP_COMPUTE ? j->k->bytes_per_element : 8.0) * (double)j->n;
+    double per_element = st == STEP_COMPUTE ? j->k->bytes_per_element : (double)sizeof(int64_t);
+    double bytes = per_element * (double)j->n;
     plb_result r = {.program = prog->name, .variant = name, .n = j->n, .ranks = ctx->ranks,
                     .threads = j->threads, .repeats = opt->repeats, .batch = m.batch,
                     .time = m.stats, .rate = plb_rate(bytes, m.stats.median, 1e9),
