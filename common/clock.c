@@ -16,6 +16,13 @@ double plb_now(void)
     return seconds_of(&ts);
 }
 
+double plb_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return seconds_of(&ts);
+}
+
 void plb_sleep(double seconds)
 {
     struct timespec left = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};

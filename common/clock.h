@@ -13,4 +13,8 @@ double plb_clock_resolution(void);
 /* Sleeps for `seconds` of wall time, the whole of it even when a signal interrupts the sleep. */
 void plb_sleep(double seconds);
 
+/* CPU seconds this process has used, all its threads, user and system
+ * (CLOCK_PROCESS_CPUTIME_ID): against wall time it shows how many cores a run kept busy. */
+double plb_cpu_now(void);
+
 #endif

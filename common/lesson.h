@@ -28,7 +28,8 @@ typedef struct plb_variant {
 
 /* Measures the variants of v[0..count) that opt selects, in order. Rows go to out (NULL: print
  * nothing, as on MPI ranks other than 0), then one "# runs" note per variant (every run of it,
- * the samples and batch kept, the guard they met) and one "# speedup" note per variant against
+ * the samples and batch kept, the guard they met), one "# cpu" note per variant (CPU seconds of
+ * this process per run against the mean real time: the cores it kept busy) and one "# speedup" note per variant against
  * `seq` when both ran. Each variant's measurement goes to measured[i] when measured is not NULL
  * (status -1: not selected). Returns NULL when every variant verified, else why the first one
  * failed (the text lives until the next call). */

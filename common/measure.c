@@ -20,16 +20,18 @@ static double sync_max(const plb_sync *s, double value)
  * rank's end. Each rank times from the opening barrier to the closing one, and the longest of
  * those is the span: a rank that was scheduled late starts its clock late, but it cannot end the
  * batch before the last rank is done. *wrong is set when any rank's verify failed. */
-static double timed_batch(const plb_kernel *k, const plb_sync *s, long batch, int *wrong)
+static double timed_batch(const plb_kernel *k, const plb_sync *s, long batch, int *wrong,
+                          double *cpu_s)
 {
     if (k->prepare)
         k->prepare(k->arg);
     sync_barrier(s);
-    double start = plb_now();
+    double start = plb_now(), cpu_start = plb_cpu_now();
     for (long i = 0; i < batch; i++)
         k->run(k->arg);
     sync_barrier(s);
     double elapsed = plb_now() - start;
+    *cpu_s = plb_cpu_now() - cpu_start;
     double bad = k->verify && k->verify(k->arg, batch) != 0 ? 1.0 : 0.0;
     *wrong = sync_max(s, bad) > 0.0;
     return sync_max(s, elapsed);
@@ -59,8 +61,9 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
     double target = 2.0 * out->guard_s;
     int wrong = 0, passes = 0;
     long batch = 1;
+    double cpu_s, cpu_kept = 0.0;
     while (passes < 2) {
-        double t = timed_batch(k, s, batch, &wrong);
+        double t = timed_batch(k, s, batch, &wrong, &cpu_s);
         out->runs += batch;
         if (wrong)
             return finish(out, PLB_MEASURE_UNVERIFIED);
@@ -82,7 +85,7 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
     }
     int status = PLB_MEASURE_OK;
     for (int i = 0; i < cfg->warmup + cfg->repeats && status == PLB_MEASURE_OK; i++) {
-        double t = timed_batch(k, s, batch, &wrong);
+        double t = timed_batch(k, s, batch, &wrong, &cpu_s);
         out->runs += batch;
         if (wrong) {
             status = PLB_MEASURE_UNVERIFIED;
@@ -93,11 +96,14 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
                 status = PLB_MEASURE_TOO_SHORT;
             batch = 2 * batch < max_batch ? 2 * batch : max_batch;
             i = -1;
+            cpu_kept = 0.0;
         } else if (i >= cfg->warmup) {
             samples[i - cfg->warmup] = t / (double)batch;
+            cpu_kept += cpu_s;
         }
     }
     out->batch = batch;
+    out->cpu_s = cpu_kept / ((double)cfg->repeats * (double)batch);
     if (status == PLB_MEASURE_OK && plb_stats_compute(samples, (size_t)cfg->repeats, &out->stats))
         status = PLB_MEASURE_NO_MEMORY;
     free(samples);

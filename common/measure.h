@@ -56,6 +56,7 @@ typedef struct plb_measurement {
     long batch;       /* runs per sample */
     long runs;        /* every run of the kernel, calibration and warm-up included */
     double guard_s;   /* the shortest sample the guard accepted */
+    double cpu_s;     /* CPU seconds of this process per run, over the kept samples */
     int status;       /* enum plb_measure_status */
 } plb_measurement;
 

@@ -104,8 +104,7 @@ double plb_memory_room(const char **which)
     return best;
 }
 
-/* bytes in the largest binary unit that keeps the number at least 1: "3.0 GiB". */
-static void human(double bytes, char *out, size_t len)
+void plb_memory_format(double bytes, char *out, size_t len)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB"};
     int u = 0;
@@ -123,8 +122,8 @@ bool plb_memory_fits(const char *program, double bytes, char *err, size_t errlen
     if (bytes <= room)
         return true;
     char need[32], have[32];
-    human(bytes, need, sizeof need);
-    human(room, have, sizeof have);
+    plb_memory_format(bytes, need, sizeof need);
+    plb_memory_format(room, have, sizeof have);
     snprintf(err, errlen, "%s: needs %s, %s available (%s)", program, need, have, which);
     return false;
 }

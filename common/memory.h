@@ -15,6 +15,9 @@
  * memory", "RLIMIT_AS", "RLIMIT_DATA"). */
 double plb_memory_room(const char **which);
 
+/* bytes in the largest binary unit that keeps the number at least 1: "3.0 GiB". */
+void plb_memory_format(double bytes, char *out, size_t len);
+
 /* Whether `bytes` fit in plb_memory_room. When they do not, writes the one-line refusal
  * "PROGRAM: needs 3.0 GiB, 2.0 GiB available (cgroup limit)" into err. */
 bool plb_memory_fits(const char *program, double bytes, char *err, size_t errlen);

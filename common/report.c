@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
+#include "memory.h"
 #include "version.h"
 
 #if defined(__clang__)
@@ -67,6 +68,11 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     plb_report_param(out, "ranks", "%d", ctx->ranks);
     plb_report_param(out, "threads", "%d", ctx->threads);
     plb_report_param(out, "date", "%s", date);
+    const char *which;
+    double room = plb_memory_room(&which);
+    char human[32];
+    plb_memory_format(room, human, sizeof human);
+    plb_report_param(out, "memory", "%s may be allocated (%s; %.0f bytes)", human, which, room);
     print_command(out, opt->argc, opt->argv);
     plb_report_param(out, "n", "%" PRId64, opt->n);
     plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);

@@ -184,6 +184,11 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return status;
     }
+    /* The window lives in each node's first rank; the node's ranks share that memory's room. */
+    if (!plb_mpi_memory_check(program.name, 8.0 * (double)opt.n + 8.0, MPI_COMM_WORLD)) {
+        MPI_Finalize();
+        return PLB_EXIT_USAGE;
+    }
     shared_window s;
     if (shared_window_create(&s, opt.n, MPI_COMM_WORLD)) {
         if (rank == 0)

@@ -5,18 +5,28 @@
  * than cores: the default is 4 threads per core. CPU-bound work (--wait-ms 0 --spin 10M) stops
  * speeding up at the core count, whatever -t says. This is why Python's threads do help for I/O:
  * the GIL is released while a thread waits. Variants: seq, parallel (a for loop handing out one
- * task at a time), tasks (one OpenMP task per item).
- * Rate: tasks per second = n / median_s. No run can beat ceil(n / threads) * wait, the floor.
+ * task at a time), tasks (one OpenMP task per item), and eventloop: Python's asyncio, one thread
+ * that keeps T waits in flight as timers in an epoll set and runs each task's CPU part when its
+ * timer fires. It matches T threads while the work is waiting (concurrency without parallelism)
+ * and gains nothing once the work is CPU (--wait-ms 0 --spin 10M): one thread computes alone.
+ * The "# cpu" notes show the difference: waiting costs no CPU time, working does.
+ * Rate: tasks per second = n / median_s. No run can beat ceil(n / T) * wait, the floor.
  * Verified after every batch: every task ran exactly once (done[i] == i + 1).
  *
- *   usage: omp_latency [-n TASKS] [-r R] [-w W] [-t T] [-V seq,parallel,tasks]
+ *   usage: omp_latency [-n TASKS] [-r R] [-w W] [-t T] [-V seq,parallel,tasks,eventloop]
  *                      [--wait-ms MS] [--spin N] [--csv]
  */
+#define _GNU_SOURCE /* timerfd and epoll */
+#include <errno.h>
 #include <inttypes.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "exit_codes.h"
@@ -25,10 +35,16 @@
 #include "omp_countdown.h"
 #include "omp_latency.h"
 
+/* What a task does once its wait is over: CPU work, then its mark. */
+static void task_work(int64_t i, latency_work w, int64_t *done)
+{
+    done[i] += i + 1 + countdown(w.spin); /* countdown returns 0 after w.spin decrements */
+}
+
 static void one_task(int64_t i, latency_work w, int64_t *done)
 {
     plb_sleep(w.wait_s); /* the thread sleeps: its core is free for another thread meanwhile */
-    done[i] += i + 1 + countdown(w.spin); /* countdown returns 0 after w.spin decrements */
+    task_work(i, w, done);
 }
 
 void latency_seq(int64_t tasks, latency_work w, int64_t *done)
@@ -54,6 +70,58 @@ void latency_tasks(int64_t tasks, latency_work w, int64_t *done, int threads)
     }
 }
 
+/* Task i's wait begins: its slot's timer will fire once, w.wait_s from now (at least 1 ns, since a
+ * zero time would disarm the timer instead). */
+static int start_wait(int timer, latency_work w)
+{
+    long ns = w.wait_s > 1e-9 ? (long)((w.wait_s - (double)(time_t)w.wait_s) * 1e9) : 1;
+    struct itimerspec when = {.it_value = {.tv_sec = (time_t)w.wait_s, .tv_nsec = ns}};
+    return timerfd_settime(timer, 0, &when, NULL);
+}
+
+int latency_eventloop(int64_t tasks, latency_work w, int64_t *done, int in_flight)
+{
+    int slots = (int)(tasks < in_flight ? tasks : in_flight);
+    int loop = epoll_create1(EPOLL_CLOEXEC), failed = loop < 0;
+    int *timer = calloc((size_t)slots + 1, sizeof *timer);
+    int64_t *task_of = calloc((size_t)slots + 1, sizeof *task_of);
+    int opened = 0;
+    failed |= !timer || !task_of;
+    /* Every slot: a timer in the epoll set, tagged with its slot, its first task's wait begun. */
+    for (; !failed && opened < slots; opened++) {
+        timer[opened] = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+        struct epoll_event e = {.events = EPOLLIN, .data.u32 = (uint32_t)opened};
+        task_of[opened] = opened;
+        failed = timer[opened] < 0 || epoll_ctl(loop, EPOLL_CTL_ADD, timer[opened], &e) != 0 ||
+                 start_wait(timer[opened], w) != 0;
+    }
+    int64_t next = slots, finished = 0;
+    while (!failed && finished < tasks) {
+        struct epoll_event ready[64];
+        int count = epoll_wait(loop, ready, 64, -1); /* the one thread sleeps until a wait ends */
+        failed = count < 0 && errno != EINTR;
+        for (int e = 0; e < count; e++) {
+            int slot = (int)ready[e].data.u32;
+            uint64_t expirations;
+            failed |= read(timer[slot], &expirations, sizeof expirations) != sizeof expirations;
+            task_work(task_of[slot], w, done); /* the loop runs it: nothing else moves meanwhile */
+            finished++;
+            if (next < tasks) {
+                task_of[slot] = next++;
+                failed |= start_wait(timer[slot], w) != 0;
+            }
+        }
+    }
+    for (int s = 0; s < opened; s++)
+        if (timer[s] >= 0)
+            close(timer[s]);
+    if (loop >= 0)
+        close(loop);
+    free(timer);
+    free(task_of);
+    return failed ? -1 : 0;
+}
+
 int64_t latency_check(const int64_t *done, int64_t tasks)
 {
     for (int64_t i = 0; i < tasks; i++)
@@ -63,13 +131,15 @@ int64_t latency_check(const int64_t *done, int64_t tasks)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
-typedef enum kind { SEQ, PARALLEL, TASKS } kind;
+#define FILES_KEPT 32 /* open files left for everything but the event loop's timers */
+typedef enum kind { SEQ, PARALLEL, TASKS, EVENTLOOP } kind;
 
 typedef struct job {
     int64_t *done, tasks;
     latency_work work;
-    int threads;
+    int threads; /* for eventloop: the waits it keeps in flight on its one thread */
     kind kind;
+    int failed;  /* eventloop could not make its timers */
     char *detail;
 } job;
 
@@ -86,13 +156,20 @@ static void run(void *arg)
         latency_seq(j->tasks, j->work, j->done);
     else if (j->kind == PARALLEL)
         latency_parallel(j->tasks, j->work, j->done, j->threads);
-    else
+    else if (j->kind == TASKS)
         latency_tasks(j->tasks, j->work, j->done, j->threads);
+    else
+        j->failed |= latency_eventloop(j->tasks, j->work, j->done, j->threads) != 0;
 }
 
 static int verify(void *arg, long runs)
 {
     job *j = arg;
+    if (j->failed) {
+        snprintf(j->detail, PLB_DETAIL_LEN, "the event loop could not make its timers: %s",
+                 strerror(errno));
+        return 1;
+    }
     if (runs == 1) {
         int64_t bad = latency_check(j->done, j->tasks);
         if (bad >= 0)
@@ -117,7 +194,7 @@ static const plb_opt extra[] = {
     {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .arg_name = "N", .help = "CPU decrements each task does after waiting"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "parallel", "tasks", NULL};
+static const char *const variants[] = {"seq", "parallel", "tasks", "eventloop", NULL};
 static const plb_program program = {
     .name = "omp_latency",
     .summary = "latency-bound tasks: more threads than cores pays, for waiting only",
@@ -143,14 +220,23 @@ int main(int argc, char **argv)
     }
     char detail[PLB_DETAIL_LEN] = "";
     latency_work work = {wait_ms / 1e3, spin};
-    job jobs[3] = {{done, opt.n, work, 1, SEQ, detail},
-                   {done, opt.n, work, threads, PARALLEL, detail},
-                   {done, opt.n, work, threads, TASKS, detail}};
-    plb_variant v[3];
-    for (int i = 0; i < 3; i++) {
+    /* The event loop keeps as many waits in flight as the others have threads, each an open timer:
+     * as many as the open-file limit leaves room for. */
+    struct rlimit files;
+    int in_flight = threads;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+        files.rlim_cur < (rlim_t)in_flight + FILES_KEPT)
+        in_flight = files.rlim_cur > FILES_KEPT ? (int)(files.rlim_cur - FILES_KEPT) : 1;
+    job jobs[4] = {{.done = done, .tasks = opt.n, .work = work, .threads = 1, .kind = SEQ},
+                   {.done = done, .tasks = opt.n, .work = work, .threads = threads, .kind = PARALLEL},
+                   {.done = done, .tasks = opt.n, .work = work, .threads = threads, .kind = TASKS},
+                   {.done = done, .tasks = opt.n, .work = work, .threads = in_flight, .kind = EVENTLOOP}};
+    plb_variant v[4];
+    for (int i = 0; i < 4; i++) {
         int t = jobs[i].threads;
+        jobs[i].detail = detail;
         double rounds = (double)((opt.n + t - 1) / t); /* tasks the busiest thread waits for */
-        v[i] = (plb_variant){.name = variants[i], .threads = t,
+        v[i] = (plb_variant){.name = variants[i], .threads = jobs[i].kind == EVENTLOOP ? 1 : t,
                              .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
                              .unit = 1.0, .rate_unit = "tasks/s",
                              .plausible_s = rounds * work.wait_s, .detail = detail};
@@ -160,7 +246,8 @@ int main(int argc, char **argv)
     plb_report_param(stdout, "wait", "%g ms per task", wait_ms);
     plb_report_param(stdout, "spin", "%" PRId64 " decrements per task", spin);
     plb_report_param(stdout, "cores", "%d (CPU-bound work stops speeding up here)", cores);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, NULL, stdout, NULL);
+    plb_report_param(stdout, "eventloop", "1 thread, up to %d waits in flight", in_flight);
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
     free(done);
     return plb_report_verdict(&opt, failure);
 }

@@ -16,6 +16,9 @@ void latency_seq(int64_t tasks, latency_work w, int64_t *done);
 void latency_parallel(int64_t tasks, latency_work w, int64_t *done, int threads);
 /* One thread creates an OpenMP task per item; the team runs them. */
 void latency_tasks(int64_t tasks, latency_work w, int64_t *done, int threads);
+/* Python's asyncio: one thread keeps up to in_flight waits going as timers in an epoll set and runs
+ * each task's CPU part when its timer fires. Returns -1 when it could not make its timers. */
+int latency_eventloop(int64_t tasks, latency_work w, int64_t *done, int in_flight);
 /* The first i where done[i] != i + 1, or -1. */
 int64_t latency_check(const int64_t *done, int64_t tasks);
 

@@ -140,6 +140,17 @@ if [ -x bin/omp_stream ] && [ -z "${PLB_SANITIZE:-}" ]; then # ASan cannot start
     if [ $? -eq 2 ] && grep -Eq '^omp_stream: needs 3[.]0 GiB, [0-9.]+ (MiB|GiB) available \(RLIMIT_AS\)$' "$err" &&
         [ "$(wc -l <"$err")" -eq 1 ]; then ok
     else bad "omp_stream -n 128M under ulimit -v 1 GiB: wanted one 'needs 3.0 GiB' line and exit 2: $(cat "$err")"; fi
+    # The MPI programs refuse on their ranks too, the shared window included, before allocating.
+    for run in "mpi_shared_array 512M 4.0" "mpi_map_square 512M 10.7" "mpi_increment 512M 10.7" \
+        "hybrid_map_square 512M 10.7" "mpi_deadlock 128M 2.0" "mpi_messages 95M 2.2"; do
+        read -r p n need <<<"$run"
+        [ -x "bin/$p" ] || continue
+        (ulimit -v 1048576; launch "bin/$p" -n "$n")
+        status=$?
+        if [ "$status" -eq 2 ] && grep -Eq "^$p: needs $need GiB, [0-9.]+ (MiB|GiB) available \(RLIMIT_AS\)\$" "$err" &&
+            [ "$(wc -l <"$err")" -eq 1 ]; then ok
+        else bad "$p -n $n under ulimit -v 1 GiB: wanted one line, needs $need GiB, and exit 2, got $status: $(cat "$err")"; fi
+    done
     # In a memory cgroup of 512 MiB (what Slurm's --mem sets), where this machine lets us make one.
     cg=/sys/fs/cgroup/memory/parlab-check-$$
     if [ -w /sys/fs/cgroup/memory ] && mkdir "$cg" 2>/dev/null; then
@@ -186,7 +197,16 @@ if [ -x bin/omp_race ]; then
 fi
 if [ -x bin/omp_latency ]; then
     launch bin/omp_latency -n 7 -t 3 --wait-ms 0.5 --spin 1000 -r 2 --csv
-    check_csv omp_latency 3 $?
+    check_csv omp_latency 4 $?
+    # The event loop waits on timers, not in a busy loop: on pure waits it keeps no core busy.
+    launch bin/omp_latency -n 64 -t 16 --wait-ms 5 -V eventloop -r 3
+    if [ "$(tail -n 1 "$out")" = VERIFIED ] &&
+        grep -Eq '^# cpu         : eventloop .* real: 0[.][0-4][0-9] cores busy$' "$out"; then ok
+    else bad "omp_latency -V eventloop: wanted under half a core busy while it waits: $(grep '^# cpu' "$out")"; fi
+    # Under an open-file limit it keeps fewer waits in flight, and still runs every task.
+    (ulimit -n 40; launch bin/omp_latency -n 64 -t 64 --wait-ms 1 -V eventloop -r 1)
+    if [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q '^# eventloop   : 1 thread, up to 8 waits in flight$' "$out"
+    then ok; else bad "omp_latency -V eventloop under ulimit -n 40: wanted 8 waits in flight and VERIFIED: $(grep '^# eventloop' "$out")"; fi
 fi
 if [ -x bin/omp_deadlock ]; then
     check_watchdog omp_deadlock deadlock 5

@@ -182,6 +182,10 @@ static void test_latency(void)
             CU_ASSERT_EQUAL(latency_check(done, n), -1);
             latency_tasks(n, w, done, thread_counts[t]); /* every task twice: caught */
             CU_ASSERT_EQUAL(latency_check(done, n), 0);
+            /* The event loop with as many waits in flight as there would be threads. */
+            memset(done, 0, sizeof done);
+            CU_ASSERT_EQUAL(latency_eventloop(n, w, done, thread_counts[t]), 0);
+            CU_ASSERT_EQUAL(latency_check(done, n), -1);
         }
     }
 }
@@ -217,7 +221,7 @@ CU_TestInfo omp_kernel_tests[] = {
     {"countdown: shares add to n, all reach 0", test_countdown},
     {"race: every fix exact, unsync never over n", test_race},
     {"stream: copy and triad exact, poison caught", test_stream},
-    {"latency: every task once, in every form", test_latency},
+    {"latency: every task once, in every form, the event loop's too", test_latency},
     {"locks in one global order: every round completes", test_lock_order},
     {"overhead: every thread in every region, past every barrier", test_overhead},
     CU_TEST_INFO_NULL,

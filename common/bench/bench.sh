@@ -37,9 +37,11 @@ else
     counts+=("$cores" $((2 * cores)))
     repeats=5
 fi
-# Keep the largest problem comfortable: three int64 arrays in at most a quarter of free memory.
-avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
-largest=$((avail_kb * 1024 / 4 / 24))
+# Keep the largest problem comfortable: three int64 arrays in at most a quarter of the memory the
+# programs may allocate, the figure they check themselves (common/memory.c: available memory, the
+# cgroup's room, ulimits), read from their header.
+room=$(bin/omp_stream -n 1 -r 1 | awk -F'[(;]' '/^# memory/ { sub(/ bytes\)$/, "", $3); printf "%.0f", $3 }')
+largest=$(awk -v room="${room:-0}" 'BEGIN { printf "%.0f", room / 4 / 24 }')
 fits=()
 for s in "${sizes[@]}"; do
     n=$(numfmt --from=iec "$s")
