@@ -127,6 +127,8 @@ static bool demo(int threads)
         char name[24];
         worker_name(t, name, sizeof name);
         for (int k = 5; k >= 1; k--) {
+            /* Python's `with print_lock: print(...)`: one worker at a time prints and counts, so
+             * lines never mix and each worker's numbers come out in its order. */
 #pragma omp critical
             {
                 printf("%s: %d\n", name, k);

@@ -123,7 +123,7 @@ for p in omp_increment omp_map_square omp_stream omp_latency mpi_map_square mpi_
     check_usage_error "bin/$p" -n 9223372036854775807
 done
 # Runs that could not end within a day are refused (one line, exit 2) unless --long-run says so.
-for p in omp_countdown omp_race omp_overhead omp_deadlock mpi_countdown; do
+for p in omp_countdown omp_race omp_overhead omp_deadlock omp_queue mpi_countdown; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
     if grep -q "^$p: n = 2305843009213693952 would take at least .* years (.* s per run, 13 runs); --long-run allows it$" "$err"
@@ -207,6 +207,20 @@ if [ -x bin/omp_latency ]; then
     (ulimit -n 40; launch bin/omp_latency -n 64 -t 64 --wait-ms 1 -V eventloop -r 1)
     if [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q '^# eventloop   : 1 thread, up to 8 waits in flight$' "$out"
     then ok; else bad "omp_latency -V eventloop under ulimit -n 40: wanted 8 waits in flight and VERIFIED: $(grep '^# eventloop' "$out")"; fi
+fi
+if [ -x bin/omp_queue ]; then
+    launch bin/omp_queue -n 20003 -t 5 --producers 2 --capacity 3 -r 2 --csv
+    check_csv omp_queue 4 $?
+    check_usage_error bin/omp_queue -t 1
+    check_usage_error bin/omp_queue -t 4 --producers 4
+    # Starvation, on one core: 1 producer, 2 consumers working on each item before they let the
+    # lock go. The test-and-set lock goes back to the consumer that just let it go, which takes
+    # (nearly) everything; the fifo queue serves the two in turn.
+    taskset -c 0 bin/omp_queue -V spin,fifo -t 3 --producers 1 --hold 1000 -n 20000 -r 1 -w 0 >"$out" 2>"$err"
+    spin=$(sed -n 's/^# shares      : spin .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
+    fifo=$(sed -n 's/^# shares      : fifo .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
+    if [ "$(tail -n 1 "$out")" = VERIFIED ] && awk -v s="${spin:-0}" -v f="${fifo:-9}" 'BEGIN { exit !(s >= 1.8 && f <= 1.2) }'
+    then ok; else bad "omp_queue on one core: wanted spin starving a consumer (largest share >= 1.8x), fifo even (<= 1.2x): spin ${spin}x, fifo ${fifo}x"; fi
 fi
 if [ -x bin/omp_deadlock ]; then
     check_watchdog omp_deadlock deadlock 5

@@ -8,6 +8,7 @@
 #include "omp_deadlock.h"
 #include "omp_increment.h"
 #include "omp_latency.h"
+#include "omp_queue.h"
 #include "omp_map_square.h"
 #include "omp_overhead.h"
 #include "omp_race.h"
@@ -190,6 +191,38 @@ static void test_latency(void)
     }
 }
 
+/* Every kind of queue, every split of 2, 3 and 8 threads into producers and consumers, a buffer of
+ * one slot and of more: every item taken once, in each producer's order; a tally untouched fails. */
+static void test_queue(void)
+{
+    enum { N = 1000, MAX_THREADS = 8 };
+    int32_t seen[N];
+    int64_t taken_by[MAX_THREADS], last[MAX_THREADS * MAX_THREADS];
+    queue_tally tally = {.seen = seen, .taken_by = taken_by, .last = last};
+    memset(seen, 0, sizeof seen);
+    CU_ASSERT_EQUAL(queue_check(&tally, N, 1), 0); /* nothing taken: caught */
+    for (int kind = QUEUE_CONDVAR; kind <= QUEUE_FIFO; kind++)
+        for (int threads = 2; threads <= MAX_THREADS; threads = threads == 3 ? 8 : threads + 1)
+            for (int producers = 1; producers < threads; producers += threads / 2)
+                for (int64_t capacity = 1; capacity <= 64; capacity *= 64) {
+                    queue q;
+                    CU_ASSERT_FATAL(queue_init(&q, (queue_kind)kind, capacity) == 0);
+                    q.hold = 10;
+                    memset(seen, 0, sizeof seen);
+                    memset(taken_by, 0, sizeof taken_by);
+                    atomic_store(&tally.out_of_order, 0);
+                    int consumers = threads - producers;
+                    CU_ASSERT_EQUAL(queue_run(&q, producers, consumers, N, &tally), 0);
+                    CU_ASSERT_EQUAL(atomic_load(&tally.out_of_order), 0);
+                    CU_ASSERT_EQUAL(queue_check(&tally, N, 1), -1);
+                    int64_t all = 0;
+                    for (int c = 0; c < consumers; c++)
+                        all += taken_by[c];
+                    CU_ASSERT_EQUAL(all, N);
+                    queue_free(&q);
+                }
+}
+
 static void test_lock_order(void)
 {
     /* One global order completes every round, through the forced interleaving too. The opposite
@@ -222,6 +255,7 @@ CU_TestInfo omp_kernel_tests[] = {
     {"race: every fix exact, unsync never over n", test_race},
     {"stream: copy and triad exact, poison caught", test_stream},
     {"latency: every task once, in every form, the event loop's too", test_latency},
+    {"queue: every item once, in order, every kind and split", test_queue},
     {"locks in one global order: every round completes", test_lock_order},
     {"overhead: every thread in every region, past every barrier", test_overhead},
     CU_TEST_INFO_NULL,
