@@ -71,6 +71,7 @@ help:
 	@echo 'parlab targets:'
 	@echo '  make             build every program into bin/'
 	@echo '  make run         install what is missing, build, and run the guided tour'
+	@echo '                   (QUIZ=1: asks "faster, the same, or slower?" before each lesson)'
 	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
 	@echo '  make bench       the scaling lab: limits, sweeps, report in results/ (QUICK=1: a minute)'
 	@echo '  make plots       PNG and SVG figures of the last make bench (RESULTS=dir for another)'
@@ -114,7 +115,7 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@common/run/tour.sh
+	@common/run/tour.sh $(if $(filter 1,$(QUIZ)),--quiz)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

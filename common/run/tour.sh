@@ -5,18 +5,38 @@
 # summary table: program, variant, threads, ranks, median time, speedup over the program's `seq`
 # variant (where it has one), rate and verdict. Exits non-zero when any program failed; a
 # deadlock lesson ending in DEADLOCK (exit 3) is its lesson shown, not a failure.
+#
+#   usage: tour.sh [--quiz] [PROGRAM...]
+#   --quiz   before a lesson the tutorials quiz on, ask "faster, the same, or slower?" (reading a
+#            guess where there is a terminal), then answer from the run's own medians, with why
+#            (common/run/quiz.sh; `make run QUIZ=1`)
+#   PROGRAM  only these lessons (default: every program in bin/)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh
+# shellcheck source=common/run/quiz.sh
+. common/run/quiz.sh
 
+quiz=0
+if [ "${1:-}" = --quiz ]; then
+    quiz=1
+    shift
+fi
 ranks=${PLB_TOUR_RANKS:-4}
+threads=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 programs=()
+if [ $# -gt 0 ]; then
+    for name in "$@"; do
+        [ -x "bin/$name" ] || { echo "tour: no program bin/$name (run 'make' first)"; exit 2; }
+        programs+=("bin/$name")
+    done
+fi
 for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
-    [ -x "$p" ] && programs+=("$p")
+    [ $# -eq 0 ] && [ -x "$p" ] && programs+=("$p")
 done
 if [ ${#programs[@]} -eq 0 ]; then
     echo "tour: no lesson programs in bin/ yet (run 'make' first)"
@@ -29,6 +49,12 @@ for p in "${programs[@]}"; do
     i=$((i + 1))
     name=${p#bin/}
     echo "[$i/${#programs[@]}] $name --csv$([[ $name == omp_* ]] || echo " on $ranks ranks")"
+    entry=
+    [ "$quiz" = 1 ] && entry=$(quiz_entry "$name" "$threads" "$ranks")
+    if [ -n "$entry" ]; then
+        IFS='|' read -r variant baseline question why <<<"$entry"
+        quiz_ask "$question"
+    fi
     plb_launch --timeout 300 "$ranks" "$name" --csv >"$work/$name.csv" 2>"$work/$name.err"
     status=$?
     verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$work/$name.err" | tail -n 1)
@@ -39,6 +65,7 @@ for p in "${programs[@]}"; do
         failures=$((failures + 1))
         sed 's/^/      | /' "$work/$name.err" | tail -n 5
     fi
+    [ -n "$entry" ] && quiz_answer "$work/$name.csv" "$variant" "$baseline" "$why"
 done
 
 echo
@@ -55,8 +82,9 @@ plb_csv '
                "ranks", "median_s", "speedup", "rate", "unit", "verified"
         for (i = 1; i <= n; i++) {
             # a split row (variant.step) is a part of a run: no speedup of its own
-            speedup = (prog[i] in base) && median[i] > 0 && variant[i] !~ /[.]/ ?
-                      sprintf("%.2f", base[prog[i]] / median[i]) : "-"
+            speedup = "-"
+            if ((prog[i] in base) && median[i] > 0 && variant[i] !~ /[.]/)
+                speedup = sprintf("%.2f", base[prog[i]] / median[i])
             printf "%-20s %-18s %7s %5s %12.4e %8s %10.4g %-12s %s\n", prog[i], variant[i],
                    threads[i], ranks[i], median[i], speedup, rate[i], unit[i], ok[i]
         }

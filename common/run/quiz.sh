@@ -1,0 +1,60 @@
+# quiz.sh: the tour's questions, asked before a lesson runs and answered by its measurement
+# (`make run QUIZ=1`, `common/run/tour.sh --quiz`). Sourced by tour.sh.
+# shellcheck shell=bash
+
+# quiz_entry PROGRAM THREADS RANKS: "VARIANT|BASELINE|QUESTION|WHY" for the lessons the tutorials
+# ask about: is VARIANT faster than BASELINE, the same, or slower? Nothing for the others.
+quiz_entry() {
+    local t=$2 r=$3
+    case $1 in
+        omp_countdown) echo "parallel|seq|$t threads count a number down to 0, each its share: faster than one thread, the same, or slower? (Python threads: the same, the GIL)|C threads run on different cores at once and share nothing until the end; only the cores you have can help" ;;
+        omp_increment) echo "parallel|seq|$t threads add 1 to every element of a large array: faster than one thread, the same, or slower?|each element costs 16 bytes of memory traffic for 1 add: the memory's bandwidth sets the pace, and one core can already use much of it" ;;
+        omp_map_square) echo "dynamic|seq|$t threads square an array, handed out one small chunk at a time (schedule(dynamic)): faster than one thread, the same, or slower?|each chunk is handed out at run time by a synchronised step that costs more than squaring the chunk" ;;
+        omp_race) echo "atomic|seq|$t threads add 1 to one shared counter, each update atomic: faster than one thread counting alone, the same, or slower?|every update needs the counter's cache line to itself, so the threads take turns, and each turn is a trip between cores" ;;
+        omp_latency) echo "parallel|seq|tasks that each wait 1 ms (a ping), on $t threads: faster than one thread, the same, or slower?|a waiting thread leaves its core free, so many more threads than cores can wait at once" ;;
+        omp_queue) echo "spin|condvar|a queue whose threads busy-wait (spin) instead of sleeping on a condition variable: faster, the same, or slower?|spinning saves the sleep and the wake-up, a system call each; it wins while every thread has a core, and burns those cores while it waits (see the # cpu notes)" ;;
+        mpi_countdown) echo "parallel|seq|$r processes count a number down to 0, each its share: faster than one, the same, or slower? (Python: multiprocessing)|processes share nothing while they count; one number each crosses at the end" ;;
+        mpi_map_square) echo "collective|seq|scatter an array to $r processes, square it there, gather it back: faster than one process squaring it, the same, or slower?|each element crosses between processes twice to be multiplied once: moving it costs more than squaring it" ;;
+        mpi_messages) echo "farm|static|tasks of uneven cost, handed out on request (a task farm) or in fixed blocks: is the farm faster, the same, or slower?|fixed blocks leave ranks that drew cheap tasks idle while one works on; the farm hands the next task to whoever is free" ;;
+    esac
+}
+
+# quiz_ask QUESTION: prints the question and reads a guess from a terminal (none without one).
+# Sets quiz_guess to faster, same, slower or nothing.
+quiz_ask() {
+    quiz_guess=
+    echo "      question: $1"
+    [ -t 0 ] || return 0
+    local reply
+    read -r -p "      [f]aster, the [s]ame or s[l]ower? " reply || return 0
+    case $reply in
+        f | faster) quiz_guess=faster ;;
+        s | same | "the same") quiz_guess=same ;;
+        l | slower) quiz_guess=slower ;;
+    esac
+}
+
+# quiz_answer CSV VARIANT BASELINE WHY: the measured answer, from the two rows' medians in one run:
+# faster or slower beyond 20% apart, else the same; then the why, and the guess against it.
+quiz_answer() {
+    local csv=$1 variant=$2 baseline=$3 why=$4 said
+    said=$(plb_csv -v v="$variant" -v b="$baseline" '
+        col("variant") == v { tv = col("median_s") }
+        col("variant") == b { tb = col("median_s") }
+        END {
+            if (tv <= 0 || tb <= 0) exit 1
+            r = tb / tv
+            word = r >= 1.2 ? "faster" : r <= 1 / 1.2 ? "slower" : "same"
+            printf "%s|%s is %s %s (%.3g s against %.3g s, medians of this run)\n", word, v,
+                   word == "same" ? "about the same as" : sprintf("%.2fx %s than", r >= 1 ? r : 1 / r, word),
+                   b, tv, tb
+        }' "$csv") || { echo "      answer: not measured (no $variant and $baseline rows)"; return; }
+    echo "      answer: ${said#*|}"
+    echo "      why: $why"
+    [ -n "$quiz_guess" ] || return 0
+    if [ "$quiz_guess" = "${said%%|*}" ]; then
+        echo "      you said $quiz_guess: right"
+    else
+        echo "      you said $quiz_guess: the measurement says ${said%%|*}"
+    fi
+}
