@@ -198,6 +198,9 @@ $(LIBMPI): $(COMMON_MPI_OBJS)
 $(LIBOMPK): $(OMP_KERNEL_OBJS)
 $(LIBMPIK): $(MPI_KERNEL_OBJS)
 
+# omp_thumbnails reads and writes PNG files with libpng; the serial suites call its functions.
+bin/omp_thumbnails build/tests/test_serial: LDLIBS += -lpng
+
 $(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS)

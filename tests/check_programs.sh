@@ -80,6 +80,7 @@ contract_args() {
         omp_deadlock) echo "-V fixed" ;;
         mpi_deadlock) echo "-V sendrecv,nonblocking,parity" ;;
         omp_latency) echo "--wait-ms 0.05" ;;
+        omp_thumbnails) echo "--largest 128" ;;
         mpi_messages) echo "--spin 100" ;;
     esac
 }
@@ -116,7 +117,7 @@ for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
 done
 
 # Sizes whose arrays cannot fit are refused before anything is allocated: one line, exit 2.
-for p in omp_increment omp_map_square omp_stream omp_latency mpi_map_square mpi_increment \
+for p in omp_increment omp_map_square omp_stream omp_latency omp_thumbnails mpi_map_square mpi_increment \
     hybrid_map_square mpi_deadlock mpi_messages; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
@@ -126,7 +127,7 @@ done
 for p in omp_countdown omp_race omp_overhead omp_deadlock omp_queue mpi_countdown; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
-    if grep -q "^$p: n = 2305843009213693952 would take at least .* years (.* s per run, 13 runs); --long-run allows it$" "$err"
+    if grep -q "^$p: n = 2305843009213693952 would take at least .* years (.* s per run, [0-9]+ runs); --long-run allows it$" "$err"
     then ok; else bad "$p -n 2097152T: wanted the refusal that names the time: $(cat "$err")"; fi
 done
 if [ -x bin/omp_countdown ]; then
@@ -221,6 +222,24 @@ if [ -x bin/omp_queue ]; then
     fifo=$(sed -n 's/^# shares      : fifo .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
     if [ "$(tail -n 1 "$out")" = VERIFIED ] && awk -v s="${spin:-0}" -v f="${fifo:-9}" 'BEGIN { exit !(s >= 1.8 && f <= 1.3) }'
     then ok; else bad "omp_queue on one core: wanted spin starving a consumer (largest share >= 1.8x), fifo even (<= 1.3x): spin ${spin}x, fifo ${fifo}x"; fi
+fi
+if [ -x bin/omp_thumbnails ]; then
+    # Thumbnails written as PNG files, read back: at a thumbnail size they already fit, every
+    # thumbnail of a thumbnail is the same image, so the files written again are the same bytes.
+    pngs=$(mktemp -d)
+    if launch bin/omp_thumbnails -n 23 --largest 300 --thumb-size 40 -r 1 --output "$pngs/first" &&
+        [ "$(find "$pngs/first" -name "*.png" | wc -l)" -eq 23 ] &&
+        launch bin/omp_thumbnails --input "$pngs/first" --thumb-size 40 -r 2 --output "$pngs/again" &&
+        grep -q "^# images      : 23 $pngs/first, " "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ] &&
+        diff -r "$pngs/first" "$pngs/again" >/dev/null; then ok
+    else bad "omp_thumbnails --output, then --input of those files: wanted 23 thumbnails, the same again: $(tail -n 3 "$out" "$err")"; fi
+    check_usage_error bin/omp_thumbnails --input "$pngs/none"
+    mkdir "$pngs/empty"
+    check_usage_error bin/omp_thumbnails --input "$pngs/empty"
+    echo "not a picture" >"$pngs/empty/broken.png"
+    check_usage_error bin/omp_thumbnails --input "$pngs/empty"
+    check_usage_error bin/omp_thumbnails --output /proc/parlab-cannot-write-here
+    rm -rf "$pngs"
 fi
 if [ -x bin/omp_deadlock ]; then
     check_watchdog omp_deadlock deadlock 5
@@ -349,12 +368,10 @@ fi
 # The tour (make run): its summary table; with --quiz, a question before the lesson and the
 # measured answer after it, and the guess read only where there is a terminal.
 if [ -x bin/omp_race ]; then
-    common/run/tour.sh omp_race </dev/null >"$out" 2>"$err"
-    if [ $? -eq 0 ] && [ ! -s "$err" ] && grep -Eq '^omp_race +reduction +[0-9]+ +1 ' "$out" &&
+    if common/run/tour.sh omp_race </dev/null >"$out" 2>"$err" && [ ! -s "$err" ] && grep -Eq '^omp_race +reduction +[0-9]+ +1 ' "$out" &&
         ! grep -q 'question:' "$out"; then ok
     else bad "tour.sh omp_race: wanted its summary table, no question, nothing on stderr: $(cat "$err")"; fi
-    common/run/tour.sh --quiz omp_race </dev/null >"$out" 2>"$err"
-    if [ $? -eq 0 ] && grep -q '^      question: .* threads add 1 to one shared counter' "$out" &&
+    if common/run/tour.sh --quiz omp_race </dev/null >"$out" 2>"$err" && grep -q '^      question: .* threads add 1 to one shared counter' "$out" &&
         grep -Eq '^      answer: atomic is (about the same as|[0-9.]+x (faster|slower) than) seq \(' "$out" &&
         grep -q '^      why: ' "$out" && ! grep -q 'you said' "$out"; then ok
     else bad "tour.sh --quiz omp_race without a terminal: wanted question, answer and why, no guess: $(cat "$out" "$err")"; fi

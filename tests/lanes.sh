@@ -149,7 +149,8 @@ unmount_trixie() {
 # automake-1.17, which the automake package provides), so it lays down the base system and apt,
 # inside it, installs the rest.
 make_trixie() {
-    [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] && return 0
+    [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] &&
+        [ -f "$TRIXIE/usr/include/png.h" ] && return 0
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
     local mirror
     mirror=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
@@ -160,7 +161,7 @@ make_trixie() {
     { debootstrap --variant=minbase trixie "$TRIXIE" "$mirror" && mount_trixie &&
         chroot "$TRIXIE" apt-get update -q &&
         DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" apt-get install -y -q --no-install-recommends \
-            make gcc libc6-dev openmpi-bin libopenmpi-dev libcunit1-dev; } >"$OUT/debootstrap.log" 2>&1 ||
+            make gcc libc6-dev openmpi-bin libopenmpi-dev libcunit1-dev libpng-dev; } >"$OUT/debootstrap.log" 2>&1 ||
         { tail -n 20 "$OUT/debootstrap.log"; return 1; }
 }
 

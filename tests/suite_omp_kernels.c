@@ -9,6 +9,7 @@
 #include "omp_increment.h"
 #include "omp_latency.h"
 #include "omp_queue.h"
+#include "omp_thumbnails.h"
 #include "omp_map_square.h"
 #include "omp_overhead.h"
 #include "omp_race.h"
@@ -223,6 +224,48 @@ static void test_queue(void)
                 }
 }
 
+/* Thumbnails of generated images: the first pixel of each is the rounded mean of its block, worked
+ * out here from the drawing's formula; every form at every thread count gives seq's bytes; an
+ * untouched set of thumbnails fails. */
+static void test_thumbnails(void)
+{
+    enum { N = 12, SIZE = 16 };
+    int width[N], height[N];
+    for (int i = 0; i < N; i++)
+        album_generated_size(i, N, 1024, &width[i], &height[i]);
+    album a = {.count = N, .width = width, .height = height, .size = SIZE};
+    static uint8_t want_px[N][3 * SIZE * SIZE], got_px[N][3 * SIZE * SIZE];
+    thumb want[N], got[N];
+    for (int i = 0; i < N; i++) {
+        want[i] = (thumb){0, 0, want_px[i]};
+        got[i] = (thumb){0, 0, got_px[i]};
+    }
+    CU_ASSERT_EQUAL(thumbnails_seq(&a, want), 0);
+    for (int i = 0; i < N; i++) {
+        int longer = width[i] > height[i] ? width[i] : height[i];
+        int f = (longer + SIZE - 1) / SIZE;
+        CU_ASSERT(want[i].width == width[i] / f && want[i].height == height[i] / f);
+        CU_ASSERT(longer / f <= SIZE && longer / f > SIZE / 2);
+        unsigned red = 0, green = 0; /* the drawing: red x * 255 / width, green y * 255 / height */
+        for (int y = 0; y < f; y++)
+            for (int x = 0; x < f; x++) {
+                red += (unsigned)(x * 255 / width[i]);
+                green += (unsigned)(y * 255 / height[i]);
+            }
+        CU_ASSERT_EQUAL(want_px[i][0], (red + (unsigned)(f * f) / 2) / (unsigned)(f * f));
+        CU_ASSERT_EQUAL(want_px[i][1], (green + (unsigned)(f * f) / 2) / (unsigned)(f * f));
+    }
+    CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), 0); /* nothing made: caught */
+    int (*const form[])(const album *, thumb *, int) = {thumbnails_dynamic, thumbnails_tasks,
+                                                        thumbnails_static};
+    for (size_t t = 0; t < COUNT(thread_counts); t++)
+        for (size_t k = 0; k < COUNT(form); k++) {
+            memset(got_px, 0, sizeof got_px);
+            CU_ASSERT_EQUAL(form[k](&a, got, thread_counts[t]), 0);
+            CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), -1);
+        }
+}
+
 static void test_lock_order(void)
 {
     /* One global order completes every round, through the forced interleaving too. The opposite
@@ -256,6 +299,7 @@ CU_TestInfo omp_kernel_tests[] = {
     {"stream: copy and triad exact, poison caught", test_stream},
     {"latency: every task once, in every form, the event loop's too", test_latency},
     {"queue: every item once, in order, every kind and split", test_queue},
+    {"thumbnails: exact box means, every form the same bytes", test_thumbnails},
     {"locks in one global order: every round completes", test_lock_order},
     {"overhead: every thread in every region, past every barrier", test_overhead},
     CU_TEST_INFO_NULL,

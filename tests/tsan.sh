@@ -31,11 +31,11 @@ ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 
 for p in omp_race omp_increment omp_map_square omp_countdown omp_stream omp_overhead \
-    omp_deadlock omp_latency omp_queue; do
+    omp_deadlock omp_latency omp_queue omp_thumbnails; do
     extra=("$out/countdown.o")
     [ "$p" = omp_countdown ] && extra=()
     if ! "$clang" -std=c11 -g -O1 -fsanitize=thread -fopenmp -Icommon -Iomp "omp/$p.c" \
-        "${library[@]}" "${extra[@]}" -o "$out/$p" -lm -lpthread; then
+        "${library[@]}" "${extra[@]}" -o "$out/$p" -lm -lpthread -lpng; then
         bad "$p: clang -fsanitize=thread did not build it"
     fi
 done
@@ -75,6 +75,7 @@ clean omp_overhead -t 2 -n 100
 clean omp_deadlock -V fixed -n 1000
 clean omp_latency -V seq,parallel,tasks,eventloop -t 4 -n 32 --wait-ms 0.1
 clean omp_queue -t 4 -n 10000 --hold 10 --capacity 8
+clean omp_thumbnails -t 3 -n 20 --largest 200
 echo
 echo "tsan: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh: make sure this machine can build and run parlab; install what is missing.
 #
-# It checks by doing: compiling an OpenMP program with $CC, linking CUnit, compiling with
+# It checks by doing: compiling an OpenMP program with $CC, linking CUnit and libpng, compiling with
 # $MPICC and finding mpirun. On Debian and Ubuntu it installs what failed with apt-get
 # (non-interactive; through sudo when not root). Elsewhere it stops and prints the command to run.
 set -u
@@ -29,6 +29,10 @@ C
 #include <CUnit/CUnit.h>
 int main(void) { CU_initialize_registry(); CU_cleanup_registry(); return 0; }
 C
+    cat >"$work/png.c" <<'C'
+#include <png.h>
+int main(void) { return png_access_version_number() == 0; }
+C
     cat >"$work/mpi.c" <<'C'
 #include <mpi.h>
 int main(int argc, char **argv) { MPI_Init(&argc, &argv); return MPI_Finalize(); }
@@ -47,6 +51,10 @@ C
     if ! "$CC" "$work/cunit.c" -o "$work/cunit" -lcunit >/dev/null 2>&1; then
         missing+=(libcunit1-dev)
         problems+=("CUnit (header CUnit/CUnit.h, library -lcunit) not found")
+    fi
+    if ! "$CC" "$work/png.c" -o "$work/png" -lpng >/dev/null 2>&1; then
+        missing+=(libpng-dev)
+        problems+=("libpng (header png.h, library -lpng) not found")
     fi
     if ! command -v "$MPICC" >/dev/null 2>&1 || ! "$MPICC" "$work/mpi.c" -o "$work/mpi" >/dev/null 2>&1; then
         missing+=("$mpi_dev")
@@ -84,13 +92,13 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 
 if command -v dnf >/dev/null 2>&1; then
-    echo "deps: on Fedora/RHEL run: sudo dnf install -y gcc make openmpi-devel CUnit-devel" >&2
+    echo "deps: on Fedora/RHEL run: sudo dnf install -y gcc make openmpi-devel CUnit-devel libpng-devel" >&2
     echo "      then: module load mpi/openmpi-x86_64   (puts mpicc and mpirun on PATH)" >&2
 elif command -v brew >/dev/null 2>&1; then
-    echo "deps: on macOS run: brew install gcc open-mpi cunit" >&2
+    echo "deps: on macOS run: brew install gcc open-mpi cunit libpng" >&2
     echo "      then build with Homebrew's gcc (Apple clang has no -fopenmp): make CC=gcc-NN" >&2
 else
     echo "deps: install a C compiler with OpenMP, an MPI (Open MPI or MPICH: mpicc, mpirun) and" >&2
-    echo "      CUnit, then retry (MPICC and MPIRUN name the MPI's compiler wrapper and launcher)" >&2
+    echo "      CUnit and libpng, then retry (MPICC and MPIRUN name the MPI's compiler wrapper and launcher)" >&2
 fi
 exit 1

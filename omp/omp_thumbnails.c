@@ -1,0 +1,397 @@
+/* omp_thumbnails: the tutorials' executor on real work. ThreadPoolExecutor.map(make_thumbnail,
+ * files) over many images of uneven sizes, written as OpenMP loops and tasks.
+ *
+ * The images are the PNG files of --input DIR (any PNG that libpng reads, as 8-bit RGB), or by
+ * default n generated images whose longer sides grow from 32 pixels to --largest (1024) with their
+ * number, so the last images are the largest (a folder of icons and photos, sorted by name). Making a thumbnail reads
+ * the image (decodes the PNG, or draws the generated one), then shrinks it by the smallest whole
+ * factor f that brings its longer side to --thumb-size pixels or less: each thumbnail pixel is the
+ * rounded mean of an f x f block of the image. --output DIR writes the thumbnails as PNG files.
+ * Variants: seq; dynamic (a parallel for handing out one image at a time: Executor.map); tasks (one
+ * OpenMP task per image: Executor.submit); static (equal blocks of images, one per thread: the
+ * thread that gets the large images works on long after the others are done).
+ * "The user time is higher than the real time: why?" The "# cpu" notes give the CPU time of every
+ * thread together against the real time: T threads at work spend up to T seconds of CPU a second.
+ * Rate: images per second = n / median_s.
+ * Verified after every batch: every byte of every thumbnail equal to the one made sequentially
+ * before the measurement.
+ *
+ *   usage: omp_thumbnails [-n IMAGES] [-r R] [-w W] [-t T] [-V seq,dynamic,tasks,static]
+ *                         [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [--csv]
+ */
+#define _DEFAULT_SOURCE /* scandir, alphasort */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <omp.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exit_codes.h"
+#include "lesson.h"
+#include "memory.h"
+#include "omp_thumbnails.h"
+
+void album_generated_size(int i, int n, int largest, int *width, int *height)
+{
+    int64_t smallest = largest < 32 ? largest : 32;
+    int64_t longer = smallest + (largest - smallest) * (int64_t)i / n;
+    int64_t shorter = longer * (2 + i % 3) / 4; /* half, three quarters, or the whole side */
+    shorter = shorter > 0 ? shorter : 1;
+    *width = (int)(i % 2 ? shorter : longer);
+    *height = (int)(i % 2 ? longer : shorter);
+}
+
+/* A generated image: gradients in red and green, a pattern in blue, its number in the pattern. */
+static uint8_t *draw(int i, int width, int height)
+{
+    uint8_t *rgb = malloc((size_t)width * (size_t)height * 3);
+    for (int y = 0; rgb && y < height; y++)
+        for (int x = 0; x < width; x++) {
+            uint8_t *p = rgb + 3 * ((size_t)y * (size_t)width + (size_t)x);
+            p[0] = (uint8_t)(x * 255 / width);
+            p[1] = (uint8_t)(y * 255 / height);
+            p[2] = (uint8_t)((x ^ y) + 16 * i);
+        }
+    return rgb;
+}
+
+/* A PNG file as 8-bit RGB, or NULL when libpng cannot read it. */
+static uint8_t *read_png(const char *path, int *width, int *height)
+{
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&image, path))
+        return NULL;
+    image.format = PNG_FORMAT_RGB;
+    uint8_t *rgb = malloc(PNG_IMAGE_SIZE(image));
+    if (!rgb || !png_image_finish_read(&image, NULL, rgb, 0, NULL)) {
+        png_image_free(&image);
+        free(rgb);
+        return NULL;
+    }
+    *width = (int)image.width;
+    *height = (int)image.height;
+    return rgb;
+}
+
+/* The thumbnail: each pixel the rounded mean of its f x f block (clipped at the image's edge). */
+static void shrink(const uint8_t *rgb, int width, int height, int size, thumb *out)
+{
+    int f = ((width > height ? width : height) + size - 1) / size;
+    out->width = width / f > 0 ? width / f : 1;
+    out->height = height / f > 0 ? height / f : 1;
+    for (int ty = 0; ty < out->height; ty++)
+        for (int tx = 0; tx < out->width; tx++) {
+            int y1 = ty * f + f < height ? ty * f + f : height;
+            int x1 = tx * f + f < width ? tx * f + f : width;
+            uint32_t sum[3] = {0, 0, 0}, count = (uint32_t)((y1 - ty * f) * (x1 - tx * f));
+            for (int y = ty * f; y < y1; y++)
+                for (int x = tx * f; x < x1; x++)
+                    for (int c = 0; c < 3; c++)
+                        sum[c] += rgb[3 * ((size_t)y * (size_t)width + (size_t)x) + (size_t)c];
+            for (int c = 0; c < 3; c++)
+                out->rgb[3 * (ty * out->width + tx) + c] = (uint8_t)((sum[c] + count / 2) / count);
+        }
+}
+
+int make_thumbnail(const album *a, int i, thumb *out)
+{
+    int width = a->paths ? 0 : a->width[i], height = a->paths ? 0 : a->height[i];
+    uint8_t *rgb = a->paths ? read_png(a->paths[i], &width, &height) : draw(i, width, height);
+    if (!rgb)
+        return -1;
+    shrink(rgb, width, height, a->size, out);
+    free(rgb);
+    return 0;
+}
+
+int thumbnails_seq(const album *a, thumb *out)
+{
+    int failed = 0;
+    for (int i = 0; i < a->count; i++)
+        failed += make_thumbnail(a, i, &out[i]) != 0;
+    return failed;
+}
+
+int thumbnails_dynamic(const album *a, thumb *out, int threads)
+{
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : failed)
+    for (int i = 0; i < a->count; i++)
+        failed += make_thumbnail(a, i, &out[i]) != 0; /* a free thread takes the next image */
+    return failed;
+}
+
+int thumbnails_tasks(const album *a, thumb *out, int threads)
+{
+    int failed = 0;
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+    for (int i = 0; i < a->count; i++) {
+#pragma omp task firstprivate(i) shared(failed)
+        if (make_thumbnail(a, i, &out[i]) != 0) {
+#pragma omp atomic
+            failed++;
+        }
+    }
+    return failed; /* the region's closing barrier waits for every task */
+}
+
+int thumbnails_static(const album *a, thumb *out, int threads)
+{
+    int failed = 0;
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(+ : failed)
+    for (int i = 0; i < a->count; i++)
+        failed += make_thumbnail(a, i, &out[i]) != 0; /* thread t: the t-th block of images */
+    return failed;
+}
+
+int thumbnails_check(const album *a, const thumb *got, const thumb *want)
+{
+    for (int i = 0; i < a->count; i++)
+        if (got[i].width != want[i].width || got[i].height != want[i].height ||
+            memcmp(got[i].rgb, want[i].rgb, 3 * (size_t)want[i].width * (size_t)want[i].height))
+            return i;
+    return -1;
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
+typedef enum kind { SEQ, DYNAMIC, TASKS, STATIC } kind;
+
+typedef struct job {
+    const album *a;
+    thumb *out;
+    const thumb *reference;
+    int threads, failed;
+    kind kind;
+    char *detail;
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    for (int i = 0; i < j->a->count; i++) { /* what no thumbnail is */
+        j->out[i].width = j->out[i].height = 0;
+        memset(j->out[i].rgb, 0xA5, 3 * (size_t)j->a->size * (size_t)j->a->size);
+    }
+    j->failed = 0;
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    if (j->kind == SEQ)
+        j->failed += thumbnails_seq(j->a, j->out);
+    else if (j->kind == DYNAMIC)
+        j->failed += thumbnails_dynamic(j->a, j->out, j->threads);
+    else if (j->kind == TASKS)
+        j->failed += thumbnails_tasks(j->a, j->out, j->threads);
+    else
+        j->failed += thumbnails_static(j->a, j->out, j->threads);
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int bad = j->failed ? -1 : thumbnails_check(j->a, j->out, j->reference);
+    if (j->failed)
+        snprintf(j->detail, PLB_DETAIL_LEN, "%d images could not be read", j->failed);
+    else if (bad >= 0)
+        snprintf(j->detail, PLB_DETAIL_LEN, "image %d: its thumbnail differs from the sequential one",
+                 bad);
+    return j->failed || bad >= 0;
+}
+
+static int is_png(const struct dirent *e)
+{
+    size_t len = strlen(e->d_name);
+    return len > 4 && strcmp(e->d_name + len - 4, ".png") == 0;
+}
+
+/* The PNG files of dir, sorted by name, with their sizes; a one-line error and false when the
+ * folder has none or one that libpng cannot read. */
+static bool load_folder(const char *dir, album *a)
+{
+    struct dirent **names;
+    int found = scandir(dir, &names, is_png, alphasort);
+    if (found <= 0) {
+        fprintf(stderr, "omp_thumbnails: %s: %s\n", dir,
+                found < 0 ? strerror(errno) : "no .png files");
+        return false;
+    }
+    a->count = found;
+    a->paths = calloc((size_t)found, sizeof *a->paths);
+    a->width = calloc((size_t)found, sizeof *a->width);
+    a->height = calloc((size_t)found, sizeof *a->height);
+    bool ok = a->paths && a->width && a->height;
+    for (int i = 0; i < found; i++) {
+        if (ok) {
+            size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+            png_image image;
+            memset(&image, 0, sizeof image);
+            image.version = PNG_IMAGE_VERSION;
+            a->paths[i] = malloc(len);
+            ok = a->paths[i] != NULL;
+            if (ok)
+                snprintf(a->paths[i], len, "%s/%s", dir, names[i]->d_name);
+            if (ok && !png_image_begin_read_from_file(&image, a->paths[i])) {
+                fprintf(stderr, "omp_thumbnails: %s: not a PNG image libpng can read (%s)\n",
+                        a->paths[i], image.message);
+                ok = false;
+            } else if (ok) {
+                a->width[i] = (int)image.width;
+                a->height[i] = (int)image.height;
+                png_image_free(&image);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+/* A folder to write into, made if missing; a one-line error and false when it cannot be. */
+static bool writable_folder(const char *dir)
+{
+    if ((mkdir(dir, 0777) == 0 || errno == EEXIST) && access(dir, W_OK | X_OK) == 0)
+        return true;
+    fprintf(stderr, "omp_thumbnails: cannot write into %s: %s\n", dir, strerror(errno));
+    return false;
+}
+
+/* The reference thumbnails as DIR/<image's name>, or DIR/image_NNNN.png for generated ones. */
+static int write_thumbnails(const album *a, const thumb *t, const char *dir)
+{
+    int written = 0;
+    for (int i = 0; i < a->count; i++) {
+        char path[4096];
+        if (a->paths) {
+            const char *name = strrchr(a->paths[i], '/');
+            snprintf(path, sizeof path, "%s/%s", dir, name ? name + 1 : a->paths[i]);
+        } else {
+            snprintf(path, sizeof path, "%s/image_%04d.png", dir, i);
+        }
+        png_image image;
+        memset(&image, 0, sizeof image);
+        image.version = PNG_IMAGE_VERSION;
+        image.width = (png_uint_32)t[i].width;
+        image.height = (png_uint_32)t[i].height;
+        image.format = PNG_FORMAT_RGB;
+        written += png_image_write_to_file(&image, path, 0, t[i].rgb, 0, NULL) != 0;
+    }
+    return written;
+}
+
+static const char *input_dir, *output_dir;
+static int64_t size = 128, largest_side = 1024;
+static const plb_opt extra[] = {
+    {.long_name = "input", .kind = PLB_OPT_TEXT, .target = &input_dir, .arg_name = "DIR", .help = "make thumbnails of this folder's PNG files (default: n generated images)"},
+    {.long_name = "output", .kind = PLB_OPT_TEXT, .target = &output_dir, .arg_name = "DIR", .help = "write the thumbnails there as PNG files"},
+    {.long_name = "thumb-size", .kind = PLB_OPT_COUNT, .target = &size, .min = 1, .max = 4096, .arg_name = "PX", .help = "a thumbnail's longer side at most"},
+    {.long_name = "largest", .kind = PLB_OPT_COUNT, .target = &largest_side, .min = 1, .max = 16384, .arg_name = "PX", .help = "the generated images' longer side grows up to this"},
+    PLB_OPT_END,
+};
+static const char *const variants[] = {"seq", "dynamic", "tasks", "static", NULL};
+static const plb_program program = {
+    .name = "omp_thumbnails",
+    .summary = "thumbnails of images of uneven sizes: an executor's map and submit, and static blocks",
+    .variants = variants,
+    .extra = extra,
+};
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 200, .repeats = 5, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    int threads = opt.threads ? opt.threads : omp_get_max_threads();
+    if (!input_dir && opt.n > 1000000) {
+        fprintf(stderr, "omp_thumbnails: n is over 1000000 images\n");
+        return PLB_EXIT_USAGE;
+    }
+    album a = {.count = (int)opt.n, .size = (int)size};
+    if (input_dir && !load_folder(input_dir, &a))
+        return PLB_EXIT_USAGE;
+    if (output_dir && !writable_folder(output_dir))
+        return PLB_EXIT_USAGE;
+    if (!input_dir) {
+        a.width = malloc((size_t)a.count * sizeof *a.width);
+        a.height = malloc((size_t)a.count * sizeof *a.height);
+        for (int i = 0; a.width && a.height && i < a.count; i++)
+            album_generated_size(i, a.count, (int)largest_side, &a.width[i], &a.height[i]);
+    }
+    double pixels = 0.0, largest = 0.0;
+    for (int i = 0; a.width && a.height && i < a.count; i++) {
+        double p = (double)a.width[i] * a.height[i];
+        pixels += p;
+        largest = p > largest ? p : largest;
+    }
+    /* Two sets of thumbnails (the reference, the variants'), and an image per thread at once. */
+    double thumb_bytes = 3.0 * (double)size * (double)size;
+    if (!plb_memory_check(program.name, 2.0 * a.count * thumb_bytes + threads * 3.0 * largest))
+        return PLB_EXIT_USAGE;
+    thumb *reference = calloc((size_t)a.count, sizeof *reference);
+    thumb *out = calloc((size_t)a.count, sizeof *out);
+    bool allocated = a.width && a.height && reference && out;
+    for (int i = 0; allocated && i < a.count; i++) {
+        reference[i].rgb = malloc((size_t)thumb_bytes);
+        out[i].rgb = malloc((size_t)thumb_bytes);
+        allocated = reference[i].rgb && out[i].rgb;
+    }
+    if (!allocated) {
+        fprintf(stderr, "omp_thumbnails: cannot allocate %d thumbnails\n", a.count);
+        return PLB_EXIT_FAILED;
+    }
+    opt.n = a.count;
+    if (thumbnails_seq(&a, reference) != 0) {
+        fprintf(stderr, "omp_thumbnails: an image could not be read\n");
+        return PLB_EXIT_FAILED;
+    }
+
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[4];
+    plb_variant v[4];
+    for (int k = 0; k < 4; k++) {
+        int t = k == SEQ ? 1 : threads;
+        jobs[k] = (job){.a = &a, .out = out, .reference = reference, .threads = t,
+                        .kind = (kind)k, .detail = detail};
+        /* The fastest believable run: every thread reads a pixel per clock cycle. */
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run, verify, &jobs[k]},
+                             .amount = (double)a.count, .unit = 1.0, .rate_unit = "images/s",
+                             .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail};
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, &opt);
+    plb_report_param(stdout, "images", "%d %s, %.1f Mpixel in all, the largest %.2f Mpixel", a.count,
+                     input_dir ? input_dir : "generated", pixels / 1e6, largest / 1e6);
+    plb_report_param(stdout, "size", "%" PRId64 " px, a thumbnail's longer side at most", size);
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
+    if (output_dir) {
+        int written = write_thumbnails(&a, reference, output_dir);
+        plb_report_param(stdout, "output", "%d of %d thumbnails written to %s", written, a.count,
+                         output_dir);
+        if (written < a.count && !failure)
+            failure = "output: not every thumbnail could be written";
+    }
+    for (int i = 0; i < a.count; i++) {
+        free(reference[i].rgb);
+        free(out[i].rgb);
+        if (a.paths)
+            free(a.paths[i]);
+    }
+    free(reference);
+    free(out);
+    free(a.paths);
+    free(a.width);
+    free(a.height);
+    return plb_report_verdict(&opt, failure);
+}
