@@ -38,39 +38,67 @@ int64_t farm_item(int64_t i, int64_t n, int64_t unit)
     return 3 * i + 1 + countdown(farm_cost(i, n, unit)); /* countdown leaves 0 */
 }
 
-void farm_seq(int64_t n, int64_t unit, int64_t *results, MPI_Comm comm)
+/* A parcel: the item's number, then its result. Parcels are what the farm's messages carry. */
+static MPI_Datatype parcel_type(const farm_work *w)
+{
+    MPI_Datatype t;
+    MPI_Type_contiguous((int)sizeof(int64_t) + w->bytes, MPI_BYTE, &t);
+    MPI_Type_commit(&t);
+    return t;
+}
+
+static void make_parcel(const farm_work *w, int64_t i, char *parcel)
+{
+    memcpy(parcel, &i, sizeof i);
+    w->make(i, parcel + sizeof i, w->ctx);
+}
+
+static void take_parcel(const farm_work *w, const char *parcel)
+{
+    int64_t i;
+    memcpy(&i, parcel, sizeof i);
+    w->take(i, parcel + sizeof i, w->ctx);
+}
+
+void farm_seq(const farm_work *w, MPI_Comm comm)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
-    for (int64_t i = 0; rank == 0 && i < n; i++)
-        results[i] += farm_item(i, n, unit);
+    char *parcel = rank == 0 ? malloc(sizeof(int64_t) + (size_t)w->bytes) : NULL;
+    for (int64_t i = 0; parcel && i < w->n; i++) {
+        make_parcel(w, i, parcel);
+        take_parcel(w, parcel);
+    }
+    free(parcel);
 }
 
-void farm_static(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MPI_Comm comm)
+void farm_static(const farm_work *w, int64_t *done_by, MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    int64_t first = plb_block_start(n, size, rank), last = first + plb_block_count(n, size, rank);
-    int64_t *mine = malloc((size_t)(last - first > 0 ? last - first : 1) * sizeof *mine);
+    size_t bytes = sizeof(int64_t) + (size_t)w->bytes;
+    int64_t first = plb_block_start(w->n, size, rank), count = plb_block_count(w->n, size, rank);
+    char *mine = malloc((size_t)(count > 0 ? count : 1) * bytes);
     int *counts = rank == 0 ? malloc((size_t)size * sizeof *counts) : NULL;
     int *displs = rank == 0 ? malloc((size_t)size * sizeof *displs) : NULL;
-    int64_t *gathered = rank == 0 ? calloc((size_t)(n > 0 ? n : 1), sizeof *gathered) : NULL;
+    char *gathered = rank == 0 ? malloc((size_t)(w->n > 0 ? w->n : 1) * bytes) : NULL;
     int ok = mine && (rank != 0 || (counts && displs && gathered));
     MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_LAND, comm);
-    if (ok) { /* on failure the results stay zero and the check says so */
-        for (int64_t i = first; i < last; i++)
-            mine[i - first] = farm_item(i, n, unit);
+    if (ok) { /* on failure nothing is taken in, and the check says so */
+        for (int64_t k = 0; k < count; k++)
+            make_parcel(w, first + k, mine + (size_t)k * bytes);
         for (int r = 0; rank == 0 && r < size; r++) {
-            displs[r] = (int)plb_block_start(n, size, r);
-            counts[r] = (int)plb_block_count(n, size, r);
+            displs[r] = (int)plb_block_start(w->n, size, r);
+            counts[r] = (int)plb_block_count(w->n, size, r);
             if (done_by)
                 done_by[r] = counts[r];
         }
-        MPI_Gatherv(mine, (int)(last - first), MPI_INT64_T, gathered, counts, displs,
-                    MPI_INT64_T, 0, comm);
-        for (int64_t i = 0; rank == 0 && i < n; i++)
-            results[i] += gathered[i];
+        MPI_Datatype parcel = parcel_type(w);
+        MPI_Gatherv(mine, (int)count, parcel, gathered, counts, displs, parcel, 0, comm);
+        MPI_Type_free(&parcel);
+        for (int64_t k = 0; rank == 0 && k < w->n; k++)
+            take_parcel(w, gathered + (size_t)k * bytes);
     }
     free(mine);
     free(counts);
@@ -79,37 +107,38 @@ void farm_static(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MP
 }
 
 /* The master: one item to every worker, then the next to whoever reports back first. */
-static void master(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, int size,
-                   MPI_Comm comm)
+static void master(const farm_work *w, int64_t *done_by, int size, char *parcel,
+                   MPI_Datatype parcel_t, MPI_Comm comm)
 {
     int64_t next = 0, outstanding = 0;
     for (int r = 0; done_by && r < size; r++)
         done_by[r] = 0;
     if (size == 1) { /* no workers: the master does it all */
-        for (; next < n; next++)
-            results[next] += farm_item(next, n, unit);
+        for (; next < w->n; next++) {
+            make_parcel(w, next, parcel);
+            take_parcel(w, parcel);
+        }
         if (done_by)
-            done_by[0] = n;
+            done_by[0] = w->n;
         return;
     }
-    for (int w = 1; w < size; w++) {
-        if (next < n) {
-            MPI_Send(&next, 1, MPI_INT64_T, w, TAG_WORK, comm);
+    for (int r = 1; r < size; r++) {
+        if (next < w->n) {
+            MPI_Send(&next, 1, MPI_INT64_T, r, TAG_WORK, comm);
             next++;
             outstanding++;
         } else {
-            MPI_Send(&next, 1, MPI_INT64_T, w, TAG_STOP, comm);
+            MPI_Send(&next, 1, MPI_INT64_T, r, TAG_STOP, comm);
         }
     }
     while (outstanding > 0) {
-        int64_t done[2]; /* item, result */
         MPI_Status st;
-        MPI_Recv(done, 2, MPI_INT64_T, MPI_ANY_SOURCE, TAG_DONE, comm, &st);
+        MPI_Recv(parcel, 1, parcel_t, MPI_ANY_SOURCE, TAG_DONE, comm, &st);
         outstanding--;
-        results[done[0]] += done[1];
+        take_parcel(w, parcel);
         if (done_by)
             done_by[st.MPI_SOURCE]++;
-        int tag = next < n ? TAG_WORK : TAG_STOP;
+        int tag = next < w->n ? TAG_WORK : TAG_STOP;
         MPI_Send(&next, 1, MPI_INT64_T, st.MPI_SOURCE, tag, comm);
         if (tag == TAG_WORK) {
             next++;
@@ -118,7 +147,7 @@ static void master(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, 
     }
 }
 
-static void worker(int64_t n, int64_t unit, MPI_Comm comm)
+static void worker(const farm_work *w, char *parcel, MPI_Datatype parcel_t, MPI_Comm comm)
 {
     for (;;) {
         int64_t item;
@@ -126,20 +155,49 @@ static void worker(int64_t n, int64_t unit, MPI_Comm comm)
         MPI_Recv(&item, 1, MPI_INT64_T, 0, MPI_ANY_TAG, comm, &st);
         if (st.MPI_TAG == TAG_STOP)
             return;
-        int64_t done[2] = {item, farm_item(item, n, unit)};
-        MPI_Send(done, 2, MPI_INT64_T, 0, TAG_DONE, comm);
+        make_parcel(w, item, parcel);
+        MPI_Send(parcel, 1, parcel_t, 0, TAG_DONE, comm);
     }
 }
 
-void farm_dynamic(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MPI_Comm comm)
+void farm_dynamic(const farm_work *w, int64_t *done_by, MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
+    char *parcel = malloc(sizeof(int64_t) + (size_t)w->bytes);
+    if (plb_mpi_agree(parcel == NULL, comm)) {
+        free(parcel);
+        return;
+    }
+    MPI_Datatype parcel_t = parcel_type(w);
     if (rank == 0)
-        master(n, unit, results, done_by, size, comm);
+        master(w, done_by, size, parcel, parcel_t, comm);
     else
-        worker(n, unit, comm);
+        worker(w, parcel, parcel_t, comm);
+    MPI_Type_free(&parcel_t);
+    free(parcel);
+}
+
+static void make_item(int64_t i, void *result, void *ctx)
+{
+    const farm_items *items = ctx;
+    int64_t value = farm_item(i, items->n, items->unit);
+    memcpy(result, &value, sizeof value);
+}
+
+static void take_item(int64_t i, const void *result, void *ctx)
+{
+    farm_items *items = ctx;
+    int64_t value;
+    memcpy(&value, result, sizeof value);
+    items->results[i] += value;
+}
+
+farm_work farm_items_work(farm_items *items)
+{
+    return (farm_work){.n = items->n, .bytes = sizeof(int64_t), .make = make_item,
+                       .take = take_item, .ctx = items};
 }
 
 int64_t farm_check(const int64_t *results, int64_t n)
@@ -181,7 +239,8 @@ static int hello_queue(int rank, int size, FILE *out)
 typedef enum kind { SEQ, STATIC, FARM } kind;
 
 typedef struct job {
-    int64_t n, unit, *results, *done_by;
+    int64_t n, *results, *done_by;
+    farm_work work;
     int rank;
     kind kind;
     char *detail;
@@ -198,11 +257,11 @@ static void run(void *arg)
 {
     job *j = arg;
     if (j->kind == SEQ)
-        farm_seq(j->n, j->unit, j->results, MPI_COMM_WORLD);
+        farm_seq(&j->work, MPI_COMM_WORLD);
     else if (j->kind == STATIC)
-        farm_static(j->n, j->unit, j->results, j->done_by, MPI_COMM_WORLD);
+        farm_static(&j->work, j->done_by, MPI_COMM_WORLD);
     else
-        farm_dynamic(j->n, j->unit, j->results, j->done_by, MPI_COMM_WORLD);
+        farm_dynamic(&j->work, j->done_by, MPI_COMM_WORLD);
 }
 
 static int verify(void *arg, long runs)
@@ -250,8 +309,8 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return status;
     }
-    /* the root's results and the static variant's gathered copy; every rank its block */
-    if (!plb_mpi_memory_check(program.name, rank == 0 ? 24.0 * (double)opt.n : 8.0 * (double)opt.n / size,
+    /* the root's results and the static variant's gathered parcels; every rank its block's */
+    if (!plb_mpi_memory_check(program.name, rank == 0 ? 24.0 * (double)opt.n : 16.0 * (double)opt.n / size,
                               MPI_COMM_WORLD)) {
         MPI_Finalize();
         return PLB_EXIT_USAGE;
@@ -277,10 +336,13 @@ int main(int argc, char **argv)
     MPI_Comm comm = MPI_COMM_WORLD;
     plb_sync sync = plb_mpi_sync(&comm);
     char detail[PLB_DETAIL_LEN] = "";
+    farm_items items = {.n = opt.n, .unit = spin, .results = results};
     job jobs[3];
     plb_variant v[3];
     for (int k = 0; k < 3; k++) {
-        jobs[k] = (job){opt.n, spin, results, done_by[k], rank, (kind)k, detail};
+        jobs[k] = (job){.n = opt.n, .results = results, .done_by = done_by[k],
+                        .work = farm_items_work(&items), .rank = rank, .kind = (kind)k,
+                        .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = 1,
                              .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
                              .unit = 1.0, .rate_unit = "items/s", .detail = detail};

@@ -11,12 +11,30 @@ int64_t farm_cost(int64_t i, int64_t n, int64_t unit);
 /* What item i yields once done: 3 i + 1, after its cost in CPU work. */
 int64_t farm_item(int64_t i, int64_t n, int64_t unit);
 
-/* Every item i adds farm_item(i) to results[i] on the root (results: n entries, zeroed by the
- * caller; NULL on other ranks), so an item done twice or never is visible. done_by[r] (root, size
- * entries, may be NULL) receives how many items rank r did. Collective. */
-void farm_seq(int64_t n, int64_t unit, int64_t *results, MPI_Comm comm);
-void farm_static(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MPI_Comm comm);
-void farm_dynamic(int64_t n, int64_t unit, int64_t *results, int64_t *done_by, MPI_Comm comm);
+/* A farm's work: n items, each made into a result of `bytes` bytes by whichever rank does it, and
+ * taken in by the root. */
+typedef struct farm_work {
+    int64_t n;
+    int bytes;
+    void (*make)(int64_t i, void *result, void *ctx);
+    void (*take)(int64_t i, const void *result, void *ctx); /* on the root */
+    void *ctx;
+} farm_work;
+
+/* Every item made once and taken in once by the root: by the root alone (seq), in equal blocks
+ * of items per rank gathered at the end (static), or handed out one at a time by the root to
+ * whichever worker asks (dynamic: the task farm). done_by[r] (root, size entries, may be NULL)
+ * receives how many items rank r did. Collective. */
+void farm_seq(const farm_work *w, MPI_Comm comm);
+void farm_static(const farm_work *w, int64_t *done_by, MPI_Comm comm);
+void farm_dynamic(const farm_work *w, int64_t *done_by, MPI_Comm comm);
+
+/* This lesson's items: item i adds farm_item(i) to results[i] on the root (n entries, zeroed by
+ * the caller; NULL on other ranks), so an item done twice or never is visible. */
+typedef struct farm_items {
+    int64_t n, unit, *results;
+} farm_items;
+farm_work farm_items_work(farm_items *items);
 
 /* The first i whose result is not farm_item's, or -1. */
 int64_t farm_check(const int64_t *results, int64_t n);

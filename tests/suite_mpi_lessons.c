@@ -23,15 +23,17 @@ static void test_farm_exactly_once(void)
             continue;
         int64_t *results = root ? calloc((size_t)n, sizeof *results) : NULL;
         int64_t *done_by = root ? calloc((size_t)p, sizeof *done_by) : NULL;
+        farm_items items = {.n = n, .unit = 10, .results = results};
+        farm_work work = farm_items_work(&items);
         for (int kind = 0; kind < 3; kind++) {
             for (int64_t k = 0; root && results && k < n; k++)
                 results[k] = 0;
             if (kind == 0)
-                farm_seq(n, 10, results, MPI_COMM_WORLD);
+                farm_seq(&work, MPI_COMM_WORLD);
             else if (kind == 1)
-                farm_static(n, 10, results, done_by, MPI_COMM_WORLD);
+                farm_static(&work, done_by, MPI_COMM_WORLD);
             else
-                farm_dynamic(n, 10, results, done_by, MPI_COMM_WORLD);
+                farm_dynamic(&work, done_by, MPI_COMM_WORLD);
             if (root && results && done_by) {
                 CU_ASSERT_EQUAL(farm_check(results, n), -1);
                 int64_t total = 0;
