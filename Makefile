@@ -198,8 +198,8 @@ $(LIBMPI): $(COMMON_MPI_OBJS)
 $(LIBOMPK): $(OMP_KERNEL_OBJS)
 $(LIBMPIK): $(MPI_KERNEL_OBJS)
 
-# omp_thumbnails reads and writes PNG files with libpng; the serial suites call its functions.
-bin/omp_thumbnails build/tests/test_serial: LDLIBS += -lpng
+# The thumbnails lessons read and write PNG files with libpng; the suites call their functions.
+bin/omp_thumbnails bin/mpi_thumbnails build/tests/test_serial build/tests/test_mpi: LDLIBS += -lpng
 
 $(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
 	@mkdir -p $(@D)

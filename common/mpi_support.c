@@ -82,14 +82,20 @@ FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
     return stdout;
 }
 
+bool plb_mpi_first_error(const char *err, MPI_Comm comm)
+{
+    int rank, first;
+    MPI_Comm_rank(comm, &rank);
+    int mine = err ? rank : INT_MAX;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+    if (first == rank)
+        fprintf(stderr, "%s\n", err);
+    return first != INT_MAX;
+}
+
 bool plb_mpi_memory_check(const char *program, double bytes, MPI_Comm comm)
 {
     char err[256];
-    int rank, first;
-    MPI_Comm_rank(comm, &rank);
-    int refused = plb_memory_fits(program, bytes, err, sizeof err) ? INT_MAX : rank;
-    MPI_Allreduce(&refused, &first, 1, MPI_INT, MPI_MIN, comm);
-    if (first == rank)
-        fprintf(stderr, "%s\n", err);
-    return first == INT_MAX;
+    bool fits = plb_memory_fits(program, bytes, err, sizeof err);
+    return !plb_mpi_first_error(fits ? NULL : err, comm);
 }

@@ -161,6 +161,155 @@ int thumbnails_check(const album *a, const thumb *got, const thumb *want)
     return -1;
 }
 
+static int is_png(const struct dirent *e)
+{
+    size_t len = strlen(e->d_name);
+    return len > 4 && strcmp(e->d_name + len - 4, ".png") == 0;
+}
+
+/* The PNG files of dir, sorted by name, with their sizes; false, and why in err, when the folder
+ * has none or one that libpng cannot read. */
+static bool load_folder(const char *dir, album *a, char *err, size_t errlen)
+{
+    struct dirent **names;
+    int found = scandir(dir, &names, is_png, alphasort);
+    if (found <= 0) {
+        snprintf(err, errlen, "%s: %s", dir, found < 0 ? strerror(errno) : "no .png files");
+        return false;
+    }
+    a->count = found;
+    a->paths = calloc((size_t)found, sizeof *a->paths);
+    a->width = calloc((size_t)found, sizeof *a->width);
+    a->height = calloc((size_t)found, sizeof *a->height);
+    bool ok = a->paths && a->width && a->height;
+    for (int i = 0; i < found; i++) {
+        if (ok) {
+            size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+            png_image image;
+            memset(&image, 0, sizeof image);
+            image.version = PNG_IMAGE_VERSION;
+            a->paths[i] = malloc(len);
+            ok = a->paths[i] != NULL;
+            if (ok)
+                snprintf(a->paths[i], len, "%s/%s", dir, names[i]->d_name);
+            if (ok && !png_image_begin_read_from_file(&image, a->paths[i])) {
+                snprintf(err, errlen, "%s: not a PNG image libpng can read (%s)", a->paths[i],
+                         image.message);
+                ok = false;
+            } else if (ok) {
+                a->width[i] = (int)image.width;
+                a->height[i] = (int)image.height;
+                png_image_free(&image);
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return ok;
+}
+
+/* A folder to write into, made if missing; false, and why in err, when it cannot be. */
+static bool writable_folder(const char *dir, char *err, size_t errlen)
+{
+    if ((mkdir(dir, 0777) == 0 || errno == EEXIST) && access(dir, W_OK | X_OK) == 0)
+        return true;
+    snprintf(err, errlen, "cannot write into %s: %s", dir, strerror(errno));
+    return false;
+}
+
+album_settings album_wanted = {.size = 128, .largest = 1024};
+const plb_opt album_options[] = {
+    {.long_name = "input", .kind = PLB_OPT_TEXT, .target = &album_wanted.input, .arg_name = "DIR", .help = "make thumbnails of this folder's PNG files (default: n generated images)"},
+    {.long_name = "output", .kind = PLB_OPT_TEXT, .target = &album_wanted.output, .arg_name = "DIR", .help = "write the thumbnails there as PNG files"},
+    {.long_name = "thumb-size", .kind = PLB_OPT_COUNT, .target = &album_wanted.size, .min = 1, .max = 4096, .arg_name = "PX", .help = "a thumbnail's longer side at most"},
+    {.long_name = "largest", .kind = PLB_OPT_COUNT, .target = &album_wanted.largest, .min = 1, .max = 16384, .arg_name = "PX", .help = "the generated images' longer side grows up to this"},
+    PLB_OPT_END,
+};
+
+int album_open(album *a, int64_t n, char *err, size_t errlen)
+{
+    *a = (album){.size = (int)album_wanted.size};
+    if (!album_wanted.input && n > ALBUM_MAX_GENERATED) {
+        snprintf(err, errlen, "n is over %d images", ALBUM_MAX_GENERATED);
+        return -1;
+    }
+    if (album_wanted.input ? !load_folder(album_wanted.input, a, err, errlen) : 0)
+        return -1;
+    if (album_wanted.output && !writable_folder(album_wanted.output, err, errlen))
+        return -1;
+    if (!album_wanted.input) {
+        a->count = (int)n;
+        a->width = malloc((size_t)n * sizeof *a->width);
+        a->height = malloc((size_t)n * sizeof *a->height);
+        if (!a->width || !a->height) {
+            snprintf(err, errlen, "cannot allocate %" PRId64 " images", n);
+            return -1;
+        }
+        for (int i = 0; i < a->count; i++)
+            album_generated_size(i, a->count, (int)album_wanted.largest, &a->width[i], &a->height[i]);
+    }
+    return 0;
+}
+
+void album_close(album *a)
+{
+    for (int i = 0; a->paths && i < a->count; i++)
+        free(a->paths[i]);
+    free(a->paths);
+    free(a->width);
+    free(a->height);
+}
+
+void album_pixels(const album *a, double *all, double *largest)
+{
+    *all = *largest = 0.0;
+    for (int i = 0; i < a->count; i++) {
+        double p = (double)a->width[i] * a->height[i];
+        *all += p;
+        *largest = p > *largest ? p : *largest;
+    }
+}
+
+int thumbnails_write(const album *a, const thumb *t, const char *dir)
+{
+    int written = 0;
+    for (int i = 0; i < a->count; i++) {
+        char path[4096];
+        if (a->paths) {
+            const char *name = strrchr(a->paths[i], '/');
+            snprintf(path, sizeof path, "%s/%s", dir, name ? name + 1 : a->paths[i]);
+        } else {
+            snprintf(path, sizeof path, "%s/image_%04d.png", dir, i);
+        }
+        png_image image;
+        memset(&image, 0, sizeof image);
+        image.version = PNG_IMAGE_VERSION;
+        image.width = (png_uint_32)t[i].width;
+        image.height = (png_uint_32)t[i].height;
+        image.format = PNG_FORMAT_RGB;
+        written += png_image_write_to_file(&image, path, 0, t[i].rgb, 0, NULL) != 0;
+    }
+    return written;
+}
+
+void album_report(FILE *out, const album *a)
+{
+    double pixels, largest;
+    album_pixels(a, &pixels, &largest);
+    plb_report_param(out, "images", "%d %s, %.1f Mpixel in all, the largest %.2f Mpixel", a->count,
+                     album_wanted.input ? album_wanted.input : "generated", pixels / 1e6,
+                     largest / 1e6);
+    plb_report_param(out, "thumb-size", "%d px, a thumbnail's longer side at most", a->size);
+}
+
+bool thumbnails_save(FILE *out, const album *a, const thumb *t)
+{
+    int written = thumbnails_write(a, t, album_wanted.output);
+    plb_report_param(out, "output", "%d of %d thumbnails written to %s", written, a->count,
+                     album_wanted.output);
+    return written < a->count;
+}
+
 /* The program: the runner times the lesson above and verifies every result. */
 typedef enum kind { SEQ, DYNAMIC, TASKS, STATIC } kind;
 
@@ -209,101 +358,12 @@ static int verify(void *arg, long runs)
     return j->failed || bad >= 0;
 }
 
-static int is_png(const struct dirent *e)
-{
-    size_t len = strlen(e->d_name);
-    return len > 4 && strcmp(e->d_name + len - 4, ".png") == 0;
-}
-
-/* The PNG files of dir, sorted by name, with their sizes; a one-line error and false when the
- * folder has none or one that libpng cannot read. */
-static bool load_folder(const char *dir, album *a)
-{
-    struct dirent **names;
-    int found = scandir(dir, &names, is_png, alphasort);
-    if (found <= 0) {
-        fprintf(stderr, "omp_thumbnails: %s: %s\n", dir,
-                found < 0 ? strerror(errno) : "no .png files");
-        return false;
-    }
-    a->count = found;
-    a->paths = calloc((size_t)found, sizeof *a->paths);
-    a->width = calloc((size_t)found, sizeof *a->width);
-    a->height = calloc((size_t)found, sizeof *a->height);
-    bool ok = a->paths && a->width && a->height;
-    for (int i = 0; i < found; i++) {
-        if (ok) {
-            size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
-            png_image image;
-            memset(&image, 0, sizeof image);
-            image.version = PNG_IMAGE_VERSION;
-            a->paths[i] = malloc(len);
-            ok = a->paths[i] != NULL;
-            if (ok)
-                snprintf(a->paths[i], len, "%s/%s", dir, names[i]->d_name);
-            if (ok && !png_image_begin_read_from_file(&image, a->paths[i])) {
-                fprintf(stderr, "omp_thumbnails: %s: not a PNG image libpng can read (%s)\n",
-                        a->paths[i], image.message);
-                ok = false;
-            } else if (ok) {
-                a->width[i] = (int)image.width;
-                a->height[i] = (int)image.height;
-                png_image_free(&image);
-            }
-        }
-        free(names[i]);
-    }
-    free(names);
-    return ok;
-}
-
-/* A folder to write into, made if missing; a one-line error and false when it cannot be. */
-static bool writable_folder(const char *dir)
-{
-    if ((mkdir(dir, 0777) == 0 || errno == EEXIST) && access(dir, W_OK | X_OK) == 0)
-        return true;
-    fprintf(stderr, "omp_thumbnails: cannot write into %s: %s\n", dir, strerror(errno));
-    return false;
-}
-
-/* The reference thumbnails as DIR/<image's name>, or DIR/image_NNNN.png for generated ones. */
-static int write_thumbnails(const album *a, const thumb *t, const char *dir)
-{
-    int written = 0;
-    for (int i = 0; i < a->count; i++) {
-        char path[4096];
-        if (a->paths) {
-            const char *name = strrchr(a->paths[i], '/');
-            snprintf(path, sizeof path, "%s/%s", dir, name ? name + 1 : a->paths[i]);
-        } else {
-            snprintf(path, sizeof path, "%s/image_%04d.png", dir, i);
-        }
-        png_image image;
-        memset(&image, 0, sizeof image);
-        image.version = PNG_IMAGE_VERSION;
-        image.width = (png_uint_32)t[i].width;
-        image.height = (png_uint_32)t[i].height;
-        image.format = PNG_FORMAT_RGB;
-        written += png_image_write_to_file(&image, path, 0, t[i].rgb, 0, NULL) != 0;
-    }
-    return written;
-}
-
-static const char *input_dir, *output_dir;
-static int64_t size = 128, largest_side = 1024;
-static const plb_opt extra[] = {
-    {.long_name = "input", .kind = PLB_OPT_TEXT, .target = &input_dir, .arg_name = "DIR", .help = "make thumbnails of this folder's PNG files (default: n generated images)"},
-    {.long_name = "output", .kind = PLB_OPT_TEXT, .target = &output_dir, .arg_name = "DIR", .help = "write the thumbnails there as PNG files"},
-    {.long_name = "thumb-size", .kind = PLB_OPT_COUNT, .target = &size, .min = 1, .max = 4096, .arg_name = "PX", .help = "a thumbnail's longer side at most"},
-    {.long_name = "largest", .kind = PLB_OPT_COUNT, .target = &largest_side, .min = 1, .max = 16384, .arg_name = "PX", .help = "the generated images' longer side grows up to this"},
-    PLB_OPT_END,
-};
 static const char *const variants[] = {"seq", "dynamic", "tasks", "static", NULL};
 static const plb_program program = {
     .name = "omp_thumbnails",
     .summary = "thumbnails of images of uneven sizes: an executor's map and submit, and static blocks",
     .variants = variants,
-    .extra = extra,
+    .extra = album_options,
 };
 
 int main(int argc, char **argv)
@@ -313,34 +373,24 @@ int main(int argc, char **argv)
     if (status >= 0)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    if (!input_dir && opt.n > 1000000) {
-        fprintf(stderr, "omp_thumbnails: n is over 1000000 images\n");
+    album a;
+    char err[PLB_DETAIL_LEN + 4096];
+    if (album_open(&a, opt.n, err, sizeof err) != 0) {
+        fprintf(stderr, "omp_thumbnails: %s\n", err);
+        album_close(&a);
         return PLB_EXIT_USAGE;
     }
-    album a = {.count = (int)opt.n, .size = (int)size};
-    if (input_dir && !load_folder(input_dir, &a))
-        return PLB_EXIT_USAGE;
-    if (output_dir && !writable_folder(output_dir))
-        return PLB_EXIT_USAGE;
-    if (!input_dir) {
-        a.width = malloc((size_t)a.count * sizeof *a.width);
-        a.height = malloc((size_t)a.count * sizeof *a.height);
-        for (int i = 0; a.width && a.height && i < a.count; i++)
-            album_generated_size(i, a.count, (int)largest_side, &a.width[i], &a.height[i]);
-    }
-    double pixels = 0.0, largest = 0.0;
-    for (int i = 0; a.width && a.height && i < a.count; i++) {
-        double p = (double)a.width[i] * a.height[i];
-        pixels += p;
-        largest = p > largest ? p : largest;
-    }
+    double pixels, largest;
+    album_pixels(&a, &pixels, &largest);
     /* Two sets of thumbnails (the reference, the variants'), and an image per thread at once. */
-    double thumb_bytes = 3.0 * (double)size * (double)size;
-    if (!plb_memory_check(program.name, 2.0 * a.count * thumb_bytes + threads * 3.0 * largest))
+    double thumb_bytes = 3.0 * a.size * a.size;
+    if (!plb_memory_check(program.name, 2.0 * a.count * thumb_bytes + threads * 3.0 * largest)) {
+        album_close(&a);
         return PLB_EXIT_USAGE;
+    }
     thumb *reference = calloc((size_t)a.count, sizeof *reference);
     thumb *out = calloc((size_t)a.count, sizeof *out);
-    bool allocated = a.width && a.height && reference && out;
+    bool allocated = reference && out;
     for (int i = 0; allocated && i < a.count; i++) {
         reference[i].rgb = malloc((size_t)thumb_bytes);
         out[i].rgb = malloc((size_t)thumb_bytes);
@@ -371,27 +421,16 @@ int main(int argc, char **argv)
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
-    plb_report_param(stdout, "images", "%d %s, %.1f Mpixel in all, the largest %.2f Mpixel", a.count,
-                     input_dir ? input_dir : "generated", pixels / 1e6, largest / 1e6);
-    plb_report_param(stdout, "size", "%" PRId64 " px, a thumbnail's longer side at most", size);
+    album_report(stdout, &a);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
-    if (output_dir) {
-        int written = write_thumbnails(&a, reference, output_dir);
-        plb_report_param(stdout, "output", "%d of %d thumbnails written to %s", written, a.count,
-                         output_dir);
-        if (written < a.count && !failure)
-            failure = "output: not every thumbnail could be written";
-    }
+    if (album_wanted.output && thumbnails_save(stdout, &a, reference) && !failure)
+        failure = "output: not every thumbnail could be written";
     for (int i = 0; i < a.count; i++) {
         free(reference[i].rgb);
         free(out[i].rgb);
-        if (a.paths)
-            free(a.paths[i]);
     }
     free(reference);
     free(out);
-    free(a.paths);
-    free(a.width);
-    free(a.height);
+    album_close(&a);
     return plb_report_verdict(&opt, failure);
 }

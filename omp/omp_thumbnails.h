@@ -3,7 +3,13 @@
 #ifndef PARLAB_OMP_THUMBNAILS_H
 #define PARLAB_OMP_THUMBNAILS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "options.h"
+
+#define ALBUM_MAX_GENERATED 1000000 /* images -n may ask for */
 
 /* The images: PNG files (paths), or generated ones (paths NULL) of the given sizes. */
 typedef struct album {
@@ -37,5 +43,28 @@ int thumbnails_static(const album *a, thumb *out, int threads);  /* equal blocks
 
 /* The first image whose thumbnail differs from the reference's, or -1. */
 int thumbnails_check(const album *a, const thumb *got, const thumb *want);
+
+/* The album's options (--input, --output, --thumb-size, --largest) and what they set; the MPI twin
+ * shares them. */
+typedef struct album_settings {
+    const char *input, *output;
+    int64_t size, largest;
+} album_settings;
+extern album_settings album_wanted;
+extern const plb_opt album_options[];
+
+/* The album album_wanted describes: the input folder's PNG files (sorted by name), or n generated
+ * images; checks that the output folder can be written. 0, or -1 and why in err (one line). */
+int album_open(album *a, int64_t n, char *err, size_t errlen);
+void album_close(album *a);
+/* The pixels of all the images together, and of the largest. */
+void album_pixels(const album *a, double *all, double *largest);
+/* The "# images" and "# thumb-size" header lines. */
+void album_report(FILE *out, const album *a);
+/* Every thumbnail as a PNG file in dir (DIR/<image's name>, DIR/image_NNNN.png for generated
+ * ones); returns how many were written. */
+int thumbnails_write(const album *a, const thumb *t, const char *dir);
+/* thumbnails_write into album_wanted.output, and its "# output" line; true when one failed. */
+bool thumbnails_save(FILE *out, const album *a, const thumb *t);
 
 #endif

@@ -80,7 +80,7 @@ contract_args() {
         omp_deadlock) echo "-V fixed" ;;
         mpi_deadlock) echo "-V sendrecv,nonblocking,parity" ;;
         omp_latency) echo "--wait-ms 0.05" ;;
-        omp_thumbnails) echo "--largest 128" ;;
+        omp_thumbnails | mpi_thumbnails) echo "--largest 128" ;;
         mpi_messages) echo "--spin 100" ;;
     esac
 }
@@ -118,7 +118,7 @@ done
 
 # Sizes whose arrays cannot fit are refused before anything is allocated: one line, exit 2.
 for p in omp_increment omp_map_square omp_stream omp_latency omp_thumbnails mpi_map_square mpi_increment \
-    hybrid_map_square mpi_deadlock mpi_messages; do
+    hybrid_map_square mpi_deadlock mpi_messages mpi_thumbnails; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
     check_usage_error "bin/$p" -n 9223372036854775807
@@ -233,6 +233,13 @@ if [ -x bin/omp_thumbnails ]; then
         grep -q "^# images      : 23 $pngs/first, " "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ] &&
         diff -r "$pngs/first" "$pngs/again" >/dev/null; then ok
     else bad "omp_thumbnails --output, then --input of those files: wanted 23 thumbnails, the same again: $(tail -n 3 "$out" "$err")"; fi
+    # The MPI twin, farming the same files out to 3 ranks, writes the same thumbnails.
+    if [ -x bin/mpi_thumbnails ] &&
+        launch bin/mpi_thumbnails --input "$pngs/first" --thumb-size 40 -r 2 --output "$pngs/farmed" &&
+        [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -Eq '^# images/rank : farm +0 [0-9]+ [0-9]+$' "$out" &&
+        diff -r "$pngs/first" "$pngs/farmed" >/dev/null; then ok
+    else bad "mpi_thumbnails --input on 3 ranks: wanted the same 23 thumbnails, the root only handing out: $(tail -n 3 "$out" "$err")"; fi
+    [ -x bin/mpi_thumbnails ] && check_usage_error bin/mpi_thumbnails --input "$pngs/none"
     check_usage_error bin/omp_thumbnails --input "$pngs/none"
     mkdir "$pngs/empty"
     check_usage_error bin/omp_thumbnails --input "$pngs/empty"

@@ -3,6 +3,7 @@
  * eager limit), and the shared-memory window's slices and atomic counters are exact.
  * Non-fatal asserts only: every rank must reach every collective. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "omp_countdown.h"
 #include "partition.h"
@@ -12,6 +13,7 @@
 #include "mpi_ranks.h"
 #include "suites.h"
 #include "mpi_messages.h"
+#include "mpi_thumbnails.h"
 
 static void test_farm_exactly_once(void)
 {
@@ -49,6 +51,40 @@ static void test_farm_exactly_once(void)
         }
         free(results);
         free(done_by);
+    }
+}
+
+/* The thumbnails farmed out, in blocks and by the root alone: on the root, the same bytes as
+ * omp_thumbnails' own sequential ones; a set left untouched fails. */
+static void test_thumbnail_farm(void)
+{
+    enum { N = 9, SIZE = 16 };
+    int width[N], height[N], root = rank_of() == 0;
+    for (int i = 0; i < N; i++)
+        album_generated_size(i, N, 200, &width[i], &height[i]);
+    album a = {.count = N, .width = width, .height = height, .size = SIZE};
+    static uint8_t want_px[N][3 * SIZE * SIZE], got_px[N][3 * SIZE * SIZE];
+    thumb want[N], got[N];
+    for (int i = 0; i < N; i++) {
+        want[i] = (thumb){0, 0, want_px[i]};
+        got[i] = (thumb){0, 0, got_px[i]};
+    }
+    CU_ASSERT_EQUAL(thumbnails_seq(&a, want), 0);
+    CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), 0); /* nothing taken in: caught */
+    album_farm farm = {.a = &a, .out = got};
+    farm_work work = album_farm_work(&farm);
+    for (int kind = 0; kind < 3; kind++) {
+        memset(got, 0, sizeof got);
+        for (int i = 0; i < N; i++)
+            got[i].rgb = got_px[i];
+        if (kind == 0)
+            farm_seq(&work, MPI_COMM_WORLD);
+        else if (kind == 1)
+            farm_static(&work, NULL, MPI_COMM_WORLD);
+        else
+            farm_dynamic(&work, NULL, MPI_COMM_WORLD);
+        if (root)
+            CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), -1);
     }
 }
 
@@ -106,6 +142,7 @@ static void test_shared_window(void)
 
 CU_TestInfo mpi_lesson_tests[] = {
     {"task farm, static split, root alone: every item once", test_farm_exactly_once},
+    {"thumbnails farmed out: the root gets every one, exact", test_thumbnail_farm},
     {"sendrecv, nonblocking, parity deliver, eager or not", test_exchanges_deliver},
     {"shared window: slices and atomic counters exact", test_shared_window},
     CU_TEST_INFO_NULL,

@@ -1,0 +1,210 @@
+/* mpi_thumbnails: omp_thumbnails' images shared out between processes, the tutorial's
+ * ProcessPoolExecutor.map, on mpi_messages' task farm.
+ *
+ * The images and the thumbnail are omp_thumbnails' (--input DIR, or n generated images whose sizes
+ * grow with their number; --output DIR; --thumb-size; --largest). Every rank reads the images
+ * itself, so an input folder must be visible to every rank (as a cluster's shared file system is).
+ * A worker sends each thumbnail back to the root as one message: its number, its width and height,
+ * then its pixels. Variants: seq (the root alone); static (equal blocks of images, one per rank,
+ * gathered with MPI_Gatherv at the end: the rank that drew the large images works on alone); farm
+ * (the root hands out one image at a time to whichever worker asks for more: it balances uneven
+ * work, and the root only hands out).
+ * Rate: images per second = n / median_s. The notes say how many images each rank made.
+ * Verified on the root after every batch: every byte of every thumbnail equal to the one the root
+ * made alone before the measurement.
+ *
+ *   usage: mpirun -np P mpi_thumbnails [-n IMAGES] [-r R] [-w W] [-V seq,static,farm]
+ *                  [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [--csv]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "lesson.h"
+#include "mpi_support.h"
+#include "mpi_thumbnails.h"
+
+/* A thumbnail as a farm's result: width, height, then the pixels (room for size x size). */
+static void make_result(int64_t i, void *result, void *ctx)
+{
+    const album_farm *f = ctx;
+    int size[2] = {0, 0}; /* an image that cannot be read sends an empty thumbnail */
+    thumb t = {.rgb = (uint8_t *)result + sizeof size};
+    if (make_thumbnail(f->a, (int)i, &t) == 0) {
+        size[0] = t.width;
+        size[1] = t.height;
+    }
+    memcpy(result, size, sizeof size);
+}
+
+static void take_result(int64_t i, const void *result, void *ctx)
+{
+    album_farm *f = ctx;
+    int size[2];
+    memcpy(size, result, sizeof size);
+    thumb *t = &f->out[i];
+    t->width = size[0];
+    t->height = size[1];
+    memcpy(t->rgb, (const uint8_t *)result + sizeof size, 3 * (size_t)size[0] * (size_t)size[1]);
+}
+
+farm_work album_farm_work(album_farm *f)
+{
+    return (farm_work){.n = f->a->count, .bytes = 2 * (int)sizeof(int) + 3 * f->a->size * f->a->size,
+                       .make = make_result, .take = take_result, .ctx = f};
+}
+
+/* The program: the runner times the lesson above and verifies every result. */
+typedef enum kind { SEQ, STATIC, FARM } kind;
+
+typedef struct job {
+    farm_work work;
+    const album *a;
+    thumb *out;
+    const thumb *reference;
+    int64_t *done_by;
+    int rank;
+    kind kind;
+    char *detail;
+} job;
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    for (int i = 0; j->rank == 0 && i < j->a->count; i++) { /* what no thumbnail is */
+        j->out[i].width = j->out[i].height = 0;
+        memset(j->out[i].rgb, 0xA5, 3 * (size_t)j->a->size * (size_t)j->a->size);
+    }
+}
+
+static void run(void *arg)
+{
+    job *j = arg;
+    if (j->kind == SEQ)
+        farm_seq(&j->work, MPI_COMM_WORLD);
+    else if (j->kind == STATIC)
+        farm_static(&j->work, j->done_by, MPI_COMM_WORLD);
+    else
+        farm_dynamic(&j->work, j->done_by, MPI_COMM_WORLD);
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int bad = j->rank == 0 ? thumbnails_check(j->a, j->out, j->reference) : -1;
+    if (bad >= 0)
+        snprintf(j->detail, PLB_DETAIL_LEN, "image %d: its thumbnail differs from the root's own",
+                 bad);
+    return bad >= 0;
+}
+
+static const char *const variants[] = {"seq", "static", "farm", NULL};
+static const plb_program program = {
+    .name = "mpi_thumbnails",
+    .summary = "thumbnails of images of uneven sizes, shared out between processes: blocks or a task farm",
+    .variants = variants,
+    .extra = album_options,
+};
+
+/* The root's two sets of thumbnails (the reference, the variants'), or NULL on failure. */
+static thumb *thumbnails_alloc(const album *a)
+{
+    thumb *t = calloc(2 * (size_t)a->count, sizeof *t);
+    for (int i = 0; t && i < 2 * a->count; i++)
+        if (!(t[i].rgb = malloc(3 * (size_t)a->size * (size_t)a->size)))
+            return NULL; /* the program ends at once */
+    return t;
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    plb_options opt = {.n = 200, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
+    if (status >= 0) {
+        MPI_Finalize();
+        return status;
+    }
+    album a;
+    char why[4096], err[4200];
+    bool opened = album_open(&a, opt.n, why, sizeof why) == 0;
+    snprintf(err, sizeof err, "%s: %s", program.name, why);
+    if (plb_mpi_first_error(opened ? NULL : err, MPI_COMM_WORLD)) {
+        album_close(&a);
+        MPI_Finalize();
+        return PLB_EXIT_USAGE;
+    }
+    double pixels, largest, thumb_bytes = 3.0 * a.size * a.size;
+    album_pixels(&a, &pixels, &largest);
+    /* The root: two sets of thumbnails and the static variant's gathered ones; every rank: its
+     * block of thumbnails and one image at a time. */
+    double block = (double)(a.count / size + 1) * thumb_bytes;
+    if (!plb_mpi_memory_check(program.name, block + 3.0 * largest +
+                                                (rank == 0 ? 3.0 * a.count * thumb_bytes : 0.0),
+                              MPI_COMM_WORLD)) {
+        album_close(&a);
+        MPI_Finalize();
+        return PLB_EXIT_USAGE;
+    }
+    thumb *thumbs = rank == 0 ? thumbnails_alloc(&a) : NULL;
+    int64_t *done_by[3] = {NULL, NULL, NULL};
+    for (int k = 1; rank == 0 && k < 3; k++)
+        done_by[k] = calloc((size_t)size, sizeof(int64_t));
+    int broken = rank == 0 && (!thumbs || !done_by[1] || !done_by[2] ||
+                               thumbnails_seq(&a, thumbs) != 0);
+    if (plb_mpi_agree(broken, MPI_COMM_WORLD)) {
+        if (rank == 0)
+            fprintf(stderr, "mpi_thumbnails: out of memory, or an image could not be read\n");
+        MPI_Finalize();
+        return PLB_EXIT_FAILED;
+    }
+    thumb *reference = thumbs, *out = thumbs ? thumbs + a.count : NULL;
+    opt.n = a.count;
+
+    plb_context ctx;
+    FILE *report = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
+    if (report)
+        album_report(report, &a);
+    MPI_Comm comm = MPI_COMM_WORLD;
+    plb_sync sync = plb_mpi_sync(&comm);
+    char detail[PLB_DETAIL_LEN] = "";
+    album_farm farm = {.a = &a, .out = out};
+    job jobs[3];
+    plb_variant v[3];
+    for (int k = 0; k < 3; k++) {
+        jobs[k] = (job){.work = album_farm_work(&farm), .a = &a, .out = out,
+                        .reference = reference, .done_by = done_by[k], .rank = rank,
+                        .kind = (kind)k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                             .kernel = {prepare, run, verify, &jobs[k]},
+                             .amount = (double)a.count, .unit = 1.0, .rate_unit = "images/s",
+                             .plausible_s = pixels / size / PLB_MAX_CLOCK_HZ, .detail = detail};
+    }
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, report, NULL);
+    for (int k = 1; report && k < 3; k++) {
+        if (!plb_variant_selected(&program, &opt, variants[k]))
+            continue;
+        printf("# images/rank : %-6s", variants[k]);
+        for (int r = 0; r < size; r++)
+            printf(" %" PRId64, done_by[k][r]);
+        printf("\n");
+    }
+    int unsaved = report && album_wanted.output && thumbnails_save(report, &a, reference);
+    if (plb_mpi_agree(unsaved, MPI_COMM_WORLD) && !failure)
+        failure = "output: not every thumbnail could be written";
+    for (int i = 0; thumbs && i < 2 * a.count; i++)
+        free(thumbs[i].rgb);
+    free(thumbs);
+    free(done_by[1]);
+    free(done_by[2]);
+    album_close(&a);
+    status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return status;
+}
