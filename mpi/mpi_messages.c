@@ -179,6 +179,25 @@ void farm_dynamic(const farm_work *w, int64_t *done_by, MPI_Comm comm)
     free(parcel);
 }
 
+void farm_run(farm_way way, const farm_work *w, int64_t *done_by, MPI_Comm comm)
+{
+    if (way == FARM_SEQ)
+        farm_seq(w, comm);
+    else if (way == FARM_STATIC)
+        farm_static(w, done_by, comm);
+    else
+        farm_dynamic(w, done_by, comm);
+}
+
+void farm_report_done_by(FILE *out, const char *label, const char *variant,
+                         const int64_t *done_by, int size)
+{
+    fprintf(out, "# %-12s: %-6s", label, variant);
+    for (int r = 0; r < size; r++)
+        fprintf(out, " %" PRId64, done_by[r]);
+    fprintf(out, "\n");
+}
+
 static void make_item(int64_t i, void *result, void *ctx)
 {
     const farm_items *items = ctx;
@@ -236,13 +255,11 @@ static int hello_queue(int rank, int size, FILE *out)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
-typedef enum kind { SEQ, STATIC, FARM } kind;
-
 typedef struct job {
     int64_t n, *results, *done_by;
     farm_work work;
     int rank;
-    kind kind;
+    farm_way way;
     char *detail;
 } job;
 
@@ -256,12 +273,7 @@ static void prepare(void *arg)
 static void run(void *arg)
 {
     job *j = arg;
-    if (j->kind == SEQ)
-        farm_seq(&j->work, MPI_COMM_WORLD);
-    else if (j->kind == STATIC)
-        farm_static(&j->work, j->done_by, MPI_COMM_WORLD);
-    else
-        farm_dynamic(&j->work, j->done_by, MPI_COMM_WORLD);
+    farm_run(j->way, &j->work, j->done_by, MPI_COMM_WORLD);
 }
 
 static int verify(void *arg, long runs)
@@ -341,7 +353,7 @@ int main(int argc, char **argv)
     plb_variant v[3];
     for (int k = 0; k < 3; k++) {
         jobs[k] = (job){.n = opt.n, .results = results, .done_by = done_by[k],
-                        .work = farm_items_work(&items), .rank = rank, .kind = (kind)k,
+                        .work = farm_items_work(&items), .rank = rank, .way = (farm_way)k,
                         .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = 1,
                              .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
@@ -349,14 +361,9 @@ int main(int argc, char **argv)
     }
     const char *bad = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, out, NULL);
     failure = failure ? failure : bad;
-    for (int k = 1; out && k < 3; k++) {
-        if (!plb_variant_selected(&program, &opt, variants[k]))
-            continue;
-        printf("# items/rank  : %-6s", variants[k]);
-        for (int r = 0; r < size; r++)
-            printf(" %" PRId64, done_by[k][r]);
-        printf("\n");
-    }
+    for (int k = 1; out && k < 3; k++)
+        if (plb_variant_selected(&program, &opt, variants[k]))
+            farm_report_done_by(out, "items/rank", variants[k], done_by[k], size);
     free(results);
     free(done_by[1]);
     free(done_by[2]);

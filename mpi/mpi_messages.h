@@ -4,6 +4,7 @@
 #define PARLAB_MPI_MESSAGES_H
 
 #include <mpi.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Item i costs unit * (1 + 7 i / n) decrements: the later, the dearer (1 to 8 units). */
@@ -28,6 +29,13 @@ typedef struct farm_work {
 void farm_seq(const farm_work *w, MPI_Comm comm);
 void farm_static(const farm_work *w, int64_t *done_by, MPI_Comm comm);
 void farm_dynamic(const farm_work *w, int64_t *done_by, MPI_Comm comm);
+
+/* The three ways by name, for the programs and tests that run them all in turn. */
+typedef enum farm_way { FARM_SEQ, FARM_STATIC, FARM_DYNAMIC } farm_way;
+void farm_run(farm_way way, const farm_work *w, int64_t *done_by, MPI_Comm comm);
+/* "# LABEL : VARIANT n0 n1 ...": how many items each rank did. */
+void farm_report_done_by(FILE *out, const char *label, const char *variant,
+                         const int64_t *done_by, int size);
 
 /* This lesson's items: item i adds farm_item(i) to results[i] on the root (n entries, zeroed by
  * the caller; NULL on other ranks), so an item done twice or never is visible. */

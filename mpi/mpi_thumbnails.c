@@ -57,8 +57,6 @@ farm_work album_farm_work(album_farm *f)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
-typedef enum kind { SEQ, STATIC, FARM } kind;
-
 typedef struct job {
     farm_work work;
     const album *a;
@@ -66,7 +64,7 @@ typedef struct job {
     const thumb *reference;
     int64_t *done_by;
     int rank;
-    kind kind;
+    farm_way way;
     char *detail;
 } job;
 
@@ -82,12 +80,7 @@ static void prepare(void *arg)
 static void run(void *arg)
 {
     job *j = arg;
-    if (j->kind == SEQ)
-        farm_seq(&j->work, MPI_COMM_WORLD);
-    else if (j->kind == STATIC)
-        farm_static(&j->work, j->done_by, MPI_COMM_WORLD);
-    else
-        farm_dynamic(&j->work, j->done_by, MPI_COMM_WORLD);
+    farm_run(j->way, &j->work, j->done_by, MPI_COMM_WORLD);
 }
 
 static int verify(void *arg, long runs)
@@ -108,16 +101,6 @@ static const plb_program program = {
     .variants = variants,
     .extra = album_options,
 };
-
-/* The root's two sets of thumbnails (the reference, the variants'), or NULL on failure. */
-static thumb *thumbnails_alloc(const album *a)
-{
-    thumb *t = calloc(2 * (size_t)a->count, sizeof *t);
-    for (int i = 0; t && i < 2 * a->count; i++)
-        if (!(t[i].rgb = malloc(3 * (size_t)a->size * (size_t)a->size)))
-            return NULL; /* the program ends at once */
-    return t;
-}
 
 int main(int argc, char **argv)
 {
@@ -152,7 +135,7 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return PLB_EXIT_USAGE;
     }
-    thumb *thumbs = rank == 0 ? thumbnails_alloc(&a) : NULL;
+    thumb *thumbs = rank == 0 ? thumbnails_alloc(&a, 2) : NULL; /* the reference, the variants' */
     int64_t *done_by[3] = {NULL, NULL, NULL};
     for (int k = 1; rank == 0 && k < 3; k++)
         done_by[k] = calloc((size_t)size, sizeof(int64_t));
@@ -180,27 +163,20 @@ int main(int argc, char **argv)
     for (int k = 0; k < 3; k++) {
         jobs[k] = (job){.work = album_farm_work(&farm), .a = &a, .out = out,
                         .reference = reference, .done_by = done_by[k], .rank = rank,
-                        .kind = (kind)k, .detail = detail};
+                        .way = (farm_way)k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = 1,
                              .kernel = {prepare, run, verify, &jobs[k]},
                              .amount = (double)a.count, .unit = 1.0, .rate_unit = "images/s",
                              .plausible_s = pixels / size / PLB_MAX_CLOCK_HZ, .detail = detail};
     }
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, report, NULL);
-    for (int k = 1; report && k < 3; k++) {
-        if (!plb_variant_selected(&program, &opt, variants[k]))
-            continue;
-        printf("# images/rank : %-6s", variants[k]);
-        for (int r = 0; r < size; r++)
-            printf(" %" PRId64, done_by[k][r]);
-        printf("\n");
-    }
+    for (int k = 1; report && k < 3; k++)
+        if (plb_variant_selected(&program, &opt, variants[k]))
+            farm_report_done_by(report, "images/rank", variants[k], done_by[k], size);
     int unsaved = report && album_wanted.output && thumbnails_save(report, &a, reference);
     if (plb_mpi_agree(unsaved, MPI_COMM_WORLD) && !failure)
         failure = "output: not every thumbnail could be written";
-    for (int i = 0; thumbs && i < 2 * a.count; i++)
-        free(thumbs[i].rgb);
-    free(thumbs);
+    thumbnails_free(thumbs, &a, 2);
     free(done_by[1]);
     free(done_by[2]);
     album_close(&a);

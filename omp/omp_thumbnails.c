@@ -226,6 +226,35 @@ const plb_opt album_options[] = {
     PLB_OPT_END,
 };
 
+int album_generate(album *a, int n, int largest, int size)
+{
+    *a = (album){.count = n, .size = size};
+    a->width = malloc((size_t)n * sizeof *a->width);
+    a->height = malloc((size_t)n * sizeof *a->height);
+    for (int i = 0; a->width && a->height && i < n; i++)
+        album_generated_size(i, n, largest, &a->width[i], &a->height[i]);
+    return a->width && a->height ? 0 : -1;
+}
+
+thumb *thumbnails_alloc(const album *a, int sets)
+{
+    size_t count = (size_t)sets * (size_t)a->count;
+    thumb *t = calloc(count, sizeof *t);
+    for (size_t i = 0; t && i < count; i++)
+        if (!(t[i].rgb = malloc(3 * (size_t)a->size * (size_t)a->size))) {
+            thumbnails_free(t, a, sets);
+            return NULL;
+        }
+    return t;
+}
+
+void thumbnails_free(thumb *t, const album *a, int sets)
+{
+    for (size_t i = 0; t && i < (size_t)sets * (size_t)a->count; i++)
+        free(t[i].rgb);
+    free(t);
+}
+
 int album_open(album *a, int64_t n, char *err, size_t errlen)
 {
     *a = (album){.size = (int)album_wanted.size};
@@ -237,16 +266,10 @@ int album_open(album *a, int64_t n, char *err, size_t errlen)
         return -1;
     if (album_wanted.output && !writable_folder(album_wanted.output, err, errlen))
         return -1;
-    if (!album_wanted.input) {
-        a->count = (int)n;
-        a->width = malloc((size_t)n * sizeof *a->width);
-        a->height = malloc((size_t)n * sizeof *a->height);
-        if (!a->width || !a->height) {
-            snprintf(err, errlen, "cannot allocate %" PRId64 " images", n);
-            return -1;
-        }
-        for (int i = 0; i < a->count; i++)
-            album_generated_size(i, a->count, (int)album_wanted.largest, &a->width[i], &a->height[i]);
+    if (!album_wanted.input &&
+        album_generate(a, (int)n, (int)album_wanted.largest, (int)album_wanted.size) != 0) {
+        snprintf(err, errlen, "cannot allocate %" PRId64 " images", n);
+        return -1;
     }
     return 0;
 }
@@ -388,16 +411,10 @@ int main(int argc, char **argv)
         album_close(&a);
         return PLB_EXIT_USAGE;
     }
-    thumb *reference = calloc((size_t)a.count, sizeof *reference);
-    thumb *out = calloc((size_t)a.count, sizeof *out);
-    bool allocated = reference && out;
-    for (int i = 0; allocated && i < a.count; i++) {
-        reference[i].rgb = malloc((size_t)thumb_bytes);
-        out[i].rgb = malloc((size_t)thumb_bytes);
-        allocated = reference[i].rgb && out[i].rgb;
-    }
-    if (!allocated) {
+    thumb *reference = thumbnails_alloc(&a, 2), *out = reference ? reference + a.count : NULL;
+    if (!reference) {
         fprintf(stderr, "omp_thumbnails: cannot allocate %d thumbnails\n", a.count);
+        album_close(&a);
         return PLB_EXIT_FAILED;
     }
     opt.n = a.count;
@@ -425,12 +442,7 @@ int main(int argc, char **argv)
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
     if (album_wanted.output && thumbnails_save(stdout, &a, reference) && !failure)
         failure = "output: not every thumbnail could be written";
-    for (int i = 0; i < a.count; i++) {
-        free(reference[i].rgb);
-        free(out[i].rgb);
-    }
-    free(reference);
-    free(out);
+    thumbnails_free(reference, &a, 2);
     album_close(&a);
     return plb_report_verdict(&opt, failure);
 }

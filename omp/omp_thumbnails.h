@@ -57,6 +57,13 @@ extern const plb_opt album_options[];
  * images; checks that the output folder can be written. 0, or -1 and why in err (one line). */
 int album_open(album *a, int64_t n, char *err, size_t errlen);
 void album_close(album *a);
+/* n generated images with sides up to `largest`, thumbnails of at most `size` px (album_close
+ * frees it): 0, or -1 when out of memory. */
+int album_generate(album *a, int n, int largest, int size);
+/* `sets` sets of a->count thumbnails, one after the other, each with room for size x size
+ * pixels; NULL when out of memory. */
+thumb *thumbnails_alloc(const album *a, int sets);
+void thumbnails_free(thumb *t, const album *a, int sets);
 /* The pixels of all the images together, and of the largest. */
 void album_pixels(const album *a, double *all, double *largest);
 /* The "# images" and "# thumb-size" header lines. */

@@ -230,16 +230,11 @@ static void test_queue(void)
 static void test_thumbnails(void)
 {
     enum { N = 12, SIZE = 16 };
-    int width[N], height[N];
-    for (int i = 0; i < N; i++)
-        album_generated_size(i, N, 1024, &width[i], &height[i]);
-    album a = {.count = N, .width = width, .height = height, .size = SIZE};
-    static uint8_t want_px[N][3 * SIZE * SIZE], got_px[N][3 * SIZE * SIZE];
-    thumb want[N], got[N];
-    for (int i = 0; i < N; i++) {
-        want[i] = (thumb){0, 0, want_px[i]};
-        got[i] = (thumb){0, 0, got_px[i]};
-    }
+    album a;
+    CU_ASSERT_FATAL(album_generate(&a, N, 1024, SIZE) == 0);
+    thumb *want = thumbnails_alloc(&a, 2), *got = want ? want + N : NULL;
+    CU_ASSERT_FATAL(want != NULL);
+    int *width = a.width, *height = a.height;
     CU_ASSERT_EQUAL(thumbnails_seq(&a, want), 0);
     for (int i = 0; i < N; i++) {
         int longer = width[i] > height[i] ? width[i] : height[i];
@@ -252,18 +247,23 @@ static void test_thumbnails(void)
                 red += (unsigned)(x * 255 / width[i]);
                 green += (unsigned)(y * 255 / height[i]);
             }
-        CU_ASSERT_EQUAL(want_px[i][0], (red + (unsigned)(f * f) / 2) / (unsigned)(f * f));
-        CU_ASSERT_EQUAL(want_px[i][1], (green + (unsigned)(f * f) / 2) / (unsigned)(f * f));
+        CU_ASSERT_EQUAL(want[i].rgb[0], (red + (unsigned)(f * f) / 2) / (unsigned)(f * f));
+        CU_ASSERT_EQUAL(want[i].rgb[1], (green + (unsigned)(f * f) / 2) / (unsigned)(f * f));
     }
     CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), 0); /* nothing made: caught */
     int (*const form[])(const album *, thumb *, int) = {thumbnails_dynamic, thumbnails_tasks,
                                                         thumbnails_static};
     for (size_t t = 0; t < COUNT(thread_counts); t++)
         for (size_t k = 0; k < COUNT(form); k++) {
-            memset(got_px, 0, sizeof got_px);
+            for (int i = 0; i < N; i++) { /* poisoned: what no thumbnail is */
+                got[i].width = got[i].height = 0;
+                memset(got[i].rgb, 0xA5, 3 * SIZE * SIZE);
+            }
             CU_ASSERT_EQUAL(form[k](&a, got, thread_counts[t]), 0);
             CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), -1);
         }
+    thumbnails_free(want, &a, 2);
+    album_close(&a);
 }
 
 static void test_lock_order(void)
