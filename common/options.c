@@ -316,6 +316,14 @@ int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_option
     plb_opt common[COMMON_OPTIONS];
     common_table(&v, common);
     const plb_opt *const tables[2] = {common, prog->extra};
+    /* A program's own option named as a common one would never be reached: a programming error,
+     * said on every run rather than silently shadowed. */
+    const plb_opt *const common_only[2] = {common, NULL};
+    for (const plb_opt *o = prog->extra; o && o->long_name; o++)
+        if (find_long(common_only, o->long_name, strlen(o->long_name)) ||
+            (o->short_name && find_short(common_only, o->short_name)))
+            return fail(err, errlen, prog->name, "option '--%s' is defined twice (program error)",
+                        o->long_name);
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = NULL;

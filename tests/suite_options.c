@@ -152,6 +152,24 @@ static void test_bad_input(void)
     expect_error("-c", "1001", NULL, "tprog: option '-c': '1001' is too large (maximum 1000)");
 }
 
+/* A program's own option that is named as a common one is refused on every run. */
+static void test_shadowed_option(void)
+{
+    static int64_t size;
+    static const plb_opt clash[] = {
+        {.long_name = "size", .kind = PLB_OPT_COUNT, .target = &size, .arg_name = "PX", .help = "shadowed by -n"},
+        PLB_OPT_END,
+    };
+    const plb_program shadowing = {.name = "tprog", .summary = "", .variants = variants, .extra = clash};
+    plb_options opt = defaults();
+    char *argv[] = {"tprog", NULL};
+    char err[256] = "";
+    FILE *sink = fopen("/dev/null", "w");
+    CU_ASSERT_EQUAL(plb_parse_options(&shadowing, 1, argv, &opt, sink, err, sizeof err), PLB_EXIT_USAGE);
+    fclose(sink);
+    CU_ASSERT_STRING_EQUAL(err, "tprog: option '--size' is defined twice (program error)");
+}
+
 static void test_variants(void)
 {
     const plb_program *p = &prog;
@@ -207,6 +225,7 @@ CU_TestInfo options_tests[] = {
     {"short, long, attached and = forms", test_forms},
     {"sizes: 1000, 1e6, 16M, 1G and bad ones", test_counts},
     {"every bad input: exit 2, one line", test_bad_input},
+    {"an option named twice is refused, not shadowed", test_shadowed_option},
     {"variant selection", test_variants},
     {"help and version exit 0", test_help_and_version},
     CU_TEST_INFO_NULL,
