@@ -20,8 +20,9 @@ bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 
 # launch PROGRAM ARGS...: runs a program directly (OpenMP) or on 3 ranks (MPI), output to files.
 # Programs run at 3 ranks, more than this machine's cores, but for one: MPICH 4.0's atomics on a
-# shared-memory window crawl for minutes with more ranks than cores (its ranks spin on the window's
-# lock while its holder waits for a core), so under MPICH mpi_shared_array runs at the core count.
+# shared-memory window crawl for minutes when its 3 ranks have less than 2 cores (a busy process
+# beside them took one: half the runs stopped at the timeout), so under MPICH mpi_shared_array runs
+# at the core count.
 launch() {
     local np=3
     if [[ $1 == */mpi_shared_array ]] && [ "$(nproc)" -lt 3 ] &&
