@@ -71,10 +71,8 @@ typedef struct job {
 static void prepare(void *arg)
 {
     job *j = arg;
-    for (int i = 0; j->rank == 0 && i < j->a->count; i++) { /* what no thumbnail is */
-        j->out[i].width = j->out[i].height = 0;
-        memset(j->out[i].rgb, 0xA5, 3 * (size_t)j->a->size * (size_t)j->a->size);
-    }
+    if (j->rank == 0)
+        thumbnails_poison(j->a, j->out);
 }
 
 static void run(void *arg)

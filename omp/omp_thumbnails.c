@@ -152,6 +152,14 @@ int thumbnails_static(const album *a, thumb *out, int threads)
     return failed;
 }
 
+void thumbnails_poison(const album *a, thumb *t)
+{
+    for (int i = 0; i < a->count; i++) {
+        t[i].width = t[i].height = 0;
+        memset(t[i].rgb, 0xA5, 3 * (size_t)a->size * (size_t)a->size);
+    }
+}
+
 int thumbnails_check(const album *a, const thumb *got, const thumb *want)
 {
     for (int i = 0; i < a->count; i++)
@@ -262,7 +270,7 @@ int album_open(album *a, int64_t n, char *err, size_t errlen)
         snprintf(err, errlen, "n is over %d images", ALBUM_MAX_GENERATED);
         return -1;
     }
-    if (album_wanted.input ? !load_folder(album_wanted.input, a, err, errlen) : 0)
+    if (album_wanted.input && !load_folder(album_wanted.input, a, err, errlen))
         return -1;
     if (album_wanted.output && !writable_folder(album_wanted.output, err, errlen))
         return -1;
@@ -293,7 +301,7 @@ void album_pixels(const album *a, double *all, double *largest)
     }
 }
 
-int thumbnails_write(const album *a, const thumb *t, const char *dir)
+static int thumbnails_write(const album *a, const thumb *t, const char *dir)
 {
     int written = 0;
     for (int i = 0; i < a->count; i++) {
@@ -348,10 +356,7 @@ typedef struct job {
 static void prepare(void *arg)
 {
     job *j = arg;
-    for (int i = 0; i < j->a->count; i++) { /* what no thumbnail is */
-        j->out[i].width = j->out[i].height = 0;
-        memset(j->out[i].rgb, 0xA5, 3 * (size_t)j->a->size * (size_t)j->a->size);
-    }
+    thumbnails_poison(j->a, j->out);
     j->failed = 0;
 }
 

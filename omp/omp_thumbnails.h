@@ -41,6 +41,9 @@ int thumbnails_dynamic(const album *a, thumb *out, int threads); /* Executor.map
 int thumbnails_tasks(const album *a, thumb *out, int threads);   /* Executor.submit */
 int thumbnails_static(const album *a, thumb *out, int threads);  /* equal blocks of images */
 
+/* Every thumbnail set to what no thumbnail is (no size, poisoned pixels): a run that leaves one
+ * untouched fails thumbnails_check. */
+void thumbnails_poison(const album *a, thumb *t);
 /* The first image whose thumbnail differs from the reference's, or -1. */
 int thumbnails_check(const album *a, const thumb *got, const thumb *want);
 
@@ -68,10 +71,8 @@ void thumbnails_free(thumb *t, const album *a, int sets);
 void album_pixels(const album *a, double *all, double *largest);
 /* The "# images" and "# thumb-size" header lines. */
 void album_report(FILE *out, const album *a);
-/* Every thumbnail as a PNG file in dir (DIR/<image's name>, DIR/image_NNNN.png for generated
- * ones); returns how many were written. */
-int thumbnails_write(const album *a, const thumb *t, const char *dir);
-/* thumbnails_write into album_wanted.output, and its "# output" line; true when one failed. */
+/* Every thumbnail as a PNG file in album_wanted.output (DIR/<image's name>, DIR/image_NNNN.png
+ * for generated ones), and the "# output" line; true when one could not be written. */
 bool thumbnails_save(FILE *out, const album *a, const thumb *t);
 
 #endif

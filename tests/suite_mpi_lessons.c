@@ -3,7 +3,6 @@
  * eager limit), and the shared-memory window's slices and atomic counters are exact.
  * Non-fatal asserts only: every rank must reach every collective. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "omp_countdown.h"
 #include "partition.h"
@@ -66,10 +65,7 @@ static void test_thumbnail_farm(void)
         album_farm farm = {.a = &a, .out = got};
         farm_work work = album_farm_work(&farm);
         for (int kind = 0; kind < 3; kind++) {
-            for (int i = 0; i < N; i++) { /* poisoned: what no thumbnail is */
-                got[i].width = got[i].height = 0;
-                memset(got[i].rgb, 0xA5, 3 * SIZE * SIZE);
-            }
+            thumbnails_poison(&a, got);
             farm_run((farm_way)kind, &work, NULL, MPI_COMM_WORLD);
             if (root)
                 CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), -1);

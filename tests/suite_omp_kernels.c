@@ -255,10 +255,7 @@ static void test_thumbnails(void)
                                                         thumbnails_static};
     for (size_t t = 0; t < COUNT(thread_counts); t++)
         for (size_t k = 0; k < COUNT(form); k++) {
-            for (int i = 0; i < N; i++) { /* poisoned: what no thumbnail is */
-                got[i].width = got[i].height = 0;
-                memset(got[i].rgb, 0xA5, 3 * SIZE * SIZE);
-            }
+            thumbnails_poison(&a, got);
             CU_ASSERT_EQUAL(form[k](&a, got, thread_counts[t]), 0);
             CU_ASSERT_EQUAL(thumbnails_check(&a, got, want), -1);
         }
