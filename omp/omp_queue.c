@@ -40,6 +40,7 @@
 #define PRODUCER_SHIFT 40 /* an item is its producer << 40 | its index among all n */
 #define INDEX_MASK ((INT64_C(1) << PRODUCER_SHIFT) - 1)
 #define STOP INT64_C(-1)
+#define LINE_ITEMS 8 /* int64_t items in a 64-byte cache line */
 #define SPIN_TRIES 1000  /* tries a busy-waiting thread makes before it naps between tries */
 #define SPIN_NAP_S 50e-6 /* the nap */
 
@@ -215,10 +216,12 @@ static void produce(queue *q, int p, int producers, int consumers, int64_t n, at
             queue_put(q, STOP);
 }
 
-/* Consumer c takes items until the stop item, and tallies each one. */
-static void consume(queue *q, int c, int producers, int64_t n, queue_tally *t)
+/* Consumer c takes items until the stop item, and tallies each one. `last` is its own row of the
+ * last item it got from each producer; its count goes to the shared tally once, at the end, so
+ * the consumers do not write to one cache line per item. */
+static void consume(queue *q, int c, int producers, int64_t n, int64_t *last, queue_tally *t)
 {
-    int64_t *last = t->last + (int64_t)c * producers;
+    int64_t taken = 0;
     for (int p = 0; p < producers; p++)
         last[p] = -1;
     for (int64_t item; (item = queue_take(q)) != STOP;) {
@@ -230,14 +233,21 @@ static void consume(queue *q, int c, int producers, int64_t n, queue_tally *t)
         last[p] = i;
 #pragma omp atomic update
         t->seen[i]++;
-        t->taken_by[c]++;
+        taken++;
     }
+    t->taken_by[c] += taken;
 }
 
 int queue_run(queue *q, int producers, int consumers, int64_t n, queue_tally *tally)
 {
     int team = producers + consumers, short_team = 0;
     atomic_int producers_done = 0;
+    /* Each consumer's row of last items, whole cache lines apart. */
+    size_t row = ((size_t)producers + LINE_ITEMS - 1) / LINE_ITEMS * LINE_ITEMS;
+    int64_t *last = aligned_alloc(LINE_ITEMS * sizeof *last,
+                                  (size_t)consumers * row * sizeof *last);
+    if (!last)
+        return -1;
 #pragma omp parallel num_threads(team)
     {
         int me = omp_get_thread_num();
@@ -246,8 +256,9 @@ int queue_run(queue *q, int producers, int consumers, int64_t n, queue_tally *ta
         else if (me < producers)
             produce(q, me, producers, consumers, n, &producers_done);
         else
-            consume(q, me - producers, producers, n, tally);
+            consume(q, me - producers, producers, n, last + (size_t)(me - producers) * row, tally);
     }
+    free(last);
     return short_team ? -1 : 0;
 }
 
@@ -292,7 +303,8 @@ static int verify(void *arg, long runs)
     long long disorder = atomic_load(&j->tally->out_of_order);
     int64_t bad = queue_check(j->tally, j->n, runs);
     if (j->short_team)
-        snprintf(j->detail, PLB_DETAIL_LEN, "the runtime gave fewer than %d threads",
+        snprintf(j->detail, PLB_DETAIL_LEN,
+                 "the runtime gave fewer than %d threads, or no memory for the order check",
                  j->producers + j->consumers);
     else if (disorder)
         snprintf(j->detail, PLB_DETAIL_LEN, "%lld items out of order or not items", disorder);
@@ -357,18 +369,17 @@ int main(int argc, char **argv)
         return PLB_EXIT_USAGE;
     }
     double bytes = 4.0 * (double)opt.n + 8.0 * (double)capacity +
-                   8.0 * (double)consumers * (producers + 1 + KINDS);
+                   8.0 * (double)consumers * (producers + LINE_ITEMS + 1 + KINDS);
     if (!plb_memory_check(program.name, bytes))
         return PLB_EXIT_USAGE;
     queue_tally tally = {.seen = malloc((size_t)opt.n * sizeof *tally.seen),
-                         .taken_by = malloc((size_t)consumers * sizeof *tally.taken_by),
-                         .last = malloc((size_t)consumers * (size_t)producers * sizeof *tally.last)};
+                         .taken_by = malloc((size_t)consumers * sizeof *tally.taken_by)};
     queue q[KINDS];
     int64_t *shares = calloc((size_t)consumers * KINDS, sizeof *shares);
     int made = 0;
     while (made < KINDS && queue_init(&q[made], (queue_kind)made, capacity) == 0)
         q[made++].hold = hold;
-    if (!tally.seen || !tally.taken_by || !tally.last || !shares || made < KINDS) {
+    if (!tally.seen || !tally.taken_by || !shares || made < KINDS) {
         fprintf(stderr, "omp_queue: cannot allocate %" PRId64 " items\n", opt.n);
         return PLB_EXIT_FAILED;
     }
@@ -397,7 +408,6 @@ int main(int argc, char **argv)
         queue_free(&q[k]);
     free(tally.seen);
     free(tally.taken_by);
-    free(tally.last);
     free(shares);
     return plb_report_verdict(&opt, failure);
 }

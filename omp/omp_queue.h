@@ -37,12 +37,12 @@ int64_t queue_take(queue *q);
 typedef struct queue_tally {
     int32_t *seen;          /* seen[i]: how many times item i was taken (n entries) */
     int64_t *taken_by;      /* items each consumer took (consumers entries) */
-    int64_t *last;          /* each consumer's last item from each producer (scratch) */
     atomic_llong out_of_order; /* items that a consumer got before an earlier one of their producer */
 } queue_tally;
 
 /* P producers put n items (producer p its block, in order) and C consumers take them until each
- * gets the stop item, on P + C threads. Returns -1 when the runtime gave fewer threads. */
+ * gets the stop item, on P + C threads. Returns -1 when the runtime gave fewer threads, or there
+ * was no memory for the consumers' order check. */
 int queue_run(queue *q, int producers, int consumers, int64_t n, queue_tally *tally);
 
 /* Items taken since the tally was zeroed, over `runs` runs: the first item not taken exactly `runs`
