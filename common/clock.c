@@ -23,9 +23,14 @@ double plb_cpu_now(void)
     return seconds_of(&ts);
 }
 
+struct timespec plb_timespec(double seconds)
+{
+    return (struct timespec){(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+}
+
 void plb_sleep(double seconds)
 {
-    struct timespec left = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    struct timespec left = plb_timespec(seconds);
     while (nanosleep(&left, &left) != 0) {
     }
 }

@@ -2,6 +2,8 @@
 #ifndef PARLAB_CLOCK_H
 #define PARLAB_CLOCK_H
 
+#include <time.h>
+
 /* Seconds since an arbitrary fixed point (CLOCK_MONOTONIC): only differences mean anything. */
 double plb_now(void);
 
@@ -9,6 +11,9 @@ double plb_now(void);
  * claims (clock_getres) and the smallest non-zero step seen between successive reads, which
  * includes the cost of reading the clock itself. */
 double plb_clock_resolution(void);
+
+/* `seconds` as a struct timespec: whole seconds and nanoseconds. */
+struct timespec plb_timespec(double seconds);
 
 /* Sleeps for `seconds` of wall time, the whole of it even when a signal interrupts the sleep. */
 void plb_sleep(double seconds);

@@ -74,8 +74,9 @@ void latency_tasks(int64_t tasks, latency_work w, int64_t *done, int threads)
  * zero time would disarm the timer instead). */
 static int start_wait(int timer, latency_work w)
 {
-    long ns = w.wait_s > 1e-9 ? (long)((w.wait_s - (double)(time_t)w.wait_s) * 1e9) : 1;
-    struct itimerspec when = {.it_value = {.tv_sec = (time_t)w.wait_s, .tv_nsec = ns}};
+    struct itimerspec when = {.it_value = plb_timespec(w.wait_s)};
+    if (when.it_value.tv_sec == 0 && when.it_value.tv_nsec == 0)
+        when.it_value.tv_nsec = 1;
     return timerfd_settime(timer, 0, &when, NULL);
 }
 
@@ -227,16 +228,14 @@ int main(int argc, char **argv)
     if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
         files.rlim_cur < (rlim_t)in_flight + FILES_KEPT)
         in_flight = files.rlim_cur > FILES_KEPT ? (int)(files.rlim_cur - FILES_KEPT) : 1;
-    job jobs[4] = {{.done = done, .tasks = opt.n, .work = work, .threads = 1, .kind = SEQ},
-                   {.done = done, .tasks = opt.n, .work = work, .threads = threads, .kind = PARALLEL},
-                   {.done = done, .tasks = opt.n, .work = work, .threads = threads, .kind = TASKS},
-                   {.done = done, .tasks = opt.n, .work = work, .threads = in_flight, .kind = EVENTLOOP}};
+    job jobs[4];
     plb_variant v[4];
     for (int i = 0; i < 4; i++) {
-        int t = jobs[i].threads;
-        jobs[i].detail = detail;
+        int t = i == SEQ ? 1 : i == EVENTLOOP ? in_flight : threads; /* tasks waiting at once */
+        jobs[i] = (job){.done = done, .tasks = opt.n, .work = work, .threads = t, .kind = (kind)i,
+                        .detail = detail};
         double rounds = (double)((opt.n + t - 1) / t); /* tasks the busiest thread waits for */
-        v[i] = (plb_variant){.name = variants[i], .threads = jobs[i].kind == EVENTLOOP ? 1 : t,
+        v[i] = (plb_variant){.name = variants[i], .threads = i == EVENTLOOP ? 1 : t,
                              .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
                              .unit = 1.0, .rate_unit = "tasks/s",
                              .plausible_s = rounds * work.wait_s, .detail = detail};
