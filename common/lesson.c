@@ -57,7 +57,7 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
                     kept[i].batch, kept[i].batch > 1 ? "s" : "", kept[i].guard_s);
     /* CPU time against real time: a thread waiting costs none, a thread spinning a whole core. */
     for (int i = 0; out && i < count && i < PLB_MAX_VARIANTS; i++)
-        if (kept[i].status == PLB_MEASURE_OK && kept[i].stats.median > 0.0)
+        if (kept[i].status == PLB_MEASURE_OK && kept[i].stats.mean > 0.0)
             fprintf(out, "# cpu         : %s %.3g s CPU per %.3g s real: %.2f cores busy%s\n",
                     v[i].name, kept[i].cpu_s, kept[i].stats.mean, kept[i].cpu_s / kept[i].stats.mean,
                     ctx->ranks > 1 ? " on rank 0" : "");

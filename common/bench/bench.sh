@@ -37,10 +37,12 @@ else
     counts+=("$cores" $((2 * cores)))
     repeats=5
 fi
+# One tiny run of a program gives what the files need from its output: its header and CSV columns.
+probe=$(bin/omp_stream -n 1 -r 1 --csv 2>/dev/null)
 # Keep the largest problem comfortable: three int64 arrays in at most a quarter of the memory the
 # programs may allocate, the figure they check themselves (common/memory.c: available memory, the
 # cgroup's room, ulimits), read from their header.
-room=$(bin/omp_stream -n 1 -r 1 | awk -F'[(;]' '/^# memory/ { sub(/ bytes\)$/, "", $3); printf "%.0f", $3 }')
+room=$(awk -F'[(;]' '/^# memory/ { sub(/ bytes\)$/, "", $3); printf "%.0f", $3 }' <<<"$probe")
 largest=$(awk -v room="${room:-0}" 'BEGIN { printf "%.0f", room / 4 / 24 }')
 fits=()
 for s in "${sizes[@]}"; do
@@ -54,21 +56,21 @@ dir=results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$dir"
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
-columns=$(bin/omp_stream -n 1 -r 1 --csv 2>/dev/null | grep '^program,'),oversubscribed
+columns=$(grep '^program,' <<<"$probe"),oversubscribed
 
-provenance() {
+# The same provenance header heads every file.
+provenance=$(
     echo "# parlab make bench$([ "$quick" = 1 ] && echo " QUICK=1")"
     echo "# date        : $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "# host        : $(hostname) ($cores cores)"
     echo "# version     : parlab $(git describe --tags --always --dirty 2>/dev/null || echo unknown)"
-    bin/omp_stream --version >/dev/null 2>&1 &&
-        bin/omp_stream -n 1 -r 1 | grep '^# compiler'
+    grep '^# compiler' <<<"$probe"
     common/run/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
     echo "# command     : $0 $*"
     echo "# sizes       : ${sizes[*]}; threads and ranks: ${counts[*]}; repeats: $repeats"
-}
+)
 for f in limits sweep split; do
-    { provenance "$@"; echo "$columns"; } >"$dir/$f.csv"
+    printf '%s\n%s\n' "$provenance" "$columns" >"$dir/$f.csv"
 done
 
 # The points, as "FILE WIDTH PROGRAM ARGS..." lines; WIDTH is threads or ranks.
