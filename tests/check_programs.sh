@@ -19,18 +19,7 @@ ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 
 # launch PROGRAM ARGS...: runs a program directly (OpenMP) or on 3 ranks (MPI), output to files.
-# Programs run at 3 ranks, more than this machine's cores, but for one: MPICH 4.0's atomics on a
-# shared-memory window crawl for minutes when its 3 ranks have less than 2 cores (a busy process
-# beside them took one: half the runs stopped at the timeout), so under MPICH mpi_shared_array runs
-# at the core count.
-launch() {
-    local np=3
-    if [[ $1 == */mpi_shared_array ]] && [ "$(nproc)" -lt 3 ] &&
-        "${MPIRUN:-mpirun}" --version 2>&1 | grep -qi hydra; then
-        np=$(nproc)
-    fi
-    plb_launch --timeout 120 "$np" "$@" >"$out" 2>"$err"
-}
+launch() { plb_launch --timeout 120 3 "$@" >"$out" 2>"$err"; }
 
 # check_csv PROGRAM ROWS: the last run printed a valid CSV of ROWS verified variant rows (split
 # rows, a variant.step, come on top) and VERIFIED.
