@@ -29,15 +29,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 programs=()
-if [ $# -gt 0 ]; then
-    for name in "$@"; do
-        [ -x "bin/$name" ] || { echo "tour: no program bin/$name (run 'make' first)"; exit 2; }
-        programs+=("bin/$name")
+for name in "$@"; do
+    [ -x "bin/$name" ] || { echo "tour: no program bin/$name (run 'make' first)"; exit 2; }
+    programs+=("bin/$name")
+done
+if [ $# -eq 0 ]; then
+    for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
+        [ -x "$p" ] && programs+=("$p")
     done
 fi
-for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
-    [ $# -eq 0 ] && [ -x "$p" ] && programs+=("$p")
-done
 if [ ${#programs[@]} -eq 0 ]; then
     echo "tour: no lesson programs in bin/ yet (run 'make' first)"
     exit 0
