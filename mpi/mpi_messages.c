@@ -256,8 +256,8 @@ static int hello_queue(int rank, int size, FILE *out)
 
 /* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
-    int64_t n, *results, *done_by;
-    farm_work work;
+    int64_t *results, *done_by;
+    farm_work work; /* its n items */
     int rank;
     farm_way way;
     char *detail;
@@ -267,7 +267,7 @@ static void prepare(void *arg)
 {
     job *j = arg;
     if (j->rank == 0)
-        memset(j->results, 0, (size_t)j->n * sizeof *j->results);
+        memset(j->results, 0, (size_t)j->work.n * sizeof *j->results);
 }
 
 static void run(void *arg)
@@ -282,7 +282,7 @@ static int verify(void *arg, long runs)
     if (j->rank != 0)
         return 0;
     /* Several runs since prepare add up: every item must show up exactly `runs` times. */
-    for (int64_t i = 0; i < j->n; i++)
+    for (int64_t i = 0; i < j->work.n; i++)
         if (j->results[i] != runs * (3 * i + 1)) {
             snprintf(j->detail, PLB_DETAIL_LEN, "item %" PRId64 " came back %" PRId64 " times in %ld runs", i,
                      j->results[i] / (3 * i + 1), runs);
@@ -352,7 +352,7 @@ int main(int argc, char **argv)
     job jobs[3];
     plb_variant v[3];
     for (int k = 0; k < 3; k++) {
-        jobs[k] = (job){.n = opt.n, .results = results, .done_by = done_by[k],
+        jobs[k] = (job){.results = results, .done_by = done_by[k],
                         .work = farm_items_work(&items), .rank = rank, .way = (farm_way)k,
                         .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = 1,
