@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
+#include "arrays.h"
 #include "memory.h"
+#include "simd.h"
 #include "version.h"
 
 #if defined(__clang__)
@@ -73,6 +75,9 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     char human[32];
     plb_memory_format(room, human, sizeof human);
     plb_report_param(out, "memory", "%s may be allocated (%s; %.0f bytes)", human, which, room);
+    plb_report_param(out, "pages", "arrays 2 MiB-aligned, huge pages advised (kernel: %s)",
+                     plb_huge_pages_mode());
+    plb_report_param(out, "simd", "kernels run %s code", plb_simd_level());
     print_command(out, opt->argc, opt->argv);
     plb_report_param(out, "n", "%" PRId64, opt->n);
     plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);

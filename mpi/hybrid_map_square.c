@@ -24,12 +24,14 @@
 #include "exit_codes.h"
 #include "mpi_map_square.h"
 #include "omp_map_square.h"
+#include "simd.h"
 
 /* Each rank squares its block with its own team of OpenMP threads, one static share each; only
  * the rank's main thread calls MPI, outside this loop (MPI_THREAD_FUNNELED). */
-static void square_with_threads(const int64_t *in, int64_t *out, int64_t count, int threads)
+PLB_CPU_CLONES static void square_with_threads(const int64_t *in, int64_t *out, int64_t count,
+                                              int threads)
 {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for simd schedule(static) num_threads(threads)
     for (int64_t i = 0; i < count; i++)
         out[i] = in[i] * in[i];
 }

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arrays.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "mpi_deadlock.h"
@@ -226,12 +227,13 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return PLB_EXIT_USAGE;
     }
-    int64_t *out = malloc((size_t)opt.n * sizeof *out), *in = malloc((size_t)opt.n * sizeof *in);
+    size_t bytes = (size_t)opt.n * sizeof(int64_t);
+    int64_t *out = plb_array_alloc(bytes, 1), *in = plb_array_alloc(bytes, 1);
     if (plb_mpi_agree(!out || !in, MPI_COMM_WORLD)) {
         if (rank == 0)
             fprintf(stderr, "mpi_deadlock: out of memory\n");
-        free(out);
-        free(in);
+        plb_array_free(out);
+        plb_array_free(in);
         MPI_Finalize();
         return PLB_EXIT_FAILED;
     }
@@ -264,8 +266,8 @@ int main(int argc, char **argv)
                                  .detail = detail};
         failure = plb_run_variants(&program, &ctx, &opt, v, 4, &sync, report, NULL);
     }
-    free(out);
-    free(in);
+    plb_array_free(out);
+    plb_array_free(in);
     status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;

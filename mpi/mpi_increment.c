@@ -3,7 +3,7 @@
  * every element travels to a rank and back.
  *
  * Variants: seq (the root alone), collective (MPI_Scatterv + MPI_Gatherv, any n and rank count),
- * p2p (hand-written MPI_Send/MPI_Recv loops), bare (the same bytes with no compute), with the
+ * p2p (hand-written MPI_Send/MPI_Recv loops), bare (the same calls made directly), with the
  * scatter and gather steps of mpi_map_square.c: this lesson's own part is the compute. The split
  * rows (collective.scatter, ...) time scatter, compute and gather apart, each the max over ranks.
  * Inputs are a[i] = i. Rate: 16 bytes per element (8 read, 8 written),
@@ -14,6 +14,7 @@
  */
 #include "mpi_map_square.h"
 #include "omp_increment.h"
+#include "simd.h"
 
 static void input(int64_t *in, int64_t count, int64_t offset)
 {
@@ -21,9 +22,10 @@ static void input(int64_t *in, int64_t count, int64_t offset)
         in[i] = offset + i;
 }
 
-static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
+PLB_CPU_CLONES static void compute(const int64_t *in, int64_t *out, int64_t count, int threads)
 {
     (void)threads;
+#pragma omp simd
     for (int64_t i = 0; i < count; i++)
         out[i] = in[i] + 1;
 }

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "arrays.h"
 #include "exit_codes.h"
 #include "mpi_support.h"
 #include "partition.h"
@@ -20,9 +21,10 @@ typedef struct sg_call {
     step step;
 } sg_call;
 
-static int64_t *alloc_elements(int64_t count)
+/* First touched by the threads of this rank that will compute on them. */
+static int64_t *alloc_elements(int64_t count, int threads)
 {
-    return malloc((size_t)(count > 0 ? count : 1) * sizeof(int64_t));
+    return plb_array_alloc((size_t)count * sizeof(int64_t), threads);
 }
 
 void sg_destroy(sg_job *job)
@@ -31,10 +33,10 @@ void sg_destroy(sg_job *job)
         return;
     free(job->counts);
     free(job->displs);
-    free(job->a);
-    free(job->b);
-    free(job->la);
-    free(job->lb);
+    plb_array_free(job->a);
+    plb_array_free(job->b);
+    plb_array_free(job->la);
+    plb_array_free(job->lb);
     free(job);
 }
 
@@ -53,11 +55,11 @@ sg_job *sg_create(const sg_kernel *k, int64_t n, int threads, MPI_Comm comm)
         job->displ = (int)plb_block_start(n, job->size, job->rank);
         job->counts = malloc((size_t)job->size * sizeof(int));
         job->displs = malloc((size_t)job->size * sizeof(int));
-        job->la = alloc_elements(job->count);
-        job->lb = alloc_elements(job->count);
+        job->la = alloc_elements(job->count, threads);
+        job->lb = alloc_elements(job->count, threads);
         if (job->rank == 0) {
-            job->a = alloc_elements(n);
-            job->b = alloc_elements(n);
+            job->a = alloc_elements(n, threads);
+            job->b = alloc_elements(n, threads);
         }
         ok = job->counts && job->displs && job->la && job->lb &&
              (job->rank != 0 || (job->a && job->b));
@@ -104,6 +106,17 @@ static void prepare(void *arg)
         compute(j);
 }
 
+/* bare: the floor the collective variant is held against. The same collectives and compute on
+ * the same buffers, called here directly: nothing of the lesson's steps or job between them. */
+static void bare_round(sg_job *j)
+{
+    MPI_Scatterv(j->a, j->counts, j->displs, MPI_INT64_T, j->la, j->count, MPI_INT64_T, 0,
+                 j->comm);
+    j->k->compute(j->la, j->la, j->count, j->threads);
+    MPI_Gatherv(j->la, j->count, MPI_INT64_T, j->b, j->counts, j->displs, MPI_INT64_T, 0,
+                j->comm);
+}
+
 static void run(void *arg)
 {
     sg_call *c = arg;
@@ -113,10 +126,14 @@ static void run(void *arg)
             j->k->compute(j->a, j->b, j->n, j->threads);
         return;
     }
+    if (c->variant == SG_BARE) {
+        bare_round(j);
+        return;
+    }
     const sg_steps *steps = c->variant == SG_P2P ? &j->k->p2p : &j->k->collective;
     if (c->step == STEP_ALL || c->step == STEP_SCATTER)
         steps->scatter(j);
-    if ((c->step == STEP_ALL && c->variant != SG_BARE) || c->step == STEP_COMPUTE)
+    if (c->step == STEP_ALL || c->step == STEP_COMPUTE)
         compute(j);
     if (c->step == STEP_ALL || c->step == STEP_GATHER)
         steps->gather(j);
@@ -163,8 +180,6 @@ static int verify(void *arg, long runs)
     int root = j->rank == 0;
     if (c->variant == SG_SEQ)
         return root && wrong_results(j, "b", j->b, j->n, 0);
-    if (c->variant == SG_BARE) /* the inputs went out and came back unchanged */
-        return wrong_block_inputs(j) || (root && differs(j, "b", j->b, j->a, j->n, 0));
     switch (c->step) {
     case STEP_SCATTER: return wrong_block_inputs(j);
     case STEP_COMPUTE: return wrong_results(j, "la", j->la, j->count, j->displ);

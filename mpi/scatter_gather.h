@@ -42,7 +42,7 @@ typedef struct sg_kernel {
     int64_t (*check)(const int64_t *out, int64_t count, int64_t offset); /* first wrong, or -1 */
     int64_t (*expected)(int64_t global_index);                          /* for the message */
     double bytes_per_element;                                           /* the rate formula */
-    sg_steps collective;                                                /* and bare */
+    sg_steps collective;
     sg_steps p2p;
 } sg_kernel;
 

@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "arrays.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "memory.h"
 #include "omp_increment.h"
+#include "simd.h"
 
 void increment_fill(int64_t *a, int64_t n, int threads)
 {
@@ -26,17 +28,19 @@ void increment_fill(int64_t *a, int64_t n, int threads)
         a[i] = i;
 }
 
-void increment_seq(int64_t *a, int64_t n)
+/* simd: vector instructions, the widest this CPU has (simd.h), in both variants. */
+PLB_CPU_CLONES void increment_seq(int64_t *a, int64_t n)
 {
+#pragma omp simd
     for (int64_t i = 0; i < n; i++)
         a[i] += 1;
 }
 
-void increment_parallel(int64_t *a, int64_t n, int threads)
+PLB_CPU_CLONES void increment_parallel(int64_t *a, int64_t n, int threads)
 {
     /* Each thread gets one contiguous block: no two threads ever touch the same element, so no
      * synchronisation is needed, and the block is the one it first touched in increment_fill. */
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for simd schedule(static) num_threads(threads)
     for (int64_t i = 0; i < n; i++)
         a[i] += 1;
 }
@@ -102,7 +106,7 @@ int main(int argc, char **argv)
 
     if (!plb_memory_check(program.name, 8.0 * (double)opt.n))
         return PLB_EXIT_USAGE;
-    job j = {malloc((size_t)opt.n * sizeof(int64_t)), opt.n, threads, ""};
+    job j = {plb_array_alloc((size_t)opt.n * sizeof(int64_t), threads), opt.n, threads, ""};
     if (!j.a) {
         fprintf(stderr, "omp_increment: cannot allocate %" PRId64 " elements\n", opt.n);
         return PLB_EXIT_FAILED;
@@ -120,6 +124,6 @@ int main(int argc, char **argv)
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
-    free(j.a);
+    plb_array_free(j.a);
     return plb_report_verdict(&opt, failure);
 }

@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "arrays.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "memory.h"
 #include "omp_stream.h"
+#include "simd.h"
 
 void stream_fill_copy(double *a, double *b, int64_t n, int threads)
 {
@@ -40,16 +42,17 @@ void stream_fill_triad(double *a, double *b, double *c, int64_t n, int threads)
     }
 }
 
-void stream_copy(const double *a, double *b, int64_t n, int threads)
+/* simd: each thread's block in the widest vector instructions the CPU has (simd.h). */
+PLB_CPU_CLONES void stream_copy(const double *a, double *b, int64_t n, int threads)
 {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for simd schedule(static) num_threads(threads)
     for (int64_t i = 0; i < n; i++)
         b[i] = a[i];
 }
 
-void stream_triad(double *a, const double *b, const double *c, int64_t n, int threads)
+PLB_CPU_CLONES void stream_triad(double *a, const double *b, const double *c, int64_t n, int threads)
 {
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for simd schedule(static) num_threads(threads)
     for (int64_t i = 0; i < n; i++)
         a[i] = b[i] + STREAM_SCALAR * c[i];
 }
@@ -142,12 +145,13 @@ int main(int argc, char **argv)
         return PLB_EXIT_USAGE;
     size_t bytes = (size_t)opt.n * sizeof(double);
     char detail[PLB_DETAIL_LEN] = "";
-    job j = {malloc(bytes), malloc(bytes), malloc(bytes), opt.n, threads, detail};
+    job j = {plb_array_alloc(bytes, threads), plb_array_alloc(bytes, threads),
+             plb_array_alloc(bytes, threads), opt.n, threads, detail};
     if (!j.a || !j.b || !j.c) {
         fprintf(stderr, "omp_stream: cannot allocate 3 x %" PRId64 " doubles\n", opt.n);
-        free(j.a);
-        free(j.b);
-        free(j.c);
+        plb_array_free(j.a);
+        plb_array_free(j.b);
+        plb_array_free(j.c);
         return PLB_EXIT_FAILED;
     }
     double n = (double)opt.n, floor_s = n / 1e11 / threads;
@@ -162,8 +166,8 @@ int main(int argc, char **argv)
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
-    free(j.a);
-    free(j.b);
-    free(j.c);
+    plb_array_free(j.a);
+    plb_array_free(j.b);
+    plb_array_free(j.c);
     return plb_report_verdict(&opt, failure);
 }

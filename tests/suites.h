@@ -7,6 +7,7 @@
 extern CU_TestInfo options_tests[];
 extern CU_TestInfo stats_tests[];
 extern CU_TestInfo memory_tests[];
+extern CU_TestInfo arrays_tests[];
 extern CU_TestInfo measure_tests[];
 extern CU_TestInfo report_tests[];
 extern CU_TestInfo omp_kernel_tests[];

@@ -8,6 +8,7 @@ int main(void)
         {"options", NULL, NULL, NULL, NULL, options_tests},
         {"stats", NULL, NULL, NULL, NULL, stats_tests},
         {"memory", NULL, NULL, NULL, NULL, memory_tests},
+        {"arrays", NULL, NULL, NULL, NULL, arrays_tests},
         {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
         {"report", NULL, NULL, NULL, NULL, report_tests},
         {"omp kernels", NULL, NULL, NULL, NULL, omp_kernel_tests},

@@ -3,8 +3,8 @@
 #   1. the machine's limits, with parlab's own probes: STREAM copy and triad at 1..all cores
 #      (omp_stream) for memory-bound work; for compute-bound work, P independent single-thread
 #      countdowns pinned to P cores at once (common/bench/countdown_copies.sh), at 1..all cores; the cost
-#      of an empty parallel region and of a barrier (omp_overhead), and bare MPI_Scatterv +
-#      MPI_Gatherv per message size at np = 2 and all cores (mpi_map_square -V bare);
+#      of an empty parallel region and of a barrier (omp_overhead), and the bare round (MPI_Scatterv +
+#      square + MPI_Gatherv, called directly) per message size at np = 2 and all cores (mpi_map_square -V bare);
 #   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
 #      1, 2, 4, ... up to all cores and twice the cores (marked oversubscribed), and mpi_map_square,
 #      mpi_increment, mpi_countdown likewise over ranks;

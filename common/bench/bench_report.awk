@@ -3,7 +3,7 @@
 # need go to FILE as CSV too: program,crossover_n,serial_fraction,fit_rms (empty where none). For each kernel: the crossover size (from which the
 # parallel variant on all cores beats seq at every larger n), speedup and efficiency per thread or
 # rank count at the largest n, an Amdahl fit, and the rate against the measured limit: STREAM for
-# the memory-bound kernels, bare collectives for scatter/gather, and for the countdowns the
+# the memory-bound kernels, the bare round (mpi_map_square -V bare) for scatter/compute/gather, and for the countdowns the
 # independent pinned copies (common/bench/countdown_copies.sh): efficiency against the ideal is
 # speedup / p, against the machine's limit it is (the copies' time) / (the countdown's time).
 #
@@ -59,7 +59,7 @@ END {
                (ovh["barrier"] - ovh["reference"]) / ovh_n * 1e6
     nn = sorted_keys(bare_n, sz); np = sorted_keys(bare_np, ranks)
     for (r = 1; r <= np; r++) {
-        printf "  bare MPI_Scatterv + MPI_Gatherv, np=%d:", ranks[r]
+        printf "  bare MPI_Scatterv + square + MPI_Gatherv, np=%d:", ranks[r]
         for (i = 1; i <= nn; i++)
             if ((sz[i], ranks[r]) in bare)
                 printf " %d: %.3g s;", sz[i], bare[sz[i], ranks[r]]
@@ -107,7 +107,7 @@ END {
             if (prog ~ /countdown$/ && big == copies_n && (p in copies))
                 limit = sprintf("%.0f%% of independent copies", 100 * copies[p] / par[prog, big, p])
             if (prog ~ /^mpi_(map_square|increment)$/ && ((big, p) in bare))
-                limit = sprintf("%.0f%% of bare-collective speed", 100 * bare[big, p] / par[prog, big, p])
+                limit = sprintf("%.0f%% of the bare round's speed", 100 * bare[big, p] / par[prog, big, p])
             printf "  %8s %12.4e %9.2f %11.2f  %s\n", p (over[prog, p] == "yes" ? "*" : ""),
                    par[prog, big, p], s, s / p, limit
             if (p <= cores) { x = 1 - 1 / p; y = 1 / s - 1 / p; sxy += x * y; sxx += x * x; S[p] = s }

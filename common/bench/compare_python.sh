@@ -19,13 +19,7 @@ mpi_n=${PLB_PY_MPI:-8000000}
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 
-# Debian's numpy and mpi4py belong to /usr/bin/python3, which another python3 on PATH may hide.
-python=
-for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
-    command -v "$candidate" >/dev/null 2>&1 || continue
-    [ -z "$python" ] && python=$candidate
-    if "$candidate" -c 'import numpy, mpi4py' 2>/dev/null; then python=$candidate; break; fi
-done
+python=$(plb_python numpy mpi4py)
 if [ -z "$python" ]; then
     echo "compare-python: python3 is not installed (Debian: apt-get install python3): nothing to compare" >&2
     exit 0

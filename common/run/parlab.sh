@@ -12,6 +12,10 @@
 #       kept in plb_header), and col("median_s") is the field of that name in the current row (a
 #       missing column stops awk with exit 2). Rows with another field count than their header (a stray line from an MPI
 #       library) are skipped.
+#   plb_python [MODULE...]
+#       prints the Python interpreter that has MODULEs (PYTHON, else python3, else Debian's
+#       /usr/bin/python3, which another python3 on PATH may hide), else the first one found, with
+#       status 1; status 2 and nothing printed when there is no python3 at all.
 # shellcheck shell=bash
 
 plb_launch() {
@@ -55,4 +59,19 @@ plb_csv() {
         shift
     fi
     awk -F, "${vars[@]}" "$PLB_CSV_PRELUDE$program" "$@"
+}
+
+plb_python() {
+    local candidate first=
+    for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
+        command -v "$candidate" >/dev/null 2>&1 || continue
+        [ -z "$first" ] && first=$candidate
+        if [ $# -eq 0 ] || "$candidate" -c "import $(IFS=,; echo "$*")" 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    [ -n "$first" ] || return 2
+    echo "$first"
+    return 1
 }
