@@ -4,12 +4,13 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "exit_codes.h"
 #include "arrays.h"
+#include "exit_codes.h"
 #include "memory.h"
 #include "simd.h"
 #include "version.h"
@@ -78,6 +79,9 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     plb_report_param(out, "pages", "arrays 2 MiB-aligned, huge pages advised (kernel: %s)",
                      plb_huge_pages_mode());
     plb_report_param(out, "simd", "kernels run %s code", plb_simd_level());
+    const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES");
+    plb_report_param(out, "binding", "OMP_PROC_BIND=%s OMP_PLACES=%s", bind ? bind : "(unset)",
+                     places ? places : "(unset)");
     print_command(out, opt->argc, opt->argv);
     plb_report_param(out, "n", "%" PRId64, opt->n);
     plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrays.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "mpi_messages.h"
@@ -327,7 +328,7 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return PLB_EXIT_USAGE;
     }
-    int64_t *results = rank == 0 ? malloc((size_t)opt.n * sizeof *results) : NULL;
+    int64_t *results = rank == 0 ? plb_array_alloc((size_t)opt.n * sizeof *results, 1) : NULL;
     int64_t *done_by[3] = {NULL, NULL, NULL};
     for (int k = 1; rank == 0 && k < 3; k++)
         done_by[k] = calloc((size_t)size, sizeof(int64_t));
@@ -364,7 +365,7 @@ int main(int argc, char **argv)
     for (int k = 1; out && k < 3; k++)
         if (plb_variant_selected(&program, &opt, variants[k]))
             farm_report_done_by(out, "items/rank", variants[k], done_by[k], size);
-    free(results);
+    plb_array_free(results);
     free(done_by[1]);
     free(done_by[2]);
     status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "arrays.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "memory.h"
@@ -214,7 +215,7 @@ int main(int argc, char **argv)
 
     if (!plb_memory_check(program.name, 8.0 * (double)opt.n))
         return PLB_EXIT_USAGE;
-    int64_t *done = malloc((size_t)opt.n * sizeof *done);
+    int64_t *done = plb_array_alloc((size_t)opt.n * sizeof *done, 1);
     if (!done) {
         fprintf(stderr, "omp_latency: cannot allocate %" PRId64 " tasks\n", opt.n);
         return PLB_EXIT_FAILED;
@@ -247,6 +248,6 @@ int main(int argc, char **argv)
     plb_report_param(stdout, "cores", "%d (CPU-bound work stops speeding up here)", cores);
     plb_report_param(stdout, "eventloop", "1 thread, up to %d waits in flight", in_flight);
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
-    free(done);
+    plb_array_free(done);
     return plb_report_verdict(&opt, failure);
 }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "arrays.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "memory.h"
@@ -372,7 +373,7 @@ int main(int argc, char **argv)
                    8.0 * (double)consumers * (producers + LINE_ITEMS + 1 + KINDS);
     if (!plb_memory_check(program.name, bytes))
         return PLB_EXIT_USAGE;
-    queue_tally tally = {.seen = malloc((size_t)opt.n * sizeof *tally.seen),
+    queue_tally tally = {.seen = plb_array_alloc((size_t)opt.n * sizeof *tally.seen, 1),
                          .taken_by = malloc((size_t)consumers * sizeof *tally.taken_by)};
     queue q[KINDS];
     int64_t *shares = calloc((size_t)consumers * KINDS, sizeof *shares);
@@ -406,7 +407,7 @@ int main(int argc, char **argv)
             print_shares(variants[k], &jobs[k]);
     for (int k = 0; k < KINDS; k++)
         queue_free(&q[k]);
-    free(tally.seen);
+    plb_array_free(tally.seen);
     free(tally.taken_by);
     free(shares);
     return plb_report_verdict(&opt, failure);

@@ -20,6 +20,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh
+plb_bind_threads
 
 quick=${QUICK:-0}
 [ "${1:-}" = --quick ] && quick=1

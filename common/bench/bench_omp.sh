@@ -18,6 +18,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh
+plb_bind_threads
 
 check=0
 [ "${1:-}" = --check ] && check=1

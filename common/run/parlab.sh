@@ -12,6 +12,10 @@
 #       kept in plb_header), and col("median_s") is the field of that name in the current row (a
 #       missing column stops awk with exit 2). Rows with another field count than their header (a stray line from an MPI
 #       library) are skipped.
+#   plb_bind_threads
+#       exports OMP_PROC_BIND=spread and OMP_PLACES=cores unless they are set: for measuring. An
+#       unbound thread may move to another core (another socket) after it first touched its block,
+#       and its pages stay behind; SMT siblings would share one core's bandwidth.
 #   plb_python [MODULE...]
 #       prints the Python interpreter that has MODULEs (PYTHON, else python3, else Debian's
 #       /usr/bin/python3, which another python3 on PATH may hide), else the first one found, with
@@ -74,4 +78,8 @@ plb_python() {
     [ -n "$first" ] || return 2
     echo "$first"
     return 1
+}
+
+plb_bind_threads() {
+    export OMP_PROC_BIND=${OMP_PROC_BIND:-spread} OMP_PLACES=${OMP_PLACES:-cores}
 }
