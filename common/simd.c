@@ -11,6 +11,6 @@ const char *plb_simd_level(void)
         return "x86-64-v3 (AVX2)";
     return "x86-64";
 #else
-    return "the build's target (no clones with this compiler)";
+    return "the build's target (no clones in this build)";
 #endif
 }

@@ -11,7 +11,8 @@
 #   parallel time within 5% of the machine's limit for compute-bound work: as many independent
 #   single-thread countdowns, pinned to a core each, at once (common/bench/countdown_copies.sh; on a
 #   shared host or with SMT siblings they get less than cores x one core).
-# Each thread count's runs follow each other, so every ratio compares figures of one moment.
+# Each thread count's runs follow each other, PLB_BENCH_ROUNDS (3) rounds of them, so every ratio
+# compares figures of one moment; each figure is the median over the rounds.
 # It prints; with --check it also exits 1 when a target is missed. A benchmark, not a test: on a
 # shared or virtual machine the figures move from run to run.
 set -u
@@ -40,19 +41,23 @@ run() {
 cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 elements=$(bin/omp_stream -n "$n" -r 1 -t 1 --csv 2>/dev/null | plb_csv '{ print col("n"); exit }')
 [ -n "$elements" ] || { echo "bench-omp: bin/omp_stream -n $n does not run" >&2; exit 1; }
+rounds=${PLB_BENCH_ROUNDS:-3}
+echo program,variant,threads,rate >"$work/rates.csv"
 for t in ${PLB_BENCH_THREADS:-$(seq 1 "$cores")}; do
-    run omp_stream -n "$n" -t "$t"
-    echo "bench-omp: build/bench/plain_stream $elements $repeats $t" >&2
-    if ! build/bench/plain_stream "$elements" "$repeats" "$t" >"$work/plain.txt"; then
-        echo "bench-omp: build/bench/plain_stream failed" >&2
-        exit 1
-    fi
-    run omp_increment -n "$n" -t "$t" -V parallel
-    run omp_map_square -n "$n" -t "$t" -V static
-    { plb_csv -v t="$t" '{ print t, col("program") "/" col("variant"), col("rate") }' \
-          "$work"/omp_stream.csv "$work"/omp_increment.csv "$work"/omp_map_square.csv
-      awk -F, -v t="$t" '{ print t, "plain/" $1, $3 }' "$work/plain.txt"; } >>"$work/rates"
-    rm -f "$work"/omp_*.csv
+    for ((round = 1; round <= rounds; round++)); do
+        run omp_stream -n "$n" -t "$t"
+        echo "bench-omp: build/bench/plain_stream $elements $repeats $t" >&2
+        if ! build/bench/plain_stream "$elements" "$repeats" "$t" >"$work/plain.txt"; then
+            echo "bench-omp: build/bench/plain_stream failed" >&2
+            exit 1
+        fi
+        run omp_increment -n "$n" -t "$t" -V parallel
+        run omp_map_square -n "$n" -t "$t" -V static
+        { plb_csv -v t="$t" '{ print col("program") "," col("variant") "," t "," col("rate") }' \
+              "$work"/omp_stream.csv "$work"/omp_increment.csv "$work"/omp_map_square.csv
+          awk -F, -v t="$t" '{ print "plain," $1 "," t "," $3 }' "$work/plain.txt"; } >>"$work/rates.csv"
+        rm -f "$work"/omp_*.csv
+    done
 done
 run omp_countdown
 countdown_n=$(plb_csv '{ print col("n"); exit }' "$work/omp_countdown.csv")
@@ -61,10 +66,18 @@ if ! common/bench/countdown_copies.sh "$cores" -n "$countdown_n" -r "$repeats" >
     echo "bench-omp: common/bench/countdown_copies.sh failed" >&2
     exit 1
 fi
-grep -h '^# \(host\|compiler\|date\|simd\|pages\) ' "$work/omp_countdown.csv"
+grep -h '^# \(host\|compiler\|date\|simd\|pages\|binding\) ' "$work/omp_countdown.csv"
 missed=0
-awk -v check="$check" '
-    { rate[$1, $2] = $3; if (!($1 in seen)) { seen[$1]; order[++count] = $1 } }
+plb_csv -v check="$check" -v rounds="$rounds" '
+    {
+        t = col("threads"); key = t SUBSEP col("program") "/" col("variant")
+        if (!(t in seen)) { seen[t]; order[++count] = t }
+        runs[key]++; value[key, runs[key]] = col("rate")
+    }
+    function rate(t, name,    i, v) {
+        for (i = 1; i <= runs[t, name]; i++) v[i] = value[t, name, i]
+        return plb_median(v, runs[t, name])
+    }
     function judge(value, goal) {
         if (value < goal) missed++
         return sprintf("%6.3f %-5s", value, value >= goal ? "meets" : "BELOW")
@@ -73,15 +86,16 @@ awk -v check="$check" '
         printf "%-7s %9s %9s %9s %9s %9s %9s   %-12s %-12s %-12s %-12s\n", "threads", "copy", "plain", "triad",
             "plain", "map_sq", "incr", "copy/plain", "triad/plain", "map_sq/copy", "incr/triad"
         for (i = 1; i <= count; i++) {
-            t = order[i]; copy = rate[t, "omp_stream/copy"]; triad = rate[t, "omp_stream/triad"]
-            printf "%-7s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f   %s %s %s %s\n", t, copy, rate[t, "plain/copy"],
-                triad, rate[t, "plain/triad"], rate[t, "omp_map_square/static"], rate[t, "omp_increment/parallel"],
-                judge(copy / rate[t, "plain/copy"], 0.95), judge(triad / rate[t, "plain/triad"], 0.95),
-                judge(rate[t, "omp_map_square/static"] / copy, 0.95), judge(rate[t, "omp_increment/parallel"] / triad, 0.95)
+            t = order[i]; copy = rate(t, "omp_stream/copy"); triad = rate(t, "omp_stream/triad")
+            plain_copy = rate(t, "plain/copy"); plain_triad = rate(t, "plain/triad")
+            map = rate(t, "omp_map_square/static"); incr = rate(t, "omp_increment/parallel")
+            printf "%-7s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f   %s %s %s %s\n", t, copy, plain_copy, triad,
+                plain_triad, map, incr, judge(copy / plain_copy, 0.95), judge(triad / plain_triad, 0.95),
+                judge(map / copy, 0.95), judge(incr / triad, 0.95)
         }
-        print "(GB/s as STREAM counts them; every ratio >= 0.95 to meet)"
+        printf "(GB/s as STREAM counts them, the median over %d rounds; every ratio >= 0.95 to meet)\n", rounds
         exit check && missed ? 1 : 0
-    }' "$work/rates" || missed=1
+    }' "$work/rates.csv" || missed=1
 plb_csv -v check="$check" '
     { key = col("program") "/" col("variant"); median[key] = col("median_s"); threads[key] = col("threads") }
     function target(label, value, goal,    verdict) {

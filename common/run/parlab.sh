@@ -11,7 +11,7 @@
 #       header lines are skipped; a header line names the columns of the rows after it (it is
 #       kept in plb_header), and col("median_s") is the field of that name in the current row (a
 #       missing column stops awk with exit 2). Rows with another field count than their header (a stray line from an MPI
-#       library) are skipped.
+#       library) are skipped. plb_median(values, count) is the median of values[1..count].
 #   plb_bind_threads
 #       exports OMP_PROC_BIND=spread and OMP_PLACES=cores unless they are set: for measuring. An
 #       unbound thread may move to another core (another socket) after it first touched its block,
@@ -44,6 +44,12 @@ PLB_CSV_PRELUDE='
 function col(name) {
     if (!(name in plb_column)) { print "parlab CSV: no column \"" name "\"" > "/dev/stderr"; exit 2 }
     return $(plb_column[name])
+}
+function plb_median(values, count,    i, j, t, v) {
+    if (count < 1) return ""
+    for (i = 1; i <= count; i++) v[i] = values[i]
+    for (i = 2; i <= count; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2
 }
 /^#/ { next }
 $1 == "program" { plb_header = $0; split("", plb_column); for (i = 1; i <= NF; i++) plb_column[$i] = i; plb_nf = NF; next }

@@ -1,7 +1,8 @@
 """mpi_map_square.py: mpi4py's Scatterv / compute / Gatherv of a numpy array, as the collective
 variant of mpi_map_square (KERNEL square: b = a * a, a = 2 + (i mod 2^31)) or mpi_increment
 (KERNEL increment: b = a + 1, a = i) does it in C: the peer a Python user would write, each
-block computed in place by numpy. Run under mpirun. The root prints
+block computed in place by numpy, timed as parlab times a run (from a barrier to the next
+barrier, the longest over the ranks). Run under mpirun. The root prints
 "<program>,mpi4py,<ranks>,<median seconds>". Verified on the root after every run: every result
 exact.
 usage: mpirun -np P python3 mpi_map_square.py N REPEATS [square|increment]
@@ -43,6 +44,7 @@ for _ in range(REPEATS):
     comm.Scatterv([a, counts, displs, MPI.INT64_T], block, root=0)
     compute(block)
     comm.Gatherv(block, [b, counts, displs, MPI.INT64_T], root=0)
+    comm.Barrier()  # the span, as the C runner times it: until the last rank is done
     times.append(comm.allreduce(MPI.Wtime() - start, op=MPI.MAX))
     if rank == 0 and not numpy.array_equal(b, want):
         comm.Abort(1)
