@@ -335,6 +335,9 @@ int main(int argc, char **argv)
     if (plb_mpi_agree(rank == 0 && (!results || !done_by[1] || !done_by[2]), MPI_COMM_WORLD)) {
         if (rank == 0)
             fprintf(stderr, "mpi_messages: out of memory\n");
+        plb_array_free(results);
+        free(done_by[1]);
+        free(done_by[2]);
         MPI_Finalize();
         return PLB_EXIT_FAILED;
     }

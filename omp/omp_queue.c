@@ -353,6 +353,16 @@ static const plb_program program = {
     .fastest_run_s = fastest_run_s,
 };
 
+/* Frees the first `made` queues and the tallies (any of them NULL). */
+static void release(queue *q, int made, queue_tally *tally, int64_t *shares)
+{
+    for (int k = 0; k < made; k++)
+        queue_free(&q[k]);
+    plb_array_free(tally->seen);
+    free(tally->taken_by);
+    free(shares);
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 100000, .repeats = 5, .warmup = 1};
@@ -382,6 +392,7 @@ int main(int argc, char **argv)
         q[made++].hold = hold;
     if (!tally.seen || !tally.taken_by || !shares || made < KINDS) {
         fprintf(stderr, "omp_queue: cannot allocate %" PRId64 " items\n", opt.n);
+        release(q, made, &tally, shares);
         return PLB_EXIT_FAILED;
     }
     char detail[PLB_DETAIL_LEN] = "";
@@ -405,10 +416,6 @@ int main(int argc, char **argv)
     for (int k = 0; k < KINDS; k++)
         if (m[k].status == PLB_MEASURE_OK)
             print_shares(variants[k], &jobs[k]);
-    for (int k = 0; k < KINDS; k++)
-        queue_free(&q[k]);
-    plb_array_free(tally.seen);
-    free(tally.taken_by);
-    free(shares);
+    release(q, KINDS, &tally, shares);
     return plb_report_verdict(&opt, failure);
 }
