@@ -9,20 +9,17 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PLB_HEAP_ARRAYS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PLB_HEAP_ARRAYS 1
-#endif
-#endif
-
 static size_t round_up(size_t x, size_t to)
 {
     return (x + to - 1) / to * to;
 }
 
-#ifdef PLB_HEAP_ARRAYS
+#ifdef PLB_ARRAYS_ON_HEAP
+const char *plb_array_placement(void)
+{
+    return "2 MiB-aligned from the heap, no huge-page advice (sanitized build)";
+}
+
 void *plb_array_alloc(size_t bytes, int threads)
 {
     if (bytes > SIZE_MAX - PLB_HUGE_PAGE)
@@ -38,26 +35,31 @@ void plb_array_free(void *array)
     free(array);
 }
 #else
+const char *plb_array_placement(void)
+{
+    return "2 MiB-aligned, huge pages advised";
+}
+
+static size_t page_size(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (size_t)page : 4096;
+}
+
 /* Writes one zero in every page, each thread its static share of the pages. */
 static void first_touch(char *array, size_t bytes, int threads)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    size_t step = page > 0 ? (size_t)page : 4096, pages = bytes / step;
+    size_t step = page_size(), pages = bytes / step;
 #pragma omp parallel for schedule(static) num_threads(threads > 1 ? threads : 1)
     for (size_t p = 0; p < pages; p++)
         array[p * step] = 0;
 }
 
 /* The mapping's length is kept in the page just below the array, which stays mapped with it. */
-static size_t header_page(void)
-{
-    long page = sysconf(_SC_PAGESIZE);
-    return page > 0 ? (size_t)page : 4096;
-}
 
 void *plb_array_alloc(size_t bytes, int threads)
 {
-    size_t page = header_page();
+    size_t page = page_size();
     if (bytes > SIZE_MAX - 2 * PLB_HUGE_PAGE - page)
         return NULL;
     size_t body = round_up(bytes ? bytes : 1, PLB_HUGE_PAGE), length = body + PLB_HUGE_PAGE + page;
@@ -83,7 +85,7 @@ void plb_array_free(void *array)
 {
     if (!array)
         return;
-    char *head = (char *)array - header_page();
+    char *head = (char *)array - page_size();
     munmap(head, *(size_t *)head);
 }
 #endif

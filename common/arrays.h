@@ -19,11 +19,24 @@
 
 #define PLB_HUGE_PAGE ((size_t)2 << 20)
 
+/* PLB_ARRAYS_ON_HEAP: this build takes arrays from aligned_alloc (AddressSanitizer is on). */
+#if defined(__SANITIZE_ADDRESS__)
+#define PLB_ARRAYS_ON_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PLB_ARRAYS_ON_HEAP 1
+#endif
+#endif
+
 /* bytes (0 counts as 1) of zeros at a 2 MiB boundary, first touched by `threads` threads (0 or 1:
  * the caller's thread) under schedule(static). NULL when the memory cannot be had. */
 void *plb_array_alloc(size_t bytes, int threads);
 /* Frees what plb_array_alloc returned; NULL is allowed. */
 void plb_array_free(void *array);
+
+/* How this build places arrays, for the "# pages" header line: "2 MiB-aligned, huge pages
+ * advised", or that they come from the heap without advice (a sanitized build). */
+const char *plb_array_placement(void);
 
 /* The kernel's offer of transparent huge pages: "always", "madvise", "never", or "unknown"
  * (no /sys/kernel/mm/transparent_hugepage: not Linux, or a kernel without them). */

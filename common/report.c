@@ -76,7 +76,7 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     char human[32];
     plb_memory_format(room, human, sizeof human);
     plb_report_param(out, "memory", "%s may be allocated (%s; %.0f bytes)", human, which, room);
-    plb_report_param(out, "pages", "arrays 2 MiB-aligned, huge pages advised (kernel: %s)",
+    plb_report_param(out, "pages", "arrays %s (kernel: %s)", plb_array_placement(),
                      plb_huge_pages_mode());
     plb_report_param(out, "simd", "kernels run %s code", plb_simd_level());
     const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES");

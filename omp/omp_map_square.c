@@ -25,7 +25,7 @@
 
 void map_square_fill(int64_t *a, int64_t *b, int64_t n, int64_t offset, int threads)
 {
-#pragma omp parallel for simd schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads)
     for (int64_t i = 0; i < n; i++) {
         a[i] = map_square_input(i + offset);
         b[i] = MAP_SQUARE_POISON;

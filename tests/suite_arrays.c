@@ -12,14 +12,6 @@
 #include "simd.h"
 #include "suites.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-
 static int all_zero(const unsigned char *p, size_t bytes)
 {
     for (size_t i = 0; i < bytes; i++)
@@ -45,7 +37,7 @@ static void test_aligned_zeroed_writable(void)
     plb_array_free(NULL);
 }
 
-#ifndef SANITIZED /* ASan's allocator stops the program on absurd sizes instead of failing */
+#ifndef PLB_ARRAYS_ON_HEAP /* ASan's allocator stops the program on absurd sizes instead of failing */
 static void test_absurd_size_is_null(void)
 {
     CU_ASSERT_PTR_NULL(plb_array_alloc(SIZE_MAX, 2));
@@ -124,7 +116,7 @@ static void test_simd_level_named(void)
 
 CU_TestInfo arrays_tests[] = {
     {"2 MiB-aligned, zeroed, writable, at any size and thread count", test_aligned_zeroed_writable},
-#ifndef SANITIZED
+#ifndef PLB_ARRAYS_ON_HEAP
     {"absurd sizes: NULL, not a crash", test_absurd_size_is_null},
     {"every page touched before the kernel runs", test_pages_touched_before_use},
     {"huge pages where the kernel offers them", test_huge_pages_given},

@@ -25,8 +25,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python=$(plb_python numpy mpi4py) || python=
 [ -n "$python" ] || echo "bench-mpi: no python3 with numpy and mpi4py (Debian: python3-numpy python3-mpi4py): no mpi4py column" >&2
-elements=$(bin/mpi_map_square -n "$n" -r 1 -V seq --csv 2>/dev/null | plb_csv '{ print col("n"); exit }')
-[ -n "$elements" ] || { echo "bench-mpi: bin/mpi_map_square -n $n does not run" >&2; exit 1; }
 
 # Every figure, one row per round: program,variant,ranks,median_s.
 echo program,variant,ranks,median_s >"$work/figures.csv"
@@ -45,6 +43,8 @@ for np in ${PLB_BENCH_RANKS:-2 4}; do
             plb_csv '{ print col("program") "," col("variant") "," col("ranks") "," col("median_s") }' \
                 "$work/c.csv" >>"$work/figures.csv"
             [ -n "$python" ] || continue
+            # The Python peer gets the element count the C program made of -n.
+            elements=$(plb_csv '{ print col("n"); exit }' "$work/c.csv")
             if ! common/run/mpilaunch "$np" "$python" common/bench/python/mpi_map_square.py \
                 "$elements" "$repeats" "$kernel" >"$work/py" 2>"$work/err"; then
                 echo "bench-mpi: mpi4py $kernel failed at np=$np: $(tail -n 2 "$work/err")" >&2
@@ -65,6 +65,7 @@ plb_csv -v check="$check" -v cores="$cores" -v rounds="$rounds" '
         for (i = 1; i <= runs[key]; i++) v[i] = value[key, i]
         return plb_median(v, runs[key])
     }
+    function seconds(x) { return x == "" ? "-" : sprintf("%.4g", x) } # "-": not measured (too short alone)
     function judge(ratio, goal, judged) {
         if (ratio == "") return sprintf("%8s %-5s", "-", "")
         if (!judged) return sprintf("%8.3f %-5s", ratio, "(oversubscribed)")
@@ -77,9 +78,9 @@ plb_csv -v check="$check" -v cores="$cores" -v rounds="$rounds" '
         for (i = 1; i <= g; i++) {
             split(groups[i], p, " "); judged = p[1] <= cores
             c = median(groups[i] " collective"); b = median(groups[i] " bare"); py = median(groups[i] " mpi4py")
-            printf "%-3s %-15s %11.4g %11.4g %11.4g %11.4g %11.4g %11s %s %s\n", p[1], p[2], c,
-                median(groups[i] " collective.scatter"), median(groups[i] " collective.compute"),
-                median(groups[i] " collective.gather"), b, py == "" ? "-" : sprintf("%.4g", py),
+            printf "%-3s %-15s %11s %11s %11s %11s %11s %11s %s %s\n", p[1], p[2], seconds(c),
+                seconds(median(groups[i] " collective.scatter")), seconds(median(groups[i] " collective.compute")),
+                seconds(median(groups[i] " collective.gather")), seconds(b), seconds(py),
                 judge(b > 0 ? c / b : "", 1.05, judged), judge(py > 0 ? c / py : "", 1.00, judged)
         }
         printf "(seconds: the median over %d rounds of each run'"'"'s median; more ranks than the %d cores: the\n", rounds, cores
