@@ -216,13 +216,15 @@ static const char *store(const plb_opt *o, const char *text, char *why, size_t w
 
 static void print_default(FILE *out, const plb_opt *o)
 {
+    /* A whole-number option whose default is below its minimum is chosen by the program. */
+    int automatic = o->min > 0 && ((o->kind == PLB_OPT_INT && *(int *)o->target == 0) ||
+                                   (o->kind == PLB_OPT_COUNT && *(int64_t *)o->target == 0));
+    if (automatic) {
+        fputs(" (default: automatic)", out);
+        return;
+    }
     switch (o->kind) {
-    case PLB_OPT_INT:
-        if (*(int *)o->target == 0 && o->min > 0)
-            fputs(" (default: automatic)", out);
-        else
-            fprintf(out, " (default: %d)", *(int *)o->target);
-        break;
+    case PLB_OPT_INT: fprintf(out, " (default: %d)", *(int *)o->target); break;
     case PLB_OPT_COUNT: fprintf(out, " (default: %" PRId64 ")", *(int64_t *)o->target); break;
     case PLB_OPT_REAL: fprintf(out, " (default: %g)", *(double *)o->target); break;
     case PLB_OPT_TEXT:

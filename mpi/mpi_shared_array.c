@@ -3,7 +3,9 @@
  * and write one array in the first rank's memory with plain loads and stores, no messages.
  *
  * Variants: slices (each rank adds 1 to its slice of the n-element array, in place; rate
- * GB/s = 16 * n / median_s / 1e9), and a counter that the ranks add 1 to --updates times in all:
+ * GB/s = 16 * n / median_s / 1e9), and a counter that the ranks add 1 to --updates times in all
+ * (by default 100000, or as many as take a quarter second where one atomic is slow: MPICH 4.0's
+ * wait for the window owner's progress, 2 ms each when ranks outnumber cores):
  * fetch_and_op (MPI_Fetch_and_op, atomic), accumulate (MPI_Accumulate, atomic), racy (a plain
  * load and store through the shared pointer: processes lose each other's updates exactly as
  * threads do; its row verifies when the count is possible, its note says what was lost).
@@ -107,6 +109,31 @@ void shared_count(shared_window *s, int64_t updates, counter_kind kind)
     publish(s);
 }
 
+double shared_atomic_seconds(shared_window *s, MPI_Comm world)
+{
+    int size;
+    MPI_Comm_size(world, &size);
+    double fastest = 0.0;
+    for (int pass = 0; pass < 2; pass++) { /* the first pays for setting up: the faster counts */
+        MPI_Barrier(world);
+        double start = MPI_Wtime();
+        shared_count(s, SHARED_PROBE_UPDATES, COUNTER_FETCH_AND_OP);
+        double elapsed = MPI_Wtime() - start;
+        MPI_Allreduce(MPI_IN_PLACE, &elapsed, 1, MPI_DOUBLE, MPI_MAX, world);
+        fastest = pass == 0 || elapsed < fastest ? elapsed : fastest;
+    }
+    return fastest / ((double)SHARED_PROBE_UPDATES * size);
+}
+
+int64_t shared_default_updates(double seconds_each, int ranks)
+{
+    int64_t fewest = (int64_t)SHARED_PROBE_UPDATES * ranks;
+    if (!(seconds_each * SHARED_UPDATES > SHARED_RUN_BUDGET_S)) /* NaN or 0: keep the default */
+        return SHARED_UPDATES > fewest ? SHARED_UPDATES : fewest;
+    int64_t fit = (int64_t)(SHARED_RUN_BUDGET_S / seconds_each);
+    return fit > fewest ? fit : fewest;
+}
+
 /* The program: the runner times the lesson above and verifies every result. */
 typedef struct job {
     shared_window *s;
@@ -154,9 +181,9 @@ static int verify(void *arg, long runs)
     return !ok;
 }
 
-static int64_t updates = 100000;
+static int64_t updates = 0; /* 0: shared_default_updates chooses */
 static const plb_opt extra[] = {
-    {.long_name = "updates", .kind = PLB_OPT_COUNT, .target = &updates, .min = 1, .arg_name = "U", .help = "counter updates, all ranks together"},
+    {.long_name = "updates", .kind = PLB_OPT_COUNT, .target = &updates, .min = 1, .arg_name = "U", .help = "counter updates per run, all ranks together; automatic: 100000, fewer where one atomic update is slow"},
     PLB_OPT_END,
 };
 static const char *const variants[] = {"slices", "fetch_and_op", "accumulate", "racy", NULL};
@@ -196,28 +223,45 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return PLB_EXIT_FAILED;
     }
-    int64_t mine = plb_block_count(updates, size, rank), node_updates;
-    MPI_Allreduce(&mine, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
+    /* Unless the user chose: the atomics make as many updates as fit their budget here, and the
+     * racy counter, plain loads and stores, makes the default number. */
+    int64_t atomic_updates = updates, racy_updates = updates ? updates : SHARED_UPDATES;
+    double seconds_each = 0.0;
+    if (!updates && (plb_variant_selected(&program, &opt, "fetch_and_op") ||
+                     plb_variant_selected(&program, &opt, "accumulate"))) {
+        seconds_each = shared_atomic_seconds(&s, MPI_COMM_WORLD);
+        atomic_updates = shared_default_updates(seconds_each, size);
+    } else if (!updates) {
+        atomic_updates = SHARED_UPDATES;
+    }
 
     plb_context ctx;
     FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
-    if (out) {
+    if (out && atomic_updates < racy_updates)
+        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks (racy: %"
+                         PRId64 "): one MPI_Fetch_and_op took %.3g ms here (ranks waiting for a "
+                         "core?)", atomic_updates, racy_updates, 1e3 * seconds_each);
+    else if (out)
         plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks",
-                         updates);
+                         atomic_updates);
+    if (out)
         plb_report_param(out, "node", "%d ranks share rank 0's window", s.node_size);
-    }
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[4];
     plb_variant v[4];
     for (int k = 0; k < 4; k++) {
-        jobs[k] = (job){&s, k == 0, (counter_kind)(k - 1), mine, node_updates, 0, 0, detail};
+        counter_kind kind = (counter_kind)(k - 1);
+        int64_t all = kind == COUNTER_RACY ? racy_updates : atomic_updates;
+        int64_t mine = plb_block_count(all, size, rank), node_updates;
+        MPI_Allreduce(&mine, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
+        jobs[k] = (job){&s, k == 0, kind, mine, node_updates, 0, 0, detail};
         v[k] = k == 0 ? (plb_variant){.name = variants[k], .threads = 1,
                                       .kernel = {prepare, run, verify, &jobs[k]},
                                       .amount = 16.0 * (double)opt.n, .unit = 1e9,
                                       .rate_unit = "GB/s", .detail = detail}
                       : (plb_variant){.name = variants[k], .threads = 1,
                                       .kernel = {prepare, run, verify, &jobs[k]},
-                                      .amount = (double)updates, .unit = 1e6,
+                                      .amount = (double)all, .unit = 1e6,
                                       .rate_unit = "Mupd/s", .detail = detail};
     }
     MPI_Comm comm = MPI_COMM_WORLD;

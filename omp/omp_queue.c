@@ -333,7 +333,7 @@ static void print_shares(const char *variant, const job *j)
 
 static int64_t producers_wanted = 0, capacity = 64, hold = 0;
 static const plb_opt extra[] = {
-    {.long_name = "producers", .kind = PLB_OPT_COUNT, .target = &producers_wanted, .min = 1, .arg_name = "P", .help = "threads that put items (default: half the threads); the rest take"},
+    {.long_name = "producers", .kind = PLB_OPT_COUNT, .target = &producers_wanted, .min = 1, .arg_name = "P", .help = "threads that put items, the rest take; automatic: half the threads"},
     {.long_name = "hold", .kind = PLB_OPT_COUNT, .target = &hold, .arg_name = "N", .help = "countdown steps a consumer works on each item before it lets the lock go"},
     {.long_name = "capacity", .kind = PLB_OPT_COUNT, .target = &capacity, .min = 1, .max = 1 << 24, .arg_name = "K", .help = "slots in the bounded buffer"},
     PLB_OPT_END,

@@ -357,6 +357,15 @@ if [ -x bin/mpi_shared_array ]; then
     if launch bin/mpi_shared_array -n 1000003 -r 2 &&
         grep -Eq '^# racy        : race (observed|not observed): the last batch counted [0-9]+ of [0-9]+' "$out"
     then ok; else bad "mpi_shared_array: no report of the racy counter"; fi
+    if launch bin/mpi_shared_array -V fetch_and_op --updates 1000 -r 2 &&
+        grep -q '^# updates     : 1000 counter updates per run, all ranks$' "$out"
+    then ok; else bad "mpi_shared_array --updates 1000: wanted 1000, as given"; fi
+    # Ranks that outnumber the cores: atomics that wait for rank 0's progress (MPICH 4.0: 2 ms
+    # each) must make fewer updates, not hold the run for an hour; a fast MPI keeps the default.
+    if plb_launch --timeout 120 4 bin/mpi_shared_array -V fetch_and_op,accumulate,racy -r 2 \
+        >"$out" 2>"$err" && [ "$(tail -n 1 "$out")" = VERIFIED ] &&
+        grep -Eq '^# updates     : (100000 counter updates per run, all ranks|[0-9]+ counter updates per run, all ranks \(racy: 100000\): one MPI_Fetch_and_op took .* ms here .*)$' "$out"
+    then ok; else bad "mpi_shared_array at 4 ranks: wanted a verified run in 120 s and its updates: $(tail -n 2 "$err")"; fi
 fi
 if [ -x bin/hybrid_map_square ]; then
     if common/run/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&

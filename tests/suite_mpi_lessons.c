@@ -124,7 +124,26 @@ static void test_shared_window(void)
         if (s.node_rank == 0 && kind == COUNTER_RACY) /* lost, never invented */
             CU_ASSERT(*s.counter >= 1 && *s.counter <= node_updates);
     }
+    /* The probe makes its updates (two passes of SHARED_PROBE_UPDATES per rank), atomically. */
+    shared_reset(&s);
+    double each = shared_atomic_seconds(&s, MPI_COMM_WORLD);
+    CU_ASSERT(each > 0.0 && each < 1.0);
+    if (s.node_rank == 0)
+        CU_ASSERT_EQUAL(*s.counter, 2 * SHARED_PROBE_UPDATES * s.node_size);
     shared_window_free(&s);
+}
+
+/* Without --updates: the default where an atomic is fast, a run's budget's worth where it is slow
+ * (MPICH 4.0 on ranks that share cores: 2 ms each), and never fewer than the probe's per rank. */
+static void test_shared_default_updates(void)
+{
+    CU_ASSERT_EQUAL(shared_default_updates(0.0, 4), SHARED_UPDATES);
+    CU_ASSERT_EQUAL(shared_default_updates(1e-7, 4), SHARED_UPDATES);
+    CU_ASSERT_EQUAL(shared_default_updates(SHARED_RUN_BUDGET_S / SHARED_UPDATES, 4), SHARED_UPDATES);
+    CU_ASSERT_EQUAL(shared_default_updates(2e-3, 4), (int64_t)(SHARED_RUN_BUDGET_S / 2e-3));
+    CU_ASSERT(shared_default_updates(2e-3, 4) * 2e-3 <= SHARED_RUN_BUDGET_S);
+    CU_ASSERT_EQUAL(shared_default_updates(1.0, 4), 4 * SHARED_PROBE_UPDATES);
+    CU_ASSERT_EQUAL(shared_default_updates(1e-7, 10000), 10000 * SHARED_PROBE_UPDATES);
 }
 
 CU_TestInfo mpi_lesson_tests[] = {
@@ -132,5 +151,6 @@ CU_TestInfo mpi_lesson_tests[] = {
     {"thumbnails farmed out: the root gets every one, exact", test_thumbnail_farm},
     {"sendrecv, nonblocking, parity deliver, eager or not", test_exchanges_deliver},
     {"shared window: slices and atomic counters exact", test_shared_window},
+    {"shared counter: fewer updates only where atomics are slow", test_shared_default_updates},
     CU_TEST_INFO_NULL,
 };

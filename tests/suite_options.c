@@ -13,10 +13,12 @@ static const char *const variants[] = {"seq", "parallel", "tasks", NULL};
 static double timeout_s = 5.0;
 static bool demo;
 static int chunk = 4;
+static int64_t items = 0; /* 0: the program chooses */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.001, .max = 3600, .arg_name = "SECONDS", .help = "watchdog"},
     {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &demo, .help = "show the demo"},
     {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1, .max = 1000, .arg_name = "C", .help = "chunk size"},
+    {.long_name = "items", .kind = PLB_OPT_COUNT, .target = &items, .min = 1, .arg_name = "K", .help = "items in all"},
     PLB_OPT_END,
 };
 static const plb_program prog = {
@@ -212,6 +214,7 @@ static void test_help_and_version(void)
     static const char *const expected[] = {"-n, --size N", "-r, --repeat R", "-w, --warmup W",
         "-t, --threads T", "-V, --variant LIST", "--csv", "-h, --help", "--version",
         "--timeout SECONDS", "--demo", "-c, --chunk C", "(default: 1000)", "(default: automatic)",
+        "items in all (default: automatic)",
         "Variants: seq parallel tasks", "Exit codes: 0 verified"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(printed, expected[i]));
