@@ -1,6 +1,6 @@
 /* mpi_shared_array: the tutorial's shared Value and Array, across processes, with MPI-3
  * shared-memory windows (MPI_Comm_split_type + MPI_Win_allocate_shared): the ranks of a node read
- * and write one array in the first rank's memory with plain loads and stores, no messages.
+ * and write one array, allocated by the first rank, with plain loads and stores, no messages.
  *
  * Variants: slices (each rank adds 1 to its slice of the n-element array, in place; rate
  * GB/s = 16 * n / median_s / 1e9), and a counter that the ranks add 1 to --updates times in all
@@ -65,9 +65,20 @@ static void publish(shared_window *s)
     MPI_Win_sync(s->win);
 }
 
+/* This rank's slice of the array: its block of the node's n elements. */
+static int64_t slice_start(const shared_window *s, int64_t *count)
+{
+    *count = plb_block_count(s->n, s->node_size, s->node_rank);
+    return plb_block_start(s->n, s->node_size, s->node_rank);
+}
+
+/* Each rank writes its own slice: the window's pages are first touched by the rank that updates
+ * them, so on a two-socket node each slice lies in its own rank's memory (the window is one
+ * mapping, but its pages land where they are first written). */
 void shared_reset(shared_window *s)
 {
-    for (int64_t i = 0; s->node_rank == 0 && i < s->n; i++)
+    int64_t count, start = slice_start(s, &count);
+    for (int64_t i = start; i < start + count; i++)
         s->a[i] = i;
     if (s->node_rank == 0)
         *s->counter = 0;
@@ -76,9 +87,9 @@ void shared_reset(shared_window *s)
 
 void shared_increment_slices(shared_window *s)
 {
-    int64_t count = plb_block_count(s->n, s->node_size, s->node_rank);
-    int64_t *slice = s->a + plb_block_start(s->n, s->node_size, s->node_rank); /* straight into
-                                                    the first rank's memory: no message */
+    int64_t count;
+    int64_t *slice = s->a + slice_start(s, &count); /* straight into the shared window: no
+                                                        message */
     for (int64_t i = 0; i < count; i++)
         slice[i] += 1;
     publish(s);
@@ -225,14 +236,12 @@ int main(int argc, char **argv)
     }
     /* Unless the user chose: the atomics make as many updates as fit their budget here, and the
      * racy counter, plain loads and stores, makes the default number. */
-    int64_t atomic_updates = updates, racy_updates = updates ? updates : SHARED_UPDATES;
+    int64_t racy_updates = updates ? updates : SHARED_UPDATES, atomic_updates = racy_updates;
     double seconds_each = 0.0;
     if (!updates && (plb_variant_selected(&program, &opt, "fetch_and_op") ||
                      plb_variant_selected(&program, &opt, "accumulate"))) {
         seconds_each = shared_atomic_seconds(&s, MPI_COMM_WORLD);
         atomic_updates = shared_default_updates(seconds_each, size);
-    } else if (!updates) {
-        atomic_updates = SHARED_UPDATES;
     }
 
     plb_context ctx;

@@ -9,7 +9,7 @@
 typedef struct shared_window {
     MPI_Comm node;     /* the ranks that share memory with this one */
     MPI_Win win;
-    int64_t *a;        /* n elements, then the counter, in the node's first rank's memory */
+    int64_t *a;        /* n elements, then the counter, allocated by the node's first rank */
     int64_t *counter;
     int64_t n;
     int node_rank, node_size;
@@ -25,8 +25,8 @@ typedef enum counter_kind {
 int shared_window_create(shared_window *s, int64_t n, MPI_Comm world);
 void shared_window_free(shared_window *s);
 
-/* a[i] = i and counter = 0, written by the node's first rank and visible to all when it returns.
- * Collective over the node. */
+/* a[i] = i, each rank writing its own slice (first touch where it is used), and counter = 0,
+ * visible to all when it returns. Collective over the node. */
 void shared_reset(shared_window *s);
 /* Each rank adds 1 to its own slice of a, in place, visible to all when it returns. */
 void shared_increment_slices(shared_window *s);
