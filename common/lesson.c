@@ -22,7 +22,8 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
             measured[i].status = -1;
         if (!plb_variant_selected(prog, opt, v[i].name))
             continue;
-        plb_measure_cfg cfg = {.warmup = opt->warmup, .repeats = opt->repeats,
+        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
+                               .repeats = opt->repeats,
                                .plausible_s = v[i].plausible_s, .sync = sync};
         plb_measurement m;
         int status = plb_measure(&v[i].kernel, &cfg, &m);

@@ -87,8 +87,11 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
         free(samples);
         return finish(out, PLB_MEASURE_NO_MEMORY);
     }
-    int status = PLB_MEASURE_OK;
-    for (int i = 0; i < cfg->warmup + cfg->repeats && status == PLB_MEASURE_OK; i++) {
+    /* Warm-up: cfg->warmup samples, and on until they have taken cfg->warmup_s. t is the span,
+     * the same on every rank, so every rank decides alike when warm-up ends. */
+    int status = PLB_MEASURE_OK, warm = 0, kept = 0;
+    double warm_s = 0.0;
+    while (kept < cfg->repeats && status == PLB_MEASURE_OK) {
         double t = timed_batch(k, s, batch, &wrong, &cpu_s);
         out->runs += batch;
         if (wrong) {
@@ -99,10 +102,13 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
             if (batch >= max_batch)
                 status = PLB_MEASURE_TOO_SHORT;
             batch = 2 * batch < max_batch ? 2 * batch : max_batch;
-            i = -1;
-            cpu_kept = 0.0;
-        } else if (i >= cfg->warmup) {
-            samples[i - cfg->warmup] = t / (double)batch;
+            warm = kept = 0;
+            warm_s = cpu_kept = 0.0;
+        } else if (warm < cfg->warmup || (cfg->warmup > 0 && warm_s < cfg->warmup_s)) {
+            warm++;
+            warm_s += t;
+        } else {
+            samples[kept++] = t / (double)batch;
             cpu_kept += cpu_s;
         }
     }

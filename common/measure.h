@@ -33,8 +33,14 @@ typedef struct plb_sync {
     void *ctx;
 } plb_sync;
 
+/* The least time warm-up takes in the programs, as OSU's benchmarks skip more iterations of a short
+ * message: at 256K elements a scatter/gather round's third to fifth runs were still 15% slow. */
+#define PLB_WARMUP_S 0.01
+
 typedef struct plb_measure_cfg {
     int warmup;            /* samples run and discarded */
+    double warmup_s;       /* with warmup > 0, warm-up samples go on until they have taken this
+                            * long (PLB_WARMUP_S): a short run's first calls are still cold */
     int repeats;           /* samples kept, at least 1 */
     double min_sample_s;   /* 0: PLB_GUARD_FACTOR times the measured clock resolution */
     double plausible_s;    /* fastest believable time of one run; 0: no such check */

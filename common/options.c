@@ -46,7 +46,7 @@ static void common_table(common_values *v, plb_opt table[COMMON_OPTIONS])
         {.long_name = "repeat", .short_name = 'r', .kind = PLB_OPT_INT, .target = &v->repeats,
          .min = 1, .arg_name = "R", .help = "timed samples kept"},
         {.long_name = "warmup", .short_name = 'w', .kind = PLB_OPT_INT, .target = &v->warmup,
-         .arg_name = "W", .help = "samples run first and discarded"},
+         .arg_name = "W", .help = "samples run first and discarded; with W > 0, more until they have taken 10 ms"},
         {.long_name = "threads", .short_name = 't', .kind = PLB_OPT_INT, .target = &v->threads,
          .min = 1, .max = max_threads(), .arg_name = "T",
          .help = "OpenMP threads (per rank), at most " PLB_STRING(PLB_MAX_THREADS_PER_CORE)

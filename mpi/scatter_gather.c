@@ -215,7 +215,8 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
     static const char *const step_names[] = {"all", "scatter", "compute", "gather"};
     sg_call c = {j, v, st};
     plb_kernel k = {prepare, run, verify, &c};
-    plb_measure_cfg cfg = {.warmup = opt->warmup, .repeats = opt->repeats, .sync = sync,
+    plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
+                           .repeats = opt->repeats, .sync = sync,
                            .max_batch = st == STEP_COMPUTE ? 1 : 0};
     plb_measurement m;
     int status = plb_measure(&k, &cfg, &m);

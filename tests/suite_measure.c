@@ -85,6 +85,25 @@ static void test_slow_kernel(void)
     CU_ASSERT_EQUAL(c.verifies, 6);
 }
 
+/* Warm-up goes on until it has taken warmup_s (20 runs of 1 ms here; at least 2 on a machine so
+ * loaded that a 1 ms sleep takes 10), and -w 0 still means none. */
+static void test_warmup_time_floor(void)
+{
+    counting c = {0};
+    plb_kernel k = {count_prepare, sleeping_run, count_verify, &c};
+    plb_measure_cfg cfg = {.warmup = 1, .warmup_s = 0.02, .repeats = 3};
+    plb_measurement m;
+    CU_ASSERT_EQUAL(plb_measure(&k, &cfg, &m), PLB_MEASURE_OK);
+    CU_ASSERT(m.runs >= 2 + 2 + 3 && m.runs <= 2 + 20 + 3);
+    CU_ASSERT_EQUAL(m.runs, c.runs);
+    CU_ASSERT_EQUAL(m.stats.count, 3);
+    counting none = {0};
+    plb_kernel k0 = {count_prepare, sleeping_run, count_verify, &none};
+    plb_measure_cfg no_warmup = {.warmup = 0, .warmup_s = 0.02, .repeats = 3};
+    CU_ASSERT_EQUAL(plb_measure(&k0, &no_warmup, &m), PLB_MEASURE_OK);
+    CU_ASSERT_EQUAL(m.runs, 2 + 3);
+}
+
 static void test_short_kernel_batched(void)
 {
     counting c = {.work = 200};
@@ -250,6 +269,7 @@ CU_TestInfo measure_tests[] = {
     {"clock resolution known and sane", test_resolution},
     {"clock counts seconds", test_seconds},
     {"slow kernel: batch 1, every batch prepared and verified", test_slow_kernel},
+    {"warm-up lasts its time floor; -w 0 means none", test_warmup_time_floor},
     {"short kernel: batched until past the guard", test_short_kernel_batched},
     {"warm runs faster than calibration: batch again", test_warm_runs_faster},
     {"too-short guard refuses a kernel that takes no time", test_too_short},
