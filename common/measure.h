@@ -35,7 +35,8 @@ typedef struct plb_sync {
 
 /* The least time warm-up takes in the programs, as OSU's benchmarks skip more iterations of a short
  * message: at 256K elements a scatter/gather round's third to fifth runs were still 15% slow. */
-#define PLB_WARMUP_S 0.01
+#define PLB_WARMUP_MS 10
+#define PLB_WARMUP_S (PLB_WARMUP_MS / 1000.0)
 
 typedef struct plb_measure_cfg {
     int warmup;            /* samples run and discarded */

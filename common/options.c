@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
+#include "measure.h"
 #include "version.h"
 
 enum { PARSE_RUN = -1 };
@@ -46,7 +47,8 @@ static void common_table(common_values *v, plb_opt table[COMMON_OPTIONS])
         {.long_name = "repeat", .short_name = 'r', .kind = PLB_OPT_INT, .target = &v->repeats,
          .min = 1, .arg_name = "R", .help = "timed samples kept"},
         {.long_name = "warmup", .short_name = 'w', .kind = PLB_OPT_INT, .target = &v->warmup,
-         .arg_name = "W", .help = "samples run first and discarded; with W > 0, more until they have taken 10 ms"},
+         .arg_name = "W", .help = "samples run first and discarded; with W > 0, more until they have taken "
+         PLB_STRING(PLB_WARMUP_MS) " ms"},
         {.long_name = "threads", .short_name = 't', .kind = PLB_OPT_INT, .target = &v->threads,
          .min = 1, .max = max_threads(), .arg_name = "T",
          .help = "OpenMP threads (per rank), at most " PLB_STRING(PLB_MAX_THREADS_PER_CORE)
