@@ -255,22 +255,24 @@ int main(int argc, char **argv)
                          atomic_updates);
     if (out)
         plb_report_param(out, "node", "%d ranks share rank 0's window", s.node_size);
+    /* This rank's share and its node's, of the atomic counts [0] and of the racy one [1]. */
+    int64_t all[2] = {atomic_updates, racy_updates}, node_all[2];
+    int64_t mine[2] = {plb_block_count(all[0], size, rank), plb_block_count(all[1], size, rank)};
+    MPI_Allreduce(mine, node_all, 2, MPI_INT64_T, MPI_SUM, s.node);
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[4];
     plb_variant v[4];
     for (int k = 0; k < 4; k++) {
         counter_kind kind = (counter_kind)(k - 1);
-        int64_t all = kind == COUNTER_RACY ? racy_updates : atomic_updates;
-        int64_t mine = plb_block_count(all, size, rank), node_updates;
-        MPI_Allreduce(&mine, &node_updates, 1, MPI_INT64_T, MPI_SUM, s.node);
-        jobs[k] = (job){&s, k == 0, kind, mine, node_updates, 0, 0, detail};
+        int is_racy = kind == COUNTER_RACY;
+        jobs[k] = (job){&s, k == 0, kind, mine[is_racy], node_all[is_racy], 0, 0, detail};
         v[k] = k == 0 ? (plb_variant){.name = variants[k], .threads = 1,
                                       .kernel = {prepare, run, verify, &jobs[k]},
                                       .amount = 16.0 * (double)opt.n, .unit = 1e9,
                                       .rate_unit = "GB/s", .detail = detail}
                       : (plb_variant){.name = variants[k], .threads = 1,
                                       .kernel = {prepare, run, verify, &jobs[k]},
-                                      .amount = (double)all, .unit = 1e6,
+                                      .amount = (double)all[is_racy], .unit = 1e6,
                                       .rate_unit = "Mupd/s", .detail = detail};
     }
     MPI_Comm comm = MPI_COMM_WORLD;
