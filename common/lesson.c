@@ -37,7 +37,7 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
         }
         int seq = strcmp(v[i].name, "seq") == 0;
         ranks[i] = seq ? 1 : ctx->ranks; /* seq is one process (under MPI: the root alone) */
-        plb_result r = {.program = prog->name, .variant = v[i].name, .n = opt->n,
+        plb_result r = {.program = prog->name, .variant = v[i].name, .n = plb_grid_points(opt),
                         .ranks = ranks[i], .threads = v[i].threads, .repeats = opt->repeats,
                         .batch = m.batch, .time = m.stats,
                         .rate = plb_rate(v[i].amount, m.stats.median, v[i].unit),

@@ -24,7 +24,8 @@ enum { COMMON_OPTIONS = 10 }; /* the common table, its terminator included */
 
 /* Scratch targets for the common table: copied into plb_options after a successful parse. */
 typedef struct common_values {
-    int64_t n;
+    int64_t n, cols;
+    const char *grid; /* -n of a grid program, parsed after the loop */
     int repeats, warmup, threads;
     const char *variant;
     bool csv, long_run, help, version;
@@ -39,11 +40,16 @@ static double max_threads(void)
     return limit < cap ? limit : cap;
 }
 
-static void common_table(common_values *v, plb_opt table[COMMON_OPTIONS])
+static void common_table(common_values *v, bool grid, plb_opt table[COMMON_OPTIONS])
 {
+    plb_opt size = {.long_name = "size", .short_name = 'n', .kind = PLB_OPT_COUNT, .target = &v->n,
+                    .min = 1, .arg_name = "N",
+                    .help = "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"};
+    plb_opt grid_size = {.long_name = "size", .short_name = 'n', .kind = PLB_OPT_TEXT,
+                         .target = &v->grid, .arg_name = "N|RxC",
+                         .help = "grid of N x N interior points, or R rows by C columns: 4096, 2Kx8K"};
     plb_opt t[COMMON_OPTIONS] = {
-        {.long_name = "size", .short_name = 'n', .kind = PLB_OPT_COUNT, .target = &v->n, .min = 1,
-         .arg_name = "N", .help = "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"},
+        grid ? grid_size : size,
         {.long_name = "repeat", .short_name = 'r', .kind = PLB_OPT_INT, .target = &v->repeats,
          .min = 1, .arg_name = "R", .help = "timed samples kept"},
         {.long_name = "warmup", .short_name = 'w', .kind = PLB_OPT_INT, .target = &v->warmup,
@@ -170,6 +176,26 @@ static const plb_opt *find_short(const plb_opt *const tables[2], char name)
             if (o->short_name && o->short_name == name)
                 return o;
     return NULL;
+}
+
+/* A grid program's -n: "N" (N x N) or "RxC", each a count of at least 1. */
+static int parse_grid(const plb_program *prog, common_values *v, char *err, size_t errlen)
+{
+    char rows[64];
+    const char *x = strchr(v->grid, 'x'), *cols = x ? x + 1 : v->grid;
+    size_t len = x ? (size_t)(x - v->grid) : strlen(v->grid);
+    snprintf(rows, sizeof rows, "%.*s", (int)(len < sizeof rows ? len : sizeof rows - 1), v->grid);
+    const char *bad = len >= sizeof rows ? "is too long" : plb_parse_count(rows, &v->n);
+    if (!bad)
+        bad = plb_parse_count(cols, &v->cols);
+    if (!bad && (v->n < 1 || v->cols < 1))
+        bad = "is below the minimum 1";
+    if (!bad && v->n > INT64_MAX / v->cols)
+        bad = "is too large (over 2^63 points)";
+    if (bad)
+        return fail(err, errlen, prog->name, "option '-n': '%s' %s (a grid is N or RxC)", v->grid,
+                    bad);
+    return PARSE_RUN;
 }
 
 /* Stores text into o's target; returns NULL or the reason it is not acceptable. */
@@ -315,10 +341,16 @@ static int too_long(const plb_program *prog, const plb_options *opt, char *err, 
 int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt,
                       FILE *out, char *err, size_t errlen)
 {
-    common_values v = {.n = opt->n, .repeats = opt->repeats, .warmup = opt->warmup,
+    char grid[48]; /* the default grid, as --help shows it: "N" when square */
+    if (opt->n == opt->cols)
+        snprintf(grid, sizeof grid, "%" PRId64, opt->n);
+    else
+        snprintf(grid, sizeof grid, "%" PRId64 "x%" PRId64, opt->n, opt->cols);
+    common_values v = {.n = opt->n, .cols = opt->cols, .grid = grid, .repeats = opt->repeats,
+                       .warmup = opt->warmup,
                        .threads = opt->threads, .variant = "all"};
     plb_opt common[COMMON_OPTIONS];
-    common_table(&v, common);
+    common_table(&v, prog->grid, common);
     const plb_opt *const tables[2] = {common, prog->extra};
     /* A program's own option named as a common one would never be reached: a programming error,
      * said on every run rather than silently shadowed. */
@@ -376,11 +408,17 @@ int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_option
             fprintf(out, "%s (parlab) %s\n", prog->name, plb_version());
         return PLB_EXIT_VERIFIED;
     }
+    if (prog->grid) {
+        int status = parse_grid(prog, &v, err, errlen);
+        if (status != PARSE_RUN)
+            return status;
+    }
     unsigned mask;
     int status = select_variants(prog, v.variant, &mask, err, errlen);
     if (status != PARSE_RUN)
         return status;
     opt->n = v.n;
+    opt->cols = prog->grid ? v.cols : 0;
     opt->repeats = v.repeats;
     opt->warmup = v.warmup;
     opt->threads = v.threads;

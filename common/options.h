@@ -46,7 +46,8 @@ typedef struct plb_opt {
 #define PLB_MAX_VARIANTS 16
 
 typedef struct plb_options {
-    int64_t n;         /* -n: problem size */
+    int64_t n;         /* -n: problem size; in a grid program, the grid's rows */
+    int64_t cols;      /* a grid program's columns (-n RxC, or N for N x N); 0 elsewhere */
     int repeats;       /* -r: timed samples kept */
     int warmup;        /* -w: samples discarded first */
     int threads;       /* -t: 0 means the runtime's default */
@@ -62,6 +63,7 @@ typedef struct plb_program {
     const char *summary;         /* one line: what the program teaches */
     const char *const *variants; /* NULL-terminated, at most PLB_MAX_VARIANTS */
     const plb_opt *extra;        /* the program's own options (NULL-terminated) or NULL */
+    bool grid;                   /* -n takes a grid: N (N x N points) or RxC (R rows, C columns) */
     /* The fastest believable time of one run of its fastest variant, for the parsed options; a
      * run (at least 2 calibration runs, the warm-up and the samples) over PLB_MAX_RUN_S is
      * refused as bad input. NULL: no such floor. */
@@ -80,6 +82,12 @@ int plb_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *o
 
 /* Parses a PLB_OPT_COUNT value; returns NULL or the reason it is not one ("is negative"). */
 const char *plb_parse_count(const char *text, int64_t *value);
+
+/* The problem size a result row reports: a grid's points (rows x cols), else n. */
+static inline int64_t plb_grid_points(const plb_options *opt)
+{
+    return opt->cols ? opt->n * opt->cols : opt->n;
+}
 
 /* Whether variant `name` of prog was selected. */
 bool plb_variant_selected(const plb_program *prog, const plb_options *opt, const char *name);

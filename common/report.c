@@ -83,7 +83,11 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     plb_report_param(out, "binding", "OMP_PROC_BIND=%s OMP_PLACES=%s", bind ? bind : "(unset)",
                      places ? places : "(unset)");
     print_command(out, opt->argc, opt->argv);
-    plb_report_param(out, "n", "%" PRId64, opt->n);
+    if (opt->cols) /* a grid: the rows' n column counts its points */
+        plb_report_param(out, "n", "%" PRId64 " points: %" PRId64 " x %" PRId64 " interior",
+                         plb_grid_points(opt), opt->n, opt->cols);
+    else
+        plb_report_param(out, "n", "%" PRId64, opt->n);
     plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);
 }
 

@@ -223,7 +223,50 @@ static void test_help_and_version(void)
     CU_ASSERT_EQUAL(strncmp(printed, "tprog (parlab) ", 15), 0);
 }
 
+/* A grid program's -n: N for N x N, or RxC; rows in n, columns in cols. */
+static void test_grid_sizes(void)
+{
+    plb_program grid = prog;
+    grid.grid = true;
+    static const struct { const char *arg; int64_t rows, cols; } good[] = {
+        {"4096", 4096, 4096}, {"37x41", 37, 41}, {"2Kx8K", 2048, 8192}, {"1x1", 1, 1},
+        {"1e3x7", 1000, 7}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        plb_options opt = {.n = 64, .cols = 64, .repeats = 1};
+        char *argv[] = {"tprog", "-n", (char *)good[i].arg, NULL};
+        char err[256];
+        CU_ASSERT_EQUAL(plb_parse_options(&grid, 3, argv, &opt, NULL, err, sizeof err), -1);
+        CU_ASSERT_EQUAL(opt.n, good[i].rows);
+        CU_ASSERT_EQUAL(opt.cols, good[i].cols);
+    }
+    static const struct { const char *arg, *why; } bad[] = {
+        {"12x", "tprog: option '-n': '12x' is not a number (a grid is N or RxC)"},
+        {"x12", "tprog: option '-n': 'x12' is not a number (a grid is N or RxC)"},
+        {"0x5", "tprog: option '-n': '0x5' is below the minimum 1 (a grid is N or RxC)"},
+        {"5x5x5", "tprog: option '-n': '5x5x5' is not a number (a grid is N or RxC)"},
+        {"4Gx4G", "tprog: option '-n': '4Gx4G' is too large (over 2^63 points) (a grid is N or "
+                  "RxC)"},
+        {"-3", "tprog: option '-n': '-3' is negative (a grid is N or RxC)"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        plb_options opt = {.n = 64, .cols = 64, .repeats = 1};
+        char *argv[] = {"tprog", "-n", (char *)bad[i].arg, NULL};
+        char err[256] = "";
+        CU_ASSERT_EQUAL(plb_parse_options(&grid, 3, argv, &opt, NULL, err, sizeof err),
+                        PLB_EXIT_USAGE);
+        CU_ASSERT_STRING_EQUAL(err, bad[i].why);
+    }
+    /* A program without a grid keeps -n a count and reports no columns. */
+    plb_options opt = {.n = 64, .repeats = 1};
+    char *argv[] = {"tprog", "-n", "37x41", NULL};
+    char err[256];
+    CU_ASSERT_EQUAL(plb_parse_options(&prog, 3, argv, &opt, NULL, err, sizeof err),
+                    PLB_EXIT_USAGE);
+    CU_ASSERT_EQUAL(opt.cols, 0);
+    CU_ASSERT_EQUAL(plb_grid_points(&(plb_options){.n = 37, .cols = 41}), 37 * 41);
+}
+
 CU_TestInfo options_tests[] = {
+    {"a grid program's -n: N or RxC", test_grid_sizes},
     {"defaults are kept without arguments", test_defaults_kept},
     {"short, long, attached and = forms", test_forms},
     {"sizes: 1000, 1e6, 16M, 1G and bad ones", test_counts},

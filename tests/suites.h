@@ -11,8 +11,12 @@ extern CU_TestInfo arrays_tests[];
 extern CU_TestInfo measure_tests[];
 extern CU_TestInfo report_tests[];
 extern CU_TestInfo omp_kernel_tests[];
+extern CU_TestInfo heatmap_tests[];
+extern CU_TestInfo heat_tests[];
+extern CU_TestInfo npy_tests[];
 extern CU_TestInfo mpi_common_tests[];
 extern CU_TestInfo mpi_scatter_tests[];
 extern CU_TestInfo mpi_lesson_tests[];
+extern CU_TestInfo mpi_heat_tests[];
 
 #endif

@@ -11,6 +11,7 @@ int main(int argc, char **argv)
         {"mpi common", NULL, NULL, NULL, NULL, mpi_common_tests},
         {"mpi scatter-gather", NULL, NULL, NULL, NULL, mpi_scatter_tests},
         {"mpi lessons", NULL, NULL, NULL, NULL, mpi_lesson_tests},
+        {"mpi heat", NULL, NULL, NULL, NULL, mpi_heat_tests},
         CU_SUITE_INFO_NULL,
     };
     int code = plb_cunit_mpi("mpi", suites, MPI_COMM_WORLD);

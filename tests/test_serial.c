@@ -12,6 +12,9 @@ int main(void)
         {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
         {"report", NULL, NULL, NULL, NULL, report_tests},
         {"omp kernels", NULL, NULL, NULL, NULL, omp_kernel_tests},
+        {"heatmap", NULL, NULL, NULL, NULL, heatmap_tests},
+        {"heat equation", NULL, NULL, NULL, NULL, heat_tests},
+        {"npy", NULL, NULL, NULL, NULL, npy_tests},
         CU_SUITE_INFO_NULL,
     };
     return plb_cunit_serial("serial", suites);

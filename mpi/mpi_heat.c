@@ -1,0 +1,566 @@
+/* mpi_heat: the 2D heat equation over MPI ranks: distribute the data, exchange only the edges.
+ *
+ * The field is cut into blocks over a Cartesian grid of ranks (heat_dist.h); each rank keeps its
+ * block for the whole run and, before every step, swaps one row or column of ghost cells with
+ * each neighbour: the halo exchange. A rank of an n x n block moves 4n values per step and
+ * computes n^2 points, so the more points per rank, the less the exchange costs. Variants:
+ *   seq       the root alone steps the whole field: the baseline and the reference;
+ *   gather    the map-square way: every step the root sends each rank its block (ghosts
+ *             included) and takes the results back: the data moves, not just its edges;
+ *   chain     MPI_Send then MPI_Recv, towards one neighbour, then the other: correct, but past
+ *             the eager limit each send waits for its receiver, so the ranks go one after another
+ *             (see mpi_deadlock --sweep for where that limit lies);
+ *   sendrecv  MPI_Sendrecv for each direction, columns described by an MPI_Type_vector;
+ *   overlap   MPI_Irecv/MPI_Isend, the interior computed while the halo travels, MPI_Waitall,
+ *             then the edges: the "# overlap" note says how much of the exchange it hid;
+ *   neighbor  one MPI_Neighbor_alltoallw on the Cartesian communicator.
+ * -t T runs each rank's sweep on T threads (MPI_THREAD_FUNNELED: MPI is called outside them).
+ * Rows sendrecv.exchange and sendrecv.compute time the two halves of a step apart.
+ *
+ * Rate: MLUP/s = rows * cols * steps / median_s / 1e6, against the memory ceiling of all ranks
+ * copying their blocks at once (16 bytes per update, as STREAM counts a copy).
+ * Verified after every batch: every rank's block against the closed form (--check exact, mode),
+ * or (--check seq) its checksum against the root's sequential field on the same rectangle. Ghost
+ * cells are set to NaN before every exchange, so a missed one poisons the field.
+ *
+ *   usage: mpirun -np P mpi_heat [-n N|RxC] [--steps K] [--dims auto|1d|PxQ] [-t T]
+ *          [--check seq|exact|mode] [-V seq,gather,chain,sendrecv,overlap,neighbor] [--save F]
+ *          [--png F [--show-ranks]]
+ */
+#include <inttypes.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "heat_cli.h"
+#include "heat_dist.h"
+#include "lesson.h"
+#include "mpi_heat.h"
+#include "mpi_support.h"
+
+#define TAG 23
+
+/* The variants, as the enum in mpi_heat.h numbers them. */
+static const char *const variant_names[] = {"seq",     "gather",  "chain",   "sendrecv",
+                                            "overlap", "neighbor", NULL};
+/* What a run does: whole steps, or one half of them (the step rows). */
+typedef enum part { WHOLE_STEPS, EXCHANGE_ONLY, COMPUTE_ONLY } part;
+
+typedef struct job {
+    heat_problem p;
+    heat_dist d;
+    heat_block whole;     /* the root's whole field, for seq and gather (empty elsewhere) */
+    MPI_Datatype *blocks; /* gather: on the root, each rank's block in `whole`, ghosts included */
+    MPI_Datatype *owned;  /* gather: on the root, each rank's interior in `whole` */
+    MPI_Datatype interior; /* gather: this rank's interior in its own block */
+    heat_reference *ref;  /* the seq check's reference, on the root */
+    int64_t steps, step;  /* steps per run; the step the fields hold */
+    int threads;
+    heat_variant v;
+    part part;
+    char detail[PLB_DETAIL_LEN];
+} job;
+
+/* ---- the exchanges: every ghost cell a neighbour owns gets its value ---------------------- */
+
+/* chain: towards each neighbour in turn, send first, then receive. Correct, since the rank at
+ * the end of each line has nobody to send to and receives at once; but a send larger than the
+ * eager limit waits for its receiver, and so the ranks of a line go one after another. */
+static void exchange_chain(heat_dist *d)
+{
+    heat_block *b = &d->b;
+    double *u = b->u;
+    int64_t s = b->stride, last_row = b->rows, last_col = b->cols;
+    MPI_Send(u + 1 * s + 1, 1, d->row, d->up, TAG, d->cart); /* my first row goes up */
+    MPI_Recv(u + (last_row + 1) * s + 1, 1, d->row, d->down, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Send(u + last_row * s + 1, 1, d->row, d->down, TAG, d->cart);
+    MPI_Recv(u + 0 * s + 1, 1, d->row, d->up, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Send(u + 1 * s + 1, 1, d->col, d->left, TAG, d->cart); /* my first column goes left */
+    MPI_Recv(u + 1 * s + last_col + 1, 1, d->col, d->right, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Send(u + 1 * s + last_col, 1, d->col, d->right, TAG, d->cart);
+    MPI_Recv(u + 1 * s + 0, 1, d->col, d->left, TAG, d->cart, MPI_STATUS_IGNORE);
+}
+
+/* sendrecv: each direction one MPI_Sendrecv, the library pairing the send and the receive, so
+ * no rank waits for another's turn. Only interior cells travel: a row's corners would race with
+ * the columns' receives. */
+static void exchange_sendrecv(heat_dist *d)
+{
+    heat_block *b = &d->b;
+    double *u = b->u;
+    int64_t s = b->stride, last_row = b->rows, last_col = b->cols;
+    MPI_Sendrecv(u + 1 * s + 1, 1, d->row, d->up, TAG,                   /* first row up */
+                 u + (last_row + 1) * s + 1, 1, d->row, d->down, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Sendrecv(u + last_row * s + 1, 1, d->row, d->down, TAG,          /* last row down */
+                 u + 0 * s + 1, 1, d->row, d->up, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Sendrecv(u + 1 * s + 1, 1, d->col, d->left, TAG,                 /* first column left */
+                 u + 1 * s + last_col + 1, 1, d->col, d->right, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Sendrecv(u + 1 * s + last_col, 1, d->col, d->right, TAG,         /* last column right */
+                 u + 1 * s + 0, 1, d->col, d->left, TAG, d->cart, MPI_STATUS_IGNORE);
+}
+
+/* overlap, first half: post all eight transfers and return at once. */
+static void exchange_start(heat_dist *d, MPI_Request req[8])
+{
+    heat_block *b = &d->b;
+    double *u = b->u;
+    int64_t s = b->stride, last_row = b->rows, last_col = b->cols;
+    MPI_Irecv(u + 0 * s + 1, 1, d->row, d->up, TAG, d->cart, &req[0]);
+    MPI_Irecv(u + (last_row + 1) * s + 1, 1, d->row, d->down, TAG, d->cart, &req[1]);
+    MPI_Irecv(u + 1 * s + 0, 1, d->col, d->left, TAG, d->cart, &req[2]);
+    MPI_Irecv(u + 1 * s + last_col + 1, 1, d->col, d->right, TAG, d->cart, &req[3]);
+    MPI_Isend(u + 1 * s + 1, 1, d->row, d->up, TAG, d->cart, &req[4]);
+    MPI_Isend(u + last_row * s + 1, 1, d->row, d->down, TAG, d->cart, &req[5]);
+    MPI_Isend(u + 1 * s + 1, 1, d->col, d->left, TAG, d->cart, &req[6]);
+    MPI_Isend(u + 1 * s + last_col, 1, d->col, d->right, TAG, d->cart, &req[7]);
+}
+
+/* neighbor: the whole exchange as one collective over the Cartesian communicator. Its neighbours
+ * come in MPI_Cart_shift order: up, down, left, right; a missing one (MPI_PROC_NULL) is skipped. */
+static void exchange_neighbor(heat_dist *d)
+{
+    heat_block *b = &d->b;
+    MPI_Aint s = (MPI_Aint)b->stride * (MPI_Aint)sizeof(double), e = sizeof(double);
+    MPI_Aint rows = (MPI_Aint)b->rows, cols = (MPI_Aint)b->cols;
+    const int counts[4] = {1, 1, 1, 1};
+    const MPI_Datatype types[4] = {d->row, d->row, d->col, d->col};
+    const MPI_Aint send_at[4] = {1 * s + e, rows * s + e, 1 * s + e, 1 * s + cols * e};
+    const MPI_Aint recv_at[4] = {0 * s + e, (rows + 1) * s + e, 1 * s + 0, 1 * s + (cols + 1) * e};
+    MPI_Neighbor_alltoallw(b->u, counts, send_at, types, b->u, counts, recv_at, types, d->cart);
+}
+
+/* ---- the steps ----------------------------------------------------------------------------- */
+
+/* Local rows a0..a1-1, columns c0..c1-1 of the block, from u into next, on the job's threads. */
+static void compute(job *j, int64_t a0, int64_t a1, int64_t c0, int64_t c1)
+{
+    heat_block *b = &j->d.b;
+#pragma omp parallel for schedule(static) num_threads(j->threads) if (j->threads > 1)
+    for (int64_t a = a0; a < a1; a++)
+        heat_sweep(b, j->p.r, a, a + 1, c0, c1);
+}
+
+/* overlap: the points that need no ghost cell first, while the halo travels; then the rim. */
+static void step_overlapped(job *j)
+{
+    heat_block *b = &j->d.b;
+    int64_t rows = b->rows, cols = b->cols;
+    MPI_Request req[8];
+    exchange_start(&j->d, req);
+    compute(j, 2, rows, 2, cols);
+    MPI_Waitall(8, req, MPI_STATUSES_IGNORE);
+    heat_sweep(b, j->p.r, 1, 2, 1, cols + 1);                     /* the first row */
+    if (rows > 1)
+        heat_sweep(b, j->p.r, rows, rows + 1, 1, cols + 1);       /* the last row */
+    heat_sweep(b, j->p.r, 2, rows, 1, 2);                          /* the first column */
+    if (cols > 1)
+        heat_sweep(b, j->p.r, 2, rows, cols, cols + 1);           /* the last column */
+}
+
+void heat_exchange(heat_dist *d, heat_variant v)
+{
+    MPI_Request req[8];
+    switch (v) {
+    case HEAT_CHAIN: exchange_chain(d); break;
+    case HEAT_NEIGHBOR: exchange_neighbor(d); break;
+    case HEAT_OVERLAP:
+        exchange_start(d, req);
+        MPI_Waitall(8, req, MPI_STATUSES_IGNORE);
+        break;
+    default: exchange_sendrecv(d); break;
+    }
+}
+
+static void exchange(job *j)
+{
+    heat_dist_poison_ghosts(&j->d);
+    heat_exchange(&j->d, j->v);
+}
+
+/* gather: the root hands every rank its block, ghosts included, and takes the results back. */
+static void step_gathered(job *j)
+{
+    heat_dist *d = &j->d;
+    heat_block *b = &d->b;
+    MPI_Request *req = malloc((size_t)(2 * d->size + 1) * sizeof *req);
+    int n = 0;
+    if (!req)
+        MPI_Abort(d->cart, PLB_EXIT_FAILED);
+    MPI_Irecv(b->u, (int)((b->rows + 2) * b->stride), MPI_DOUBLE, 0, TAG, d->cart, &req[n++]);
+    for (int r = 0; d->rank == 0 && r < d->size; r++)
+        MPI_Isend(j->whole.u, 1, j->blocks[r], r, TAG, d->cart, &req[n++]);
+    MPI_Waitall(n, req, MPI_STATUSES_IGNORE);
+    compute(j, 1, b->rows + 1, 1, b->cols + 1);
+    n = 0;
+    MPI_Isend(b->next, 1, j->interior, 0, TAG, d->cart, &req[n++]);
+    for (int r = 0; d->rank == 0 && r < d->size; r++)
+        MPI_Irecv(j->whole.next, 1, j->owned[r], r, TAG, d->cart, &req[n++]);
+    MPI_Waitall(n, req, MPI_STATUSES_IGNORE);
+    free(req);
+    if (d->rank == 0)
+        heat_block_swap(&j->whole);
+}
+
+/* One run: `steps` steps of the job's variant (or one half of each, for the step rows). */
+static void run(void *arg)
+{
+    job *j = arg;
+    heat_block *b = &j->d.b;
+    for (int64_t k = 0; k < j->steps; k++, j->step++) {
+        if (j->v == HEAT_SEQ || j->v == HEAT_GATHER) {
+            if (j->d.rank == 0)
+                heat_set_boundary(&j->p, &j->whole, j->step);
+            if (j->v == HEAT_GATHER)
+                step_gathered(j);
+            else if (j->d.rank == 0)
+                heat_sweep(&j->whole, j->p.r, 1, j->whole.rows + 1, 1, j->whole.cols + 1);
+            if (j->v == HEAT_SEQ && j->d.rank == 0)
+                heat_block_swap(&j->whole);
+            continue;
+        }
+        heat_set_boundary(&j->p, b, j->step);
+        if (j->part == EXCHANGE_ONLY) {
+            exchange(j);
+            continue;
+        }
+        if (j->part == COMPUTE_ONLY) { /* from the same field each time: no step advances */
+            compute(j, 1, b->rows + 1, 1, b->cols + 1);
+            continue;
+        }
+        if (j->v == HEAT_OVERLAP) {
+            heat_dist_poison_ghosts(&j->d);
+            step_overlapped(j);
+        } else {
+            exchange(j);
+            compute(j, 1, b->rows + 1, 1, b->cols + 1);
+        }
+        heat_block_swap(b);
+    }
+}
+
+/* ---- the program: the runner times the lesson above and verifies every rank's block ---------- */
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    heat_block_reset(&j->d.b, &j->p);
+    if (j->whole.u && (j->v == HEAT_SEQ || j->v == HEAT_GATHER))
+        heat_block_reset(&j->whole, &j->p);
+    j->step = 0;
+}
+
+/* The step rows' exchange: every ghost cell a neighbour owns holds that neighbour's value. */
+static int ghosts_wrong(job *j)
+{
+    heat_dist *d = &j->d;
+    heat_block *b = &d->b;
+    int64_t last_row = b->rows + 1, last_col = b->cols + 1;
+    for (int64_t a = 0; a <= last_row; a++)
+        for (int64_t c = 0; c <= last_col; c++) {
+            int ghost = (a == 0 && d->up != MPI_PROC_NULL) || (a == last_row && d->down !=
+                        MPI_PROC_NULL) || (c == 0 && d->left != MPI_PROC_NULL) ||
+                        (c == last_col && d->right != MPI_PROC_NULL);
+            int corner = (a == 0 || a == last_row) && (c == 0 || c == last_col);
+            double want = heat_value(&j->p, b->i0 + a, b->j0 + c, 0);
+            if (ghost && !corner && b->u[a * b->stride + c] != want) {
+                snprintf(j->detail, sizeof j->detail, "rank %d: ghost u[%" PRId64 "][%" PRId64
+                         "] = %g, its neighbour has %g", d->rank, b->i0 + a, b->j0 + c,
+                         b->u[a * b->stride + c], want);
+                return 1;
+            }
+        }
+    return 0;
+}
+
+static int verify(void *arg, long runs)
+{
+    (void)runs; /* the job counts its steps */
+    job *j = arg;
+    if (j->v == HEAT_SEQ || j->v == HEAT_GATHER) {
+        int wrong = j->d.rank == 0 &&
+                    heat_verify(&j->p, &j->whole, j->ref, j->step, j->detail, sizeof j->detail);
+        return plb_mpi_agree(wrong, j->d.cart);
+    }
+    if (j->part == EXCHANGE_ONLY)
+        return plb_mpi_agree(ghosts_wrong(j), j->d.cart);
+    if (j->part == COMPUTE_ONLY) { /* each run computed step 1 from step 0 into next */
+        heat_block_swap(&j->d.b);
+        int wrong = heat_dist_verify(&j->d, &j->p, j->ref, 1, j->detail, sizeof j->detail);
+        heat_block_swap(&j->d.b);
+        return wrong;
+    }
+    return heat_dist_verify(&j->d, &j->p, j->ref, j->step, j->detail, sizeof j->detail);
+}
+
+/* gather's datatypes: on the root, each rank's block (ghosts included) and interior within the
+ * whole field; on every rank, its interior within its block. */
+static void gather_types(job *j)
+{
+    heat_dist *d = &j->d;
+    int whole[2] = {(int)j->p.rows + 2, (int)j->p.cols + 2};
+    int mine[2] = {(int)d->b.rows + 2, (int)d->b.cols + 2}, inner[2] = {mine[0] - 2, mine[1] - 2};
+    const int one[2] = {1, 1};
+    MPI_Type_create_subarray(2, mine, inner, one, MPI_ORDER_C, MPI_DOUBLE, &j->interior);
+    MPI_Type_commit(&j->interior);
+    for (int r = 0; d->rank == 0 && r < d->size; r++) {
+        int coords[2];
+        int64_t rows, cols, i0, j0;
+        MPI_Cart_coords(d->cart, r, 2, coords);
+        heat_dist_block_at(&j->p, d->dims, coords[0], coords[1], &rows, &cols, &i0, &j0);
+        int block[2] = {(int)rows + 2, (int)cols + 2}, at[2] = {(int)i0, (int)j0};
+        int size[2] = {(int)rows, (int)cols}, inside[2] = {(int)i0 + 1, (int)j0 + 1};
+        MPI_Type_create_subarray(2, whole, block, at, MPI_ORDER_C, MPI_DOUBLE, &j->blocks[r]);
+        MPI_Type_create_subarray(2, whole, size, inside, MPI_ORDER_C, MPI_DOUBLE, &j->owned[r]);
+        MPI_Type_commit(&j->blocks[r]);
+        MPI_Type_commit(&j->owned[r]);
+    }
+}
+
+static void free_job(job *j)
+{
+    for (int r = 0; j->blocks && j->interior != MPI_DATATYPE_NULL && r < j->d.size; r++) {
+        MPI_Type_free(&j->blocks[r]);
+        MPI_Type_free(&j->owned[r]);
+    }
+    if (j->interior != MPI_DATATYPE_NULL)
+        MPI_Type_free(&j->interior);
+    free(j->blocks);
+    free(j->owned);
+    heat_block_free(&j->whole);
+    if (j->ref)
+        heat_reference_free(j->ref);
+    heat_dist_free(&j->d);
+}
+
+static const char *dims_text = "auto";
+static bool show_ranks;
+static const plb_opt extra[] = {
+    HEAT_OPTIONS,
+    {.long_name = "dims", .kind = PLB_OPT_TEXT, .target = &dims_text, .arg_name = "auto|1d|PxQ",
+     .help = "the process grid: MPI_Dims_create's, strips of rows, or P x Q ranks"},
+    {.long_name = "show-ranks", .kind = PLB_OPT_FLAG, .target = &show_ranks,
+     .help = "with --png: draw where the ranks' blocks meet"},
+    PLB_OPT_END,
+};
+static const plb_program program = {
+    .name = "mpi_heat",
+    .summary = "the 2D heat equation over MPI ranks: domain decomposition and halo exchange",
+    .variants = variant_names,
+    .extra = extra,
+    .grid = true,
+    .fastest_run_s = heat_fastest_run_s,
+};
+
+/* Sets up everything the selected variants need: -1 on every rank to run, else the exit code. */
+static int setup(job *j, const plb_options *opt, int threads, MPI_Comm comm)
+{
+    int rank, size, dims[2];
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    char err[256];
+    /* the same options on every rank: the same verdict, no agreement needed */
+    if (heat_cli_problem(opt, &j->p, err, sizeof err) ||
+        heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err)) {
+        if (rank == 0)
+            fprintf(stderr, "%s: %s\n", program.name, err);
+        return PLB_EXIT_USAGE;
+    }
+    int whole = rank == 0 && (plb_variant_selected(&program, opt, "seq") ||
+                              plb_variant_selected(&program, opt, "gather"));
+    int reference = rank == 0 && j->p.check == HEAT_CHECK_SEQ;
+    double field = 16.0 * (double)(j->p.rows + 2) * (double)(j->p.cols + 2);
+    double block = 16.0 * (double)(j->p.rows / dims[0] + 3) * (double)(j->p.cols / dims[1] + 3);
+    if (!plb_mpi_memory_check(program.name, block + (whole + reference) * field, comm))
+        return PLB_EXIT_USAGE;
+    static heat_reference ref;
+    int failed = heat_dist_create(&j->d, &j->p, dims, threads, comm) != 0;
+    if (!failed && whole)
+        failed = heat_block_create(&j->whole, &j->p, j->p.rows, j->p.cols, 0, 0, threads) != 0;
+    if (!failed && reference) {
+        failed = heat_reference_create(&ref, &j->p, threads) != 0;
+        j->ref = failed ? NULL : &ref;
+    }
+    if (!failed && plb_variant_selected(&program, opt, "gather")) {
+        j->blocks = rank == 0 ? calloc((size_t)size, sizeof *j->blocks) : NULL;
+        j->owned = rank == 0 ? calloc((size_t)size, sizeof *j->owned) : NULL;
+        failed = rank == 0 && (!j->blocks || !j->owned);
+    }
+    if (plb_mpi_agree(failed, comm)) {
+        if (rank == 0)
+            fprintf(stderr, "%s: out of memory for the %" PRId64 " x %" PRId64 " field\n",
+                    program.name, j->p.rows, j->p.cols);
+        return PLB_EXIT_FAILED;
+    }
+    if (plb_variant_selected(&program, opt, "gather"))
+        gather_types(j);
+    return -1;
+}
+
+/* The halo's notes: the process grid, the blocks' sizes and balance, what a step moves. */
+static void report_grid(FILE *out, const job *j)
+{
+    const heat_dist *d = &j->d;
+    int64_t small = INT64_MAX, large = 0, most_bytes = 0;
+    for (int pr = 0; pr < d->dims[0]; pr++)
+        for (int pc = 0; pc < d->dims[1]; pc++) {
+            int64_t rows, cols, i0, j0;
+            heat_dist_block_at(&j->p, d->dims, pr, pc, &rows, &cols, &i0, &j0);
+            int64_t points = rows * cols;
+            int64_t halo = ((pr > 0) + (pr < d->dims[0] - 1)) * cols +
+                           ((pc > 0) + (pc < d->dims[1] - 1)) * rows;
+            small = points < small ? points : small;
+            large = points > large ? points : large;
+            most_bytes = 8 * halo > most_bytes ? 8 * halo : most_bytes;
+        }
+    if (!out)
+        return;
+    double mean = (double)j->p.rows * (double)j->p.cols / d->size;
+    plb_report_param(out, "ranks grid", "%d x %d (--dims %s), non-periodic", d->dims[0],
+                     d->dims[1], dims_text);
+    plb_report_param(out, "blocks", "%" PRId64 " to %" PRId64 " points a rank; the largest is "
+                     "%.4g times the mean", small, large, (double)large / mean);
+    plb_report_param(out, "halo", "per step a rank sends up to 4 messages, %" PRId64 " bytes at "
+                     "most, and receives as much", most_bytes);
+}
+
+/* One more run of --steps steps, the checksum, --save and --png: by the last variant selected
+ * that keeps the field distributed (sendrecv when that is seq or gather: the field is the same,
+ * bit for bit, and so it never has to be handed out from the root). */
+static const char *final_run(job *j, const plb_options *opt, FILE *out, char *err, size_t len)
+{
+    j->v = HEAT_SENDRECV;
+    for (int v = HEAT_VARIANTS - 1; v > HEAT_GATHER; v--)
+        if (plb_variant_selected(&program, opt, variant_names[v])) {
+            j->v = (heat_variant)v;
+            break;
+        }
+    j->part = WHOLE_STEPS;
+    prepare(j);
+    run(j);
+    if (verify(j, 1)) {
+        snprintf(err, len, "the final field: %s", j->detail);
+        return err;
+    }
+    uint64_t sum = heat_dist_checksum(&j->d);
+    if (out)
+        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " steps", sum,
+                         j->steps);
+    const char *bad = heat_cli.save ? heat_dist_save(&j->d, &j->p, heat_cli.save, err, len) : NULL;
+    if (!bad && heat_cli.png)
+        bad = heat_dist_picture(&j->d, &j->p, heat_cli.png, show_ranks, err, len);
+    return bad;
+}
+
+/* A step row: one half of sendrecv's steps (exchange or compute) timed alone, as a row named
+ * "sendrecv.exchange" or "sendrecv.compute". Its median, or 0 when it failed. */
+static double time_part(job *j, part half, const plb_options *opt, const plb_context *ctx,
+                        const plb_sync *sync, FILE *out, const char **failure)
+{
+    static char why[PLB_DETAIL_LEN + 64];
+    j->v = HEAT_SENDRECV;
+    j->part = half;
+    plb_kernel k = {prepare, run, verify, j};
+    plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
+                           .repeats = opt->repeats, .sync = sync};
+    plb_measurement m;
+    int status = plb_measure(&k, &cfg, &m);
+    const char *name = half == EXCHANGE_ONLY ? "sendrecv.exchange" : "sendrecv.compute";
+    double updates = (double)j->p.rows * (double)j->p.cols * (double)j->steps;
+    plb_result r = {.program = program.name, .variant = name, .n = plb_grid_points(opt),
+                    .ranks = ctx->ranks, .threads = j->threads, .repeats = opt->repeats,
+                    .batch = m.batch, .time = m.stats,
+                    .rate = half == COMPUTE_ONLY ? plb_rate(updates, m.stats.median, 1e6) : 0.0,
+                    .rate_unit = half == COMPUTE_ONLY ? "MLUP/s" : "-",
+                    .verified = status == PLB_MEASURE_OK};
+    if (out)
+        plb_report_row(out, opt->csv, &r);
+    if (status != PLB_MEASURE_OK && !*failure) {
+        snprintf(why, sizeof why, "%s: %s: %s", name, plb_measure_error(status), j->detail);
+        *failure = why;
+    }
+    j->part = WHOLE_STEPS;
+    return status == PLB_MEASURE_OK ? m.stats.median : 0.0;
+}
+
+/* OSU's overlap: the share of the exchange's own time that the overlapped step hid,
+ * 1 - (overlapped - compute alone) / exchange alone, kept within 0..100%. */
+static void report_overlap(FILE *out, double overlapped, double exchange, double computing)
+{
+    if (!out || overlapped <= 0.0 || exchange <= 0.0 || computing <= 0.0)
+        return;
+    double hidden = 1.0 - (overlapped - computing) / exchange;
+    hidden = hidden < 0.0 ? 0.0 : hidden > 1.0 ? 1.0 : hidden;
+    fprintf(out, "# overlap     : overlap %.3g s a run, sendrecv's exchange alone %.3g s and "
+                 "compute alone %.3g s: %.0f%% of the exchange hidden%s\n", overlapped, exchange,
+            computing, 100.0 * hidden,
+            hidden < 0.1 ? " (none to speak of: transfers progress only inside MPI calls here)"
+                         : "");
+}
+
+static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
+{
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, j->threads, opt, comm);
+    heat_report_problem(out, &j->p);
+    report_grid(out, j);
+    plb_sync sync = plb_mpi_sync(&j->d.cart);
+    job jobs[HEAT_VARIANTS];
+    plb_variant v[HEAT_VARIANTS];
+    double updates = (double)j->p.rows * (double)j->p.cols * (double)j->steps;
+    for (int i = 0; i < HEAT_VARIANTS; i++) {
+        jobs[i] = *j;
+        jobs[i].v = (heat_variant)i;
+        int workers = i == HEAT_SEQ ? 1 : ctx.ranks * j->threads;
+        v[i] = (plb_variant){.name = variant_names[i], .threads = i == HEAT_SEQ ? 1 : j->threads,
+                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = updates,
+                             .unit = 1e6, .rate_unit = "MLUP/s",
+                             .plausible_s = updates / 1e11 / workers, .detail = jobs[i].detail};
+    }
+    plb_measurement m[HEAT_VARIANTS];
+    const char *failure = plb_run_variants(&program, &ctx, opt, v, HEAT_VARIANTS, &sync, out, m);
+    double exchanging = 0.0, computing = 0.0;
+    if (plb_variant_selected(&program, opt, "sendrecv")) {
+        exchanging = time_part(j, EXCHANGE_ONLY, opt, &ctx, &sync, out, &failure);
+        computing = time_part(j, COMPUTE_ONLY, opt, &ctx, &sync, out, &failure);
+    }
+    if (m[HEAT_OVERLAP].status == PLB_MEASURE_OK)
+        report_overlap(out, m[HEAT_OVERLAP].stats.median, exchanging, computing);
+    static char err[PLB_DETAIL_LEN + 64];
+    if (!failure) {
+        double mine = (double)(j->d.b.rows + 2) * (double)j->d.b.stride, total;
+        MPI_Allreduce(&mine, &total, 1, MPI_DOUBLE, MPI_SUM, j->d.cart);
+        heat_report_ceiling(out, &j->d.b, v, m, HEAT_VARIANTS, opt->repeats, j->d.rank, total,
+                            &sync);
+        failure = final_run(j, opt, out, err, sizeof err);
+    }
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
+int main(int argc, char **argv)
+{
+    int provided, rank;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm comm = MPI_COMM_WORLD;
+    MPI_Comm_rank(comm, &rank);
+    plb_options opt = {.n = 4096, .cols = 4096, .repeats = 5, .warmup = 1};
+    job j = {.interior = MPI_DATATYPE_NULL,
+             .d = {.cart = MPI_COMM_NULL, .row = MPI_DATATYPE_NULL, .col = MPI_DATATYPE_NULL}};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    j.steps = heat_cli.steps;
+    j.threads = opt.threads ? opt.threads : 1;
+    if (status < 0 && provided < MPI_THREAD_FUNNELED && j.threads > 1) {
+        if (rank == 0) /* the same on every rank */
+            fprintf(stderr, "%s: this MPI gives no MPI_THREAD_FUNNELED, so -t must be 1\n",
+                    program.name);
+        status = PLB_EXIT_USAGE;
+    }
+    if (status < 0)
+        status = setup(&j, &opt, j.threads, comm);
+    if (status < 0)
+        status = run_variants(&j, &opt, comm);
+    free_job(&j);
+    MPI_Finalize();
+    return status;
+}
