@@ -26,6 +26,23 @@ WARN     += $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null)),-Wno-p
 CPPFLAGS += -Icommon -Iomp -Impi
 LDLIBS   := -lm -lpthread
 
+# OFFLOAD=nvptx: target regions compiled for NVIDIA GPUs too, by GCC's nvptx offload compiler
+# (make deps OFFLOAD=nvptx installs it), as PTX for OFFLOAD_ISA that the driver compiles for the
+# GPU it finds (sm_80 runs on Ampere, Hopper and newer; CUDA 13's ptxas rejects GCC 12's default,
+# sm_35); -lm for the math in them, no contraction as on the host. Without it GCC, should its
+# offload compilers be installed, still builds for the host alone (-foffload=disable): the target
+# variants then run there, and say so.
+IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null))
+OFFLOAD_ISA ?= sm_80
+ifeq ($(OFFLOAD),nvptx)
+OFFLOAD_FLAGS := -foffload=nvptx-none \
+    -foffload-options=nvptx-none="-misa=$(OFFLOAD_ISA) -lm -ffp-contract=off"
+CPPFLAGS += -DPLB_OFFLOAD='"nvptx-none"'
+else
+OFFLOAD_FLAGS := $(if $(IS_CLANG),,-foffload=disable)
+endif
+export OFFLOAD
+
 # mpicc compiles with the same compiler as everything else (Open MPI and MPICH spellings); the
 # scripts (deps, launcher, tests) see the same choice.
 export OMPI_CC  := $(CC)
@@ -167,15 +184,17 @@ bench-mpi: deps
 
 build/%.o: %.c build/toolchain.txt
 	@mkdir -p $(@D)
-	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $(EXACT_FP) -MMD -MP -c $< -o $@
+	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $(OFFLOAD_FLAGS) $(EXACT_FP) -MMD -MP \
+	    -c $< -o $@
 
 # The heat equation's one update (omp/heat.c) rounds the same on every CPU: no fused multiply-add
 # in the x86-64-v3/v4 clones that the baseline cannot match. After CFLAGS, so it holds over them.
-build/omp/heat.o: EXACT_FP := -ffp-contract=off
+build/omp/heat.o build/omp/omp_heat.o build/lessons/omp/omp_heat.o: EXACT_FP := -ffp-contract=off
 
 build/lessons/%.o: %.c build/toolchain.txt
 	@mkdir -p $(@D)
-	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) -Dmain=main_$(notdir $*) -MMD -MP -c $< -o $@
+	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) $(OMPFLAGS) $(OFFLOAD_FLAGS) $(EXACT_FP) \
+	    -Dmain=main_$(notdir $*) -MMD -MP -c $< -o $@
 
 # Only version.o sees the version, and it is rebuilt only when the version changes.
 build/version.txt: FORCE
@@ -185,7 +204,7 @@ build/common/version.o: build/version.txt
 
 # Every object depends on the toolchain it was built with: switching MPI, compiler or flags in the
 # same tree rebuilds everything instead of linking Open MPI objects into an MPICH program.
-TOOLCHAIN := $(CC) | $(MPICC) | $(CFLAGS) | $(WARN) | $(OMPFLAGS) | $(CPPFLAGS)
+TOOLCHAIN := $(CC) | $(MPICC) | $(CFLAGS) | $(WARN) | $(OMPFLAGS) | $(OFFLOAD_FLAGS) | $(CPPFLAGS)
 # Before `make deps` has run, say so rather than stop at "mpicc: No such file or directory".
 build/toolchain.txt: FORCE
 	@for tool in $(firstword $(CC)) $(firstword $(MPICC)); do \
@@ -213,23 +232,23 @@ bin/omp_thumbnails bin/mpi_thumbnails bin/omp_heat bin/mpi_heat build/tests/test
 
 $(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
 
 $(MPI_PROGRAMS): bin/%: build/mpi/%.o $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(MPICC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS)
+	$(MPICC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
 
 build/tests/test_serial: build/tests/test_serial.o $(SERIAL_SUITES) build/tests/cunit_runner.o \
                          $(LIBOMPK) $(LIBCOMMON)
 build/tests/selftest_serial: build/tests/selftest_serial.o build/tests/cunit_runner.o
 $(filter build/tests/%serial,$(TESTS)):
-	$(CC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS) -lcunit
+	$(CC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS) -lcunit
 
 build/tests/test_mpi: build/tests/test_mpi.o $(MPI_SUITES) build/tests/cunit_mpi.o \
                       $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
 build/tests/selftest_mpi: build/tests/selftest_mpi.o build/tests/cunit_mpi.o
 $(filter build/tests/%mpi,$(TESTS)):
-	$(MPICC) $(CFLAGS) $(OMPFLAGS) $^ -o $@ $(LDLIBS) -lcunit
+	$(MPICC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS) -lcunit
 
 # The yardstick of make bench-omp: plain OpenMP loops, built the best way for this machine.
 PLAIN_CFLAGS ?= -O3 -march=native

@@ -19,6 +19,9 @@
 
 const char *const heat_check_names[] = {"seq", "exact", "mode", NULL};
 
+/* The field's values, on the host and on the offload device. */
+#pragma omp declare target
+
 /* The plate's temperatures: a hot disc and a cold square in a plate at room temperature, its
  * four edges held at four temperatures. Every value is a whole number. */
 enum { PLATE = 20, TOP = 100, BOTTOM = 0, LEFT = 75, RIGHT = 50, DISC = 100, SQUARE = 0 };
@@ -75,6 +78,7 @@ double heat_value(const heat_problem *p, int64_t i, int64_t j, int64_t step)
         return on_ring(p, i, j) ? plate_ring(p, i, j) : plate(p, i, j);
     }
 }
+#pragma omp end declare target
 
 /* The largest i^2 + j^2 of the grid, times 2^m for r = 2^-(m+2): the exact check's values stay
  * whole multiples of 4r below 2^50, far from 2^53, for any step count a run reaches. */
@@ -179,7 +183,7 @@ PLB_CPU_CLONES void heat_row(const double *up, const double *mid, const double *
 {
 #pragma omp simd
     for (int64_t j = first; j < last; j++)
-        out[j] = mid[j] + r * (up[j] + down[j] + mid[j - 1] + mid[j + 1] - 4.0 * mid[j]);
+        out[j] = heat_point(up[j], down[j], mid[j - 1], mid[j + 1], mid[j], r);
 }
 
 void heat_sweep(const heat_block *b, double r, int64_t a0, int64_t a1, int64_t b0, int64_t b1)

@@ -50,8 +50,11 @@ typedef struct heat_block {
 const char *heat_problem_check(const heat_problem *p);
 
 /* The value at global (i, j) at `step`: the initial field inside, the boundary on the ring. Only
- * the exact check's boundary moves with the step; every other ring is fixed. */
+ * the exact check's boundary moves with the step; every other ring is fixed. Compiled for the
+ * offload device too, where the exact check's ring is set. */
+#pragma omp declare target
 double heat_value(const heat_problem *p, int64_t i, int64_t j, int64_t step);
+#pragma omp end declare target
 
 /* Allocates both arrays of a rows x cols block at (i0, j0) through plb_array_alloc (first touched
  * by `threads` threads) and fills both with step 0: ring and interior. Returns 0, or -1 when the
@@ -69,7 +72,20 @@ void heat_block_swap(heat_block *b);
  * computing step + 1 from step. */
 void heat_set_boundary(const heat_problem *p, heat_block *b, int64_t step);
 
-/* THE update: out[j] for first <= j < last, from the rows above (up), at (mid) and below (down)
+/* THE update of one point from its four neighbours: up + down + left + right - 4 * centre,
+ * times r, plus the centre, in this order. Every path, the GPU's included, computes it here. It
+ * is compiled for the offload device too. (On the device, GCC 12 writes add.f64 without .rn, so
+ * the PTX assembler may fuse a multiply and an add; with r a power of two, as the default 1/4,
+ * every product here is exact and fused or not the result is the same.) */
+#pragma omp declare target
+static inline double heat_point(double up, double down, double left, double right, double centre,
+                                double r)
+{
+    return centre + r * (up + down + left + right - 4.0 * centre);
+}
+#pragma omp end declare target
+
+/* The update of a row: out[j] for first <= j < last, from the rows above (up), at (mid) and below (down)
  * one row of the field each, all indexed like mid. */
 void heat_row(const double *up, const double *mid, const double *down, double *out,
               int64_t first, int64_t last, double r);

@@ -16,6 +16,7 @@
  *   usage: omp_heat [-n N|RxC] [--steps K] [--r R] [--check seq|exact|mode] [-t T] [-V seq,parallel]
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +25,9 @@
 #include "heat.h"
 #include "heat_cli.h"
 #include "lesson.h"
+#include "clock.h"
 #include "memory.h"
+#include "offload.h"
 
 typedef struct job {
     heat_problem p;
@@ -32,6 +35,7 @@ typedef struct job {
     heat_reference *ref; /* the seq check's reference; NULL for the closed-form checks */
     int64_t steps, step; /* steps per run; the step the field holds */
     int threads;
+    bool on_device; /* where target's last run ran */
     char *detail;
 } job;
 
@@ -62,6 +66,66 @@ static void heat_steps_parallel(job *j)
     }
 }
 
+/* The exact check's moving boundary, set where the field is: on the device. */
+static void set_boundary_on_device(const heat_problem *p, double *u, int64_t step)
+{
+    heat_problem q = *p;
+    int64_t s = q.cols + 2, last_row = q.rows + 1, last_col = q.cols + 1;
+#pragma omp target teams distribute parallel for map(to : q)
+    for (int64_t i = 0; i <= last_row; i++) {
+        u[i * s] = heat_value(&q, i, 0, step);
+        u[i * s + last_col] = heat_value(&q, i, last_col, step);
+    }
+#pragma omp target teams distribute parallel for map(to : q)
+    for (int64_t c = 0; c <= last_col; c++) {
+        u[c] = heat_value(&q, 0, c, step);
+        u[last_row * s + c] = heat_value(&q, last_row, c, step);
+    }
+}
+
+/* The steps on the device, the field already there: each step one kernel, a team of threads
+ * per block of rows and columns (teams distribute parallel for), the device pointers trading
+ * places as the host's do. */
+static void steps_on_device(job *j, double **field, double **spare)
+{
+    double *u = *field, *next = *spare;
+    int64_t rows = j->b.rows, cols = j->b.cols, s = j->b.stride;
+    double r = j->p.r;
+    for (int64_t k = 0; k < j->steps; k++, j->step++) {
+        if (j->p.check == HEAT_CHECK_EXACT)
+            set_boundary_on_device(&j->p, u, j->step);
+#pragma omp target teams distribute parallel for collapse(2)
+        for (int64_t a = 1; a <= rows; a++)
+            for (int64_t c = 1; c <= cols; c++)
+                next[a * s + c] = heat_point(u[(a - 1) * s + c], u[(a + 1) * s + c],
+                                             u[a * s + c - 1], u[a * s + c + 1], u[a * s + c], r);
+        double *t = u;
+        u = next;
+        next = t;
+    }
+    *field = u;
+    *spare = next;
+}
+
+/* The GPU lesson: the field goes to the device once (target data), every step runs there, and
+ * only the result comes back. */
+static void heat_steps_target(job *j)
+{
+    double *u = j->b.u, *next = j->b.next;
+    int64_t n = (j->b.rows + 2) * j->b.stride;
+    int initial = 1;
+#pragma omp target data map(to : u[0 : n], next[0 : n])
+    {
+#pragma omp target map(from : initial)
+        initial = omp_is_initial_device();
+        steps_on_device(j, &u, &next);
+#pragma omp target update from(u[0 : n])
+    }
+    j->b.u = u;
+    j->b.next = next;
+    j->on_device = !initial;
+}
+
 /* The program: the runner times the lesson above and verifies every point. */
 static void prepare(void *arg)
 {
@@ -80,6 +144,11 @@ static void run_parallel(void *arg)
     heat_steps_parallel(arg);
 }
 
+static void run_target(void *arg)
+{
+    heat_steps_target(arg);
+}
+
 static int verify(void *arg, long runs)
 {
     (void)runs; /* the job counts its steps */
@@ -88,7 +157,7 @@ static int verify(void *arg, long runs)
 }
 
 static const plb_opt extra[] = {HEAT_OPTIONS, PLB_OPT_END};
-static const char *const variants[] = {"seq", "parallel", NULL};
+static const char *const variants[] = {"seq", "parallel", "target", NULL};
 static const plb_program program = {
     .name = "omp_heat",
     .summary = "the 2D heat equation (5-point stencil) on threads: sequential vs parallel for",
@@ -113,6 +182,38 @@ static const char *final_run(job *j, char *err, size_t len)
     return heat_write_field(&j->p, &j->b, err, len);
 }
 
+/* Where target's time went: one run taken apart (to the device, the steps, back), and the steps
+ * held against the device's own copy bandwidth, measured on the same arrays there. */
+static void report_target(job *j, const plb_measurement *m, int repeats)
+{
+    prepare(j);
+    double *u = j->b.u, *next = j->b.next;
+    int64_t n = (j->b.rows + 2) * j->b.stride;
+    double t0 = plb_now();
+#pragma omp target enter data map(to : u[0 : n], next[0 : n])
+    double t1 = plb_now();
+    steps_on_device(j, &u, &next);
+    double t2 = plb_now();
+#pragma omp target update from(u[0 : n])
+    double t3 = plb_now();
+    double copy = plb_device_copy_seconds(u, next, n, repeats);
+#pragma omp target exit data map(delete : u[0 : n], next[0 : n])
+    j->b.u = u;
+    j->b.next = next;
+    double to = t1 - t0, steps = t2 - t1, back = t3 - t2;
+    printf("# target      : ran on %s; one run %.3g s (median) = to the device %.3g s + %" PRId64
+           " steps %.3g s + back %.3g s: %.0f%% of it data motion\n",
+           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median,
+           to, j->steps, steps, back, 100.0 * (to + back) / (to + steps + back));
+    if (copy > 0.0) {
+        double rate = (double)j->b.rows * (double)j->b.cols * (double)j->steps / steps / 1e6;
+        printf("# target      : the steps alone %.4g MLUP/s = %.0f%% of the %s's copy (%.4g GB/s: "
+               "%.4g MLUP/s at 16 B/update)\n", rate, 100.0 * rate / ((double)n / copy / 1e6),
+               j->on_device ? "device" : "host", 16.0 * (double)n / copy / 1e9,
+               (double)n / copy / 1e6);
+    }
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 4096, .cols = 4096, .repeats = 5, .warmup = 1};
@@ -122,6 +223,11 @@ int main(int argc, char **argv)
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
     heat_problem p;
     char err[256];
+    if (plb_variant_selected(&program, &opt, "target") &&
+        !plb_offload_usable(program.name, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return PLB_EXIT_USAGE;
+    }
     if (heat_cli_problem(&opt, &p, err, sizeof err)) {
         fprintf(stderr, "%s: %s\n", program.name, err);
         return PLB_EXIT_USAGE;
@@ -148,22 +254,30 @@ int main(int argc, char **argv)
 
     double updates = (double)p.rows * (double)p.cols * (double)heat_cli.steps;
     double floor_s = updates / 1e11; /* 1e11 updates/s per thread: deleted work */
-    plb_variant v[2] = {
+    plb_variant v[3] = {
         {.name = "seq", .threads = 1, .kernel = {prepare, run_seq, verify, &j},
          .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s,
          .detail = detail},
         {.name = "parallel", .threads = threads, .kernel = {prepare, run_parallel, verify, &j},
          .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s / threads,
          .detail = detail},
+        {.name = "target", .threads = threads, .kernel = {prepare, run_target, verify, &j},
+         .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s / 1e3,
+         .detail = detail},
     };
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     heat_report_problem(stdout, &p);
-    plb_measurement measured[2];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
+    bool target = plb_variant_selected(&program, &opt, "target");
+    if (target)
+        plb_report_device(stdout);
+    plb_measurement measured[3];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, NULL, stdout, measured);
     if (!failure) {
         double elements = (double)(p.rows + 2) * (double)(p.cols + 2);
         heat_report_ceiling(stdout, &j.b, v, measured, 2, opt.repeats, 0, elements, NULL);
+        if (target)
+            report_target(&j, &measured[2], opt.repeats);
         failure = final_run(&j, err, sizeof err);
     }
     heat_block_free(&j.b);

@@ -12,14 +12,17 @@
  *   usage: omp_map_square [-n N] [-r R] [-w W] [-t T] [-V seq,static,dynamic,guided] [-c C] [--csv]
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "arrays.h"
+#include "clock.h"
 #include "exit_codes.h"
 #include "lesson.h"
 #include "memory.h"
+#include "offload.h"
 #include "omp_map_square.h"
 #include "simd.h"
 
@@ -65,6 +68,22 @@ PLB_CPU_CLONES void map_square_parallel(const int64_t *a, int64_t *b, int64_t n,
     }
 }
 
+/* The GPU: the same loop offloaded. The data travel to the device and back on every call
+ * (map to a, map from b): for a kernel this cheap, the lesson is what that costs. *on_device:
+ * where the loop ran (asked inside the region). */
+void map_square_target(const int64_t *a, int64_t *b, int64_t n, bool *on_device)
+{
+    int initial = 1;
+#pragma omp target teams distribute parallel for map(to : a[0 : n]) map(from : b[0 : n]) \
+    map(tofrom : initial)
+    for (int64_t i = 0; i < n; i++) {
+        if (i == 0)
+            initial = omp_is_initial_device();
+        b[i] = a[i] * a[i];
+    }
+    *on_device = !initial;
+}
+
 void map_square_inputs(int64_t *in, int64_t count, int64_t offset)
 {
     for (int64_t i = 0; i < count; i++)
@@ -90,6 +109,7 @@ typedef struct job {
     int64_t n;
     int threads, chunk;
     map_schedule schedule;
+    bool on_device; /* where target's last run ran */
     char *detail;
 } job;
 
@@ -111,6 +131,12 @@ static void run_parallel(void *arg)
     map_square_parallel(j->a, j->b, j->n, j->threads, j->schedule, j->chunk);
 }
 
+static void run_target(void *arg)
+{
+    job *j = arg;
+    map_square_target(j->a, j->b, j->n, &j->on_device);
+}
+
 static int verify(void *arg, long runs)
 {
     (void)runs; /* squaring again gives the same b */
@@ -128,13 +154,41 @@ static const plb_opt extra[] = {
     {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1, .arg_name = "C", .help = "chunk size of dynamic and guided"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "static", "dynamic", "guided", NULL};
+static const char *const variants[] = {"seq", "static", "dynamic", "guided", "target", NULL};
 static const plb_program program = {
     .name = "omp_map_square",
     .summary = "b[i] = a[i]^2 (Pool.map(square)): sequential vs OpenMP schedules",
     .variants = variants,
     .extra = extra,
 };
+
+/* Where target's time went: one call taken apart (a to the device, the loop, b back), and the
+ * loop held against the device's own copy bandwidth, measured on the same arrays there. */
+static void report_target(job *j, const plb_measurement *m, int repeats)
+{
+    int64_t *a = j->a, *b = j->b, n = j->n;
+    double t0 = plb_now();
+#pragma omp target enter data map(to : a[0 : n]) map(alloc : b[0 : n])
+    double t1 = plb_now();
+#pragma omp target teams distribute parallel for
+    for (int64_t i = 0; i < n; i++)
+        b[i] = a[i] * a[i];
+    double t2 = plb_now();
+#pragma omp target exit data map(from : b[0 : n])
+    double t3 = plb_now();
+#pragma omp target enter data map(to : a[0 : n]) map(alloc : b[0 : n])
+    double copy = plb_device_copy_seconds(a, b, n, repeats);
+#pragma omp target exit data map(delete : a[0 : n], b[0 : n])
+    double to = t1 - t0, loop = t2 - t1, back = t3 - t2;
+    printf("# target      : ran on %s; one call %.3g s (median) = a to the device %.3g s + the "
+           "loop %.3g s + b back %.3g s: %.0f%% of it data motion\n",
+           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median,
+           to, loop, back, 100.0 * (to + back) / (to + loop + back));
+    if (copy > 0.0)
+        printf("# target      : the loop alone %.4g GB/s = %.0f%% of the %s's copy (%.4g GB/s)\n",
+               16.0 * (double)n / loop / 1e9, 100.0 * copy / loop,
+               j->on_device ? "device" : "host", 16.0 * (double)n / copy / 1e9);
+}
 
 int main(int argc, char **argv)
 {
@@ -143,6 +197,12 @@ int main(int argc, char **argv)
     if (status >= 0)
         return status;
     int threads = opt.threads ? opt.threads : omp_get_max_threads();
+    char err[256];
+    bool target = plb_variant_selected(&program, &opt, "target");
+    if (target && !plb_offload_usable(program.name, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return PLB_EXIT_USAGE;
+    }
 
     if (!plb_memory_check(program.name, 16.0 * (double)opt.n))
         return PLB_EXIT_USAGE;
@@ -155,24 +215,31 @@ int main(int argc, char **argv)
         return PLB_EXIT_FAILED;
     }
     char detail[PLB_DETAIL_LEN] = "";
-    job jobs[4] = {
-        {a, b, opt.n, threads, chunk, MAP_STATIC, detail},
-        {a, b, opt.n, threads, chunk, MAP_STATIC, detail},
-        {a, b, opt.n, threads, chunk, MAP_DYNAMIC, detail},
-        {a, b, opt.n, threads, chunk, MAP_GUIDED, detail},
-    };
+    static const map_schedule schedules[] = {MAP_STATIC, MAP_STATIC, MAP_DYNAMIC, MAP_GUIDED,
+                                             MAP_STATIC};
+    void (*const runs[])(void *) = {run_seq, run_parallel, run_parallel, run_parallel, run_target};
+    job jobs[5];
+    plb_variant v[5];
     double moved = 16.0 * (double)opt.n;
     double floor_s = (double)opt.n / 1e11; /* 1e11 elements/s per thread: deleted work */
-    plb_variant v[4];
-    for (int i = 0; i < 4; i++)
-        v[i] = (plb_variant){.name = variants[i], .threads = i ? threads : 1,
-                             .kernel = {prepare, i ? run_parallel : run_seq, verify, &jobs[i]},
-                             .amount = moved, .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = i ? floor_s / threads : floor_s, .detail = detail};
+    for (int i = 0; i < 5; i++) {
+        int one = i == 0;
+        jobs[i] = (job){.a = a, .b = b, .n = opt.n, .threads = threads, .chunk = chunk,
+                        .schedule = schedules[i], .detail = detail};
+        v[i] = (plb_variant){.name = variants[i], .threads = one ? 1 : threads,
+                             .kernel = {prepare, runs[i], verify, &jobs[i]}, .amount = moved,
+                             .unit = 1e9, .rate_unit = "GB/s",
+                             .plausible_s = one ? floor_s : floor_s / threads, .detail = detail};
+    }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     plb_report_param(stdout, "chunk", "%d (dynamic, guided)", chunk);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
+    if (target)
+        plb_report_device(stdout);
+    plb_measurement measured[5];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 5, NULL, stdout, measured);
+    if (!failure && target)
+        report_target(&jobs[4], &measured[4], opt.repeats);
     plb_array_free(a);
     plb_array_free(b);
     return plb_report_verdict(&opt, failure);

@@ -2,6 +2,7 @@
 #ifndef PARLAB_OMP_MAP_SQUARE_H
 #define PARLAB_OMP_MAP_SQUARE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The input value at index i: 2 + (i mod 2^31). Every square, at most (2^31 + 1)^2 < 2^63, is
@@ -25,6 +26,9 @@ void map_square_seq(const int64_t *a, int64_t *b, int64_t n);
  * `chunk` (> 0) iterations. */
 void map_square_parallel(const int64_t *a, int64_t *b, int64_t n, int threads,
                          map_schedule schedule, int chunk);
+/* The same loop offloaded with `omp target`, a and b mapped to and from the device on every
+ * call; *on_device: whether it ran there (else on the host: host fallback). */
+void map_square_target(const int64_t *a, int64_t *b, int64_t n, bool *on_device);
 /* in[i] = map_square_input(i + offset): the inputs of the block starting at global index offset. */
 void map_square_inputs(int64_t *in, int64_t count, int64_t offset);
 /* What b[i] must hold: the square of the input at global index i. */

@@ -9,6 +9,7 @@ set -u
 CC=${CC:-cc}
 MPICC=${MPICC:-mpicc}
 MPIRUN=${MPIRUN:-mpirun}
+OFFLOAD=${OFFLOAD:-}
 # Debian's packages for the MPI that MPICC names: MPICH (make MPI=mpich) or Open MPI.
 case $(basename "$MPICC") in
     *mpich*) mpi_dev=libmpich-dev mpi_bin=mpich ;;
@@ -37,6 +38,12 @@ C
 #include <mpi.h>
 int main(int argc, char **argv) { MPI_Init(&argc, &argv); return MPI_Finalize(); }
 C
+    cat >"$work/offload.c" <<'C'
+int main(void) { int x = 0;
+#pragma omp target map(tofrom: x)
+x = 1;
+return !x; }
+C
     missing=()
     problems=()
     local compiler=gcc
@@ -47,6 +54,12 @@ C
     elif ! "$CC" -fopenmp "$work/omp.c" -o "$work/omp" >/dev/null 2>&1; then
         [ "$compiler" = clang ] && missing+=(libomp-dev) || missing+=(gcc)
         problems+=("'$CC -fopenmp' cannot build an OpenMP program")
+    fi
+ # make OFFLOAD=nvptx: GCC's offload compiler for NVIDIA GPUs (gcc-12-offload-nvptx on Debian 12)
+    if [ "$OFFLOAD" = nvptx ] && ! "$CC" -fopenmp -foffload=nvptx-none "$work/offload.c" \
+        -o "$work/offload" >/dev/null 2>&1; then
+        missing+=("gcc-$("$CC" -dumpversion | cut -d. -f1)-offload-nvptx")
+        problems+=("'$CC -foffload=nvptx-none' cannot build an offloaded OpenMP program")
     fi
     if ! "$CC" "$work/cunit.c" -o "$work/cunit" -lcunit >/dev/null 2>&1; then
         missing+=(libcunit1-dev)
