@@ -50,7 +50,7 @@ void plb_report_device(FILE *out)
 
 static void copy_on_device(const uint64_t *a, uint64_t *b, int64_t n)
 {
-#pragma omp target teams distribute parallel for
+#pragma omp target teams distribute parallel for simd
     for (int64_t i = 0; i < n; i++)
         b[i] = a[i];
 }
@@ -59,7 +59,7 @@ static void copy_on_device(const uint64_t *a, uint64_t *b, int64_t n)
 static int64_t copy_errors(const uint64_t *a, const uint64_t *b, int64_t n)
 {
     int64_t wrong = 0;
-#pragma omp target teams distribute parallel for reduction(+ : wrong) map(tofrom : wrong)
+#pragma omp target teams distribute parallel for simd reduction(+ : wrong) map(tofrom : wrong)
     for (int64_t i = 0; i < n; i++)
         wrong += a[i] != b[i];
     return wrong;

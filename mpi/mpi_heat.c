@@ -220,15 +220,15 @@ static void run(void *arg)
                 heat_block_swap(&j->whole);
             continue;
         }
-        heat_set_boundary(&j->p, b, j->step);
         if (j->part == EXCHANGE_ONLY) {
             exchange(j);
             continue;
         }
-        if (j->part == COMPUTE_ONLY) { /* from the same field each time: no step advances */
+        if (j->part == COMPUTE_ONLY) { /* step 1 from step 0 each time: the field stays */
             compute(j, 1, b->rows + 1, 1, b->cols + 1);
             continue;
         }
+        heat_set_boundary(&j->p, b, j->step);
         if (j->v == HEAT_OVERLAP) {
             heat_dist_poison_ghosts(&j->d);
             step_overlapped(j);

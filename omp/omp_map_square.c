@@ -74,7 +74,7 @@ PLB_CPU_CLONES void map_square_parallel(const int64_t *a, int64_t *b, int64_t n,
 void map_square_target(const int64_t *a, int64_t *b, int64_t n, bool *on_device)
 {
     int initial = 1;
-#pragma omp target teams distribute parallel for map(to : a[0 : n]) map(from : b[0 : n]) \
+#pragma omp target teams distribute parallel for simd map(to : a[0 : n]) map(from : b[0 : n]) \
     map(tofrom : initial)
     for (int64_t i = 0; i < n; i++) {
         if (i == 0)
@@ -170,7 +170,7 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
     double t0 = plb_now();
 #pragma omp target enter data map(to : a[0 : n]) map(alloc : b[0 : n])
     double t1 = plb_now();
-#pragma omp target teams distribute parallel for
+#pragma omp target teams distribute parallel for simd
     for (int64_t i = 0; i < n; i++)
         b[i] = a[i] * a[i];
     double t2 = plb_now();

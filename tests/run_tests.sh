@@ -85,6 +85,9 @@ done
 # Every run in it has a timeout of its own; the step's, four times the others', only stops a hang
 # the runs' did not (under the sanitizers the whole takes several minutes).
 STEP_TIMEOUT=$((4 * STEP_TIMEOUT)) run "lesson programs" tests/check_programs.sh
+# About 120 short runs, a minute and a half here; twice the others' timeout leaves room for the
+# sanitizers (each run has a timeout of its own too).
+STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
 for np in 1 3; do

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# check_heat.sh: the heat lessons (omp_heat, mpi_heat) run as a user would, beyond the contract that
+# check_programs.sh checks for every program. Ends with "heat: N passed, N failed".
+#
+#   1. the final field's checksum is the same for any thread count, rank count, --dims and variant,
+#      and between omp_heat and mpi_heat, for each --check (seq, exact, mode);
+#   2. --check exact passes on prime grids and on thin grids that leave a rank one row or column,
+#      every rank count 1..8 and every variant (sampled);
+#   3. grids, process grids and parameters that cannot work are refused: exit 2, one line, no hang;
+#   4. --save writes the same .npy bytes from threads and from ranks, one numpy.load reads;
+#   5. --png writes a PNG of the documented size;
+#   6. the table output: its header lines, one row per variant, the verdict last.
+#
+# Every run is small (-r 1 -w 0, a few steps) and under a timeout of its own: ranks above the
+# cores are oversubscribed, and a hang must be a failure, not a stuck CI.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. common/run/parlab.sh
+
+GRID=37x41 # prime sides: no rank count divides them
+STEPS=20
+VARIANTS=(seq gather chain sendrecv overlap neighbor)
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+err=$tmp/err
+
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+
+for p in omp_heat mpi_heat; do
+    if [ ! -x "bin/$p" ]; then
+        bad "bin/$p is missing: run 'make all' first"
+        echo
+        echo "heat: $passed passed, $failed failed"
+        exit 1
+    fi
+done
+
+# heat NP PROGRAM ARGS...: one short run (-r 1 -w 0), omp_heat as one process, mpi_heat on NP
+# ranks, stdout and stderr to files. Its exit status.
+heat() {
+    local np=$1 program=$2
+    shift 2
+    plb_launch --timeout 120 "$np" "$program" -r 1 -w 0 "$@" >"$out" 2>"$err"
+}
+
+# why: what the last run said when it failed (its FAILED line, its stderr), on one line.
+why() { { grep -h '^FAILED' "$out"; tail -n 3 "$err"; } | tr '\n' ' ' | cut -c1-400; }
+
+# checksum STEPS: the 16 hex digits of the last run's checksum line, when it has exactly one.
+checksum() {
+    local lines
+    lines=$(grep -c '^# checksum    : ' "$out")
+    [ "$lines" -eq 1 ] || return 1
+    sed -n "s/^# checksum    : \([0-9a-f]\{16\}\) after $1 steps\$/\1/p" "$out"
+}
+
+# verified_sum NP PROGRAM ARGS...: runs it; sum is its checksum when it ended VERIFIED with exit
+# 0 and one checksum line, else empty, and a failure naming the run is counted.
+sum=
+verified_sum() {
+    local np=$1 program=$2 status
+    heat "$@"
+    status=$?
+    sum=$(checksum "$STEPS")
+    if [ "$status" -ne 0 ] || [ "$(tail -n 1 "$out")" != VERIFIED ] || [ -z "$sum" ]; then
+        sum=
+        bad "$program np=$np ${*:3}: wanted VERIFIED, exit 0 and one checksum line, got exit $status: $(why)"
+    fi
+}
+
+# same_sum WANT NP PROGRAM ARGS...: the run verifies and its checksum is WANT.
+same_sum() {
+    local want=$1
+    shift
+    verified_sum "$@"
+    [ -n "$sum" ] || return
+    if [ "$sum" = "$want" ]; then ok
+    else bad "$2 np=$1 ${*:3}: checksum $sum, but omp_heat -t 1 gave $want"; fi
+}
+
+# ---- 1. one checksum for every way of computing the same field -------------------------------
+echo "=== checksums of -n $GRID --steps $STEPS"
+declare -A reference=()
+for check in seq exact mode; do
+    common=(-n "$GRID" --steps "$STEPS" --check "$check")
+    verified_sum 1 omp_heat -t 1 -V parallel "${common[@]}"
+    ref=$sum
+    if [ -z "$ref" ]; then
+        echo "    (no omp_heat reference for --check $check: its comparisons skipped)"
+        continue
+    fi
+    ok
+    reference[$check]=$ref
+    same_sum "$ref" 1 omp_heat -t 3 -V parallel "${common[@]}"
+    rows=${GRID%x*}
+    for np in 1 2 3 4 5 6 7 8; do
+        same_sum "$ref" "$np" mpi_heat -t 1 -V sendrecv --dims auto "${common[@]}"
+        if [ "$np" -gt 1 ] && [ "$np" -le "$rows" ]; then
+            same_sum "$ref" "$np" mpi_heat -t 1 -V sendrecv --dims 1d "${common[@]}"
+        fi
+    done
+    for t in 2 3; do
+        same_sum "$ref" 2 mpi_heat -t "$t" -V sendrecv "${common[@]}"
+        if ! grep -q "^# threads     : $t\$" "$out"; then
+            bad "mpi_heat np=2 -t $t --check $check: the header does not say $t threads"
+        fi
+    done
+    for v in chain overlap neighbor gather; do
+        same_sum "$ref" 3 mpi_heat -t 1 -V "$v" "${common[@]}"
+    done
+done
+# Three checks start from three different fields: equal checksums would mean one was ignored.
+if [ "${#reference[@]}" -eq 3 ]; then
+    if [ "$(printf '%s\n' "${reference[@]}" | sort -u | wc -l)" -eq 3 ]; then ok
+    else bad "--check seq, exact and mode gave checksums ${reference[*]}: wanted three different fields"; fi
+fi
+
+# ---- 2. the exact check on awkward grids, every rank count and variant -----------------------
+echo "=== --check exact: prime and thin grids"
+# Each rank count runs half the variants on one prime grid and the other half on the transposed
+# one, rotated so that every variant meets every rank count; 41x37's reference is omp_heat's.
+verified_sum 1 omp_heat -t 2 -V parallel -n 41x37 --steps "$STEPS" --check exact
+ref_t=$sum
+[ -z "$ref_t" ] || ok
+for np in 1 2 3 4 5 6 7 8; do
+    first=() second=()
+    for k in 0 1 2; do
+        first+=("${VARIANTS[(np + k) % 6]}")
+        second+=("${VARIANTS[(np + k + 3) % 6]}")
+    done
+    for run in "37x41 $(IFS=,; echo "${first[*]}") ${reference[exact]:-}" \
+        "41x37 $(IFS=,; echo "${second[*]}") $ref_t"; do
+        read -r grid variants want <<<"$run"
+        verified_sum "$np" mpi_heat -n "$grid" --steps "$STEPS" --check exact -V "$variants"
+        if [ -z "$sum" ]; then :
+        elif [ -n "$want" ] && [ "$sum" != "$want" ]; then
+            bad "mpi_heat np=$np -n $grid --check exact -V $variants: checksum $sum, omp_heat's $want"
+        else ok; fi
+    done
+done
+# A rank that owns a single row (5x64 in strips on 5 ranks) or a single column (64x3 on 1x3):
+# edge loops written for blocks of two or more go wrong there.
+for run in "5 5x64 1d 5 x 1" "3 64x3 1x3 1 x 3"; do
+    read -r np grid dims pgrid <<<"$run"
+    for v in "${VARIANTS[@]}"; do
+        heat "$np" mpi_heat -n "$grid" --dims "$dims" --steps 7 --check exact -V "$v"
+        status=$?
+        if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$out")" = VERIFIED ] &&
+            grep -q "^# ranks grid  : $pgrid (--dims $dims), non-periodic\$" "$out"; then ok
+        else bad "mpi_heat np=$np -n $grid --dims $dims --check exact -V $v: exit $status: $(why)"; fi
+    done
+done
+
+# ---- 3. refused: exit 2, one line naming the program, nothing on stdout, no hang --------------
+echo "=== refusals"
+# refused NP PROGRAM PATTERN ARGS...: exit 2 within the timeout, and one line on stderr, the
+# program's, matching PATTERN (grep -E).
+refused() {
+    local np=$1 program=$2 pattern=$3 status
+    shift 3
+    plb_launch --timeout 60 "$np" "$program" -n "$GRID" -r 1 -w 0 "$@" >"$out" 2>"$err"
+    status=$?
+    if [ "$status" -eq 2 ] && [ "$(wc -l <"$err")" -eq 1 ] && grep -Eq "^$program: .*$pattern" "$err" &&
+        [ ! -s "$out" ]; then ok
+    else bad "$program np=$np $*: wanted exit 2 and one '$program: ...$pattern' line, got exit $status: $(head -c 300 "$err")"; fi
+}
+refused 4 mpi_heat 'row' -n 3x100 --dims 1d # a strip each for 4 ranks, from 3 rows
+refused 4 mpi_heat '3 x 3' --dims 3x3
+refused 2 mpi_heat 'unstable' --r 0.3
+refused 1 omp_heat 'unstable' --r 0.3
+refused 2 mpi_heat 'exact' --check exact --r 0.2
+refused 1 omp_heat 'exact' --check exact --r 0.2
+refused 2 mpi_heat 'bogus' --check bogus
+refused 1 omp_heat 'bogus' --check bogus
+
+# ---- 4. --save: the same .npy from threads and from ranks --------------------------------------
+echo "=== --save"
+rows=${GRID%x*}
+cols=${GRID#*x}
+save=(-n "$GRID" --steps "$STEPS")
+if heat 1 omp_heat -t 2 -V parallel "${save[@]}" --save "$tmp/omp.npy" && [ -s "$tmp/omp.npy" ]; then
+    ok
+    # v1.0 header: magic, version 1.0, a little-endian length; data from a multiple of 64 bytes.
+    magic=$(head -c 8 "$tmp/omp.npy" | od -An -tx1 | tr -d ' \n')
+    hlen=$(od -An -tu2 -j8 -N2 --endian=little "$tmp/omp.npy" | tr -d ' ')
+    size=$(stat -c %s "$tmp/omp.npy")
+    if [ "$magic" = 934e554d50590100 ] && [ $(((10 + hlen) % 64)) -eq 0 ] &&
+        [ "$size" -eq $((10 + hlen + (rows + 2) * (cols + 2) * 8)) ]; then ok
+    else bad "omp_heat --save: not a .npy v1.0 of $((rows + 2)) x $((cols + 2)) doubles (magic $magic, header $hlen, $size bytes)"; fi
+    for run in "3 auto" "3 1d" "4 auto" "4 1d"; do
+        read -r np dims <<<"$run"
+        file=$tmp/mpi-$np-$dims.npy
+        # A longer file already there: MPI_File_open does not truncate it.
+        head -c 100000 /dev/zero >"$file"
+        if heat "$np" mpi_heat -V sendrecv --dims "$dims" "${save[@]}" --save "$file" && cmp -s "$tmp/omp.npy" "$file"
+        then ok; else bad "mpi_heat np=$np --dims $dims --save: not the bytes omp_heat wrote: $(why) $(cmp "$tmp/omp.npy" "$file" 2>&1)"; fi
+    done
+    if python=$(plb_python numpy) && [ -n "$python" ]; then
+        if "$python" - "$tmp/omp.npy" "$rows" "$cols" >"$out" 2>&1 <<'EOF'
+import sys
+import numpy
+a = numpy.load(sys.argv[1])
+rows, cols = int(sys.argv[2]), int(sys.argv[3])
+assert a.shape == (rows + 2, cols + 2), a.shape
+assert a.dtype == numpy.float64, a.dtype
+for name, ring, want in (("top", a[0, 1:-1], 100), ("bottom", a[-1, 1:-1], 0),
+                         ("left", a[1:-1, 0], 75), ("right", a[1:-1, -1], 50)):
+    assert (ring == want).all(), "%s edge: %s, wanted %s" % (name, ring, want)
+EOF
+        then ok; else bad "numpy.load of omp_heat --save: $(tail -n 1 "$out")"; fi
+    else
+        echo "    (no Python with numpy: numpy.load of the .npy not checked)"
+    fi
+else
+    bad "omp_heat --save: exit, or no file: $(why)"
+fi
+
+# ---- 5. --png: a PNG of the documented size ------------------------------------------------------
+echo "=== --png"
+# png_size FILE: "WIDTH HEIGHT" from the IHDR chunk, when FILE starts with the PNG signature.
+png_size() {
+    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || return 1
+    [ "$(head -c 16 "$1" | tail -c 4)" = IHDR ] || return 1
+    od -An -tu1 -j16 -N8 "$1" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4,
+                                             $5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }'
+}
+# Each run: ranks, program, grid, accepted "WIDTH HEIGHT" sizes, more arguments.
+for run in "1 omp_heat 300x400 400_300" "3 mpi_heat 300x400 400_300 --show-ranks" \
+    "1 omp_heat 3000x1000 333_1000,334_1000" "2 mpi_heat 3000x1000 333_1000,334_1000"; do
+    read -r np program grid sizes more <<<"$run"
+    file=$tmp/$program-$np-$grid.png
+    heat "$np" "$program" -n "$grid" --steps 3 -V "$([ "$program" = omp_heat ] && echo parallel || echo chain)" \
+        --png "$file" ${more:+"$more"}
+    status=$?
+    size=$( [ -f "$file" ] && png_size "$file" | tr ' ' _)
+    if [ "$status" -eq 0 ] && [ -n "$size" ] && [[ ,$sizes, == *,$size,* ]]; then ok
+    else bad "$program np=$np -n $grid --png $more: wanted a PNG of ${sizes//_/ x } (w x h), got exit $status, '${size//_/ x }': $(why)"; fi
+done
+# Without --show-ranks, the picture is the field's: the same from threads and from ranks.
+if cmp -s "$tmp/omp_heat-1-3000x1000.png" "$tmp/mpi_heat-2-3000x1000.png"; then ok
+else bad "omp_heat and mpi_heat (2 ranks) drew different PNGs of the same -n 3000x1000 run"; fi
+
+# ---- 6. the table output: the header lines, the rows, the verdict ------------------------------
+echo "=== table output"
+# table NP PROGRAM THREADS VARIANTS ARGS...: the last run's output is the documented table.
+table() {
+    local np=$1 program=$2 threads=$3 variants=$4 status v line wrong=
+    shift 4
+    heat "$np" "$program" -t "$threads" -V "$variants" "$@"
+    status=$?
+    local -a want=(
+        "^# program     : $program\$"
+        "^# ranks       : $np\$"
+        "^# threads     : $threads\$"
+        "^# grid        : 37 x 41 interior points, a fixed boundary ring around them\$"
+        "^# steps       : 7 per run, r = 0.125\$"
+        "^# check       : mode: "
+        "^# checksum    : [0-9a-f]{16} after 7 steps\$"
+        "^program +variant +n +ranks +threads +repeats +batch +min_s +median_s +mean_s +max_s +sd_s +rate +rate_unit +verified\$"
+    )
+    [ "$program" = mpi_heat ] && want+=("^# ranks grid  : [0-9]+ x [0-9]+ \\(--dims auto\\), non-periodic\$")
+    for line in "${want[@]}"; do
+        [ "$(grep -Ec "$line" "$out")" -eq 1 ] || wrong+=" no single line '$line';"
+    done
+    # a row per variant, verified; seq runs on one thread of one rank
+    local ranks_col threads_col
+    for v in ${variants//,/ }; do
+        if [ "$v" = seq ]; then ranks_col=1 threads_col=1; else ranks_col=$np threads_col=$threads; fi
+        grep -Eq "^$program +$v +1517 +$ranks_col +$threads_col +1 +[0-9]+ .* yes\$" "$out" ||
+            wrong+=" no verified $v row on $ranks_col ranks x $threads_col threads;"
+    done
+    # every line is a header line, the column line, a row of this program, or the final verdict
+    line=$(grep -Ev "^(# [a-z /]{11} : |program +variant |$program +[a-z.]+ +1517 |VERIFIED\$)" "$out" | head -n 1)
+    [ -z "$line" ] || wrong+=" stray line '$line';"
+    [ "$(tail -n 1 "$out")" = VERIFIED ] || wrong+=" last line '$(tail -n 1 "$out")', not VERIFIED;"
+    [ ! -s "$err" ] || wrong+=" stderr: $(head -c 200 "$err");"
+    if [ "$status" -eq 0 ] && [ -z "$wrong" ]; then ok
+    else bad "$program np=$np -t $threads -V $variants $*: exit $status;$wrong"; fi
+}
+table 1 omp_heat 2 seq,parallel -n "$GRID" --steps 7 --r 0.125 --check mode
+table 3 mpi_heat 1 seq,gather,chain,sendrecv,overlap,neighbor -n "$GRID" --steps 7 --r 0.125 --check mode
+
+echo
+echo "heat: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
