@@ -436,6 +436,25 @@ bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t c
     return ok || fail(err, errlen, path, "%s", strerror(error ? error : EIO));
 }
 
+/* Reads rows x cols values from (row0, col0) of a file's array of `width` columns whose data
+ * start at `offset`, into data with row stride `stride`. */
+static bool read_rectangle(FILE *f, const char *path, int64_t offset, int64_t width,
+                           int64_t row0, int64_t col0, int64_t rows, int64_t cols, double *data,
+                           int64_t stride, char *err, size_t errlen)
+{
+    for (int64_t r = 0; r < rows; r++) {
+        double *row = data + r * stride;
+        off_t at = (off_t)(offset + ((row0 + r) * width + col0) * (int64_t)sizeof *row);
+        if (fseeko(f, at, SEEK_SET) != 0)
+            return fail(err, errlen, path, "%s", strerror(errno));
+        if (fread(row, sizeof *row, (size_t)cols, f) != (size_t)cols)
+            return fail(err, errlen, path, "%s", ferror(f) ? strerror(errno) : "changed while read");
+        if (!host_is_little())
+            swap_bytes(row, (size_t)cols);
+    }
+    return true;
+}
+
 bool plb_npy_read(const char *path, double *data, int64_t rows, int64_t cols, int64_t stride,
                   char *err, size_t errlen)
 {
@@ -452,15 +471,31 @@ bool plb_npy_read(const char *path, double *data, int64_t rows, int64_t cols, in
         ok = fail(err, errlen, path,
                   "shape (%" PRId64 ", %" PRId64 "), expected (%" PRId64 ", %" PRId64 ")",
                   found_rows, found_cols, rows, cols);
-    if (ok && fseeko(f, (off_t)offset, SEEK_SET) != 0)
-        ok = fail(err, errlen, path, "%s", strerror(errno));
-    for (int64_t r = 0; ok && r < rows; r++) {
-        double *row = data + r * stride;
-        if (fread(row, sizeof *row, (size_t)cols, f) != (size_t)cols)
-            ok = fail(err, errlen, path, "%s", ferror(f) ? strerror(errno) : "changed while read");
-        else if (!host_is_little())
-            swap_bytes(row, (size_t)cols);
-    }
+    if (ok)
+        ok = read_rectangle(f, path, offset, cols, 0, 0, rows, cols, data, stride, err, errlen);
+    fclose(f);
+    return ok;
+}
+
+bool plb_npy_read_part(const char *path, double *data, int64_t row0, int64_t col0, int64_t rows,
+                       int64_t cols, int64_t stride, char *err, size_t errlen)
+{
+    if (bad_layout(rows, cols, stride) || row0 < 0 || col0 < 0)
+        return fail(err, errlen, path, "cannot read a (%" PRId64 ", %" PRId64 ") part at (%"
+                    PRId64 ", %" PRId64 ") with row stride %" PRId64, rows, cols, row0, col0,
+                    stride);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, errlen, path, "%s", strerror(errno));
+    int64_t found_rows, found_cols, offset;
+    bool ok = read_header(f, path, &found_rows, &found_cols, &offset, err, errlen);
+    if (ok && (row0 > found_rows - rows || col0 > found_cols - cols))
+        ok = fail(err, errlen, path, "shape (%" PRId64 ", %" PRId64 ") has no (%" PRId64 ", %"
+                  PRId64 ") part at (%" PRId64 ", %" PRId64 ")", found_rows, found_cols, rows,
+                  cols, row0, col0);
+    if (ok)
+        ok = read_rectangle(f, path, offset, found_cols, row0, col0, rows, cols, data, stride,
+                            err, errlen);
     fclose(f);
     return ok;
 }

@@ -58,4 +58,10 @@ bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t c
 bool plb_npy_read(const char *path, double *data, int64_t rows, int64_t cols, int64_t stride,
                   char *err, size_t errlen);
 
+/* Reads the rows x cols part of a file's 2-D float64 array that starts at (row0, col0) into data
+ * with row stride `stride` (a rank's block of a field, say). false with a one-line reason when the
+ * file is not such an array or the part lies outside it. */
+bool plb_npy_read_part(const char *path, double *data, int64_t row0, int64_t col0, int64_t rows,
+                       int64_t cols, int64_t stride, char *err, size_t errlen);
+
 #endif

@@ -263,7 +263,8 @@ static int ghosts_wrong(job *j)
                         MPI_PROC_NULL) || (c == 0 && d->left != MPI_PROC_NULL) ||
                         (c == last_col && d->right != MPI_PROC_NULL);
             int corner = (a == 0 || a == last_row) && (c == 0 || c == last_col);
-            double want = heat_value(&j->p, b->i0 + a, b->j0 + c, 0);
+            double want = b->start ? b->start[a * b->stride + c]
+                                   : heat_value(&j->p, b->i0 + a, b->j0 + c, 0);
             if (ghost && !corner && b->u[a * b->stride + c] != want) {
                 snprintf(j->detail, sizeof j->detail, "rank %d: ghost u[%" PRId64 "][%" PRId64
                          "] = %g, its neighbour has %g", d->rank, b->i0 + a, b->j0 + c,
@@ -354,7 +355,7 @@ static const plb_program program = {
 };
 
 /* Sets up everything the selected variants need: -1 on every rank to run, else the exit code. */
-static int setup(job *j, const plb_options *opt, int threads, MPI_Comm comm)
+static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
 {
     int rank, size, dims[2];
     MPI_Comm_rank(comm, &rank);
@@ -370,8 +371,10 @@ static int setup(job *j, const plb_options *opt, int threads, MPI_Comm comm)
     int whole = rank == 0 && (plb_variant_selected(&program, opt, "seq") ||
                               plb_variant_selected(&program, opt, "gather"));
     int reference = rank == 0 && j->p.check == HEAT_CHECK_SEQ;
-    double field = 16.0 * (double)(j->p.rows + 2) * (double)(j->p.cols + 2);
-    double block = 16.0 * (double)(j->p.rows / dims[0] + 3) * (double)(j->p.cols / dims[1] + 3);
+    double arrays = j->p.load ? 3.0 : 2.0; /* u, next, and step 0 as read from --load */
+    double field = 8.0 * arrays * (double)(j->p.rows + 2) * (double)(j->p.cols + 2);
+    double block = 8.0 * arrays * (double)(j->p.rows / dims[0] + 3) *
+                   (double)(j->p.cols / dims[1] + 3);
     if (!plb_mpi_memory_check(program.name, block + (whole + reference) * field, comm))
         return PLB_EXIT_USAGE;
     static heat_reference ref;
@@ -445,8 +448,8 @@ static const char *final_run(job *j, const plb_options *opt, FILE *out, char *er
     }
     uint64_t sum = heat_dist_checksum(&j->d);
     if (out)
-        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " steps", sum,
-                         j->steps);
+        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " step%s", sum,
+                         j->steps, j->steps == 1 ? "" : "s");
     const char *bad = heat_cli.save ? heat_dist_save(&j->d, &j->p, heat_cli.save, err, len) : NULL;
     if (!bad && heat_cli.png)
         bad = heat_dist_picture(&j->d, &j->p, heat_cli.png, show_ranks, err, len);

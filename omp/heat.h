@@ -33,6 +33,7 @@ typedef struct heat_problem {
     int64_t rows, cols; /* interior points, R x C */
     double r;           /* the diffusion number dt / dx^2, 0 < r <= 1/4 */
     heat_check check;
+    const char *load;   /* a .npy file the field starts from (ring included), or NULL */
 } heat_problem;
 
 /* A rectangle of the field with its ring of ghost (or boundary) cells, as a rank or the whole
@@ -43,6 +44,7 @@ typedef struct heat_block {
     int64_t i0, j0;     /* the global index of the block's local (0, 0) */
     int64_t stride;     /* cols + 2 */
     double *u, *next;   /* this step's field and the next one's, (rows + 2) * stride each */
+    double *start;      /* step 0 as read from the problem's file; NULL: heat_value's */
     int threads;        /* the threads that first touched it, and that reset it */
 } heat_block;
 
@@ -57,8 +59,9 @@ double heat_value(const heat_problem *p, int64_t i, int64_t j, int64_t step);
 #pragma omp end declare target
 
 /* Allocates both arrays of a rows x cols block at (i0, j0) through plb_array_alloc (first touched
- * by `threads` threads) and fills both with step 0: ring and interior. Returns 0, or -1 when the
- * memory cannot be had (the block is then empty, safe to free). */
+ * by `threads` threads) and fills both with step 0: ring and interior, from heat_value or, when
+ * the problem loads a file, from the block's part of it (kept as `start`). Returns 0, or -1 when
+ * the memory cannot be had or the file not read (the block is then empty, safe to free). */
 int heat_block_create(heat_block *b, const heat_problem *p, int64_t rows, int64_t cols,
                       int64_t i0, int64_t j0, int threads);
 void heat_block_free(heat_block *b);

@@ -13,9 +13,30 @@
 
 heat_args heat_cli = {.steps = 10, .r = 0.25, .check = "seq"};
 
-int heat_cli_problem(const plb_options *opt, heat_problem *p, char *err, size_t len)
+/* --load: the file's shape is the grid, ring included. */
+static int load_grid(plb_options *opt, const heat_problem *p, char *err, size_t len)
 {
-    *p = (heat_problem){.rows = opt->n, .cols = opt->cols, .r = heat_cli.r, .check = HEAT_CHECKS};
+    int64_t rows, cols, offset;
+    if (p->check != HEAT_CHECK_SEQ) {
+        snprintf(err, len, "--load starts from the file's field; --check %s starts from its own",
+                 heat_check_names[p->check]);
+        return -1;
+    }
+    if (!plb_npy_shape(heat_cli.load, &rows, &cols, &offset, err, len))
+        return -1;
+    if (rows < 3 || cols < 3) {
+        snprintf(err, len, "%s: shape (%" PRId64 ", %" PRId64 ") leaves no point inside its "
+                 "boundary ring", heat_cli.load, rows, cols);
+        return -1;
+    }
+    opt->n = rows - 2;
+    opt->cols = cols - 2;
+    return 0;
+}
+
+int heat_cli_problem(plb_options *opt, heat_problem *p, char *err, size_t len)
+{
+    *p = (heat_problem){.r = heat_cli.r, .check = HEAT_CHECKS, .load = heat_cli.load};
     for (int c = 0; heat_check_names[c]; c++)
         if (strcmp(heat_cli.check, heat_check_names[c]) == 0)
             p->check = (heat_check)c;
@@ -23,6 +44,10 @@ int heat_cli_problem(const plb_options *opt, heat_problem *p, char *err, size_t 
         snprintf(err, len, "option '--check': '%s' is not seq, exact or mode", heat_cli.check);
         return -1;
     }
+    if (heat_cli.load && load_grid(opt, p, err, len))
+        return -1;
+    p->rows = opt->n;
+    p->cols = opt->cols;
     const char *why = heat_problem_check(p);
     if (why) {
         snprintf(err, len, "%s", why);
@@ -48,7 +73,11 @@ void heat_report_problem(FILE *out, const heat_problem *p)
          "field equals seq's bit for bit"),
         "u = i^2 + j^2, boundary following it: each step adds exactly 4r, every point checked",
         "the (1,1) sine mode: each step multiplies it by the factor below, every point checked"};
-    plb_report_param(out, "check", "%s: %s", heat_check_names[p->check], starts[p->check]);
+    if (p->load)
+        plb_report_param(out, "check", "seq: the field of %s; every variant's field equals seq's "
+                         "bit for bit", p->load);
+    else
+        plb_report_param(out, "check", "%s: %s", heat_check_names[p->check], starts[p->check]);
     if (p->check == HEAT_CHECK_MODE)
         plb_report_param(out, "mode", "factor %.17g per step, bound %.3g after %" PRId64 " steps",
                          heat_mode_factor(p), heat_mode_bound(heat_cli.steps), heat_cli.steps);

@@ -17,6 +17,7 @@ typedef struct heat_args {
     const char *check;  /* --check: seq, exact or mode */
     const char *save;   /* --save FILE: the final field as .npy (NULL: none) */
     const char *png;    /* --png FILE: the final field as a picture (NULL: none) */
+    const char *load;   /* --load FILE: start from this .npy field instead (NULL: none) */
 } heat_args;
 
 /* The parsed options of this program (the option tables below write into it). */
@@ -34,10 +35,13 @@ extern heat_args heat_cli;
     {.long_name = "save", .kind = PLB_OPT_TEXT, .target = &heat_cli.save, .arg_name = "FILE",      \
      .help = "write the field after --steps steps as NumPy .npy (boundary ring included)"},       \
     {.long_name = "png", .kind = PLB_OPT_TEXT, .target = &heat_cli.png, .arg_name = "FILE",        \
-     .help = "draw the field after --steps steps as a PNG picture"}
+     .help = "draw the field after --steps steps as a PNG picture"},                              \
+    {.long_name = "load", .kind = PLB_OPT_TEXT, .target = &heat_cli.load, .arg_name = "FILE",      \
+     .help = "start from this .npy field (2-D float64, ring included; its shape sets -n)"}
 
-/* The problem the options describe (opt: the grid). 0, or -1 with the reason in err. */
-int heat_cli_problem(const plb_options *opt, heat_problem *p, char *err, size_t len);
+/* The problem the options describe (opt: the grid, which --load's file replaces). 0, or -1 with
+ * the reason in err. */
+int heat_cli_problem(plb_options *opt, heat_problem *p, char *err, size_t len);
 
 /* The fastest believable run for opt and the parsed --steps: 1e11 updates a second. */
 double heat_fastest_run_s(const plb_options *opt);

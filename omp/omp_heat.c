@@ -181,8 +181,8 @@ static const char *final_run(job *j, char *err, size_t len)
         snprintf(err, len, "the final field: %s", j->detail);
         return err;
     }
-    plb_report_param(stdout, "checksum", "%016" PRIx64 " after %" PRId64 " steps",
-                     heat_checksum(&j->b), j->steps);
+    plb_report_param(stdout, "checksum", "%016" PRIx64 " after %" PRId64 " step%s",
+                     heat_checksum(&j->b), j->steps, j->steps == 1 ? "" : "s");
     return heat_write_field(&j->p, &j->b, err, len);
 }
 
@@ -236,9 +236,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", program.name, err);
         return PLB_EXIT_USAGE;
     }
-    /* Two arrays, and two more for the reference when the check needs one. */
+    /* Two arrays, two more for the reference when the check needs one, and with --load a third
+     * for each, step 0 as read. */
     double field = 8.0 * (double)(p.rows + 2) * (double)(p.cols + 2);
-    if (!plb_memory_check(program.name, (p.check == HEAT_CHECK_SEQ ? 4.0 : 2.0) * field))
+    double arrays = (p.check == HEAT_CHECK_SEQ ? 4.0 : 2.0) * (p.load ? 1.5 : 1.0);
+    if (!plb_memory_check(program.name, arrays * field))
         return PLB_EXIT_USAGE;
 
     char detail[PLB_DETAIL_LEN] = "";

@@ -220,6 +220,46 @@ else
     bad "omp_heat --save: exit, or no file: $(why)"
 fi
 
+# ---- 4b. --load: a field from a file, whoever wrote it -------------------------------------------
+echo "=== --load"
+# Saved after 1 step and loaded, STEPS - 1 more steps end where STEPS steps from the start do.
+if heat 1 omp_heat -n "$GRID" --steps 1 -V parallel --save "$tmp/one.npy" &&
+    heat 1 omp_heat -n "$GRID" --steps "$STEPS" -V parallel; then
+    want=$(checksum "$STEPS")
+    for np in 1 3; do
+        program=$([ "$np" = 1 ] && echo omp_heat || echo mpi_heat)
+        heat "$np" "$program" --load "$tmp/one.npy" --steps $((STEPS - 1))
+        if [ "$(checksum $((STEPS - 1)))" = "$want" ] && [ "$(tail -n 1 "$out")" = VERIFIED ]; then ok
+        else bad "$program np=$np --load (1 step) --steps $((STEPS - 1)): not the $STEPS-step field: $(why)"; fi
+    done
+else
+    bad "omp_heat --save after 1 step: $(why)"
+fi
+# A field numpy wrote: the same checksum from threads and from 4 ranks; -n is the file's.
+if python=$(plb_python numpy) && [ -n "$python" ] &&
+    "$python" -c 'import numpy, sys; numpy.random.seed(7); numpy.save(sys.argv[1], numpy.random.rand(23, 31))' "$tmp/rand.npy"; then
+    heat 1 omp_heat --load "$tmp/rand.npy" --steps 9 -V parallel
+    want=$(checksum 9)
+    if grep -q '^# n           : 609 points: 21 x 29 interior$' "$out" && [ -n "$want" ]; then ok
+    else bad "omp_heat --load of numpy's 23 x 31 field: wanted a 21 x 29 grid and a checksum: $(why)"; fi
+    heat 4 mpi_heat --load "$tmp/rand.npy" --steps 9
+    if [ -n "$want" ] && [ "$(checksum 9)" = "$want" ]; then ok
+    else bad "mpi_heat np=4 --load numpy's field: checksum $(checksum 9), omp_heat's $want: $(why)"; fi
+fi
+# Files that are not a field, and a check that starts from its own field: refused.
+printf 'not numpy' >"$tmp/junk.npy"
+head -c 200 "$tmp/one.npy" >"$tmp/cut.npy"
+for bad_load in "junk.npy:bad magic|not a .npy" "cut.npy:truncated" "missing.npy:No such file"; do
+    file=${bad_load%%:*}
+    heat 2 mpi_heat --load "$tmp/$file"
+    status=$?
+    if [ "$status" -eq 2 ] && [ "$(grep -c '^mpi_heat: ' "$err")" -eq 1 ] && grep -Eq "${bad_load#*:}" "$err"
+    then ok; else bad "mpi_heat --load $file: wanted exit 2 and one line, got $status: $(why)"; fi
+done
+heat 1 omp_heat --load "$tmp/one.npy" --check exact
+if [ $? -eq 2 ] && grep -q 'starts from its own' "$err"; then ok
+else bad "omp_heat --load with --check exact: wanted a refusal: $(why)"; fi
+
 # ---- 5. --png: a PNG of the documented size ------------------------------------------------------
 echo "=== --png"
 # png_size FILE: "WIDTH HEIGHT" from the IHDR chunk, when FILE starts with the PNG signature.

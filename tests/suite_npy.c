@@ -343,6 +343,30 @@ static void test_wrong_shape_named(void)
     remove_folder(dir);
 }
 
+/* A rank's block of a field: any rectangle inside the array, none outside it. */
+static void test_read_part(void)
+{
+    double field[10 * 12], part[4 * 6];
+    for (int i = 0; i < 10 * 12; i++)
+        field[i] = i;
+    char dir[4096], path[4200], err[512] = "";
+    if (!temp_folder(dir, sizeof dir))
+        return;
+    snprintf(path, sizeof path, "%s/field.npy", dir);
+    CU_ASSERT_TRUE(plb_npy_write(path, field, 10, 12, 12, err, sizeof err));
+    CU_ASSERT_TRUE(plb_npy_read_part(path, part, 3, 5, 3, 4, 6, err, sizeof err));
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 4; c++)
+            CU_ASSERT_EQUAL(part[r * 6 + c], (3 + r) * 12 + 5 + c);
+    CU_ASSERT_TRUE(plb_npy_read_part(path, part, 6, 8, 4, 4, 4, err, sizeof err)); /* a corner */
+    CU_ASSERT_EQUAL(part[15], 9 * 12 + 11);
+    CU_ASSERT_FALSE(plb_npy_read_part(path, part, 7, 0, 4, 1, 1, err, sizeof err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "has no (4, 1) part at (7, 0)"));
+    CU_ASSERT_FALSE(plb_npy_read_part(path, part, 0, 9, 1, 4, 4, err, sizeof err));
+    CU_ASSERT_FALSE(plb_npy_read_part(path, part, -1, 0, 1, 1, 1, err, sizeof err));
+    remove_folder(dir);
+}
+
 static void test_write_failures(void)
 {
     /* A folder that is not there; a full disk, which stdio reports only at fclose for a file
@@ -376,5 +400,6 @@ CU_TestInfo npy_tests[] = {
     {"refusals: magic, prefix, header length", test_broken_prefixes},
     {"a read of the wrong shape names both", test_wrong_shape_named},
     {"write failures: no folder, full disk, bad stride", test_write_failures},
+    {"a part of the array: inside read, outside refused", test_read_part},
     CU_TEST_INFO_NULL,
 };
