@@ -4,9 +4,10 @@
 # non-zero when anything failed.
 #
 #   1. the serial CUnit suites;
-#   2. the MPI CUnit suites under mpirun at np = 1, 2, 3, 4, 5, 7 (more ranks than cores too);
+#   2. the MPI CUnit suites under mpirun at np = 1 to 8 (more ranks than cores too);
 #   3. every lesson program run as a user would (tests/check_programs.sh): the program contract
-#      and each lesson's promises;
+#      and each lesson's promises; the heat lessons' own (tests/check_heat.sh) and the target
+#      variants' (tests/check_offload.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
 #   5. make without an MPI compiler says to run `make deps`;
 #   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
@@ -78,7 +79,7 @@ expect_failure() {
 }
 
 run "serial suites" "$T/test_serial"
-for np in 1 2 3 4 5 7; do
+for np in 1 2 3 4 5 6 7 8; do
     run "MPI suites, np=$np" "$LAUNCH" --timeout "$STEP_TIMEOUT" "$np" "$T/test_mpi"
 done
 
@@ -88,6 +89,7 @@ STEP_TIMEOUT=$((4 * STEP_TIMEOUT)) run "lesson programs" tests/check_programs.sh
 # About 120 short runs, a minute and a half here; twice the others' timeout leaves room for the
 # sanitizers (each run has a timeout of its own too).
 STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
+run "target variants (host fallback here)" tests/check_offload.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
 for np in 1 3; do
