@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "heatmap.h"
+#include "scratch.h"
 #include "suites.h"
 
 static void check_size(int64_t rows, int64_t cols, int want_height, int want_width)
@@ -172,16 +173,6 @@ static void test_colour_luminance_rises(void)
     CU_ASSERT(y[0] < 0.03 && y[255] > 0.75);
 }
 
-/* A temporary folder for the picture tests; NULL (and a failed assert) when none can be made. */
-static char *temp_folder(char *path, size_t len)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(path, len, "%s/parlab_heatmap_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    char *made = mkdtemp(path);
-    CU_ASSERT_PTR_NOT_NULL(made);
-    return made;
-}
-
 static void test_write_and_read_back(void)
 {
     enum { H = 5, W = 7 };
@@ -193,7 +184,7 @@ static void test_write_and_read_back(void)
     for (int y = 0; y < H; y++)
         mark[y * W + 3] = 1; /* a line down column 3: over dark colours at the top, light below */
     char dir[4096], path[4200], err[256] = "";
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("heatmap", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/ramp.png", dir);
     CU_ASSERT_TRUE(plb_heatmap_write(path, values, H, W, 0.0, 34.0, mark, err, sizeof err));
@@ -239,7 +230,7 @@ static void test_write_fails_with_reason(void)
 {
     char dir[4096], path[4200], want[4300], err[4400] = "";
     double values[4] = {0.0, 1.0, 2.0, 3.0};
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("heatmap", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/missing/heat.png", dir);
     CU_ASSERT_FALSE(plb_heatmap_write(path, values, 2, 2, 0.0, 3.0, NULL, err, sizeof err));

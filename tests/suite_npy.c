@@ -6,7 +6,6 @@
  * ends at byte 128. The hand-made files are written here byte by byte, so a reader bug cannot
  * hide behind the writer. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
-#include <dirent.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,33 +14,8 @@
 #include <unistd.h>
 
 #include "npy.h"
+#include "scratch.h"
 #include "suites.h"
-
-/* A temporary folder for one test; NULL (and a failed assert) when none can be made. */
-static char *temp_folder(char *dir, size_t len)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, len, "%s/parlab_npy_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    char *made = mkdtemp(dir);
-    CU_ASSERT_PTR_NOT_NULL(made);
-    return made;
-}
-
-/* Removes the folder and the files the test left in it. */
-static void remove_folder(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4200];
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            CU_ASSERT_EQUAL(remove(path), 0);
-        }
-    if (d)
-        closedir(d);
-    CU_ASSERT_EQUAL(rmdir(dir), 0);
-}
 
 /* The little-endian bytes of x, whatever the host's order. */
 static void le_bytes(double x, unsigned char out[8])
@@ -122,7 +96,7 @@ static void test_round_trip_with_stride(void)
     for (int i = 0; i < R * IN; i++)
         in[i] = 12345.0;
     char dir[4096], path[4200], err[256] = "";
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/field.npy", dir);
     CU_ASSERT_TRUE(plb_npy_write(path, out, R, C, OUT, err, sizeof err));
@@ -146,7 +120,7 @@ static void test_round_trip_with_stride(void)
     le_bytes(out[2], expect);
     CU_ASSERT_EQUAL(memcmp(bytes + 128 + 2 * 8, expect, 8), 0);
     CU_ASSERT_EQUAL(memcmp(bytes + 128 + 8, "\0\0\0\0\0\0\0\x80", 8), 0); /* -0.0 */
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 static void test_hand_written_headers(void)
@@ -166,7 +140,7 @@ static void test_hand_written_headers(void)
         {3, "{'fortran_order': False, 'descr': '<f8', 'shape': (2, 3)}\n"},
     };
     char dir[4096], path[4200], err[256];
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(path, sizeof path, "%s/hand%zu.npy", dir, i);
@@ -183,7 +157,7 @@ static void test_hand_written_headers(void)
         for (int k = 0; k < 6; k++)
             CU_ASSERT_EQUAL(data[k], (double)k);
     }
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 /* Makes the file, asks for its shape, and compares the refusal with "PATH: reason". */
@@ -255,12 +229,12 @@ static void test_refusals(void)
     };
 #undef DICT
     char dir[4096];
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_refused(dir, cases[i].major, cases[i].text, strlen(cases[i].text), cases[i].data,
                       cases[i].reason);
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 static void test_broken_prefixes(void)
@@ -268,7 +242,7 @@ static void test_broken_prefixes(void)
     /* Not numpy's magic, too short for a prefix, a header length past the file's end, and a
      * header longer than numpy.load reads. */
     char dir[4096], path[4200], err[512], expected[4800];
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/broken.npy", dir);
     static const struct {
@@ -323,14 +297,14 @@ static void test_broken_prefixes(void)
                                   sizeof err));
     snprintf(expected, sizeof expected, "%s: No such file or directory", path);
     CU_ASSERT_STRING_EQUAL(err, expected);
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 static void test_wrong_shape_named(void)
 {
     double field[10 * 12] = {0}, into[34 * 34];
     char dir[4096], path[4200], err[512] = "", expected[4800];
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/small.npy", dir);
     CU_ASSERT_TRUE(plb_npy_write(path, field, 10, 12, 12, err, sizeof err));
@@ -340,7 +314,7 @@ static void test_wrong_shape_named(void)
     CU_ASSERT_FALSE(plb_npy_read(path, into, 12, 10, 10, err, sizeof err));
     snprintf(expected, sizeof expected, "%s: shape (10, 12), expected (12, 10)", path);
     CU_ASSERT_STRING_EQUAL(err, expected);
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 /* A rank's block of a field: any rectangle inside the array, none outside it. */
@@ -350,7 +324,7 @@ static void test_read_part(void)
     for (int i = 0; i < 10 * 12; i++)
         field[i] = i;
     char dir[4096], path[4200], err[512] = "";
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/field.npy", dir);
     CU_ASSERT_TRUE(plb_npy_write(path, field, 10, 12, 12, err, sizeof err));
@@ -364,7 +338,7 @@ static void test_read_part(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "has no (4, 1) part at (7, 0)"));
     CU_ASSERT_FALSE(plb_npy_read_part(path, part, 0, 9, 1, 4, 4, err, sizeof err));
     CU_ASSERT_FALSE(plb_npy_read_part(path, part, -1, 0, 1, 1, 1, err, sizeof err));
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 static void test_write_failures(void)
@@ -373,7 +347,7 @@ static void test_write_failures(void)
      * this small; and a stride narrower than a row. */
     double field[4] = {1, 2, 3, 4};
     char dir[4096], path[4200], err[512] = "", expected[4800];
-    if (!temp_folder(dir, sizeof dir))
+    if (!scratch_folder("npy", dir, sizeof dir))
         return;
     snprintf(path, sizeof path, "%s/no/such/folder/field.npy", dir);
     CU_ASSERT_FALSE(plb_npy_write(path, field, 2, 2, 2, err, sizeof err));
@@ -389,7 +363,7 @@ static void test_write_failures(void)
     CU_ASSERT_STRING_EQUAL(err, expected);
     CU_ASSERT_FALSE(plb_npy_write(path, field, INT64_MAX / 8, 2, 2, err, sizeof err));
     CU_ASSERT_EQUAL(access(path, F_OK), -1); /* refused before the file is made */
-    remove_folder(dir);
+    scratch_remove(dir);
 }
 
 CU_TestInfo npy_tests[] = {
