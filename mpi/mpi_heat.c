@@ -55,6 +55,7 @@ typedef struct job {
     MPI_Datatype *blocks; /* gather: on the root, each rank's block in `whole`, ghosts included */
     MPI_Datatype *owned;  /* gather: on the root, each rank's interior in `whole` */
     MPI_Datatype interior; /* gather: this rank's interior in its own block */
+    MPI_Request *requests; /* gather: one receive and, on the root, a send to every rank */
     heat_reference *ref;  /* the seq check's reference, on the root */
     int64_t steps, step;  /* steps per run; the step the fields hold */
     int threads;
@@ -184,10 +185,8 @@ static void step_gathered(job *j)
 {
     heat_dist *d = &j->d;
     heat_block *b = &d->b;
-    MPI_Request *req = malloc((size_t)(2 * d->size + 1) * sizeof *req);
+    MPI_Request *req = j->requests;
     int n = 0;
-    if (!req)
-        MPI_Abort(d->cart, PLB_EXIT_FAILED);
     MPI_Irecv(b->u, (int)((b->rows + 2) * b->stride), MPI_DOUBLE, 0, TAG, d->cart, &req[n++]);
     for (int r = 0; d->rank == 0 && r < d->size; r++)
         MPI_Isend(j->whole.u, 1, j->blocks[r], r, TAG, d->cart, &req[n++]);
@@ -198,7 +197,6 @@ static void step_gathered(job *j)
     for (int r = 0; d->rank == 0 && r < d->size; r++)
         MPI_Irecv(j->whole.next, 1, j->owned[r], r, TAG, d->cart, &req[n++]);
     MPI_Waitall(n, req, MPI_STATUSES_IGNORE);
-    free(req);
     if (d->rank == 0)
         heat_block_swap(&j->whole);
 }
@@ -329,6 +327,7 @@ static void free_job(job *j)
         MPI_Type_free(&j->interior);
     free(j->blocks);
     free(j->owned);
+    free(j->requests);
     heat_block_free(&j->whole);
     if (j->ref)
         heat_reference_free(j->ref);
@@ -388,7 +387,8 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     if (!failed && plb_variant_selected(&program, opt, "gather")) {
         j->blocks = rank == 0 ? calloc((size_t)size, sizeof *j->blocks) : NULL;
         j->owned = rank == 0 ? calloc((size_t)size, sizeof *j->owned) : NULL;
-        failed = rank == 0 && (!j->blocks || !j->owned);
+        j->requests = malloc((size_t)(size + 1) * sizeof *j->requests);
+        failed = !j->requests || (rank == 0 && (!j->blocks || !j->owned));
     }
     if (plb_mpi_agree(failed, comm)) {
         if (rank == 0)
