@@ -68,7 +68,9 @@ clean() {
 }
 clean omp_race -V seq,atomic,critical,lock,reduction -t 2 -n 100000
 clean omp_increment -t 2 -n 100000
-clean omp_map_square -t 2 -n 100000 -c 64
+# Not -V target: LLVM 14's Archer crashes (SEGV in libarcher.so, under __kmpc_fork_teams) on the
+# host fallback of a `target teams` region, before any of our code runs in it.
+clean omp_map_square -V seq,static,dynamic,guided -t 2 -n 100000 -c 64
 clean omp_countdown -t 2 -n 1000000
 clean omp_stream -t 2 -n 100000
 clean omp_overhead -t 2 -n 100
