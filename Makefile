@@ -79,7 +79,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c)) $(c
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi plots compare-python jobs \
+.PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs \
         lint-jobs slurm-test pbs-test cluster-test clean help FORCE
 .DEFAULT_GOAL := all
 
@@ -99,6 +99,7 @@ help:
 	@echo '  make bench-check fail when a performance target is missed (not part of make test)'
 	@echo '  make bench-omp   omp_stream against plain OpenMP loops, the kernels against STREAM, per thread count'
 	@echo '  make bench-mpi   scatter/compute/gather at 16M elements, np 2 and 4, against bare and mpi4py'
+	@echo '  make bench-heat  the heat step per thread and rank count, against a plain loop and STREAM'
 	@echo '  make jobs        render jobs/describe into the Slurm, PBS and laptop scripts'
 	@echo '  make lint-jobs   check they are up to date and pass shellcheck'
 	@echo '  make slurm-test  bring up a one-node Slurm here (root) and submit every Slurm script'
@@ -170,9 +171,14 @@ cluster-test: deps
 	@tests/jobs/cluster_test.sh
 
 bench-check: deps
-	@$(MAKE) --no-print-directory all build/bench/plain_stream
+	@$(MAKE) --no-print-directory all build/bench/plain_stream build/bench/plain_heat
 	@common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
-	 test $$omp -eq 0 && test $$mpi -eq 0
+	 common/bench/bench_heat.sh --check; heat=$$?; \
+	 test $$omp -eq 0 && test $$mpi -eq 0 && test $$heat -eq 0
+
+bench-heat: deps
+	@$(MAKE) --no-print-directory all build/bench/plain_heat
+	@common/bench/bench_heat.sh
 
 bench-omp: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_stream
@@ -252,7 +258,7 @@ $(filter build/tests/%mpi,$(TESTS)):
 
 # The yardstick of make bench-omp: plain OpenMP loops, built the best way for this machine.
 PLAIN_CFLAGS ?= -O3 -march=native
-build/bench/plain_stream: common/bench/plain_stream.c build/toolchain.txt
+build/bench/plain_stream build/bench/plain_heat: build/bench/%: common/bench/%.c build/toolchain.txt
 	@mkdir -p $(@D)
 	$(CC) $(PLAIN_CFLAGS) $(WARN) $(OMPFLAGS) $< -o $@
 
