@@ -220,6 +220,21 @@ else
     bad "omp_heat --save: exit, or no file: $(why)"
 fi
 
+# ---- 3b. data larger than one process may hold: refused on one rank, run over four -------------
+echo "=== a field too large for one rank, spread over four"
+if [ -n "${PLB_SANITIZE:-}" ]; then
+    echo "    (sanitized build: ASan cannot start under ulimit -v; not checked)"
+else
+    # 9000 x 9000 is two arrays of 648 MB: over a 1.2 GB address space with MPI's share;
+    # each of 4 ranks holds a quarter. --check exact: no rank holds the whole field.
+    (ulimit -v 1200000; heat 1 mpi_heat -n 9000 --steps 2 -V sendrecv --check exact)
+    if [ $? -eq 2 ] && grep -q '^mpi_heat: needs .* available (RLIMIT_AS)$' "$err"; then ok
+    else bad "mpi_heat -n 9000 on 1 rank under ulimit -v 1200000: wanted the memory refusal: $(why)"; fi
+    if (ulimit -v 1200000; heat 4 mpi_heat -n 9000 --steps 2 -V sendrecv --check exact) &&
+        [ "$(tail -n 1 "$out")" = VERIFIED ]; then ok
+    else bad "mpi_heat -n 9000 on 4 ranks under ulimit -v 1200000: wanted it to run: $(why)"; fi
+fi
+
 # ---- 4b. --load: a field from a file, whoever wrote it -------------------------------------------
 echo "=== --load"
 # Saved after 1 step and loaded, STEPS - 1 more steps end where STEPS steps from the start do.
