@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "memory.h"
 #include "stats.h"
 
 #ifndef PLB_OFFLOAD
@@ -29,6 +30,23 @@ bool plb_offload_usable(const char *program, char *err, size_t len)
         return true;
     snprintf(err, len, "%s: OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP sees no device to offload to "
              "(this build offloads to: %s)", program, plb_offload_target());
+    return false;
+}
+
+bool plb_offload_fits(const char *program, double bytes, char *err, size_t len)
+{
+    if (omp_get_num_devices() < 1)
+        return true;
+    int device = omp_get_default_device();
+    void *probe = bytes < 0x1p62 ? omp_target_alloc((size_t)bytes, device) : NULL;
+    if (probe) {
+        omp_target_free(probe, device);
+        return true;
+    }
+    char human[32];
+    plb_memory_format(bytes, human, sizeof human);
+    snprintf(err, len, "%s: needs %s on the offload device, which cannot allocate them", program,
+             human);
     return false;
 }
 

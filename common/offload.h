@@ -25,6 +25,12 @@ bool plb_offload_mandatory(void);
  * mandatory and OpenMP sees no device to offload to. */
 bool plb_offload_usable(const char *program, char *err, size_t len);
 
+/* false, with "PROGRAM: needs 2.0 GiB on the offload device, which cannot allocate them" in err,
+ * when OpenMP sees a device and omp_target_alloc cannot get `bytes` there: refused before the run
+ * instead of an abort inside the runtime. true without a device (the host fallback's memory is
+ * the host's, checked by plb_memory_check). */
+bool plb_offload_fits(const char *program, double bytes, char *err, size_t len);
+
 /* The "# device" header lines: the devices OpenMP sees, the default one, OMP_TARGET_OFFLOAD, what
  * this build can offload to; then the first target region, timed apart: it starts the device
  * and, with nvptx, has the driver compile the PTX for this GPU. Call it before any other target

@@ -157,10 +157,11 @@ int heat_dist_verify(heat_dist *d, const heat_problem *p, heat_reference *ref, i
     uint64_t mine = heat_checksum(&d->b), *sums = NULL;
     if (d->rank == 0) {
         sums = malloc((size_t)d->size * sizeof *sums);
-        failed = !sums;
-        if (failed)
+        if (!sums)
             snprintf(detail, len, "no memory to compare %d checksums", d->size);
     }
+    if (plb_mpi_agree(d->rank == 0 && !sums, d->cart))
+        return 1;
     MPI_Gather(&mine, 1, MPI_UINT64_T, sums, 1, MPI_UINT64_T, 0, d->cart);
     if (sums)
         failed = checksums_differ(d, p, ref, sums, steps, detail, len);
@@ -218,18 +219,20 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
     MPI_Type_commit(&memory_type);
     MPI_File fh;
     int code = MPI_File_open(d->cart, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
-    int failed = mpi_failed(code, path, "open it for writing", err, len);
+    /* Every step agreed before the next collective one: a rank that failed alone must not leave
+     * the others waiting in MPI_File_set_view or MPI_File_write_all. */
+    int failed = plb_mpi_agree(mpi_failed(code, path, "open it for writing", err, len), d->cart);
     if (!failed) { /* an older, longer file is cut to this one's size */
         MPI_Offset bytes = (MPI_Offset)header_len + (MPI_Offset)gsize[0] * gsize[1] * 8;
         failed = mpi_failed(MPI_File_set_size(fh, bytes), path, "set its size", err, len);
         if (!failed && d->rank == 0)
             failed = mpi_failed(MPI_File_write_at(fh, 0, header, (int)header_len, MPI_CHAR,
                                                   MPI_STATUS_IGNORE), path, "write", err, len);
-        if (!failed)
+        if (!plb_mpi_agree(failed, d->cart))
             failed = mpi_failed(MPI_File_set_view(fh, (MPI_Offset)header_len, MPI_DOUBLE,
                                                   file_type, "native", MPI_INFO_NULL),
                                 path, "set the view", err, len);
-        if (!failed)
+        if (!plb_mpi_agree(failed, d->cart))
             failed = mpi_failed(MPI_File_write_all(fh, d->b.u, 1, memory_type,
                                                    MPI_STATUS_IGNORE), path, "write", err, len);
         failed |= mpi_failed(MPI_File_close(&fh), path, "close", err, len);

@@ -28,6 +28,7 @@
  *          [--png F [--show-ranks]]
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,7 +273,7 @@ static int ghosts_wrong(job *j)
             int corner = (a == 0 || a == last_row) && (c == 0 || c == last_col);
             double want = b->start ? b->start[a * b->stride + c]
                                    : heat_value(&j->p, b->i0 + a, b->j0 + c, 0);
-            if (ghost && !corner && b->u[a * b->stride + c] != want) {
+            if (ghost && !corner && memcmp(&b->u[a * b->stride + c], &want, sizeof want)) {
                 snprintf(j->detail, sizeof j->detail, "rank %d: ghost u[%" PRId64 "][%" PRId64
                          "] = %g, its neighbour has %g", d->rank, b->i0 + a, b->j0 + c,
                          b->u[a * b->stride + c], want);
@@ -363,20 +364,34 @@ static const plb_program program = {
     .fastest_run_s = heat_fastest_run_s,
 };
 
+/* gather sends each rank its block, ghosts included, as one message of int count: refused (0
+ * or -1 with the reason) when the largest block is beyond that. */
+static int gather_fits(const job *j, const plb_options *opt, const int dims[2], char *err,
+                       size_t len)
+{
+    double largest = (double)(j->p.rows / dims[0] + 3) * (double)(j->p.cols / dims[1] + 3);
+    if (!plb_variant_selected(&program, opt, "gather") || largest <= (double)INT_MAX)
+        return 0;
+    snprintf(err, len, "gather would send blocks of %.3g values, beyond MPI's int count: leave it "
+             "out (-V) or use more ranks", largest);
+    return -1;
+}
+
 /* Sets up everything the selected variants need: -1 on every rank to run, else the exit code. */
 static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
 {
     int rank, size, dims[2];
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    char err[256];
-    /* the same options on every rank: the same verdict, no agreement needed */
-    if (heat_cli_problem(opt, &j->p, err, sizeof err) ||
-        heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err)) {
-        if (rank == 0)
-            fprintf(stderr, "%s: %s\n", program.name, err);
+    char err[256], line[320];
+    /* Agreed: the options are the same on every rank, but a --load file may not be readable
+     * from every node. The lowest rank with a reason prints it. */
+    int bad = heat_cli_problem(opt, &j->p, err, sizeof err) ||
+              heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
+              gather_fits(j, opt, dims, err, sizeof err);
+    snprintf(line, sizeof line, "%s: %s", program.name, err);
+    if (plb_mpi_first_error(bad ? line : NULL, comm))
         return PLB_EXIT_USAGE;
-    }
     int whole = rank == 0 && (plb_variant_selected(&program, opt, "seq") ||
                               plb_variant_selected(&program, opt, "gather"));
     int reference = rank == 0 && j->p.check == HEAT_CHECK_SEQ;
@@ -461,6 +476,7 @@ static const char *final_run(job *j, const plb_options *opt, FILE *out, char *er
     if (out)
         plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " step%s", sum,
                          j->steps, j->steps == 1 ? "" : "s");
+    heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring at the last step too (exact check) */
     const char *bad = heat_cli.save ? heat_dist_save(&j->d, &j->p, heat_cli.save, err, len) : NULL;
     if (!bad && heat_cli.png)
         bad = heat_dist_picture(&j->d, &j->p, heat_cli.png, show_ranks, err, len);

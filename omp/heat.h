@@ -11,7 +11,8 @@
  * one operand order, and heat.c is compiled without floating-point contraction (-ffp-contract=off,
  * and the C11 pragma for compilers that read it): the x86-64-v3/v4 clones have FMA and the
  * baseline does not, and a fused multiply-add rounds once where the baseline rounds twice.
- * Indices are 64-bit throughout: a 50000 x 50000 grid has more points than an int counts. */
+ * Indices are 64-bit: a 50000 x 50000 grid has more points than an int counts (MPI's counts are
+ * int: mpi_heat refuses what they cannot describe). */
 #ifndef PARLAB_HEAT_H
 #define PARLAB_HEAT_H
 

@@ -13,7 +13,8 @@
  * Verified after every batch: --check seq (the default) against a sequential reference, every
  * point bit for bit; --check exact and --check mode against closed forms (heat.h).
  *
- *   usage: omp_heat [-n N|RxC] [--steps K] [--r R] [--check seq|exact|mode] [-t T] [-V seq,parallel]
+ *   usage: omp_heat [-n N|RxC] [--steps K] [--r R] [--check seq|exact|mode] [-t T]
+ *          [-V seq,parallel,target] [--save F] [--load F] [--png F]
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -183,6 +184,7 @@ static const char *final_run(job *j, char *err, size_t len)
     }
     plb_report_param(stdout, "checksum", "%016" PRIx64 " after %" PRId64 " step%s",
                      heat_checksum(&j->b), j->steps, j->steps == 1 ? "" : "s");
+    heat_set_boundary(&j->p, &j->b, j->step); /* the ring at the last step too (exact check) */
     return heat_write_field(&j->p, &j->b, err, len);
 }
 
@@ -242,6 +244,11 @@ int main(int argc, char **argv)
     double arrays = (p.check == HEAT_CHECK_SEQ ? 4.0 : 2.0) * (p.load ? 1.5 : 1.0);
     if (!plb_memory_check(program.name, arrays * field))
         return PLB_EXIT_USAGE;
+    if (plb_variant_selected(&program, &opt, "target") &&
+        !plb_offload_fits(program.name, 2.0 * field, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return PLB_EXIT_USAGE;
+    }
 
     char detail[PLB_DETAIL_LEN] = "";
     heat_reference ref;

@@ -206,6 +206,10 @@ int main(int argc, char **argv)
 
     if (!plb_memory_check(program.name, 16.0 * (double)opt.n))
         return PLB_EXIT_USAGE;
+    if (target && !plb_offload_fits(program.name, 16.0 * (double)opt.n, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return PLB_EXIT_USAGE;
+    }
     size_t bytes = (size_t)opt.n * sizeof(int64_t);
     int64_t *a = plb_array_alloc(bytes, threads), *b = plb_array_alloc(bytes, threads);
     if (!a || !b) {
