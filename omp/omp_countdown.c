@@ -26,7 +26,12 @@
 #include "omp_countdown.h"
 #include "partition.h"
 
-int64_t countdown(int64_t n)
+/* Aligned to a cache line: a loop of one dependent decrement runs at one or two cycles an
+ * iteration depending on where it falls against the front end's fetch windows, and so on where the
+ * linker put the function. Aligned, every program that counts (omp_countdown, mpi_countdown, the
+ * bench's copies) runs the same code at the same offset: measured under the sanitizers, where it
+ * landed at 0 mod 64 in one and 39 in the other, 13 ms against 7 ms for 20M. */
+__attribute__((aligned(64))) int64_t countdown(int64_t n)
 {
     while (n > 0) {
         n--;
