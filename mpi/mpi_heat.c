@@ -23,7 +23,9 @@
  * or (--check seq) its checksum against the root's sequential field on the same rectangle. Ghost
  * cells are set to NaN before every exchange, so a missed one poisons the field.
  *
- *   usage: mpirun -np P mpi_heat [-n N|RxC] [--steps K] [--dims auto|1d|PxQ] [-t T]
+ * --weak makes -n each rank's block: the grid grows with the ranks (weak scaling).
+ *
+ *   usage: mpirun -np P mpi_heat [-n N|RxC] [--weak] [--steps K] [--dims auto|1d|PxQ] [-t T]
  *          [--check seq|exact|mode] [-V seq,gather,chain,sendrecv,overlap,neighbor] [--save F]
  *          [--png F [--show-ranks]]
  */
@@ -346,13 +348,15 @@ static void free_job(job *j)
 }
 
 static const char *dims_text = "auto";
-static bool show_ranks;
+static bool show_ranks, weak;
 static const plb_opt extra[] = {
     HEAT_OPTIONS,
     {.long_name = "dims", .kind = PLB_OPT_TEXT, .target = &dims_text, .arg_name = "auto|1d|PxQ",
      .help = "the process grid: MPI_Dims_create's, strips of rows, or P x Q ranks"},
     {.long_name = "show-ranks", .kind = PLB_OPT_FLAG, .target = &show_ranks,
      .help = "with --png: draw where the ranks' blocks meet"},
+    {.long_name = "weak", .kind = PLB_OPT_FLAG, .target = &weak,
+     .help = "weak scaling: -n is each rank's block, and the grid grows with the ranks"},
     PLB_OPT_END,
 };
 static const plb_program program = {
@@ -377,6 +381,29 @@ static int gather_fits(const job *j, const plb_options *opt, const int dims[2], 
     return -1;
 }
 
+/* --weak: -n R x C is each rank's block, so the grid is (P R) x (Q C) on a P x Q process grid,
+ * and the time per step stays flat while the work grows with the ranks (Gustafson's view). */
+static int weak_grid(plb_options *opt, int ranks, char *err, size_t len)
+{
+    int dims[2];
+    if (!weak)
+        return 0;
+    if (heat_cli.load) {
+        snprintf(err, len, "--weak sizes the grid from the ranks, a --load file has its own");
+        return -1;
+    }
+    if (heat_dist_dims(dims_text, ranks, INT64_MAX, INT64_MAX, dims, err, len))
+        return -1;
+    if (opt->n > INT64_MAX / 4 / dims[0] || opt->cols > INT64_MAX / 4 / dims[1]) {
+        snprintf(err, len, "--weak: a %" PRId64 " x %" PRId64 " block on %d x %d ranks is beyond "
+                 "any grid", opt->n, opt->cols, dims[0], dims[1]);
+        return -1;
+    }
+    opt->n *= dims[0];
+    opt->cols *= dims[1];
+    return 0;
+}
+
 /* Sets up everything the selected variants need: -1 on every rank to run, else the exit code. */
 static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
 {
@@ -386,7 +413,8 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     char err[256], line[320];
     /* Agreed: the options are the same on every rank, but a --load file may not be readable
      * from every node. The lowest rank with a reason prints it. */
-    int bad = heat_cli_problem(opt, &j->p, err, sizeof err) ||
+    int bad = weak_grid(opt, size, err, sizeof err) ||
+              heat_cli_problem(opt, &j->p, err, sizeof err) ||
               heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
               gather_fits(j, opt, dims, err, sizeof err);
     snprintf(line, sizeof line, "%s: %s", program.name, err);
@@ -446,8 +474,8 @@ static void report_grid(FILE *out, const job *j)
     if (!out)
         return;
     double mean = (double)j->p.rows * (double)j->p.cols / d->size;
-    plb_report_param(out, "ranks grid", "%d x %d (--dims %s), non-periodic", d->dims[0],
-                     d->dims[1], dims_text);
+    plb_report_param(out, "ranks grid", "%d x %d (--dims %s), non-periodic%s", d->dims[0],
+                     d->dims[1], dims_text, weak ? "; --weak: -n was each rank's block" : "");
     plb_report_param(out, "blocks", "%" PRId64 " to %" PRId64 " points a rank; the largest is "
                      "%.4g times the mean", small, large, (double)large / mean);
     plb_report_param(out, "halo", "per step a rank sends up to 4 messages, %" PRId64 " bytes at "

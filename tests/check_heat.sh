@@ -5,7 +5,7 @@
 #   1. the final field's checksum is the same for any thread count, rank count, --dims and variant,
 #      and between omp_heat and mpi_heat, for each --check (seq, exact, mode);
 #   2. --check exact passes on prime grids and on thin grids that leave a rank one row or column,
-#      every rank count 1..8 and every variant (sampled);
+#      every rank count 1..8 and every variant (sampled); --weak grows the grid with the ranks;
 #   3. grids, process grids and parameters that cannot work are refused: exit 2, one line, no hang;
 #   4. --save writes the same .npy bytes from threads and from ranks, one numpy.load reads;
 #   5. --png writes a PNG of the documented size;
@@ -156,6 +156,22 @@ for run in "5 5x64 1d 5 x 1" "3 64x3 1x3 1 x 3"; do
     done
 done
 
+# ---- 2b. --weak: each rank a 13 x 11 block, the grid (P 13) x (Q 11): the same field as omp_heat's
+echo "=== --weak: the grid grows with the ranks"
+for np in 1 2 3 4 6; do
+    verified_sum "$np" mpi_heat --weak -n 13x11 --steps "$STEPS" -V sendrecv,overlap
+    [ -n "$sum" ] || continue
+    weak_sum=$sum
+    read -r p q < <(sed -n 's/^# ranks grid  : \([0-9]*\) x \([0-9]*\) (--dims auto).*--weak.*/\1 \2/p' "$out")
+    if [ -z "${p:-}" ] || [ $((p * q)) -ne "$np" ] ||
+        ! grep -q "^# grid        : $((13 * p)) x $((11 * q)) interior" "$out"; then
+        bad "mpi_heat np=$np --weak -n 13x11: wanted a P x Q process grid of $np and a ${p:-P}*13 x ${q:-Q}*11 grid: $(grep '^# \(grid\|ranks grid\)' "$out" | tr '\n' ' ')"
+        continue
+    fi
+    ok
+    same_sum "$weak_sum" 1 omp_heat -t 2 -V parallel -n "$((13 * p))x$((11 * q))" --steps "$STEPS"
+done
+
 # ---- 3. refused: exit 2, one line naming the program, nothing on stdout, no hang --------------
 echo "=== refusals"
 # refused NP PROGRAM PATTERN ARGS...: exit 2 within the timeout, and one line on stderr, the
@@ -178,6 +194,7 @@ refused 1 omp_heat 'unstable' --r 0.3
 refused 2 mpi_heat 'exact' --check exact --r 0.2
 refused 1 omp_heat 'exact' --check exact --r 0.2
 refused 2 mpi_heat 'bogus' --check bogus
+refused 2 mpi_heat 'beyond any grid' --weak --long-run -n 4000000000000000000x1
 refused 1 omp_heat 'bogus' --check bogus
 
 # ---- 4. --save: the same .npy from threads and from ranks --------------------------------------
@@ -276,6 +293,9 @@ done
 heat 1 omp_heat --load "$tmp/one.npy" --check exact
 if [ $? -eq 2 ] && grep -q 'starts from its own' "$err"; then ok
 else bad "omp_heat --load with --check exact: wanted a refusal: $(why)"; fi
+heat 2 mpi_heat --load "$tmp/one.npy" --weak
+if [ $? -eq 2 ] && [ "$(grep -c '^mpi_heat: ' "$err")" -eq 1 ] && grep -q 'has its own' "$err"; then ok
+else bad "mpi_heat --load with --weak: wanted a refusal: $(why)"; fi
 
 # ---- 5. --png: a PNG of the documented size ------------------------------------------------------
 echo "=== --png"
