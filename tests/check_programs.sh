@@ -90,6 +90,7 @@ contract_rows() {
     case $(basename "$1") in
         omp_deadlock) echo 1 ;;
         mpi_deadlock) echo 3 ;;
+        mpi_pingpong) echo 5 ;; # a row per message size: 8, 32, 128, 512 and 1000 bytes
         *) variant_count "$1" ;;
     esac
 }
@@ -118,7 +119,7 @@ done
 
 # Sizes whose arrays cannot fit are refused before anything is allocated: one line, exit 2.
 for p in omp_increment omp_map_square omp_stream omp_latency omp_thumbnails mpi_map_square mpi_increment \
-    hybrid_map_square mpi_deadlock mpi_messages mpi_thumbnails; do
+    hybrid_map_square mpi_deadlock mpi_messages mpi_thumbnails mpi_pingpong; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
     check_usage_error "bin/$p" -n 9223372036854775807
@@ -352,6 +353,14 @@ if [ -x bin/mpi_messages ]; then
         [ "$(grep -c '^# queue       : [0-9]\. "hello from worker [12]" (received from rank [12])$' "$out")" -eq 2 ] &&
         grep -Eq '^# items/rank  : farm +0 [0-9]+ [0-9]+$' "$out"; then ok
     else bad "mpi_messages: wanted two hellos and a farm where the root hands out only"; fi
+fi
+if [ -x bin/mpi_pingpong ]; then
+    # Sizes 8 bytes up by fours to n, rank 0 and the last rank, and the model fitted through them.
+    if launch bin/mpi_pingpong -n 100000 -r 2 --csv &&
+        [ "$(plb_csv '{ printf "%s ", col("n") }' "$out")" = "8 32 128 512 2048 8192 32768 100000 " ] &&
+        grep -q '^# pair        : rank 0 and rank 2; sizes 8 bytes to 100000 by fours$' "$out" &&
+        grep -Eq '^# model       : t\(m\) = alpha \+ m / beta, alpha = [0-9.e+-]+ us, beta = [0-9.e+-]+ GB/s' "$out"
+    then ok; else bad "mpi_pingpong: wanted rows 8 .. 100000 bytes between ranks 0 and 2 and a model note: $(tail -n 2 "$err")"; fi
 fi
 if [ -x bin/mpi_shared_array ]; then
     if launch bin/mpi_shared_array -n 1000003 -r 2 &&
