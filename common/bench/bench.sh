@@ -10,9 +10,15 @@
 #      mpi_increment, mpi_countdown likewise over ranks;
 #   3. the report (common/bench/bench_report.awk, in report.txt; its fitted figures in fits.csv): crossover size, speedup and efficiency, a fitted
 #      Amdahl serial fraction with its fit error, and rates against the measured limits (the
-#      countdowns' times against the independent copies').
+#      countdowns' times against the independent copies');
+#   4. the heat equation's scaling: mpi_heat on a fixed grid (strong: sendrecv beside gather) and
+#      with a fixed block per rank (weak: --weak) over the same rank counts, a ping-pong for the
+#      messages' latency and bandwidth (mpi_pingpong), and the model they feed
+#      (common/bench/heat_model.awk: to 4096 ranks, in heat_model.csv; PLB_NET=ALPHA_US,BETA_GBS
+#      gives it the network's figures, as mpi_pingpong measures them across two nodes).
 # Every point is one row in results/<UTC date>/{limits,sweep}.csv, under a provenance header, with
-# the programs' own CSV columns and one more, oversubscribed; the MPI programs' split rows (scatter,
+# the programs' own CSV columns and one more, oversubscribed (the heat runs in
+# heat_strong.csv and heat_weak.csv); the MPI programs' split rows (scatter,
 # compute and gather timed apart, variants such as collective.scatter) go to split.csv. QUICK=1 (or
 # --quick) runs a small sweep in under a minute.
 # shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
@@ -52,6 +58,15 @@ for s in "${sizes[@]}"; do
 done
 sizes=("${fits[@]}")
 big=${sizes[-1]}
+# The heat grids: 4096 x 4096 fixed (strong), 2048 x 2048 a rank (weak); halved until the field,
+# its copy and gather's whole field on the root fit the room.
+heat_grid=4096
+heat_block=2048
+[ "$quick" = 1 ] && heat_grid=1024 heat_block=512
+while [ "$heat_grid" -gt 256 ] && [ $((heat_grid * heat_grid * 8 * 6)) -gt "${room:-0}" ]; do
+    heat_grid=$((heat_grid / 2))
+    heat_block=$((heat_block / 2))
+done
 
 dir=results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$dir"
@@ -69,8 +84,9 @@ provenance=$(
     common/run/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
     echo "# command     : $0 $*"
     echo "# sizes       : ${sizes[*]}; threads and ranks: ${counts[*]}; repeats: $repeats"
+    echo "# heat        : strong $heat_grid x $heat_grid, weak $heat_block x $heat_block a rank"
 )
-for f in limits sweep split; do
+for f in limits sweep split heat_strong heat_weak; do
     printf '%s\n%s\n' "$provenance" "$columns" >"$dir/$f.csv"
 done
 
@@ -84,6 +100,11 @@ points+=("limits $cores omp_overhead -t $cores")
 for np in 2 "$cores"; do
     for s in "${sizes[@]}"; do points+=("limits $np mpi_map_square -V bare -n $s"); done
     [ "$cores" -le 2 ] && break
+done
+points+=("limits 2 mpi_pingpong -n 4M")
+for w in "${counts[@]}"; do
+    points+=("heat_strong $w mpi_heat -V $([ "$w" = 1 ] && echo seq,)sendrecv,gather -n $heat_grid --steps 10 -t 1")
+    points+=("heat_weak $w mpi_heat --weak -V sendrecv -n $heat_block --steps 10 -t 1")
 done
 # Width is threads for OpenMP programs (-t) and ranks for MPI programs (the launch).
 for p in omp_increment:parallel omp_map_square:static omp_countdown:parallel \
@@ -123,6 +144,10 @@ for i in "${!points[@]}"; do
         '{ print $0 "," over >>(col("variant") ~ /[.]/ ? split_csv : main_csv) }' <<<"$rows"
 done
 echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $(($(date +%s) - start)) s; results in $dir" >&2
-plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv" | tee "$dir/report.txt"
+{
+    plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv"
+    plb_csv -v cores="$cores" -v model="$dir/heat_model.csv" -v net="${PLB_NET:-}" -f common/bench/heat_model.awk \
+        "$dir/limits.csv" "$dir/heat_strong.csv" "$dir/heat_weak.csv"
+} | tee "$dir/report.txt"
 ln -sfn "$(basename "$dir")" results/latest
 [ "$failures" -eq 0 ]

@@ -7,7 +7,9 @@
 #                    and the fitted Amdahl curve;
 #   bandwidth        GB/s of the memory-bound kernels on all cores vs n, the triad bandwidth as a
 #                    line: the caches show as the plateaus above it;
-#   mpi_split        scatter, compute and gather time of mpi_map_square per rank count, largest n.
+#   mpi_split        scatter, compute and gather time of mpi_map_square per rank count, largest n;
+#   heat_scaling     mpi_heat's strong and weak scaling efficiency: the points measured and the
+#                    model (heat_model.csv) out to 4096 ranks, 2D blocks and 1D strips.
 #   usage: common/plot/plots.sh [RESULTS_DIR]
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -109,5 +111,26 @@ render() { # NAME SIZE: renders $data/NAME.gp into NAME.png and NAME.svg
     echo "plot data.'/split' using 2:xtic(1) title 'scatter', '' using 3 title 'compute', '' using 4 title 'gather'"
 } >"$data/mpi_split.gp"
 
+# heat_model.csv: the model's efficiencies per rank count and, where measured, the runs'.
+plb_csv '{ print col("ranks"), col("strong_eff"), col("strong_1d_eff") == "" ? "NaN" : col("strong_1d_eff"),
+               col("weak_eff"), col("measured_strong_eff") == "" ? "NaN" : col("measured_strong_eff"),
+               col("measured_weak_eff") == "" ? "NaN" : col("measured_weak_eff") }' \
+    "$dir/heat_model.csv" 2>/dev/null >"$data/heat" || : >"$data/heat"
+grid=$(sed -n 's/^# heat        : strong \([0-9]*\) x .*, weak \([0-9]*\) x .*/\1 x \1; weak: \2 x \2 a rank/p' "$dir/sweep.csv")
+{
+    echo "set multiplot layout 1,2 title 'mpi\\_heat: scaling efficiency, measured on $cores cores and modelled (strong: $grid)'"
+    echo "set logscale x 2; set xlabel 'ranks (nodes of $cores)'; set ylabel 'efficiency'; set yrange [0:1.6]; set key top right"
+    echo "set title 'strong scaling: one grid over more ranks'"
+    echo "plot data.'/heat' using 1:2 with lines lw 2 title 'model, 2D blocks', '' using 1:3 with lines dt 2 title 'model, 1D strips', '' using 1:5 with points pt 7 ps 1.5 title 'measured', 1 with lines lc 'gray' title 'ideal'"
+    echo "set title 'weak scaling: a fixed block per rank'"
+    echo "plot data.'/heat' using 1:4 with lines lw 2 title 'model, 2D blocks', '' using 1:6 with points pt 7 ps 1.5 title 'measured', 1 with lines lc 'gray' title 'ideal'"
+    echo "unset multiplot"
+} >"$data/heat_scaling.gp"
+
 render time_vs_n "1200,700" && render speedup "1200,700" && render bandwidth "800,500" &&
-    render mpi_split "700,450"
+    render mpi_split "700,450" || exit 1
+if [ -s "$data/heat" ]; then
+    render heat_scaling "1100,450"
+else
+    echo "plots: no heat_model.csv in $dir (a make bench from before the heat runs): heat_scaling skipped"
+fi

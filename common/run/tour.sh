@@ -4,7 +4,8 @@
 # (default 4, oversubscribed where the machine has fewer cores), each with --csv, and prints one
 # summary table: program, variant, threads, ranks, median time, speedup over the program's `seq`
 # variant (where it has one), rate and verdict. Exits non-zero when any program failed; a
-# deadlock lesson ending in DEADLOCK (exit 3) is its lesson shown, not a failure.
+# deadlock lesson ending in DEADLOCK (exit 3) is its lesson shown, not a failure. mpi_heat also
+# draws its final field, with the ranks' blocks outlined, into results/tour/mpi_heat.png.
 #
 #   usage: tour.sh [--quiz] [PROGRAM...]
 #   --quiz   before a lesson the tutorials quiz on, ask "faster, the same, or slower?" (reading a
@@ -55,8 +56,15 @@ for p in "${programs[@]}"; do
         IFS='|' read -r variant baseline question why <<<"$entry"
         quiz_ask "$question"
     fi
-    plb_launch --timeout 300 "$ranks" "$name" --csv >"$work/$name.csv" 2>"$work/$name.err"
+    extra=()
+    if [ "$name" = mpi_heat ]; then
+        mkdir -p results/tour
+        extra=(--png results/tour/mpi_heat.png --show-ranks)
+    fi
+    plb_launch --timeout 300 "$ranks" "$name" --csv "${extra[@]}" >"$work/$name.csv" 2>"$work/$name.err"
     status=$?
+    [ "${#extra[@]}" -gt 0 ] && [ "$status" -eq 0 ] &&
+        echo "      the field it computed, where the $ranks ranks' blocks meet outlined: results/tour/mpi_heat.png"
     verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$work/$name.err" | tail -n 1)
     echo "      ${verdict:-no verdict} (exit $status)"
     if [ "$status" -eq 3 ] && [[ $name == *_deadlock ]] && [[ $verdict == DEADLOCK:* ]]; then
