@@ -7,7 +7,8 @@
 #   2. the MPI CUnit suites under mpirun at np = 1 to 8 (more ranks than cores too);
 #   3. every lesson program run as a user would (tests/check_programs.sh): the program contract
 #      and each lesson's promises; the heat lessons' own (tests/check_heat.sh) and the target
-#      variants' (tests/check_offload.sh);
+#      variants' (tests/check_offload.sh); the heat scaling model against figures worked out by
+#      hand (tests/check_model.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
 #   5. make without an MPI compiler says to run `make deps`;
 #   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
@@ -90,6 +91,7 @@ STEP_TIMEOUT=$((4 * STEP_TIMEOUT)) run "lesson programs" tests/check_programs.sh
 # sanitizers (each run has a timeout of its own too).
 STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
 run "target variants (host fallback here)" tests/check_offload.sh
+run "heat scaling model" tests/check_model.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
 for np in 1 3; do
