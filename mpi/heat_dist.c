@@ -105,7 +105,7 @@ void heat_dist_poison_ghosts(heat_dist *d)
 }
 
 /* Whether any rank failed; the lowest failing rank's detail is copied to the root. Collective. */
-static int share_detail(const heat_dist *d, int failed, char *detail, size_t len)
+int heat_dist_share_detail(const heat_dist *d, int failed, char *detail, size_t len)
 {
     int mine = failed ? d->rank : INT_MAX, first;
     MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, d->cart);
@@ -152,7 +152,7 @@ int heat_dist_verify(heat_dist *d, const heat_problem *p, heat_reference *ref, i
         failed = heat_check_block(p, &d->b, steps, mine, sizeof mine) != 0;
         if (failed)
             snprintf(detail, len, "rank %d: %s", d->rank, mine);
-        return share_detail(d, failed, detail, len);
+        return heat_dist_share_detail(d, failed, detail, len);
     }
     uint64_t mine = heat_checksum(&d->b), *sums = NULL;
     if (d->rank == 0) {
@@ -235,6 +235,9 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
         if (!plb_mpi_agree(failed, d->cart))
             failed = mpi_failed(MPI_File_write_all(fh, d->b.u, 1, memory_type,
                                                    MPI_STATUS_IGNORE), path, "write", err, len);
+        /* on the disk, not in a cache, when the program says it is written (collective) */
+        if (!plb_mpi_agree(failed, d->cart))
+            failed = mpi_failed(MPI_File_sync(fh), path, "sync", err, len);
         failed |= mpi_failed(MPI_File_close(&fh), path, "close", err, len);
     }
     MPI_Type_free(&file_type);
@@ -253,7 +256,7 @@ const char *heat_dist_save(heat_dist *d, const heat_problem *p, const char *path
     } else {
         failed = write_field(d, p, path, err, len);
     }
-    return share_detail(d, failed, err, len) ? err : NULL;
+    return heat_dist_share_detail(d, failed, err, len) ? err : NULL;
 }
 
 const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *path,
@@ -278,5 +281,5 @@ const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *p
     }
     free(values);
     free(mark);
-    return share_detail(d, failed, err, len) ? err : NULL;
+    return heat_dist_share_detail(d, failed, err, len) ? err : NULL;
 }

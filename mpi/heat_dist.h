@@ -50,12 +50,16 @@ void heat_dist_poison_ghosts(heat_dist *d);
 int heat_dist_verify(heat_dist *d, const heat_problem *p, heat_reference *ref, int64_t steps,
                      char *detail, size_t len);
 
+/* Agrees on a failure: 0 on every rank when none failed, else 1 on every rank, with the lowest
+ * failing rank's detail (one line) copied to the root's. Collective. */
+int heat_dist_share_detail(const heat_dist *d, int failed, char *detail, size_t len);
 /* The field's checksum (heat_checksum summed over the ranks), on every rank. Collective. */
 uint64_t heat_dist_checksum(const heat_dist *d);
 
 /* --save: the whole field, ring included, into one .npy file with MPI-IO, every rank writing its
  * own rectangle through a file view (MPI_Type_create_subarray, MPI_File_set_view,
- * MPI_File_write_all). NULL on every rank, or the reason in err on every rank. Collective. */
+ * MPI_File_write_all), synced (MPI_File_sync). NULL on every rank, or the reason in err (on the
+ * root). Collective. */
 const char *heat_dist_save(heat_dist *d, const heat_problem *p, const char *path, char *err,
                            size_t len);
 

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
+#include "heat_checkpoint.h"
 #include "heat_cli.h"
 #include "heat_dist.h"
 #include "lesson.h"
@@ -349,6 +350,8 @@ static void free_job(job *j)
 
 static const char *dims_text = "auto";
 static bool show_ranks, weak;
+static const char *checkpoint, *restart;
+static int64_t every;
 static const plb_opt extra[] = {
     HEAT_OPTIONS,
     {.long_name = "dims", .kind = PLB_OPT_TEXT, .target = &dims_text, .arg_name = "auto|1d|PxQ",
@@ -357,6 +360,13 @@ static const plb_opt extra[] = {
      .help = "with --png: draw where the ranks' blocks meet"},
     {.long_name = "weak", .kind = PLB_OPT_FLAG, .target = &weak,
      .help = "weak scaling: -n is each rank's block, and the grid grows with the ranks"},
+    {.long_name = "checkpoint", .kind = PLB_OPT_TEXT, .target = &checkpoint, .arg_name = "FILE",
+     .help = "a production run (one run of the one variant -V names) that writes the field to "
+             "FILE (.npy, and FILE.meta) every --every steps and at the end"},
+    {.long_name = "every", .kind = PLB_OPT_COUNT, .target = &every, .arg_name = "K",
+     .help = "with --checkpoint: steps between checkpoints (default: a tenth of --steps)"},
+    {.long_name = "restart", .kind = PLB_OPT_TEXT, .target = &restart, .arg_name = "FILE",
+     .help = "a production run that continues from the checkpoint FILE, on any rank count"},
     PLB_OPT_END,
 };
 static const plb_program program = {
@@ -404,6 +414,27 @@ static int weak_grid(plb_options *opt, int ranks, char *err, size_t len)
     return 0;
 }
 
+/* --checkpoint and --restart make a production run: the one variant -V names, which keeps the
+ * field distributed. Its number, or -1 with the reason. */
+static int production_variant(const plb_options *opt, char *err, size_t len)
+{
+    int chosen = -1, count = 0;
+    for (int v = 0; v < HEAT_VARIANTS; v++)
+        if (plb_variant_selected(&program, opt, variant_names[v])) {
+            chosen = v;
+            count++;
+        }
+    if (every && !checkpoint)
+        snprintf(err, len, "option '--every' needs --checkpoint");
+    else if (count != 1 || chosen <= HEAT_GATHER)
+        snprintf(err, len, "--checkpoint and --restart make one production run: name one "
+                 "variant that keeps the field distributed (-V chain, sendrecv, overlap or "
+                 "neighbor)");
+    else
+        return chosen;
+    return -1;
+}
+
 /* Sets up everything the selected variants need: -1 on every rank to run, else the exit code. */
 static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
 {
@@ -413,7 +444,8 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     char err[256], line[320];
     /* Agreed: the options are the same on every rank, but a --load file may not be readable
      * from every node. The lowest rank with a reason prints it. */
-    int bad = weak_grid(opt, size, err, sizeof err) ||
+    int bad = ((checkpoint || restart || every) && production_variant(opt, err, sizeof err) < 0) ||
+              weak_grid(opt, size, err, sizeof err) ||
               heat_cli_problem(opt, &j->p, err, sizeof err) ||
               heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
               gather_fits(j, opt, dims, err, sizeof err);
@@ -482,6 +514,20 @@ static void report_grid(FILE *out, const job *j)
                      "most, and receives as much", most_bytes);
 }
 
+/* The final field's checksum, --save and --png. */
+static const char *finish(job *j, FILE *out, char *err, size_t len)
+{
+    uint64_t sum = heat_dist_checksum(&j->d);
+    if (out)
+        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " step%s", sum,
+                         j->step, j->step == 1 ? "" : "s");
+    heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring at the last step too (exact check) */
+    const char *bad = heat_cli.save ? heat_dist_save(&j->d, &j->p, heat_cli.save, err, len) : NULL;
+    if (!bad && heat_cli.png)
+        bad = heat_dist_picture(&j->d, &j->p, heat_cli.png, show_ranks, err, len);
+    return bad;
+}
+
 /* One more run of --steps steps, the checksum, --save and --png: by the last variant selected
  * that keeps the field distributed (sendrecv when that is seq or gather: the field is the same,
  * bit for bit, and so it never has to be handed out from the root). */
@@ -500,15 +546,7 @@ static const char *final_run(job *j, const plb_options *opt, FILE *out, char *er
         snprintf(err, len, "the final field: %s", j->detail);
         return err;
     }
-    uint64_t sum = heat_dist_checksum(&j->d);
-    if (out)
-        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " step%s", sum,
-                         j->steps, j->steps == 1 ? "" : "s");
-    heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring at the last step too (exact check) */
-    const char *bad = heat_cli.save ? heat_dist_save(&j->d, &j->p, heat_cli.save, err, len) : NULL;
-    if (!bad && heat_cli.png)
-        bad = heat_dist_picture(&j->d, &j->p, heat_cli.png, show_ranks, err, len);
-    return bad;
+    return finish(j, out, err, len);
 }
 
 /* A step row: one half of sendrecv's steps (exchange or compute) timed alone, as a row named
@@ -596,6 +634,71 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
     return plb_mpi_verdict(opt, failure, comm);
 }
 
+/* A production run: the one variant from step 0, or from --restart's step, to --steps, in one
+ * timed run with no warm-up and no repeats, a checkpoint every --every steps and at the end. */
+static int production(job *j, const plb_options *opt, MPI_Comm comm)
+{
+    char err[PLB_DETAIL_LEN + 320], line[PLB_DETAIL_LEN + 400];
+    j->v = (heat_variant)production_variant(opt, err, sizeof err);
+    j->part = WHOLE_STEPS;
+    prepare(j);
+    int64_t total = heat_cli.steps, first = 0;
+    if (restart && heat_checkpoint_read(&j->d, &j->p, total, restart, &first, err, sizeof err)) {
+        snprintf(line, sizeof line, "%s: %s", program.name, err);
+        plb_mpi_first_error(j->d.rank == 0 ? line : NULL, comm); /* the root has the reason */
+        return PLB_EXIT_USAGE;
+    }
+    j->step = first;
+    int64_t each = every ? every : (total + 9) / 10;
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, j->threads, opt, comm);
+    heat_report_problem(out, &j->p);
+    report_grid(out, j);
+    if (out)
+        plb_report_param(out, "production", "one run of %s, steps %" PRId64 " to %" PRId64 "%s%s",
+                         variant_names[j->v], first, total, restart ? ", restarted from " : "",
+                         restart ? restart : "");
+    const char *failure = NULL;
+    int written = 0;
+    double bytes = 0.0, writing = 0.0, start = MPI_Wtime();
+    while (j->step < total && !failure) {
+        int64_t stop = checkpoint ? (j->step / each + 1) * each : total;
+        j->steps = (stop < total ? stop : total) - j->step;
+        run(j);
+        if (checkpoint) {
+            heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
+            double began = MPI_Wtime();
+            failure = heat_checkpoint_write(&j->d, &j->p, j->step, checkpoint, &bytes, err,
+                                            sizeof err);
+            writing += MPI_Wtime() - began;
+            written++;
+        }
+    }
+    double mine = MPI_Wtime() - start, elapsed;
+    MPI_Allreduce(&mine, &elapsed, 1, MPI_DOUBLE, MPI_MAX, comm);
+    if (!failure && heat_dist_verify(&j->d, &j->p, j->ref, j->step, j->detail, sizeof j->detail))
+        failure = j->detail;
+    double updates = (double)j->p.rows * (double)j->p.cols * (double)(total - first);
+    plb_result r = {.program = program.name, .variant = variant_names[j->v],
+                    .n = plb_grid_points(opt), .ranks = ctx.ranks, .threads = j->threads,
+                    .repeats = 1, .batch = 1,
+                    .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed,
+                             .max = elapsed},
+                    .rate = elapsed > 0.0 ? updates / elapsed / 1e6 : 0.0, .rate_unit = "MLUP/s",
+                    .verified = !failure};
+    if (out) {
+        plb_report_columns(out, opt->csv);
+        plb_report_row(out, opt->csv, &r);
+        if (written)
+            fprintf(out, "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all (%.3g "
+                         "GB/s), %.0f%% of the run\n", written, checkpoint, bytes / 1e6, writing,
+                    written * bytes / writing / 1e9, 100.0 * writing / elapsed);
+    }
+    if (!failure)
+        failure = finish(j, out, err, sizeof err);
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
 int main(int argc, char **argv)
 {
     int provided, rank;
@@ -617,7 +720,7 @@ int main(int argc, char **argv)
     if (status < 0)
         status = setup(&j, &opt, j.threads, comm);
     if (status < 0)
-        status = run_variants(&j, &opt, comm);
+        status = checkpoint || restart ? production(&j, &opt, comm) : run_variants(&j, &opt, comm);
     free_job(&j);
     MPI_Finalize();
     return status;

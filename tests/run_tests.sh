@@ -8,7 +8,8 @@
 #   3. every lesson program run as a user would (tests/check_programs.sh): the program contract
 #      and each lesson's promises; the heat lessons' own (tests/check_heat.sh) and the target
 #      variants' (tests/check_offload.sh); the heat scaling model against figures worked out by
-#      hand (tests/check_model.sh);
+#      hand (tests/check_model.sh); mpi_heat's checkpoints, killed and restarted at other rank
+#      counts (tests/check_checkpoint.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
 #   5. make without an MPI compiler says to run `make deps`;
 #   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
@@ -92,6 +93,7 @@ STEP_TIMEOUT=$((4 * STEP_TIMEOUT)) run "lesson programs" tests/check_programs.sh
 STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
 run "target variants (host fallback here)" tests/check_offload.sh
 run "heat scaling model" tests/check_model.sh
+run "checkpoints that survive kills" tests/check_checkpoint.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
 for np in 1 3; do

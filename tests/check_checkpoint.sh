@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# check_checkpoint.sh: mpi_heat's checkpoints survive what kills real jobs. Ends with
+# "checkpoint: N passed, N failed".
+#
+#   1. killed and restarted: a run on 4 ranks is killed with SIGKILL (every process of it, as a
+#      failed node or a scheduler does) at a random moment, restarted on 3 ranks (other --dims,
+#      another variant, threads) and killed again, then finished on 2: the final checksum is the
+#      uninterrupted run's, every time. On a field whose checkpoints take most of the run, the
+#      kills land inside writes (counted: at least one must); one trial kills a single rank;
+#   2. a run killed between the two renames of a checkpoint (the field new, its record old)
+#      restarts from the new one and finishes the commit;
+#   3. refused, exit 2 and one line, before any step: a damaged field (one byte changed), a
+#      truncated one, another grid, another r, a step past --steps, a missing checkpoint, and
+#      production options that do not make sense (two variants, seq, --every alone).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. common/run/parlab.sh
+
+TRIALS=${PLB_CHECKPOINT_TRIALS:-4}
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+err=$tmp/err
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+
+if [ ! -x bin/mpi_heat ]; then
+    bad "bin/mpi_heat is missing: run 'make all' first"
+    echo "checkpoint: $passed passed, $failed failed"
+    exit 1
+fi
+
+# heat NP ARGS...: mpi_heat on NP ranks to the end, output in $out and $err; its exit status.
+heat() {
+    local np=$1
+    shift
+    plb_launch --timeout 300 "$np" mpi_heat "$@" >"$out" 2>"$err"
+}
+
+# checksum: the last run's final checksum (16 hex digits), when it verified.
+checksum() {
+    [ "$(tail -n 1 "$out")" = VERIFIED ] && sed -n 's/^# checksum    : \([0-9a-f]\{16\}\) after .*/\1/p' "$out"
+}
+
+# killed SECONDS NP ARGS...: mpi_heat on NP ranks in a session of its own, every process of it
+# killed with SIGKILL after SECONDS (or all of them after one rank, with ONE_RANK=1), unless it
+# ended first.
+killed() {
+    local delay=$1 np=$2 pid rank
+    shift 2
+    setsid bash -c '. common/run/parlab.sh; plb_launch --timeout 300 "$@"' _ "$np" mpi_heat "$@" \
+        >"$out" 2>"$err" &
+    pid=$!
+    sleep "$delay"
+    if [ "${ONE_RANK:-0}" = 1 ]; then
+        rank=$(pgrep -s "$pid" -f 'bin/mpi_heat' | tail -n 1)
+        [ -n "$rank" ] && kill -KILL "$rank" 2>/dev/null
+        sleep 1
+    fi
+    kill -KILL -- "-$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    # a rank the launcher had not reaped yet
+    pkill -KILL -s "$pid" 2>/dev/null
+    return 0
+}
+
+# from CHECKPOINT: --restart CHECKPOINT once a checkpoint is there (what a job script does).
+from() { [ -f "$1.meta" ] || [ -f "$1.meta.tmp" ] && echo "--restart $1"; }
+
+# ---- 1. killed, restarted at other rank counts: the uninterrupted field --------------------------
+echo "=== killed at random moments, restarted on 3 ranks, then 2"
+trial() { # NAME GRID STEPS EVERY: TRIALS kill-and-restart chains against one uninterrupted run
+    local name=$1 grid=$2 steps=$3 each=$4 want got t file delay hits=0 tmp_seen at interrupted=0
+    heat 4 -n "$grid" --steps "$steps" -V sendrecv -r 1 -w 0
+    want=$(checksum)
+    [ -n "$want" ] || { bad "$name: the uninterrupted run: $(tail -n 2 "$err")"; return; }
+    for ((t = 1; t <= TRIALS; t++)); do
+        file=$tmp/$name-$t.npy
+        delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.4 + r / 32767 * 1.6 }')
+        # shellcheck disable=SC2046 # from's words are options
+        ONE_RANK=$([ "$t" = 2 ] && echo 1 || echo 0) killed "$delay" 4 -n "$grid" --steps "$steps" \
+            -V sendrecv --checkpoint "$file" --every "$each" $(from "$file")
+        tmp_seen=$([ -f "$file.tmp" ] && echo 1 || echo 0)
+        # shellcheck disable=SC2046
+        killed "$delay" 3 -n "$grid" --steps "$steps" -V overlap --dims 1d -t 2 \
+            --checkpoint "$file" --every "$each" $(from "$file")
+        [ -f "$file.tmp" ] && tmp_seen=1
+        hits=$((hits + tmp_seen))
+        at=$(sed -n 's/.*"step": \([0-9]*\),.*/\1/p' "$file.meta" 2>/dev/null)
+        [ "${at:-0}" -lt "$steps" ] && interrupted=$((interrupted + 1))
+        # shellcheck disable=SC2046
+        heat 2 -n "$grid" --steps "$steps" -V neighbor --checkpoint "$file" --every "$each" $(from "$file")
+        got=$(checksum)
+        if [ "$got" = "$want" ]; then ok
+        else bad "$name trial $t (kills after $delay s): final checksum '${got}', uninterrupted $want: $(tail -n 2 "$err" | tr '\n' ' ')"; fi
+    done
+    echo "    $name: $interrupted of $TRIALS runs were still short of step $steps after two kills;" \
+        "$hits of $TRIALS kill pairs left a half-written checkpoint behind"
+    if [ "$interrupted" -ge 1 ]; then ok; else bad "$name: every run ended before its kills: nothing tested"; fi
+    if [ "$name" = writes ]; then
+        if [ "$hits" -ge 1 ]; then ok; else bad "$name: no kill landed inside a checkpoint write"; fi
+    fi
+}
+trial steps 600x400 3000 100    # kills mostly during steps
+trial writes 1500x1500 60 1     # a 18 MB checkpoint every step: kills mostly during writes
+
+# ---- 2. killed between the two renames -----------------------------------------------------------
+echo "=== killed between renaming the field and its record"
+file=$tmp/between.npy
+if heat 2 -n 60x50 --steps 100 -V sendrecv --checkpoint "$file" --every 100 &&
+    cp "$file.meta" "$tmp/old.meta" &&
+    heat 2 -n 60x50 --steps 200 -V sendrecv --restart "$file" --checkpoint "$file" --every 100 &&
+    want=$(checksum) && [ -n "$want" ]; then
+    mv "$file.meta" "$file.meta.tmp" && cp "$tmp/old.meta" "$file.meta" # the state of such a kill
+    heat 3 -n 60x50 --steps 200 -V chain --restart "$file"
+    if [ "$(checksum)" = "$want" ] && [ ! -e "$file.meta.tmp" ] && grep -q '"step": 200,' "$file.meta"
+    then ok; else bad "restart between the renames: wanted step 200's field and the commit finished: $(tail -n 2 "$err" | tr '\n' ' ')"; fi
+else
+    bad "checkpoints at steps 100 and 200: $(tail -n 2 "$err" | tr '\n' ' ')"
+fi
+
+# ---- 3. refused before any step ----------------------------------------------------------------
+echo "=== refusals"
+# refused PATTERN ARGS...: exit 2 on 2 ranks, one line naming mpi_heat and matching PATTERN.
+refused() {
+    local pattern=$1
+    shift
+    heat 2 "$@"
+    local status=$?
+    if [ "$status" -eq 2 ] && [ "$(grep -c '^mpi_heat: ' "$err")" -eq 1 ] && grep -Eq "$pattern" "$err" &&
+        ! grep -q '^mpi_heat  ' "$out"; then ok
+    else bad "mpi_heat $*: wanted exit 2 and one line matching '$pattern', got $status: $(tail -n 2 "$err" | tr '\n' ' ')"; fi
+}
+good=$tmp/good.npy
+if heat 2 -n 60x50 --steps 40 -V sendrecv --checkpoint "$good" --every 20; then
+    cp "$good" "$tmp/damaged.npy" && cp "$good.meta" "$tmp/damaged.npy.meta"
+    # one byte of the field's data changed (the data start at byte 128)
+    printf '\x7f' | dd of="$tmp/damaged.npy" bs=1 seek=$((128 + 8 * 500 + 3)) conv=notrunc 2>/dev/null
+    refused 'damaged' -n 60x50 --steps 80 -V sendrecv --restart "$tmp/damaged.npy"
+    head -c 5000 "$good" >"$tmp/cut.npy" && cp "$good.meta" "$tmp/cut.npy.meta"
+    refused 'truncated' -n 60x50 --steps 80 -V sendrecv --restart "$tmp/cut.npy"
+    refused "grid's field" -n 61x50 --steps 80 -V sendrecv --restart "$good"
+    refused 'not this run' -n 60x50 --steps 80 --r 0.125 -V sendrecv --restart "$good"
+    refused 'past this run' -n 60x50 --steps 30 -V sendrecv --restart "$good"
+else
+    bad "a checkpoint to damage: $(tail -n 2 "$err" | tr '\n' ' ')"
+fi
+refused 'No such file' -n 60x50 -V sendrecv --restart "$tmp/missing.npy"
+refused 'production run' -n 60x50 -V sendrecv,overlap --checkpoint "$tmp/x.npy"
+refused 'production run' -n 60x50 -V seq --restart "$good"
+refused "'--every' needs --checkpoint" -n 60x50 -V sendrecv --every 5
+
+echo
+echo "checkpoint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
