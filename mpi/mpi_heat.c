@@ -29,9 +29,11 @@
  *          [--check seq|exact|mode] [-V seq,gather,chain,sendrecv,overlap,neighbor] [--save F]
  *          [--png F [--show-ranks]]
  */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include <inttypes.h>
 #include <limits.h>
 #include <mpi.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -634,8 +636,46 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
     return plb_mpi_verdict(opt, failure, comm);
 }
 
+/* The signal a scheduler sends before it ends a job (Slurm's --signal, scancel, PBS's qdel):
+ * the production run stops after the step under way, with a checkpoint. */
+static volatile sig_atomic_t stop_signal;
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* What the checkpoints cost: their time and bandwidth, one rank's plain write() of as many bytes
+ * beside it, and a larger --every when they took much of the run. On the root. */
+static void report_checkpoints(FILE *out, int written, double bytes, double writing,
+                               double elapsed, int ranks, int64_t each)
+{
+    if (!out || !written || writing <= 0.0)
+        return;
+    double plain = heat_checkpoint_plain_seconds(checkpoint, bytes);
+    fprintf(out, "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all: %.3g GB/s by "
+                 "MPI-IO on %d ranks", written, checkpoint, bytes / 1e6, writing,
+            written * bytes / writing / 1e9, ranks);
+    if (plain > 0.0)
+        fprintf(out, "; one rank's plain write() of as many bytes: %.3g GB/s", bytes / plain / 1e9);
+    double share = writing / elapsed;
+    fprintf(out, "; %.0f%% of the run", 100.0 * share);
+    if (share > 0.10)
+        fprintf(out, " (--every %" PRId64 " would keep it near 5%%)",
+                (int64_t)((double)each * share / 0.05 + 1.0));
+    fprintf(out, "\n");
+}
+
 /* A production run: the one variant from step 0, or from --restart's step, to --steps, in one
- * timed run with no warm-up and no repeats, a checkpoint every --every steps and at the end. */
+ * timed run with no warm-up and no repeats, a checkpoint every --every steps and at the end.
+ * SIGTERM or SIGUSR1 stops it after the step under way, with a checkpoint: exit code 4. */
 static int production(job *j, const plb_options *opt, MPI_Comm comm)
 {
     char err[PLB_DETAIL_LEN + 320], line[PLB_DETAIL_LEN + 400];
@@ -659,13 +699,16 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
                          variant_names[j->v], first, total, restart ? ", restarted from " : "",
                          restart ? restart : "");
     const char *failure = NULL;
-    int written = 0;
+    int written = 0, stopped = 0;
     double bytes = 0.0, writing = 0.0, start = MPI_Wtime();
-    while (j->step < total && !failure) {
-        int64_t stop = checkpoint ? (j->step / each + 1) * each : total;
-        j->steps = (stop < total ? stop : total) - j->step;
+    if (checkpoint)
+        catch_stop_signals();
+    while (j->step < total && !failure && !stopped) {
+        j->steps = 1;
         run(j);
-        if (checkpoint) {
+        int mine = stop_signal; /* one small allreduce a step: every rank stops at the same one */
+        MPI_Allreduce(&mine, &stopped, 1, MPI_INT, MPI_MAX, comm);
+        if (checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
             heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
             double began = MPI_Wtime();
             failure = heat_checkpoint_write(&j->d, &j->p, j->step, checkpoint, &bytes, err,
@@ -689,10 +732,20 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
     if (out) {
         plb_report_columns(out, opt->csv);
         plb_report_row(out, opt->csv, &r);
-        if (written)
-            fprintf(out, "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all (%.3g "
-                         "GB/s), %.0f%% of the run\n", written, checkpoint, bytes / 1e6, writing,
-                    written * bytes / writing / 1e9, 100.0 * writing / elapsed);
+    }
+    report_checkpoints(out, written, bytes, writing, elapsed, ctx.ranks, each);
+    if (!failure && stopped) {
+        if (out) { /* where the verdict goes */
+            plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " steps",
+                             heat_dist_checksum(&j->d), j->step);
+            fprintf(opt->csv ? stderr : stdout, "STOPPED: %s at step %" PRId64 " of %" PRId64
+                    ": %s holds it; the same command with --restart %s goes on\n",
+                    stopped == SIGTERM ? "SIGTERM" : "SIGUSR1", j->step, total, checkpoint,
+                    checkpoint);
+        } else {
+            heat_dist_checksum(&j->d); /* collective */
+        }
+        return PLB_EXIT_STOPPED;
     }
     if (!failure)
         failure = finish(j, out, err, sizeof err);

@@ -7,6 +7,8 @@
 #      another variant, threads) and killed again, then finished on 2: the final checksum is the
 #      uninterrupted run's, every time. On a field whose checkpoints take most of the run, the
 #      kills land inside writes (counted: at least one must); one trial kills a single rank;
+#   1b. SIGUSR1 or SIGTERM (a scheduler's warning) stops a run with a checkpoint of the step it
+#      reached and exit 4, and a restart on 3 ranks goes on to the uninterrupted field;
 #   2. a run killed between the two renames of a checkpoint (the field new, its record old)
 #      restarts from the new one and finishes the commit;
 #   3. refused, exit 2 and one line, before any step: a damaged field (one byte changed), a
@@ -45,25 +47,39 @@ checksum() {
     [ "$(tail -n 1 "$out")" = VERIFIED ] && sed -n 's/^# checksum    : \([0-9a-f]\{16\}\) after .*/\1/p' "$out"
 }
 
-# killed SECONDS NP ARGS...: mpi_heat on NP ranks in a session of its own, every process of it
-# killed with SIGKILL after SECONDS (or all of them after one rank, with ONE_RANK=1), unless it
-# ended first.
-killed() {
-    local delay=$1 np=$2 pid rank
-    shift 2
-    setsid bash -c '. common/run/parlab.sh; plb_launch --timeout 300 "$@"' _ "$np" mpi_heat "$@" \
+# ranks FILE: the pids of the ranks of the run whose checkpoint is FILE, from /proc (procps may
+# not be installed; an MPI's daemon may have started them in a session of its own).
+ranks() {
+    local p cmd
+    for p in /proc/[0-9]*; do
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+        [[ $cmd == "bin/mpi_heat "*" $1 "* ]] && echo "${p#/proc/}"
+    done
+}
+
+# launched NP ARGS...: mpi_heat on NP ranks in the background, in a session of its own; $pid.
+launched() {
+    setsid bash -c '. common/run/parlab.sh; plb_launch --timeout 300 "$@"' _ "$1" mpi_heat "${@:2}" \
         >"$out" 2>"$err" &
     pid=$!
+}
+
+# killed SECONDS FILE NP ARGS...: mpi_heat on NP ranks, checkpointing to FILE, every process of
+# it killed with SIGKILL after SECONDS (or, with ONE_RANK=1, one rank first), unless it ended.
+killed() {
+    local delay=$1 file=$2 rank
+    shift 2
+    launched "$@" --checkpoint "$file"
     sleep "$delay"
     if [ "${ONE_RANK:-0}" = 1 ]; then
-        rank=$(pgrep -s "$pid" -f 'bin/mpi_heat' | tail -n 1)
+        rank=$(ranks "$file" | tail -n 1)
         [ -n "$rank" ] && kill -KILL "$rank" 2>/dev/null
         sleep 1
     fi
     kill -KILL -- "-$pid" 2>/dev/null
+    # shellcheck disable=SC2046 # a list of pids
+    kill -KILL $(ranks "$file") 2>/dev/null
     wait "$pid" 2>/dev/null
-    # a rank the launcher had not reaped yet
-    pkill -KILL -s "$pid" 2>/dev/null
     return 0
 }
 
@@ -81,12 +97,12 @@ trial() { # NAME GRID STEPS EVERY: TRIALS kill-and-restart chains against one un
         file=$tmp/$name-$t.npy
         delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.4 + r / 32767 * 1.6 }')
         # shellcheck disable=SC2046 # from's words are options
-        ONE_RANK=$([ "$t" = 2 ] && echo 1 || echo 0) killed "$delay" 4 -n "$grid" --steps "$steps" \
-            -V sendrecv --checkpoint "$file" --every "$each" $(from "$file")
+        ONE_RANK=$([ "$t" = 2 ] && echo 1 || echo 0) killed "$delay" "$file" 4 -n "$grid" \
+            --steps "$steps" -V sendrecv --every "$each" $(from "$file")
         tmp_seen=$([ -f "$file.tmp" ] && echo 1 || echo 0)
         # shellcheck disable=SC2046
-        killed "$delay" 3 -n "$grid" --steps "$steps" -V overlap --dims 1d -t 2 \
-            --checkpoint "$file" --every "$each" $(from "$file")
+        killed "$delay" "$file" 3 -n "$grid" --steps "$steps" -V overlap --dims 1d -t 2 \
+            --every "$each" $(from "$file")
         [ -f "$file.tmp" ] && tmp_seen=1
         hits=$((hits + tmp_seen))
         at=$(sed -n 's/.*"step": \([0-9]*\),.*/\1/p' "$file.meta" 2>/dev/null)
@@ -106,6 +122,29 @@ trial() { # NAME GRID STEPS EVERY: TRIALS kill-and-restart chains against one un
 }
 trial steps 600x400 3000 100    # kills mostly during steps
 trial writes 1500x1500 60 1     # a 18 MB checkpoint every step: kills mostly during writes
+
+# ---- 1b. the scheduler's signal: a checkpoint at the step under way, exit 4 ---------------------
+echo "=== SIGUSR1 and SIGTERM: stopped with a checkpoint, continued on 3 ranks"
+for signal in USR1 TERM; do
+    file=$tmp/signal-$signal.npy
+    launched 4 -n 200x100 --steps 10000000 -V sendrecv --checkpoint "$file" --every 1000000
+    sleep 1.5
+    # shellcheck disable=SC2046 # a list of pids
+    kill "-$signal" $(ranks "$file") # the ranks, as Slurm's --signal does
+    wait "$pid"
+    status=$?
+    stop=$(sed -n "s/^STOPPED: SIG$signal at step \([0-9]*\) of 10000000: .* holds it; the same command with --restart .* goes on\$/\1/p" "$out")
+    if [ "$status" -eq 4 ] && [ -n "$stop" ] && grep -q "\"step\": $stop," "$file.meta" &&
+        grep -q "^# checksum    : $(sed -n 's/.*"checksum": "\([0-9a-f]*\)".*/\1/p' "$file.meta") after $stop steps\$" "$out"
+    then ok; else bad "SIG$signal: wanted exit 4, a STOPPED line and a checkpoint of its step, got exit $status: $(tail -n 2 "$out" | tr '\n' ' ')"; fi
+    [ -n "$stop" ] || continue
+    more=$((stop + 500))
+    heat 4 -n 200x100 --steps "$more" -V sendrecv --checkpoint "$tmp/whole.npy" --every "$more"
+    want=$(checksum)
+    heat 3 -n 200x100 --steps "$more" -V overlap --restart "$file"
+    if [ -n "$want" ] && [ "$(checksum)" = "$want" ]; then ok
+    else bad "SIG$signal: stopped at step $stop and restarted to $more on 3 ranks: checksum $(checksum), uninterrupted '$want'"; fi
+done
 
 # ---- 2. killed between the two renames -----------------------------------------------------------
 echo "=== killed between renaming the field and its record"
