@@ -6,7 +6,7 @@
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
-#   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
+#   PARLAB_QUICK: 1 for the quick sweep (default: 0, the whole one)
 #   cluster size: 1 node(s) x 16 rank(s) x 1 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -25,7 +25,7 @@ if [ -n "$PARLAB_MODULES" ]; then
     # shellcheck disable=SC2086 # a list of module names
     module load $PARLAB_MODULES || exit 1
 fi
-programs=(omp_stream omp_overhead omp_increment omp_map_square omp_countdown mpi_map_square mpi_increment mpi_countdown)
+programs=(omp_stream omp_overhead omp_increment omp_map_square omp_countdown omp_heat mpi_map_square mpi_increment mpi_countdown mpi_heat)
 for program in "${programs[@]}"; do
     if [ ! -x "bin/$program" ]; then
         echo "parlab: bin/$program is not built: run 'make' in $PARLAB_DIR first (see README.md)"
@@ -40,14 +40,18 @@ failed=0
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
 step() {
-    local name=$1 verdict
+    local name=$1 verdict status why
     shift
     name=$name${index:+-$index}
     echo "parlab: step $name: $*"
     if launch "$@" --csv >"$out/$name.part" 2>"$out/$name.err"; then
         verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$out/$name.err" | tail -n 1)
     else
-        verdict="FAILED: exit $?: $(tail -n 1 "$out/$name.err")"
+        status=$?
+        # The program's own last word ("PROGRAM: why"), not the launcher's about its exit, which
+        # srun may write after it.
+        why=$(grep -E "^(FAILED|DEADLOCK|${1##*/}: )" "$out/$name.err" | tail -n 1)
+        verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
     fi
     [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"

@@ -17,7 +17,7 @@ set -u
 scheduler=laptop
 job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
-launch() { common/run/mpilaunch "$ranks" "$@"; }
+launch() { common/run/mpilaunch "$np" "$@"; }
 
 export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
 cd "$PARLAB_DIR" || { echo "parlab: cannot enter PARLAB_DIR=$PARLAB_DIR"; exit 1; }
@@ -37,17 +37,22 @@ mkdir -p "$out"
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $PARLAB_DIR/$out"
 
 failed=0
+np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
 step() {
-    local name=$1 verdict
+    local name=$1 verdict status why
     shift
     name=$name${index:+-$index}
     echo "parlab: step $name: $*"
     if launch "$@" --csv >"$out/$name.part" 2>"$out/$name.err"; then
         verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$out/$name.err" | tail -n 1)
     else
-        verdict="FAILED: exit $?: $(tail -n 1 "$out/$name.err")"
+        status=$?
+        # The program's own last word ("PROGRAM: why"), not the launcher's about its exit, which
+        # srun may write after it.
+        why=$(grep -E "^(FAILED|DEADLOCK|${1##*/}: )" "$out/$name.err" | tail -n 1)
+        verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
     fi
     [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"

@@ -40,14 +40,18 @@ failed=0
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
 step() {
-    local name=$1 verdict
+    local name=$1 verdict status why
     shift
     name=$name${index:+-$index}
     echo "parlab: step $name: $*"
     if launch "$@" --csv >"$out/$name.part" 2>"$out/$name.err"; then
         verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$out/$name.err" | tail -n 1)
     else
-        verdict="FAILED: exit $?: $(tail -n 1 "$out/$name.err")"
+        status=$?
+        # The program's own last word ("PROGRAM: why"), not the launcher's about its exit, which
+        # srun may write after it.
+        why=$(grep -E "^(FAILED|DEADLOCK|${1##*/}: )" "$out/$name.err" | tail -n 1)
+        verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
     fi
     [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"

@@ -4,6 +4,7 @@
 #
 # Submit from the parlab checkout, after 'make': jobs/laptop/sweep.sh
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
+# Every step's rows are also collected in results/<job id>/sweep.csv.
 #
 # Site settings: edit here, or export them before submitting.
 #   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
@@ -42,22 +43,27 @@ for index in $(seq 1 $(( 16 < $(nproc) * 2 ? 16 : $(nproc) * 2 ))); do
     # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
     # its verdict to this log.
     step() {
-        local name=$1 verdict
+        local name=$1 verdict status why
         shift
         name=$name${index:+-$index}
         echo "parlab: step $name: $*"
         if launch "$@" --csv >"$out/$name.part" 2>"$out/$name.err"; then
             verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$out/$name.err" | tail -n 1)
         else
-            verdict="FAILED: exit $?: $(tail -n 1 "$out/$name.err")"
+            status=$?
+            # The program's own last word ("PROGRAM: why"), not the launcher's about its exit, which
+            # srun may write after it.
+            why=$(grep -E "^(FAILED|DEADLOCK|${1##*/}: )" "$out/$name.err" | tail -n 1)
+            verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
         fi
         [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
         { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
         rm -f "$out/$name.part"
-        # Every array element adds its rows to one CSV, one element at a time.
+        # Every step (and array element) adds its rows to one CSV, one writer at a time.
         (
             flock 9
-            [ -s "$out/sweep.csv" ] || grep -v '^#' "$out/$name.csv" | head -n 1 >"$out/sweep.csv"
+            [ -s "$out/sweep.csv" ] ||
+                { echo "# job         : $scheduler $job_id"; grep -v '^#' "$out/$name.csv" | head -n 1; } >"$out/sweep.csv"
             grep -v '^#' "$out/$name.csv" | tail -n +2 >>"$out/sweep.csv"
         ) 9>"$out/sweep.csv.lock"
         echo "parlab: $name $verdict"

@@ -6,8 +6,9 @@
 # over ssh and they talk over TCP on that link only. It runs every MPI lesson program and the MPI
 # CUnit suite on 4 ranks across the two hosts, shows in the output which host each rank ran on,
 # checks that both did. Then it makes the two hosts a two-node Slurm (slurmctld on parlab-a, a
-# slurmd on each) and submits the multi-node Slurm scripts (mpi, hybrid) unchanged, checking that
-# each job ran on both nodes and verified. It tears everything down, also on failure.
+# slurmd on each) and submits the multi-node Slurm scripts (mpi, hybrid, heat-strong) unchanged,
+# checking that each job ran on both nodes and verified; heat-strong's rank counts 1 2 4 must fill
+# parlab-a first and only the 4-rank step reach parlab-b. It tears everything down, also on failure.
 #   Needs root (namespaces, sshd) and Debian's openssh-server, iproute2 and util-linux.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -28,8 +29,14 @@ address() { [ "$1" = a ] && echo 10.77.0.1 || echo 10.77.0.2; }
 
 # shellcheck source=tests/jobs/slurm_common.sh
 . tests/jobs/slurm_common.sh
+# shellcheck source=common/run/parlab.sh
+. common/run/parlab.sh
+# shellcheck source=tests/jobs/job_checks.sh
+. tests/jobs/job_checks.sh
+ids=() # the Slurm jobs' results/<id>, removed at the end
 teardown() {
-    [ -n "${SLURM_CONF:-}" ] && slurm_stop on_net a
+    [ -n "${SLURM_CONF:-}" ] && slurm_stop "$work" on_net a
+    for id in "${ids[@]}"; do rm -rf "results/$id"; done
     for h in "${hosts[@]}"; do
         [ -f "$work/sshd-$h.pid" ] && kill "$(cat "$work/sshd-$h.pid")" 2>/dev/null
         ip netns del "parlab-$h" 2>/dev/null
@@ -170,12 +177,14 @@ done
 echo "cluster-test: two-node Slurm: $(on_net a sinfo -h -o '%D nodes %N %T' 2>&1)"
 
 # slurm_job NAME SBATCH-OPTIONS...: submits jobs/slurm/NAME.sbatch unchanged to both nodes and
-# checks that it completed, verified, and ran on both.
+# checks that it completed, verified, and ran on both; sets id.
 slurm_job() {
-    local name=$1 id state
+    local name=$1 state
     shift
-    id=$(on_net a sbatch --parsable --chdir="$PWD" --export=ALL,PARLAB_N=1M -o "$work/$name-%j.out" "$@" \
-        "jobs/slurm/$name.sbatch") || { echo "FAILED: sbatch $name"; failed=$((failed + 1)); return; }
+    id=$(on_net a sbatch --parsable --chdir="$PWD" --export=ALL,PARLAB_N=1M,PARLAB_GRID=256 \
+        -o "$work/$name-%j.out" "$@" "jobs/slurm/$name.sbatch") ||
+        { echo "FAILED: sbatch $name"; failed=$((failed + 1)); return 1; }
+    ids+=("$id")
     for _ in $(seq 600); do
         state=$(on_net a scontrol show job "$id" -o 2>/dev/null)
         grep -Eq 'JobState=(PENDING|RUNNING|CONFIGURING|COMPLETING)' <<<"$state" || break
@@ -190,11 +199,27 @@ slurm_job() {
         echo "FAILED: cluster-test: slurm $name (job $id): $(grep -o 'JobState=[A-Z]* \|NodeList=[^ ]*' <<<"$state" | tr '\n' ' ')"
         tail -n 8 "$work/$name-$id.out" "$work/slurmctld.log" 2>/dev/null
         failed=$((failed + 1))
+        return 1
     fi
-    rm -rf "results/$id"
+}
+# steps_on NODE: the steps of job $id that NODE's slurmd launched, as "0 1 2".
+steps_on() {
+    sed -n "s/.*launch task StepId=$id\.\([0-9]*\) .*/\1/p" "$work/slurmd-$1.log" | sort -n | paste -sd ' ' -
 }
 slurm_job mpi --nodes=2 --ntasks-per-node=2 --cpus-per-task=1
 slurm_job hybrid --nodes=2 --ntasks-per-node=1 --cpus-per-task="$cpus"
+# Strong scaling on 2 x 2 ranks: steps of 1, 2 and 4 ranks (Slurm steps 0, 1, 2); the first two
+# fit on parlab-a, the third needs both.
+if slurm_job heat-strong --nodes=2 --ntasks-per-node=2 --cpus-per-task=1; then
+    steps_a=$(steps_on parlab-a) steps_b=$(steps_on parlab-b)
+    if found=$(scaling_rows "results/$id/strong.csv" 4) && [ "$steps_a" = "0 1 2" ] && [ "$steps_b" = 2 ]; then
+        echo "cluster-test: heat-strong: $found; Slurm steps on parlab-a: $steps_a, on parlab-b: $steps_b"
+        passed=$((passed + 1))
+    else
+        echo "FAILED: cluster-test: heat-strong: $found; Slurm steps on parlab-a: $steps_a, on parlab-b: $steps_b (wanted 0 1 2 and 2)"
+        failed=$((failed + 1))
+    fi
+fi
 
 echo
 echo "cluster-test: $passed passed, $failed failed"

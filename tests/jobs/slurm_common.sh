@@ -34,24 +34,44 @@ SlurmdLogFile=$1/slurmd-%n.log
 CONF
 }
 
-# Starts munged as the user munge unless one runs; sets started_munge=1 when it started it.
+# alive NAME...: a process of one of these names runs and is not a zombie (PID 1 reaps them late,
+# so pgrep alone would still see a daemon that has just been stopped).
+alive() {
+    # shellcheck disable=SC2009 # pgrep would also match zombies
+    ps -C "$(IFS=,; echo "$*")" -o stat= 2>/dev/null | grep -qv '^Z'
+}
+
+# Starts munged as the user munge unless one answers; sets started_munge=1 when it started it.
 started_munge=0
 munge_start() {
-    pgrep -x munged >/dev/null && return 0
+    munge -n </dev/null >/dev/null 2>&1 && return 0
     mkdir -p /run/munge && chown munge:munge /run/munge
     runuser -u munge -- /usr/sbin/munged && started_munge=1
 }
 
-# slurm_stop PREFIX...: `PREFIX scontrol shutdown` (PREFIX: command, or how to reach the cluster), waits for the daemons to be gone, and stops
-# munged if munge_start started it.
+# slurm_stop WORK PREFIX...: `PREFIX scontrol shutdown` (PREFIX: command, or how to reach the
+# cluster), waits for the daemons to be gone, and stops munged if munge_start started it. Daemons
+# that scontrol could not reach (munge down, say) are stopped by their pid files in WORK: left
+# running, they would answer the next test's cluster from a folder that no longer exists.
 slurm_stop() {
+    local work=$1 file pid
+    shift
     "$@" scontrol shutdown >/dev/null 2>&1
     for _ in $(seq 50); do
-        # shellcheck disable=SC2009 # pgrep would also match zombies, which PID 1 reaps late
-        ps -C slurmctld,slurmd -o stat= 2>/dev/null | grep -qv '^Z' || break
+        alive slurmctld slurmd || break
         sleep 0.2
+    done
+    for file in "$work"/slurm*.pid; do
+        [ -f "$file" ] || continue
+        pid=$(cat "$file")
+        case $(ps -p "$pid" -o comm= 2>/dev/null) in slurmctld | slurmd) kill "$pid" ;; esac
     done
     if [ "$started_munge" = 1 ] && [ -f /run/munge/munged.pid ]; then
         kill "$(cat /run/munge/munged.pid)" 2>/dev/null
+        # gone before we return: a test started right after must start its own
+        for _ in $(seq 50); do
+            alive munged || break
+            sleep 0.1
+        done
     fi
 }
