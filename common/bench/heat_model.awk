@@ -8,10 +8,10 @@
 #
 # The model of one step of mpi_heat sendrecv on P ranks, nodes of C ranks (C = this machine's
 # cores), k = min(P, C) ranks sharing a node's memory:
-#   compute  t_c = block points / (R1 min(1, B(k) / k / B(1))): R1 the points a second one
-#            rank updates alone (measured: mpi_heat at 1 rank), B(k) STREAM copy on k threads
-#            (omp_stream): a rank goes as fast as it went alone, unless its share of the node's
-#            memory bandwidth is less than one thread had alone;
+#   compute  t_c = block points / min(R1, B(k) / 16 / k) (R1 alone, k = 1): R1 the points a
+#            second one rank updates alone (measured: mpi_heat at 1 rank), B(k) STREAM copy on k
+#            threads (omp_stream; 16 bytes an update as STREAM counts a copy): a rank goes as
+#            fast as it went alone, or as its share of the node's memory bandwidth lets it;
 #   halo     t_h = n_r (alpha + 8 c / beta) + n_c (alpha + 8 r / beta) for an r x c block with
 #            n_r, n_c = 0, 1 or 2 neighbours along each axis (one MPI_Sendrecv each); alpha and
 #            beta from mpi_pingpong (Hockney, through its smallest and largest message), the
@@ -54,7 +54,7 @@ function dims(p, strips,    q) {
 # The time of one step for an r x c block on p ranks; one rank updates r1 points a second alone.
 function step(r, c, p, r1,    k, per_rank, a, b, calls_r, calls_c) {
     k = min(p, cores)
-    per_rank = bandwidth(1) > 0 ? r1 * min(1, bandwidth(k) / k / bandwidth(1)) : r1
+    per_rank = k > 1 && bandwidth(k) > 0 ? min(r1, bandwidth(k) / 16 / k) : r1
     a = alpha; b = beta
     if (p > cores && net_beta > 0) { a = net_alpha; b = net_beta }
     calls_r = min(px - 1, 2); calls_c = min(py - 1, 2)
