@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 /* Every offset goes through fseeko and ftello: a 16384 x 16384 field is already 2 GiB. */
 _Static_assert(sizeof(off_t) >= 8, "off_t must hold 64-bit file offsets");
@@ -427,6 +428,9 @@ bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t c
     bool ok = fwrite(header, 1, n, f) == n;
     for (int64_t r = 0; ok && r < rows; r++)
         ok = write_row(f, data + r * stride, cols);
+    /* On the disk, not in a cache, when the caller says it is written (a checkpoint renamed
+     * over the last one must be whole). */
+    ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
     int error = errno;
     /* stdio holds the last block until fclose: on a full disk that is where the write fails. */
     if (fclose(f) != 0 && ok) {

@@ -45,7 +45,8 @@ bool plb_npy_shape(const char *path, int64_t *rows, int64_t *cols, int64_t *offs
                    size_t errlen);
 
 /* Writes the rows x cols doubles at data, row r starting at data[r * stride] (stride >= cols, so
- * a block with halo columns is written without copying), as the .npy file at path, replacing it.
+ * a block with halo columns is written without copying), as the .npy file at path, replacing it,
+ * and synced to the disk.
  * On any failure, a failed fclose (a full disk) included, returns false with one line in err
  * naming path and strerror; what was written stays, and plb_npy_shape refuses it as truncated. */
 bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t cols,

@@ -1,19 +1,7 @@
-/* heat_checkpoint.h: mpi_heat's checkpoints: the field at some step, written so that a run killed
- * at any moment can continue, on any number of ranks, to the field an uninterrupted run ends with.
- *
- * A checkpoint FILE is two files: FILE itself, the whole field with its ring as NumPy .npy (what
- * --save writes: numpy.load reads it), and FILE.meta, a small JSON record of the run it belongs
- * to and the step it holds:
- *   {"format": "parlab heat checkpoint 1", "field": "FILE", "step": 40, "rows": 300,
- *    "cols": 200, "r": 0.25, "check": "seq", "checksum": "0123456789abcdef"}
- * with the checksum of the field (heat_dist_checksum, the "# checksum" of a run at that step).
- *
- * Never torn: both are written under other names (FILE.tmp with MPI-IO, every rank its own
- * rectangle, then synced; FILE.meta.tmp by the root, synced), and only then renamed over the
- * old ones, FILE first, then FILE.meta, and the folder synced. A run killed before the first
- * rename leaves the previous checkpoint whole; killed between the two, FILE is new and
- * FILE.meta old: the reader finds the checksum does not match and takes FILE.meta.tmp, which
- * does (rolling the commit forward). */
+/* heat_checkpoint.h: mpi_heat's checkpoints (the files: heat_record.h): the field at some step,
+ * written so that a run killed at any moment can continue, on any number of ranks, to the field
+ * an uninterrupted run ends with. The field is written with MPI-IO (FILE.tmp, every rank its own
+ * rectangle through a file view, then MPI_File_sync) and committed by the root. */
 #ifndef PARLAB_HEAT_CHECKPOINT_H
 #define PARLAB_HEAT_CHECKPOINT_H
 

@@ -29,11 +29,9 @@
  *          [--check seq|exact|mode] [-V seq,gather,chain,sendrecv,overlap,neighbor] [--save F]
  *          [--png F [--show-ranks]]
  */
-#define _POSIX_C_SOURCE 200809L /* sigaction */
 #include <inttypes.h>
 #include <limits.h>
 #include <mpi.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +39,7 @@
 #include "exit_codes.h"
 #include "heat_checkpoint.h"
 #include "heat_cli.h"
+#include "heat_record.h"
 #include "heat_dist.h"
 #include "lesson.h"
 #include "mpi_heat.h"
@@ -352,8 +351,7 @@ static void free_job(job *j)
 
 static const char *dims_text = "auto";
 static bool show_ranks, weak;
-static const char *checkpoint, *restart;
-static int64_t every;
+
 static const plb_opt extra[] = {
     HEAT_OPTIONS,
     {.long_name = "dims", .kind = PLB_OPT_TEXT, .target = &dims_text, .arg_name = "auto|1d|PxQ",
@@ -362,13 +360,6 @@ static const plb_opt extra[] = {
      .help = "with --png: draw where the ranks' blocks meet"},
     {.long_name = "weak", .kind = PLB_OPT_FLAG, .target = &weak,
      .help = "weak scaling: -n is each rank's block, and the grid grows with the ranks"},
-    {.long_name = "checkpoint", .kind = PLB_OPT_TEXT, .target = &checkpoint, .arg_name = "FILE",
-     .help = "a production run (one run of the one variant -V names) that writes the field to "
-             "FILE (.npy, and FILE.meta) every --every steps and at the end"},
-    {.long_name = "every", .kind = PLB_OPT_COUNT, .target = &every, .arg_name = "K",
-     .help = "with --checkpoint: steps between checkpoints (default: a tenth of --steps)"},
-    {.long_name = "restart", .kind = PLB_OPT_TEXT, .target = &restart, .arg_name = "FILE",
-     .help = "a production run that continues from the checkpoint FILE, on any rank count"},
     PLB_OPT_END,
 };
 static const plb_program program = {
@@ -426,7 +417,7 @@ static int production_variant(const plb_options *opt, char *err, size_t len)
             chosen = v;
             count++;
         }
-    if (every && !checkpoint)
+    if (heat_cli.every && !heat_cli.checkpoint)
         snprintf(err, len, "option '--every' needs --checkpoint");
     else if (count != 1 || chosen <= HEAT_GATHER)
         snprintf(err, len, "--checkpoint and --restart make one production run: name one "
@@ -446,7 +437,7 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     char err[256], line[320];
     /* Agreed: the options are the same on every rank, but a --load file may not be readable
      * from every node. The lowest rank with a reason prints it. */
-    int bad = ((checkpoint || restart || every) && production_variant(opt, err, sizeof err) < 0) ||
+    int bad = ((heat_cli.checkpoint || heat_cli.restart || heat_cli.every) && production_variant(opt, err, sizeof err) < 0) ||
               weak_grid(opt, size, err, sizeof err) ||
               heat_cli_problem(opt, &j->p, err, sizeof err) ||
               heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
@@ -636,22 +627,6 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
     return plb_mpi_verdict(opt, failure, comm);
 }
 
-/* The signal a scheduler sends before it ends a job (Slurm's --signal, scancel, PBS's qdel):
- * the production run stops after the step under way, with a checkpoint. */
-static volatile sig_atomic_t stop_signal;
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void catch_stop_signals(void)
-{
-    struct sigaction sa = {.sa_handler = on_stop_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-}
-
 /* What the checkpoints cost: their time and bandwidth, one rank's plain write() of as many bytes
  * beside it, and a larger --every when they took much of the run. On the root. */
 static void report_checkpoints(FILE *out, int written, double bytes, double writing,
@@ -659,9 +634,9 @@ static void report_checkpoints(FILE *out, int written, double bytes, double writ
 {
     if (!out || !written || writing <= 0.0)
         return;
-    double plain = heat_checkpoint_plain_seconds(checkpoint, bytes);
+    double plain = heat_checkpoint_plain_seconds(heat_cli.checkpoint, bytes);
     fprintf(out, "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all: %.3g GB/s by "
-                 "MPI-IO on %d ranks", written, checkpoint, bytes / 1e6, writing,
+                 "MPI-IO on %d ranks", written, heat_cli.checkpoint, bytes / 1e6, writing,
             written * bytes / writing / 1e9, ranks);
     if (plain > 0.0)
         fprintf(out, "; one rank's plain write() of as many bytes: %.3g GB/s", bytes / plain / 1e9);
@@ -683,35 +658,35 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
     j->part = WHOLE_STEPS;
     prepare(j);
     int64_t total = heat_cli.steps, first = 0;
-    if (restart && heat_checkpoint_read(&j->d, &j->p, total, restart, &first, err, sizeof err)) {
+    if (heat_cli.restart && heat_checkpoint_read(&j->d, &j->p, total, heat_cli.restart, &first, err, sizeof err)) {
         snprintf(line, sizeof line, "%s: %s", program.name, err);
         plb_mpi_first_error(j->d.rank == 0 ? line : NULL, comm); /* the root has the reason */
         return PLB_EXIT_USAGE;
     }
     j->step = first;
-    int64_t each = every ? every : (total + 9) / 10;
+    int64_t each = heat_cli.every ? heat_cli.every : (total + 9) / 10;
     plb_context ctx;
     FILE *out = plb_mpi_report_start(&ctx, program.name, j->threads, opt, comm);
     heat_report_problem(out, &j->p);
     report_grid(out, j);
     if (out)
         plb_report_param(out, "production", "one run of %s, steps %" PRId64 " to %" PRId64 "%s%s",
-                         variant_names[j->v], first, total, restart ? ", restarted from " : "",
-                         restart ? restart : "");
+                         variant_names[j->v], first, total, heat_cli.restart ? ", restarted from " : "",
+                         heat_cli.restart ? heat_cli.restart : "");
     const char *failure = NULL;
     int written = 0, stopped = 0;
     double bytes = 0.0, writing = 0.0, start = MPI_Wtime();
-    if (checkpoint)
-        catch_stop_signals();
+    if (heat_cli.checkpoint)
+        heat_catch_stop_signals(); /* a scheduler's warning: stop after this step */
     while (j->step < total && !failure && !stopped) {
         j->steps = 1;
         run(j);
-        int mine = stop_signal; /* one small allreduce a step: every rank stops at the same one */
+        int mine = heat_stop_signal(); /* one small allreduce a step: all stop at the same one */
         MPI_Allreduce(&mine, &stopped, 1, MPI_INT, MPI_MAX, comm);
-        if (checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
+        if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
             heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
             double began = MPI_Wtime();
-            failure = heat_checkpoint_write(&j->d, &j->p, j->step, checkpoint, &bytes, err,
+            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &bytes, err,
                                             sizeof err);
             writing += MPI_Wtime() - began;
             written++;
@@ -740,8 +715,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
                              heat_dist_checksum(&j->d), j->step);
             fprintf(opt->csv ? stderr : stdout, "STOPPED: %s at step %" PRId64 " of %" PRId64
                     ": %s holds it; the same command with --restart %s goes on\n",
-                    stopped == SIGTERM ? "SIGTERM" : "SIGUSR1", j->step, total, checkpoint,
-                    checkpoint);
+                    heat_signal_name(stopped), j->step, total, heat_cli.checkpoint,
+                    heat_cli.checkpoint);
         } else {
             heat_dist_checksum(&j->d); /* collective */
         }
@@ -773,7 +748,7 @@ int main(int argc, char **argv)
     if (status < 0)
         status = setup(&j, &opt, j.threads, comm);
     if (status < 0)
-        status = checkpoint || restart ? production(&j, &opt, comm) : run_variants(&j, &opt, comm);
+        status = heat_cli.checkpoint || heat_cli.restart ? production(&j, &opt, comm) : run_variants(&j, &opt, comm);
     free_job(&j);
     MPI_Finalize();
     return status;

@@ -18,6 +18,8 @@ typedef struct heat_args {
     const char *save;   /* --save FILE: the final field as .npy (NULL: none) */
     const char *png;    /* --png FILE: the final field as a picture (NULL: none) */
     const char *load;   /* --load FILE: start from this .npy field instead (NULL: none) */
+    const char *checkpoint, *restart; /* production runs: heat_record.h (NULL: none) */
+    int64_t every;      /* --every: steps between checkpoints (0: a tenth of --steps) */
 } heat_args;
 
 /* The parsed options of this program (the option tables below write into it). */
@@ -37,7 +39,14 @@ extern heat_args heat_cli;
     {.long_name = "png", .kind = PLB_OPT_TEXT, .target = &heat_cli.png, .arg_name = "FILE",        \
      .help = "draw the field after --steps steps as a PNG picture"},                              \
     {.long_name = "load", .kind = PLB_OPT_TEXT, .target = &heat_cli.load, .arg_name = "FILE",      \
-     .help = "start from this .npy field (2-D float64, ring included; its shape sets -n)"}
+     .help = "start from this .npy field (2-D float64, ring included; its shape sets -n)"},       \
+    {.long_name = "checkpoint", .kind = PLB_OPT_TEXT, .target = &heat_cli.checkpoint,            \
+     .arg_name = "FILE", .help = "a production run (one run of the one variant -V names): the "   \
+     "field to FILE (.npy, and FILE.meta) every --every steps and at the end"},                   \
+    {.long_name = "every", .kind = PLB_OPT_COUNT, .target = &heat_cli.every, .min = 1,           \
+     .arg_name = "K", .help = "with --checkpoint: steps between checkpoints (a tenth of --steps)"},\
+    {.long_name = "restart", .kind = PLB_OPT_TEXT, .target = &heat_cli.restart,                  \
+     .arg_name = "FILE", .help = "a production run that goes on from the checkpoint FILE"}
 
 /* The problem the options describe (opt: the grid, which --load's file replaces). 0, or -1 with
  * the reason in err. */

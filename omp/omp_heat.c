@@ -13,8 +13,12 @@
  * Verified after every batch: --check seq (the default) against a sequential reference, every
  * point bit for bit; --check exact and --check mode against closed forms (heat.h).
  *
+ * --checkpoint F and --restart F make a production run, as mpi_heat's, with the same files
+ * written by one process (heat_record.h): a checkpoint from either program restarts in either.
+ *
  *   usage: omp_heat [-n N|RxC] [--steps K] [--r R] [--check seq|exact|mode] [-t T]
  *          [-V seq,parallel,target] [--save F] [--load F] [--png F]
+ *          [--checkpoint F [--every K]] [--restart F]
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -25,9 +29,11 @@
 #include "exit_codes.h"
 #include "heat.h"
 #include "heat_cli.h"
+#include "heat_record.h"
 #include "lesson.h"
 #include "clock.h"
 #include "memory.h"
+#include "npy.h"
 #include "offload.h"
 
 typedef struct job {
@@ -220,6 +226,120 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
     }
 }
 
+/* The checkpoint of the field at its step: FILE.tmp written and synced, then the commit. */
+static const char *write_checkpoint(job *j, char *err, size_t len)
+{
+    heat_record_names n;
+    const char *path = heat_cli.checkpoint;
+    heat_set_boundary(&j->p, &j->b, j->step); /* the ring of this step (exact check) */
+    bool ok = heat_record_names_of(path, &n, err, len) == 0 &&
+              plb_npy_write(n.field_tmp, j->b.u, j->b.rows + 2, j->b.cols + 2, j->b.stride, err,
+                            len) &&
+              heat_record_commit(path, &n, &j->p, j->step, heat_checksum(&j->b), err, len) == 0;
+    return ok ? NULL : err;
+}
+
+/* --restart: the field and its step from the checkpoint; 0, or 1 with the reason. */
+static int read_checkpoint(job *j, int64_t *step, char *err, size_t len)
+{
+    heat_record_names n;
+    const char *path = heat_cli.restart;
+    int pending;
+    if (heat_record_names_of(path, &n, err, len) ||
+        !plb_npy_read(path, j->b.u, j->b.rows + 2, j->b.cols + 2, j->b.stride, err, len))
+        return 1;
+    memcpy(j->b.next, j->b.u, (size_t)(j->b.rows + 2) * (size_t)j->b.stride * sizeof *j->b.u);
+    if (heat_record_check(&n, path, heat_checksum(&j->b), &j->p, heat_cli.steps, step, &pending,
+                          err, len))
+        return 1;
+    if (pending)
+        heat_record_finish(path, &n);
+    return 0;
+}
+
+/* A production run (--checkpoint, --restart): one run of seq or parallel from step 0, or from the
+ * checkpoint's, to --steps, a checkpoint every --every steps and at the end; SIGTERM or SIGUSR1
+ * stops it after the step under way, with a checkpoint (exit 4). */
+static int production(job *j, const plb_options *opt, const plb_context *ctx)
+{
+    char err[PLB_DETAIL_LEN + 320];
+    bool parallel = plb_variant_selected(&program, opt, "parallel");
+    int64_t total = heat_cli.steps, first = 0, each = heat_cli.every ? heat_cli.every
+                                                                      : (total + 9) / 10;
+    prepare(j);
+    if (heat_cli.restart && read_checkpoint(j, &first, err, sizeof err)) {
+        fprintf(stderr, "%s: %s\n", program.name, err);
+        return PLB_EXIT_USAGE;
+    }
+    j->step = first;
+    plb_report_header(stdout, ctx, opt);
+    heat_report_problem(stdout, &j->p);
+    plb_report_param(stdout, "production", "one run of %s, steps %" PRId64 " to %" PRId64 "%s%s",
+                     parallel ? "parallel" : "seq", first, total,
+                     heat_cli.restart ? ", restarted from " : "",
+                     heat_cli.restart ? heat_cli.restart : "");
+    if (heat_cli.checkpoint)
+        heat_catch_stop_signals();
+    const char *failure = NULL;
+    int written = 0;
+    double writing = 0.0, start = plb_now();
+    while (j->step < total && !failure && !heat_stop_signal()) {
+        j->steps = 1;
+        parallel ? heat_steps_parallel(j) : heat_steps_seq(j);
+        if (heat_cli.checkpoint &&
+            (j->step % each == 0 || j->step == total || heat_stop_signal())) {
+            double began = plb_now();
+            failure = write_checkpoint(j, err, sizeof err);
+            writing += plb_now() - began;
+            written++;
+        }
+    }
+    double elapsed = plb_now() - start;
+    if (!failure && verify(j, 1))
+        failure = j->detail;
+    plb_result r = {.program = program.name, .variant = parallel ? "parallel" : "seq",
+                    .n = plb_grid_points(opt), .ranks = 1, .threads = parallel ? j->threads : 1,
+                    .repeats = 1, .batch = 1,
+                    .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed,
+                             .max = elapsed},
+                    .rate = (double)j->p.rows * (double)j->p.cols * (double)(j->step - first) /
+                            (elapsed > 0.0 ? elapsed : 1.0) / 1e6,
+                    .rate_unit = "MLUP/s", .verified = !failure};
+    plb_report_columns(stdout, opt->csv);
+    plb_report_row(stdout, opt->csv, &r);
+    if (written)
+        printf("# checkpoint  : %d written to %s, %.3g s in all, %.0f%% of the run\n", written,
+               heat_cli.checkpoint, writing, 100.0 * writing / elapsed);
+    plb_report_param(stdout, "checksum", "%016" PRIx64 " after %" PRId64 " step%s",
+                     heat_checksum(&j->b), j->step, j->step == 1 ? "" : "s");
+    if (!failure && heat_stop_signal()) {
+        fprintf(opt->csv ? stderr : stdout, "STOPPED: %s at step %" PRId64 " of %" PRId64
+                ": %s holds it; the same command with --restart %s goes on\n",
+                heat_signal_name(heat_stop_signal()), j->step, total, heat_cli.checkpoint,
+                heat_cli.checkpoint);
+        return PLB_EXIT_STOPPED;
+    }
+    if (!failure) {
+        heat_set_boundary(&j->p, &j->b, j->step);
+        failure = heat_write_field(&j->p, &j->b, err, sizeof err);
+    }
+    return plb_report_verdict(opt, failure);
+}
+
+/* --checkpoint and --restart: one of seq and parallel, and --every only with --checkpoint. */
+static const char *production_refusal(const plb_options *opt)
+{
+    int chosen = plb_variant_selected(&program, opt, "seq") +
+                 plb_variant_selected(&program, opt, "parallel");
+    if (heat_cli.every && !heat_cli.checkpoint)
+        return "option '--every' needs --checkpoint";
+    if ((heat_cli.checkpoint || heat_cli.restart) &&
+        (chosen != 1 || plb_variant_selected(&program, opt, "target")))
+        return "--checkpoint and --restart make one production run: name one variant, -V seq or "
+               "-V parallel";
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 4096, .cols = 4096, .repeats = 5, .warmup = 1};
@@ -236,6 +356,11 @@ int main(int argc, char **argv)
     }
     if (heat_cli_problem(&opt, &p, err, sizeof err)) {
         fprintf(stderr, "%s: %s\n", program.name, err);
+        return PLB_EXIT_USAGE;
+    }
+    const char *refusal = production_refusal(&opt);
+    if (refusal) {
+        fprintf(stderr, "%s: %s\n", program.name, refusal);
         return PLB_EXIT_USAGE;
     }
     /* Two arrays, two more for the reference when the check needs one, and with --load a third
@@ -279,6 +404,13 @@ int main(int argc, char **argv)
          .detail = detail},
     };
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    if (heat_cli.checkpoint || heat_cli.restart) {
+        status = production(&j, &opt, &ctx);
+        heat_block_free(&j.b);
+        if (j.ref)
+            heat_reference_free(j.ref);
+        return status;
+    }
     plb_report_header(stdout, &ctx, &opt);
     heat_report_problem(stdout, &p);
     bool target = plb_variant_selected(&program, &opt, "target");

@@ -11,6 +11,8 @@
 #      reached and exit 4, and a restart on 3 ranks goes on to the uninterrupted field;
 #   2. a run killed between the two renames of a checkpoint (the field new, its record old)
 #      restarts from the new one and finishes the commit;
+#   2b. omp_heat writes the same files: a checkpoint of either program restarts in the other, and
+#      the final checkpoints are byte-identical; SIGUSR1 stops omp_heat too, with exit 4;
 #   3. refused, exit 2 and one line, before any step: a damaged field (one byte changed), a
 #      truncated one, another grid, another r, a step past --steps, a missing checkpoint, and
 #      production options that do not make sense (two variants, seq, --every alone).
@@ -141,6 +143,7 @@ for signal in USR1 TERM; do
     more=$((stop + 500))
     heat 4 -n 200x100 --steps "$more" -V sendrecv --checkpoint "$tmp/whole.npy" --every "$more"
     want=$(checksum)
+    [ -n "$want" ] || { bad "SIG$signal: the uninterrupted run to $more: $(tail -n 3 "$out" "$err" | tr '\n' ' ')"; continue; }
     heat 3 -n 200x100 --steps "$more" -V overlap --restart "$file"
     if [ -n "$want" ] && [ "$(checksum)" = "$want" ]; then ok
     else bad "SIG$signal: stopped at step $stop and restarted to $more on 3 ranks: checksum $(checksum), uninterrupted '$want'"; fi
@@ -160,6 +163,30 @@ if heat 2 -n 60x50 --steps 100 -V sendrecv --checkpoint "$file" --every 100 &&
 else
     bad "checkpoints at steps 100 and 200: $(tail -n 2 "$err" | tr '\n' ' ')"
 fi
+
+# ---- 2b. the same files from threads and from ranks -----------------------------------------------
+echo "=== omp_heat and mpi_heat: one checkpoint format, restarted by either"
+ck=$tmp/cross
+bin/omp_heat -n 300x200 --steps 400 -V parallel -t 2 --checkpoint "$ck-whole.npy" >"$out" 2>"$err"
+want=$(checksum)
+heat 3 -n 300x200 --steps 150 -V sendrecv --checkpoint "$ck-mpi.npy" --every 50
+bin/omp_heat -n 300x200 --steps 400 -V parallel -t 2 --restart "$ck-mpi.npy" --checkpoint "$ck-mpi.npy" \
+    >"$out" 2>"$err"
+if [ -n "$want" ] && [ "$(checksum)" = "$want" ] && cmp -s "$ck-whole.npy" "$ck-mpi.npy"; then ok
+else bad "mpi_heat's checkpoint at step 150, omp_heat -t 2 to 400: checksum $(checksum), uninterrupted '$want', files $(cmp "$ck-whole.npy" "$ck-mpi.npy" 2>&1)"; fi
+bin/omp_heat -n 300x200 --steps 250 -V seq --checkpoint "$ck-omp.npy" >"$out" 2>"$err"
+heat 4 -n 300x200 --steps 400 -V neighbor --restart "$ck-omp.npy" --checkpoint "$ck-omp.npy"
+if [ -n "$want" ] && [ "$(checksum)" = "$want" ] && cmp -s "$ck-whole.npy" "$ck-omp.npy"; then ok
+else bad "omp_heat's checkpoint at step 250, mpi_heat on 4 ranks to 400: checksum $(checksum), uninterrupted '$want'"; fi
+bin/omp_heat -n 200x100 --steps 100000000 -V parallel -t 2 --checkpoint "$ck-signal.npy" >"$out" 2>"$err" &
+pid=$!
+sleep 1
+kill -USR1 "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 4 ] && grep -q '^STOPPED: SIGUSR1 at step [0-9]* of 100000000: ' "$out" &&
+    [ -f "$ck-signal.npy.meta" ]; then ok
+else bad "omp_heat, SIGUSR1: wanted exit 4, a STOPPED line and a checkpoint, got $status: $(tail -n 1 "$out")"; fi
 
 # ---- 3. refused before any step ----------------------------------------------------------------
 echo "=== refusals"
@@ -191,6 +218,15 @@ refused 'No such file' -n 60x50 -V sendrecv --restart "$tmp/missing.npy"
 refused 'production run' -n 60x50 -V sendrecv,overlap --checkpoint "$tmp/x.npy"
 refused 'production run' -n 60x50 -V seq --restart "$good"
 refused "'--every' needs --checkpoint" -n 60x50 -V sendrecv --every 5
+# omp_heat likewise (one process: its exit code and its one line)
+for run in "damaged|-V parallel --restart $tmp/damaged.npy" "production run|-V seq,parallel --checkpoint $tmp/y.npy" \
+    "production run|-V target --restart $good"; do
+    read -r -a args <<<"${run#*|}"
+    bin/omp_heat -n 60x50 --steps 80 "${args[@]}" >"$out" 2>"$err"
+    status=$?
+    if [ "$status" -eq 2 ] && [ "$(wc -l <"$err")" -eq 1 ] && grep -q "^omp_heat: .*${run%%|*}" "$err"; then ok
+    else bad "omp_heat ${args[*]}: wanted exit 2 and one line with '${run%%|*}', got $status: $(cat "$err")"; fi
+done
 
 echo
 echo "checkpoint: $passed passed, $failed failed"
