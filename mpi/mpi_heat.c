@@ -437,7 +437,8 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     char err[256], line[320];
     /* Agreed: the options are the same on every rank, but a --load file may not be readable
      * from every node. The lowest rank with a reason prints it. */
-    int bad = ((heat_cli.checkpoint || heat_cli.restart || heat_cli.every) && production_variant(opt, err, sizeof err) < 0) ||
+    int production_run = heat_cli.checkpoint || heat_cli.restart || heat_cli.every;
+    int bad = (production_run && production_variant(opt, err, sizeof err) < 0) ||
               weak_grid(opt, size, err, sizeof err) ||
               heat_cli_problem(opt, &j->p, err, sizeof err) ||
               heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
@@ -658,7 +659,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
     j->part = WHOLE_STEPS;
     prepare(j);
     int64_t total = heat_cli.steps, first = 0;
-    if (heat_cli.restart && heat_checkpoint_read(&j->d, &j->p, total, heat_cli.restart, &first, err, sizeof err)) {
+    if (heat_cli.restart &&
+        heat_checkpoint_read(&j->d, &j->p, total, heat_cli.restart, &first, err, sizeof err)) {
         snprintf(line, sizeof line, "%s: %s", program.name, err);
         plb_mpi_first_error(j->d.rank == 0 ? line : NULL, comm); /* the root has the reason */
         return PLB_EXIT_USAGE;
@@ -671,7 +673,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
     report_grid(out, j);
     if (out)
         plb_report_param(out, "production", "one run of %s, steps %" PRId64 " to %" PRId64 "%s%s",
-                         variant_names[j->v], first, total, heat_cli.restart ? ", restarted from " : "",
+                         variant_names[j->v], first, total,
+                         heat_cli.restart ? ", restarted from " : "",
                          heat_cli.restart ? heat_cli.restart : "");
     const char *failure = NULL;
     int written = 0, stopped = 0;
@@ -686,8 +689,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
         if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
             heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
             double began = MPI_Wtime();
-            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &bytes, err,
-                                            sizeof err);
+            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &bytes,
+                                            err, sizeof err);
             writing += MPI_Wtime() - began;
             written++;
         }
@@ -748,7 +751,8 @@ int main(int argc, char **argv)
     if (status < 0)
         status = setup(&j, &opt, j.threads, comm);
     if (status < 0)
-        status = heat_cli.checkpoint || heat_cli.restart ? production(&j, &opt, comm) : run_variants(&j, &opt, comm);
+        status = heat_cli.checkpoint || heat_cli.restart ? production(&j, &opt, comm)
+                                                          : run_variants(&j, &opt, comm);
     free_job(&j);
     MPI_Finalize();
     return status;
