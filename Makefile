@@ -23,8 +23,11 @@ WARN     := -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror)
 # clang reports an `omp simd` loop it cannot vectorise for the build's target (an int64 multiply
 # before AVX-512) as a warning: a speed-up missed, not a defect (common/simd.h says how to get it).
 WARN     += $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null)),-Wno-pass-failed)
-CPPFLAGS += -Icommon -Iomp -Impi
-LDLIBS   := -lm -lpthread
+# What parlab needs is added to CPPFLAGS and LDLIBS, given on the command line or not (override:
+# a cluster's `make CPPFLAGS=-I$$HOME/include LDFLAGS=-L$$HOME/lib` keeps parlab's own flags);
+# LDFLAGS is on every link line.
+override CPPFLAGS += -Icommon -Iomp -Impi
+override LDLIBS   += -lm -lpthread
 
 # OFFLOAD=nvptx: target regions compiled for NVIDIA GPUs too, by GCC's nvptx offload compiler
 # (make deps OFFLOAD=nvptx installs it), as PTX for OFFLOAD_ISA that the driver compiles for the
@@ -37,7 +40,7 @@ OFFLOAD_ISA ?= sm_80
 ifeq ($(OFFLOAD),nvptx)
 OFFLOAD_FLAGS := -foffload=nvptx-none \
     -foffload-options=nvptx-none="-misa=$(OFFLOAD_ISA) -lm -ffp-contract=off"
-CPPFLAGS += -DPLB_OFFLOAD='"nvptx-none"'
+override CPPFLAGS += -DPLB_OFFLOAD='"nvptx-none"'
 else
 OFFLOAD_FLAGS := $(if $(IS_CLANG),,-foffload=disable)
 endif
@@ -210,7 +213,8 @@ build/common/version.o: build/version.txt
 
 # Every object depends on the toolchain it was built with: switching MPI, compiler or flags in the
 # same tree rebuilds everything instead of linking Open MPI objects into an MPICH program.
-TOOLCHAIN := $(CC) | $(MPICC) | $(CFLAGS) | $(WARN) | $(OMPFLAGS) | $(OFFLOAD_FLAGS) | $(CPPFLAGS)
+TOOLCHAIN := $(CC) | $(MPICC) | $(CFLAGS) | $(WARN) | $(OMPFLAGS) | $(OFFLOAD_FLAGS) | $(CPPFLAGS) | \
+             $(LDFLAGS) | $(LDLIBS)
 # Before `make deps` has run, say so rather than stop at "mpicc: No such file or directory".
 build/toolchain.txt: FORCE
 	@for tool in $(firstword $(CC)) $(firstword $(MPICC)); do \
@@ -219,7 +223,7 @@ build/toolchain.txt: FORCE
 	done
 	@mkdir -p $(@D)
 	@echo '$(TOOLCHAIN)' | cmp -s - $@ || echo '$(TOOLCHAIN)' > $@
-build/common/version.o: CPPFLAGS += -DPLB_VERSION='"$(VERSION)"'
+build/common/version.o: override CPPFLAGS += -DPLB_VERSION='"$(VERSION)"'
 
 build/lib%.a:
 	@mkdir -p $(@D)
@@ -234,33 +238,33 @@ $(LIBMPIK): $(MPI_KERNEL_OBJS)
 # The thumbnails lessons read and write PNG files with libpng, the heat lessons draw their field
 # with it; the suites call their functions.
 bin/omp_thumbnails bin/mpi_thumbnails bin/omp_heat bin/mpi_heat build/tests/test_serial \
-    build/tests/test_mpi: LDLIBS += -lpng
+    build/tests/test_mpi: override LDLIBS += -lpng
 
 $(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
 
 $(MPI_PROGRAMS): bin/%: build/mpi/%.o $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
 	@mkdir -p $(@D)
-	$(MPICC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
+	$(MPICC) $(CFLAGS) $(LDFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
 
 build/tests/test_serial: build/tests/test_serial.o $(SERIAL_SUITES) build/tests/cunit_runner.o \
                          $(LIBOMPK) $(LIBCOMMON)
 build/tests/selftest_serial: build/tests/selftest_serial.o build/tests/cunit_runner.o
 $(filter build/tests/%serial,$(TESTS)):
-	$(CC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS) -lcunit
+	$(CC) $(CFLAGS) $(LDFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS) -lcunit
 
 build/tests/test_mpi: build/tests/test_mpi.o $(MPI_SUITES) build/tests/cunit_mpi.o \
                       $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
 build/tests/selftest_mpi: build/tests/selftest_mpi.o build/tests/cunit_mpi.o
 $(filter build/tests/%mpi,$(TESTS)):
-	$(MPICC) $(CFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS) -lcunit
+	$(MPICC) $(CFLAGS) $(LDFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS) -lcunit
 
 # The yardstick of make bench-omp: plain OpenMP loops, built the best way for this machine.
 PLAIN_CFLAGS ?= -O3 -march=native
 build/bench/plain_stream build/bench/plain_heat: build/bench/%: common/bench/%.c build/toolchain.txt
 	@mkdir -p $(@D)
-	$(CC) $(PLAIN_CFLAGS) $(WARN) $(OMPFLAGS) $< -o $@
+	$(CC) $(PLAIN_CFLAGS) $(LDFLAGS) $(WARN) $(OMPFLAGS) $< -o $@
 
 clean:
 	rm -rf bin build

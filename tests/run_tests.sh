@@ -11,7 +11,7 @@
 #      hand (tests/check_model.sh); mpi_heat's checkpoints, killed and restarted at other rank
 #      counts (tests/check_checkpoint.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
-#   5. make without an MPI compiler says to run `make deps`;
+#   5. make without an MPI compiler says to run `make deps`; flags given to make add to parlab's;
 #   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -106,6 +106,15 @@ done
     grep -q "^make: 'parlab-no-such-mpicc' is not installed: run 'make deps'" "$log"
 tally $? "make without an MPI compiler says to run 'make deps'" \
     "make without an MPI compiler did not say to run 'make deps':"
+
+# A cluster's flags are added to parlab's, never instead of them: the compile line keeps -Icommon
+# beside the user's -I, the link line has LDFLAGS and the user's LDLIBS before parlab's.
+make --no-print-directory -B -n CPPFLAGS=-I/opt/site/include LDFLAGS=-L/opt/site/lib \
+    LDLIBS=-lsite bin/omp_heat >"$log" 2>&1
+grep -q -- ' -I/opt/site/include -Icommon -Iomp -Impi ' "$log" &&
+    grep -q -- ' -L/opt/site/lib .* -o bin/omp_heat -lsite -lm -lpthread -lpng$' "$log"
+tally $? "CPPFLAGS, LDFLAGS and LDLIBS on the command line add to parlab's flags" \
+    "make CPPFLAGS=... LDFLAGS=... LDLIBS=... lost parlab's flags or the user's:"
 
 ! grep -n 'CU_ASSERT[A-Z_]*_FATAL\|CU_FAIL_FATAL' tests/*mpi*.c >"$log"
 tally $? "MPI suites use non-fatal asserts only" \
