@@ -22,14 +22,8 @@ cd "$(dirname "$0")/.." || exit 1
 . common/run/parlab.sh
 
 TRIALS=${PLB_CHECKPOINT_TRIALS:-4}
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+# shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
+. tests/check_common.sh
 
 if [ ! -x bin/mpi_heat ]; then
     bad "bin/mpi_heat is missing: run 'make all' first"
@@ -228,6 +222,4 @@ for run in "damaged|-V parallel --restart $tmp/damaged.npy" "production run|-V s
     else bad "omp_heat ${args[*]}: wanted exit 2 and one line with '${run%%|*}', got $status: $(cat "$err")"; fi
 done
 
-echo
-echo "checkpoint: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_end checkpoint

@@ -21,15 +21,8 @@ cd "$(dirname "$0")/.." || exit 1
 GRID=37x41 # prime sides: no rank count divides them
 STEPS=20
 VARIANTS=(seq gather chain sendrecv overlap neighbor)
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-out=$tmp/out
-err=$tmp/err
-
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+# shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
+. tests/check_common.sh
 
 for p in omp_heat mpi_heat; do
     if [ ! -x "bin/$p" ]; then
@@ -362,6 +355,4 @@ table() {
 table 1 omp_heat 2 seq,parallel -n "$GRID" --steps 7 --r 0.125 --check mode
 table 3 mpi_heat 1 seq,gather,chain,sendrecv,overlap,neighbor -n "$GRID" --steps 7 --r 0.125 --check mode
 
-echo
-echo "heat: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_end heat

@@ -9,10 +9,8 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
 . common/run/parlab.sh
 
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
+. tests/check_common.sh
 columns="program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate,rate_unit,verified,oversubscribed"
 row() { echo "$1,$2,$3,$4,$5,5,1,0,$6,0,0,0,$7,-,yes,$8"; }
 {
@@ -34,16 +32,15 @@ row() { echo "$1,$2,$3,$4,$5,5,1,0,$6,0,0,0,$7,-,yes,$8"; }
     row mpi_heat sendrecv 524288 2 1 0 1000 no # weak: 1000 / (2 x 1000) = 0.5
 } >"$tmp/heat_weak.csv"
 
-model() { # CORES [NET]: runs the model; its CSV in $tmp/model.csv, its table in $tmp/out
+model() { # CORES [NET]: runs the model; its CSV in $tmp/model.csv, its table in $out
     plb_csv -v cores="$1" -v model="$tmp/model.csv" -v net="${2:-}" -f common/bench/heat_model.awk \
-        "$tmp/limits.csv" "$tmp/heat_strong.csv" "$tmp/heat_weak.csv" >"$tmp/out"
+        "$tmp/limits.csv" "$tmp/heat_strong.csv" "$tmp/heat_weak.csv" >"$out"
 }
 # expect RANKS COLUMN VALUE: the model's CSV has VALUE (to 4 significant digits) there.
 expect() {
     local got
     got=$(plb_csv -v p="$1" -v c="$2" 'col("ranks") == p { v = col(c); printf "%s", v ~ /x/ ? v : sprintf("%.4g", v) }' "$tmp/model.csv")
-    if [ "$got" = "$3" ]; then passed=$((passed + 1))
-    else echo "FAILED: model: $2 at $1 ranks: $got, worked out by hand $3"; failed=$((failed + 1)); fi
+    if [ "$got" = "$3" ]; then ok; else bad "model: $2 at $1 ranks: $got, worked out by hand $3"; fi
 }
 
 model 4
@@ -73,9 +70,7 @@ expect 4 strong_step_s 0.0005345
 # 1 (10 + 4.096) us = 262.144 + 36.384 + 14.096.
 model 4 10,0.5
 expect 8 strong_step_s 0.0003126
-if grep -q "stops paying (efficiency under 50%) at" "$tmp/out"; then passed=$((passed + 1))
-else echo "FAILED: model: no 'stops paying' line: $(tail -n 3 "$tmp/out")"; failed=$((failed + 1)); fi
+if grep -q "stops paying (efficiency under 50%) at" "$out"; then ok
+else bad "model: no 'stops paying' line: $(tail -n 3 "$out")"; fi
 
-echo
-echo "model: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_end model

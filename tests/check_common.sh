@@ -1,0 +1,17 @@
+# shellcheck shell=bash
+# check_common.sh: what the check scripts share, sourced by them: the tally (ok, bad), a scratch
+# folder removed at exit with $out and $err for a run's output, and the closing line (check_end).
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck disable=SC2034 # used by the scripts that source this
+out=$tmp/out err=$tmp/err
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+# check_end NAME: prints "NAME: N passed, N failed"; its status is whether none failed.
+check_end() {
+    echo
+    echo "$1: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
