@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -429,8 +430,10 @@ bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t c
     for (int64_t r = 0; ok && r < rows; r++)
         ok = write_row(f, data + r * stride, cols);
     /* On the disk, not in a cache, when the caller says it is written (a checkpoint renamed
-     * over the last one must be whole). */
-    ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
+     * over the last one must be whole); a pipe or a device has nothing to sync. */
+    struct stat st;
+    ok = ok && fflush(f) == 0 &&
+         (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || fsync(fileno(f)) == 0);
     int error = errno;
     /* stdio holds the last block until fclose: on a full disk that is where the write fails. */
     if (fclose(f) != 0 && ok) {

@@ -60,23 +60,27 @@ const char *heat_checkpoint_read(heat_dist *d, const heat_problem *p, int64_t st
                                       read_block(d, p, path, err, len), err, len))
         return err;
     uint64_t sum = heat_dist_checksum(d);
-    /* every rank reads the same record; agreed all the same, before the root renames anything */
+    /* Every rank checks the record; the refusal is agreed before the root renames anything, and
+     * the step is the root's (a file system without coherent caches may show ranks another). */
     int failed = heat_record_check(&n, path, sum, p, steps, step, &pending, err, len);
     if (heat_dist_share_detail(d, failed, err, len))
         return err;
+    MPI_Bcast(step, 1, MPI_INT64_T, 0, d->cart);
     if (pending && d->rank == 0)
         heat_record_finish(path, &n);
     return NULL;
 }
 
-double heat_checkpoint_plain_seconds(const char *path, double bytes)
+double heat_checkpoint_plain_rate(const char *path, double bytes)
 {
     enum { CHUNK = 8 << 20 };
     char name[PATH_MAX];
-    snprintf(name, sizeof name, "%s.plain.tmp", path);
+    int named = snprintf(name, sizeof name, "%s.plain.tmp", path);
     char *chunk = calloc(1, CHUNK);
-    int fd = chunk ? open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
-    double start = plb_now(), left = bytes;
+    int fd = chunk && named > 0 && named < (int)sizeof name
+                 ? open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+    double sample = bytes < 256.0 * (1 << 20) ? bytes : 256.0 * (1 << 20), left = sample;
+    double start = plb_now();
     int failed = fd < 0;
     while (!failed && left > 0) {
         size_t n = left < CHUNK ? (size_t)left : (size_t)CHUNK;
@@ -91,5 +95,5 @@ double heat_checkpoint_plain_seconds(const char *path, double bytes)
         unlink(name);
     }
     free(chunk);
-    return failed ? -1.0 : seconds;
+    return failed || seconds <= 0.0 ? -1.0 : sample / seconds;
 }

@@ -23,9 +23,9 @@ const char *heat_checkpoint_write(heat_dist *d, const heat_problem *p, int64_t s
 const char *heat_checkpoint_read(heat_dist *d, const heat_problem *p, int64_t steps,
                                  const char *path, int64_t *step, char *err, size_t len);
 
-/* Seconds the root takes to write `bytes` with plain write() into one file beside path (then
- * synced and removed): what one rank writing everything costs, for the checkpoint's note. A
- * negative value when it could not. Call on the root only. */
-double heat_checkpoint_plain_seconds(const char *path, double bytes);
+/* Bytes a second the root writes with plain write() into one file beside path (then synced and
+ * removed), at most 256 MiB of them: what one rank writing everything would get, for the
+ * checkpoint's note. Negative when it could not. Call on the root only. */
+double heat_checkpoint_plain_rate(const char *path, double bytes);
 
 #endif

@@ -40,13 +40,17 @@ static unsigned char pattern(const job *j, int i)
     return (unsigned char)(i * 7u + j->stamp * 13u + (unsigned)j->bytes);
 }
 
+/* Rank 0 stamps a new pattern into its message; both clear what they receive into to its
+ * complement, so a message that does not arrive cannot look like one that did. The far rank
+ * sends back only what it received. */
 static void prepare(void *arg)
 {
     job *j = arg;
     j->stamp++;
     for (int i = 0; i < j->bytes; i++) {
-        j->out[i] = pattern(j, i);
-        j->back[i] = 0;
+        if (j->rank == 0)
+            j->out[i] = pattern(j, i);
+        j->back[i] = (unsigned char)~pattern(j, i);
     }
 }
 

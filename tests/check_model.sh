@@ -46,30 +46,31 @@ expect() {
 model 4
 # 1 rank, 1024 x 1024, no halo: 1048576 / 1e9 s.
 expect 1 strong_step_s 0.001049
-# 4 ranks on 2 x 2: blocks of 512 x 512 at 1e9 points/s (16 GB/s each) = 262.144 us, one
-# neighbour on each axis: 2 (1 us + 8 x 512 / 1e9 s) = 10.192 us; efficiency 1048.576 / (4 x 272.336).
-expect 4 strong_step_s 0.0002723
-expect 4 strong_eff 0.9626
+# 4 ranks on 2 x 2: blocks of 512 x 512 at 1e9 points/s (16 GB/s each) = 262.144 us; each axis
+# two MPI_Sendrecv in turn (at the edge the second waits on the first): 4 (1 us + 8 x 512 / 1e9 s)
+# = 20.384 us; efficiency 1048.576 / (4 x 282.528) = 0.92785.
+expect 4 strong_step_s 0.0002825
+expect 4 strong_eff 0.9279
 expect 4 dims 2x2
 # 1D at 4: strips of 256 x 1024, 262.144 us, two neighbours: 2 (1 + 8.192) us; 1048.576 / (4 x 280.528).
 expect 4 strong_1d_eff 0.9345
 expect 4 measured_strong_eff 0.75
 # 8 ranks, two nodes of 4 (same alpha and beta: no net= given): 4 x 2, blocks 256 x 512, still
-# 16 GB/s a rank: 131.072 us + 2 (1 + 4.096) + 1 (1 + 2.048) = 144.312 us.
-expect 8 strong_step_s 0.0001443
-# Weak, 512 x 512 a rank: 262.144 us alone; at 2 ranks (2 x 1) + (1 + 4.096) us.
-expect 2 weak_eff 0.9809
+# 16 GB/s a rank: 131.072 us + 2 (1 + 4.096) + 2 (1 + 2.048) = 147.36 us.
+expect 8 strong_step_s 0.0001474
+# Weak, 512 x 512 a rank: 262.144 us alone; at 2 ranks (2 x 1) + 2 (1 + 4.096) us.
+expect 2 weak_eff 0.9626
 expect 2 measured_weak_eff 0.5
 # The bandwidth share: on a node of 4 with 32 GB/s for 4 ranks (8 each, half of one rank's 16),
-# a rank goes at half its speed: 4 ranks' blocks of 512 x 512 take 524.288 us + 10.192 us.
+# a rank goes at half its speed: 4 ranks' blocks of 512 x 512 take 524.288 us + 20.384 us.
 sed -i 's/^omp_stream,copy,1000,1,4,5,1,0,0,0,0,0,64,/omp_stream,copy,1000,1,4,5,1,0,0,0,0,0,32,/' "$tmp/limits.csv"
 model 4
-expect 4 strong_step_s 0.0005345
+expect 4 strong_step_s 0.0005447
 # The network's figures once the ranks span nodes: alpha 10 us, beta 0.5 GB/s at 8 ranks on two
 # nodes of 4: 4 x 2 blocks of 256 x 512: 131.072 us x 2 (half the bandwidth) + 2 (10 + 8.192) +
-# 1 (10 + 4.096) us = 262.144 + 36.384 + 14.096.
+# 2 (10 + 4.096) us = 262.144 + 36.384 + 28.192.
 model 4 10,0.5
-expect 8 strong_step_s 0.0003126
+expect 8 strong_step_s 0.0003267
 if grep -q "stops paying (efficiency under 50%) at" "$out"; then ok
 else bad "model: no 'stops paying' line: $(tail -n 3 "$out")"; fi
 

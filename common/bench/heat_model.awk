@@ -12,8 +12,9 @@
 #            second one rank updates alone (measured: mpi_heat at 1 rank), B(k) STREAM copy on k
 #            threads (omp_stream; 16 bytes an update as STREAM counts a copy): a rank goes as
 #            fast as it went alone, or as its share of the node's memory bandwidth lets it;
-#   halo     t_h = n_r (alpha + 8 c / beta) + n_c (alpha + 8 r / beta) for an r x c block with
-#            n_r, n_c = 0, 1 or 2 neighbours along each axis (one MPI_Sendrecv each); alpha and
+#   halo     t_h = n_r (alpha + 8 c / beta) + n_c (alpha + 8 r / beta) for an r x c block, n_r
+#            and n_c = 2 along an axis cut in two or more, else 0: two MPI_Sendrecv in turn, each
+#            a message time even at the field's edge, where the second waits on the first; alpha and
 #            beta from mpi_pingpong (Hockney, through its smallest and largest message), the
 #            network's (net=) once the ranks span nodes, if given;
 #   process grid as MPI_Dims_create makes it (the most square P = px x py), or strips (1d).
@@ -57,7 +58,7 @@ function step(r, c, p, r1,    k, per_rank, a, b, calls_r, calls_c) {
     per_rank = k > 1 && bandwidth(k) > 0 ? min(r1, bandwidth(k) / 16 / k) : r1
     a = alpha; b = beta
     if (p > cores && net_beta > 0) { a = net_alpha; b = net_beta }
-    calls_r = min(px - 1, 2); calls_c = min(py - 1, 2)
+    calls_r = px > 1 ? 2 : 0; calls_c = py > 1 ? 2 : 0
     halo_s = calls_r * (a + 8 * c / b) + calls_c * (a + 8 * r / b)
     return r * c / per_rank + halo_s
 }
