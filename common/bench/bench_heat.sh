@@ -9,7 +9,8 @@
 #     field's two arrays' worth) / 16 bytes an update. On one core a step is limited by the core,
 #     not by memory, and the ceiling is only reported;
 # and, reported, the step as a Python user writes it with numpy slicing (common/bench/python/
-# heat.py, from the same field, bit for bit) against omp_heat seq.
+# heat.py, from the same field, bit for bit) against omp_heat seq, and with numpy and mpi4py on
+# strips of rows over all cores (heat_mpi.py, bit for bit too) against mpi_heat sendrecv.
 # Each worker count's runs follow each other, PLB_BENCH_ROUNDS (3) rounds of them; each figure is
 # the median over the rounds. It prints; with --check it also exits 1 when a target is missed. A
 # benchmark, not a test: on a shared or virtual machine the figures move from run to run.
@@ -60,15 +61,23 @@ for t in ${PLB_BENCH_THREADS:-$(seq 1 "$cores")}; do
 done
 
 # numpy: 5 steps from a field omp_heat saved after 1, against the one it saved after 6.
-numpy_rate=
+numpy_rate=''
+mpi4py_rate=''
 if python=$(plb_python numpy) && [ -n "$python" ]; then
     bin/omp_heat -n "$grid" --steps 1 -V parallel -r 1 -w 0 --save "$work/a.npy" >/dev/null &&
         bin/omp_heat -n "$grid" --steps 6 -V parallel -r 1 -w 0 --save "$work/b.npy" >/dev/null &&
         numpy_rate=$("$python" common/bench/python/heat.py numpy "$work/a.npy" "$work/b.npy" 5 0.25 3 |
                      cut -d, -f5)
+    # numpy and mpi4py on every core: strips of rows, what a Python user's first MPI heat is
+    if python=$(plb_python numpy mpi4py) && [ -n "$python" ] && [ -n "$numpy_rate" ]; then
+        mpi4py_rate=$(common/run/mpilaunch "$cores" "$python" common/bench/python/heat_mpi.py \
+                          "$work/a.npy" "$work/b.npy" 5 0.25 3 2>"$work/mpi4py.err" | cut -d, -f6)
+        [ -n "$mpi4py_rate" ] || echo "bench-heat: mpi4py failed: $(tail -n 1 "$work/mpi4py.err")" >&2
+    fi
 fi
 grep -h '^# \(host\|compiler\|date\|simd\|pages\|binding\) ' "$work/omp_heat.csv"
-plb_csv -v check="$check" -v rounds="$rounds" -v cores="$cores" -v numpy="$numpy_rate" '
+plb_csv -v check="$check" -v rounds="$rounds" -v cores="$cores" -v numpy="$numpy_rate" \
+    -v mpi4py="$mpi4py_rate" '
     {
         t = col("workers"); key = t SUBSEP col("program") "/" col("variant")
         if (!(t in seen)) { seen[t]; order[++count] = t }
@@ -99,5 +108,9 @@ plb_csv -v check="$check" -v rounds="$rounds" -v cores="$cores" -v numpy="$numpy
         printf " omp/plain >= 0.95, mpi/plain >= 0.90 and, on all %d cores, omp/ceiling >= 0.90 to meet)\n", cores
         if (numpy > 0 && seq > 0)
             printf "numpy slicing, one core: %.1f MLUP/s; omp_heat seq is %.1fx that\n", numpy, seq / numpy
+        mpi = rate(cores, "mpi_heat/sendrecv")
+        if (mpi4py > 0 && mpi > 0)
+            printf "numpy + mpi4py, strips on %d ranks: %.1f MLUP/s; mpi_heat sendrecv on %d ranks is %.1fx that\n",
+                   cores, mpi4py, cores, mpi / mpi4py
         exit check && missed ? 1 : 0
     }' "$work/rates.csv"
