@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +73,7 @@ const char *heat_checkpoint_read(heat_dist *d, const heat_problem *p, int64_t st
 double heat_checkpoint_plain_rate(const char *path, double bytes)
 {
     enum { CHUNK = 8 << 20 };
-    char name[PATH_MAX];
+    char name[HEAT_RECORD_PATH];
     int named = snprintf(name, sizeof name, "%s.plain.tmp", path);
     char *chunk = calloc(1, CHUNK);
     int fd = chunk && named > 0 && named < (int)sizeof name

@@ -119,7 +119,7 @@ static int record_read(const char *path, record *m, char *err, size_t len)
  * cannot sync a folder). */
 static void sync_folder(const char *path)
 {
-    char folder[PATH_MAX];
+    char folder[HEAT_RECORD_PATH];
     snprintf(folder, sizeof folder, "%s", path);
     char *slash = strrchr(folder, '/');
     if (!slash)

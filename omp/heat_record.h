@@ -15,15 +15,18 @@
 #ifndef PARLAB_HEAT_RECORD_H
 #define PARLAB_HEAT_RECORD_H
 
-#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "heat.h"
 
+/* The longest file name a checkpoint may have, with its ending (Linux's PATH_MAX: that one needs
+ * POSIX's feature macros before any header, which a header cannot promise). */
+enum { HEAT_RECORD_PATH = 4096 };
+
 /* The names beside a checkpoint FILE. */
 typedef struct heat_record_names {
-    char field_tmp[PATH_MAX], meta[PATH_MAX], meta_tmp[PATH_MAX];
+    char field_tmp[HEAT_RECORD_PATH], meta[HEAT_RECORD_PATH], meta_tmp[HEAT_RECORD_PATH];
 } heat_record_names;
 
 /* 0, or -1 with the reason when path is too long to name the others. */
