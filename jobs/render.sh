@@ -6,7 +6,9 @@
 # A description sets SUMMARY, MODE (omp, mpi, hybrid, bench), NODES, RANKS_PER_NODE, THREADS,
 # WALLTIME and STEPS ("NAME COMMAND ARGS..." each), and optionally ARRAY (A-B: a job array),
 # COLLECT (one CSV that gathers every step's rows), SCALE=ranks (every step at 1, 2, 4, ... ranks
-# and at all of them) and GPUS (GPUs per node; the programs then must offload).
+# and at all of them), GPUS (GPUs per node; the programs then must offload) and RESTARTABLE=1
+# with WARNING=SECONDS (the steps are production runs with checkpoints that the job continues past
+# its time limit: see restartable()).
 # shellcheck disable=SC2016 # the single-quoted lines are code for the generated scripts
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -48,10 +50,14 @@ EOF
 # The part every script shares: set-up, the step runner, the steps, the verdict. Before it, each
 # scheduler's script defines scheduler, job_id, index, ranks, threads and launch().
 body() {
-    cat <<'EOF'
-
-export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
-EOF
+    echo
+    if [ "$MODE" = mpi ]; then
+        # One thread a rank: binding is the launcher's. OMP_PROC_BIND would pin each unbound
+        # rank's one thread to the first core it may use, all ranks of a node to the same core.
+        echo 'export OMP_NUM_THREADS=$threads'
+    else
+        echo 'export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close'
+    fi
     if [ -n "${GPUS:-}" ]; then
         # MANDATORY: on a node without a usable GPU the programs refuse (exit 2, one line saying
         # why) instead of quietly running the target regions on the host's cores.
@@ -79,6 +85,22 @@ echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks 
 failed=0
 EOF
     case $MODE in mpi | hybrid) echo 'np=$ranks # the ranks a step runs on: all of the job'\''s, but in a scaling loop' ;; esac
+    if [ -n "${RESTARTABLE:-}" ]; then
+        cat <<'EOF'
+# Checkpoints (the same folder in every run of the job, whatever its id: Slurm keeps the id on a
+# requeue, a PBS continuation is told the folder) and what stopped a step, if anything did.
+checkpoints=${PARLAB_CHECKPOINT_DIR:-$out}
+mkdir -p "$checkpoints" && checkpoints=$(cd "$checkpoints" && pwd) || exit 1
+echo "parlab: checkpoints in $checkpoints; restart $restarts (at most PARLAB_MAX_RESTARTS=$PARLAB_MAX_RESTARTS)"
+stopped='' progress=0 terminated=''
+# checkpoint_step FILE: the step the checkpoint FILE holds (0: none yet).
+checkpoint_step() {
+    local at
+    at=$(sed -n 's/.*"step": \([0-9]*\),.*/\1/p' "$1.meta" 2>/dev/null)
+    echo "${at:-0}"
+}
+EOF
+    fi
     cat <<'EOF'
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
@@ -86,8 +108,31 @@ step() {
     local name=$1 verdict status why
     shift
     name=$name${index:+-$index}
-    echo "parlab: step $name: $*"
-    if launch "$@" --csv >"$out/$name.part" 2>"$out/$name.err"; then
+EOF
+    if [ -n "${RESTARTABLE:-}" ]; then
+        cat <<'EOF'
+    if [ -n "$stopped" ]; then
+        echo "parlab: step $name: not run: the job stopped"
+        return 0
+    fi
+    # A production run with checkpoints, from the last one when there is one (or when a run was
+    # killed between renaming a checkpoint's field and its record: the program finishes that).
+    local file=$checkpoints/$name.npy at reached
+    at=$(checkpoint_step "$file")
+    set -- "$@" --checkpoint "$file"
+    if [ -f "$file.meta" ] || { [ -f "$file" ] && [ -f "$file.meta.tmp" ]; }; then
+        set -- "$@" --restart "$file"
+    fi
+EOF
+    fi
+    # (run: the launch that the time limit's warning can stop, in a restartable job)
+    local runner=launch
+    [ -n "${RESTARTABLE:-}" ] && runner=run
+    cat <<EOF
+    echo "parlab: step \$name: \$*"
+    if $runner "\$@" --csv >"\$out/\$name.part" 2>"\$out/\$name.err"; then
+EOF
+    cat <<'EOF'
         verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$out/$name.err" | tail -n 1)
     else
         status=$?
@@ -95,8 +140,31 @@ step() {
         # srun may write after it.
         why=$(grep -E "^(FAILED|DEADLOCK|${1##*/}: )" "$out/$name.err" | tail -n 1)
         verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
+EOF
+    if [ -n "${RESTARTABLE:-}" ]; then
+        cat <<'EOF'
+        # Stopped by a signal after writing a checkpoint: "STOPPED: SIGUSR1 at step N of M: FILE
+        # holds it; ...", exit 4 (or the launcher's own code, when it was signalled too), and the
+        # checkpoint at step N. A run again with --restart goes on from there.
+        why=$(sed -n 's/^\(STOPPED: SIG[A-Z0-9]* at step [0-9]* of [0-9]*\): .*/\1/p' "$out/$name.err" | tail -n 1)
+        reached=${why#* at step }
+        if [ -n "$why" ] && [ "$(checkpoint_step "$file")" = "${reached%% *}" ]; then
+            verdict=$why
+            stopped=${why#STOPPED: }
+            stopped=${stopped%% *}
+        fi
+EOF
     fi
-    [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
+    echo '    fi'
+    if [ -n "${RESTARTABLE:-}" ]; then
+        cat <<'EOF'
+    [ "$(checkpoint_step "$file")" -gt "$at" ] && progress=1
+    [ "$verdict" = VERIFIED ] || [ -n "$stopped" ] || failed=$((failed + 1))
+EOF
+    else
+        echo '    [ "$verdict" = VERIFIED ] || failed=$((failed + 1))'
+    fi
+    cat <<'EOF'
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
 EOF
@@ -134,6 +202,30 @@ EOF
             echo "step ${s//\$PARLAB_INDEX/\"\$index\"}"
         done
     fi
+    if [ -n "${RESTARTABLE:-}" ]; then
+        echo
+        cat <<'EOF'
+# Stopped with checkpoints: by the time limit's warning (SIGUSR1), the job continues itself, unless
+# that would loop (no step got further, or PARLAB_MAX_RESTARTS reached); stopped otherwise (scancel,
+# qdel: SIGTERM), it says how to go on. Exit 4, as the programs': run again to continue.
+if [ "$failed" -eq 0 ] && [ -n "$stopped" ]; then
+    if [ "$stopped" != SIGUSR1 ] || [ -n "$terminated" ]; then
+        why="stopped by ${terminated:-$stopped} (scancel, qdel, or the time limit itself), not by the warning before it"
+    elif [ "$progress" = 0 ]; then
+        why="no step got past its last checkpoint in this run: continuing would go round in circles"
+    elif [ "$restarts" -ge "$PARLAB_MAX_RESTARTS" ]; then
+        why="it has been continued $restarts times, PARLAB_MAX_RESTARTS"
+    else
+        continue_job # returns only when it could not
+        why="it could not be continued"
+    fi
+    echo "parlab: not continued: $why. The checkpoints in $checkpoints hold the run; to go on:"
+    echo "parlab:   $(continue_by_hand)"
+    exit 4
+fi
+[ "$restarts" -gt 0 ] && [ "$failed" -eq 0 ] && echo "parlab: done after $restarts restart(s) of the job"
+EOF
+    fi
     cat <<'EOF'
 
 if [ "$failed" -eq 0 ]; then
@@ -154,6 +246,32 @@ header_comment() { # SCHEDULER SUBMIT-HOWTO
 # Results: results/<job id>/, one CSV per step (its header names the job), verdicts in the job log.
 EOF
     [ -n "${COLLECT:-}" ] && echo "# Every step's rows are also collected in results/<job id>/$COLLECT."
+    if [ -n "${RESTARTABLE:-}" ]; then
+        echo '#'
+        echo "# Restartable: each step is a production run that writes checkpoints (STEP.npy and .npy.meta in"
+        echo '# PARLAB_CHECKPOINT_DIR); stopped by SIGUSR1 or SIGTERM it writes one more and exits 4, and the'
+        echo '# next run goes on from it (--restart) to the field an uninterrupted run ends with.'
+        case $1 in
+            Slurm) cat <<EOF
+# Slurm sends the steps SIGUSR1 $WARNING s before the time limit (--signal, up to a minute earlier);
+# the job then requeues itself (scontrol requeue: the same job id, results folder and log) until
+# the steps are done. scancel (SIGTERM) stops it for good: the log says how to go on.
+EOF
+                ;;
+            PBS*) cat <<EOF
+# PBS has no warning before the walltime: this script stops the steps itself, with SIGUSR1 to the
+# launcher (mpirun passes it on to the ranks) $WARNING s before the job's walltime, and submits its
+# continuation (qsub of this script, with PARLAB_CHECKPOINT_DIR and the restart count) until the
+# steps are done. qdel (SIGTERM) stops it for good: the log says how to go on.
+EOF
+                ;;
+            *) cat <<EOF
+# A laptop has no time limit: the steps run to the end. Stopped (SIGUSR1 to mpirun or to the
+# ranks), the script says how to go on.
+EOF
+                ;;
+        esac
+    fi
     if [ -n "${GPUS:-}" ]; then
         cat <<'EOF'
 #
@@ -176,6 +294,20 @@ EOF
     [ "$MODE" = bench ] && echo "#   PARLAB_QUICK: 1 for the quick sweep (default: 0, the whole one)"
     [ -n "${GPUS:-}" ] &&
         echo "#   PARLAB_OFFLOAD: OMP_TARGET_OFFLOAD (default: MANDATORY, no quiet fallback to the host)"
+    grep -q 'PARLAB_STEPS:-' <<<"${STEPS[*]}" &&
+        echo "#   PARLAB_STEPS: the time steps of the whole run, over all the job's restarts (default: the step's own)"
+    if [ -n "${RESTARTABLE:-}" ]; then
+        echo "#   PARLAB_CHECKPOINT_DIR: the checkpoints' folder (default: results/<job id>/); to go on by hand"
+        echo "#     from a stopped run, point it at that run's folder, with the same settings"
+        [[ $1 == a\ laptop* ]] ||
+            echo "#   PARLAB_MAX_RESTARTS: the most times the job continues itself (default: 50)"
+        [[ $1 == PBS* ]] &&
+            echo "#   PARLAB_WALLTIME: HH:MM:SS or seconds to stop before (default: the job's, from qstat, or $WALLTIME)"
+    fi
+    local timeout="mpilaunch's 600"
+    [ -n "${RESTARTABLE:-}" ] && timeout='a week'
+    [[ $1 == a\ laptop* ]] && [[ $MODE == mpi || $MODE == hybrid ]] &&
+        echo "#   PARLAB_TIMEOUT: seconds after which a step is ended (default: $timeout)"
     return 0
 }
 
@@ -211,8 +343,126 @@ EOF
         pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores
             either_mpi 'mpirun -n "$np" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"' \
                 'mpirun -np "$np" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"' ;;
-        laptop/mpi) echo 'launch() { common/run/mpilaunch "$np" "$@"; }' ;;
-        laptop/hybrid) echo 'launch() { common/run/mpilaunch --threads "$threads" "$np" "$@"; }' ;;
+        laptop/mpi) echo 'launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }' ;;
+        laptop/hybrid)
+            echo 'launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }' ;;
+    esac
+}
+
+# RESTARTABLE=1: every step is a production run that writes checkpoints ($checkpoints/STEP.npy)
+# and, stopped by a signal, writes one more and exits 4 (mpi_heat --checkpoint). WARNING seconds
+# before the time limit the steps get SIGUSR1 (Slurm: --signal, sent to the job's tasks; PBS, which
+# has no such warning: this script's own timer, sent to the launcher, which passes it on to every
+# rank); the job then continues itself: Slurm requeues it (same id, the log appended to), PBS gets
+# a continuation submitted with qsub; a laptop has no limit and no scheduler: it says how to go on.
+# After launch(): run, continue_job and continue_by_hand for SCHEDULER.
+restartable() { # SCHEDULER
+    echo 'PARLAB_MAX_RESTARTS=${PARLAB_MAX_RESTARTS:-50}'
+    case $1 in
+        slurm)
+            cat <<'EOF'
+restarts=${SLURM_RESTART_COUNT:-0}
+# scancel, and the time limit itself, send SIGTERM to the steps and to this script: the steps stop
+# with a checkpoint, and this script stays to say how to go on (before SIGKILL, KillWait later).
+trap 'terminated=SIGTERM' TERM
+run() { launch "$@"; }
+# scontrol requeue puts the job back in the queue under the same id and ends this script at once
+# (Slurm kills the job's processes: "CANCELLED ... DUE TO JOB REQUEUE"); the next run has
+# SLURM_RESTART_COUNT one higher. (Exiting with a code that slurm.conf's RequeueExit names would
+# do the same, but that is the site's setting, not the job's.) A requeued job waits before it
+# starts again: slurm.conf's AuthInfo cred_expire, 120 s by default.
+continue_job() {
+    echo "parlab: requeued as restart $((restarts + 1)): job $SLURM_JOB_ID starts again, this log goes on"
+    scontrol requeue "$SLURM_JOB_ID" && exit 0
+    echo "parlab: scontrol requeue $SLURM_JOB_ID failed (does this Slurm allow requeues? sbatch --requeue)"
+    return 1
+}
+EOF
+            echo "continue_by_hand() { echo \"cd \$PARLAB_DIR && sbatch --export=ALL,PARLAB_CHECKPOINT_DIR=\$checkpoints jobs/slurm/$name.sbatch\"; }"
+            ;;
+        pbs)
+            cat <<EOF
+restarts=\${PARLAB_RESTART_COUNT:-0}
+# The walltime (PARLAB_WALLTIME, else qstat's record of the job's, else the #PBS line's) and when
+# this script stops the steps: $WARNING s before it, counted in \$SECONDS from the job's start; the
+# account, which the continuation is charged to as well.
+record=\$(qstat -f "\$PBS_JOBID" 2>/dev/null)
+walltime=\${PARLAB_WALLTIME:-\$(sed -n 's/^ *Resource_List.walltime = //p' <<<"\$record")}
+walltime=\${walltime:-$WALLTIME}
+account=\$(sed -n 's/^ *Account_Name = //p' <<<"\$record")
+stop_at=\$(( \$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + \$i; print s }' <<<"\$walltime") - $WARNING ))
+if [ "\$stop_at" -le 0 ]; then
+    echo "parlab: a walltime of \$walltime leaves nothing before the stop, $WARNING s ahead of it"
+    exit 1
+fi
+EOF
+            cat <<'EOF'
+# children PID: its child processes.
+children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
+# run COMMAND...: launch COMMAND in the background and wait for it. SIGUSR1 goes to its launcher
+# (mpirun: Open MPI's and MPICH's pass it on to every rank) at stop_at, and at once when this
+# script gets SIGTERM (qdel; or PBS at the walltime, should the stop not have ended the steps):
+# the steps then stop with a checkpoint, and the job is not continued. (PBS may signal the ranks
+# and mpirun too; Open MPI's mpirun, given SIGTERM, kills the ranks 1 s later, which may be before
+# their checkpoint: the last periodic one then holds the run.)
+run() {
+    local pid timer status
+    # (the subshell that runs launch ignores SIGTERM, so that it waits for the launcher, which
+    # sets its own handlers, when PBS signals every process of the job)
+    (
+        trap '' TERM
+        launch "$@"
+    ) &
+    pid=$!
+    # shellcheck disable=SC2046 # a list of pids
+    trap 'terminated=SIGTERM; kill -USR1 $(children "$pid") 2>/dev/null' TERM
+    # shellcheck disable=SC2046
+    { sleep $((stop_at > SECONDS ? stop_at - SECONDS : 0)) && kill -USR1 $(children "$pid") 2>/dev/null; } &
+    timer=$!
+    while :; do
+        wait "$pid"
+        status=$?
+        # (a trapped signal interrupts wait: the launcher is still there)
+        if [ "$status" -le 128 ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    done
+    trap - TERM
+    # shellcheck disable=SC2046
+    kill $(children "$timer") "$timer" 2>/dev/null
+    return "$status"
+}
+# continue_job: submits the continuation: this script again, from PARLAB_DIR, with this job's
+# walltime, queue and account, every PARLAB_ setting, the checkpoint folder and the restart count.
+# (Other qsub options, -l select for one, are the script's own #PBS lines again.)
+continue_job() {
+    local setting settings=''
+    for setting in $(compgen -v PARLAB_); do
+        case $setting in PARLAB_CHECKPOINT_DIR | PARLAB_RESTART_COUNT) continue ;; esac
+        case ${!setting} in *,*)
+            echo "parlab: $setting='${!setting}' holds a comma, which qsub -v cannot pass on"
+            return 1 ;;
+        esac
+        settings+="$setting=${!setting},"
+    done
+    settings+="PARLAB_CHECKPOINT_DIR=$checkpoints,PARLAB_RESTART_COUNT=$((restarts + 1))"
+    echo "parlab: continued as restart $((restarts + 1)): qsub of the same script (walltime $walltime)"
+EOF
+            echo "    (cd \"\$PARLAB_DIR\" && qsub \${PBS_QUEUE:+-q \"\$PBS_QUEUE\"} \${account:+-A \"\$account\"} -l \"walltime=\$walltime\" -v \"\$settings\" jobs/pbs/$name.pbs) && exit 0"
+            echo '    return 1'
+            echo '}'
+            echo "continue_by_hand() { echo \"cd \$PARLAB_DIR && qsub -v PARLAB_CHECKPOINT_DIR=\$checkpoints jobs/pbs/$name.pbs\"; }"
+            ;;
+        laptop)
+            cat <<'EOF'
+restarts=${PARLAB_RESTART_COUNT:-0}
+PARLAB_TIMEOUT=${PARLAB_TIMEOUT:-604800} # a production run may take long: a week, not mpilaunch's 600 s
+run() { launch "$@"; }
+continue_job() {
+    echo "parlab: no scheduler here to continue the job"
+    return 1
+}
+EOF
+            echo "continue_by_hand() { echo \"cd \$PARLAB_DIR && PARLAB_CHECKPOINT_DIR=\$checkpoints jobs/laptop/$name.sh\"; }"
+            ;;
     esac
 }
 
@@ -232,6 +482,11 @@ render() { # the description is sourced: name, and the job's variables
         # --gres, not --gpus or --gpus-per-node: those need select/cons_tres, --gres works with
         # cons_res too and with every Slurm in use; it counts per node, as the PBS chunk does.
         [ -n "${GPUS:-}" ] && echo "#SBATCH --gres=gpu:$GPUS"
+        if [ -n "${RESTARTABLE:-}" ]; then
+            echo "#SBATCH --signal=USR1@$WARNING"
+            echo "#SBATCH --requeue"
+            echo "#SBATCH --open-mode=append"
+        fi
         header_comment Slurm "sbatch [-A ACCOUNT] [-p PARTITION] jobs/slurm/$name.sbatch"
         echo '#   account and partition: sbatch -A / -p, or export SBATCH_ACCOUNT, SBATCH_PARTITION'
         echo 'PARLAB_DIR=${PARLAB_DIR:-${SLURM_SUBMIT_DIR:-$PWD}} # the parlab checkout, built with make'
@@ -247,6 +502,7 @@ render() { # the description is sourced: name, and the job's variables
         echo 'ranks=${SLURM_NTASKS:-1}'
         echo 'threads=${SLURM_CPUS_PER_TASK:-1}'
         launcher slurm
+        [ -n "${RESTARTABLE:-}" ] && restartable slurm
         body
     } >"$slurm"
     {
@@ -270,6 +526,7 @@ render() { # the description is sourced: name, and the job's variables
         [ "$MODE" = hybrid ] && echo "ranks_per_node=$RANKS_PER_NODE"
         echo 'threads=${OMP_NUM_THREADS:-1} # PBS sets it from ompthreads'
         launcher pbs
+        [ -n "${RESTARTABLE:-}" ] && restartable pbs
         body
     } >"$pbs"
     {
@@ -294,6 +551,7 @@ render() { # the description is sourced: name, and the job's variables
         echo 'job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)'
         echo 'index='
         launcher laptop
+        [ -n "${RESTARTABLE:-}" ] && restartable laptop
         if [ -n "${ARRAY:-}" ]; then # the array's elements, one after the other
             echo "for index in \$(seq ${ARRAY%-*} \$(( ${ARRAY#*-} < \$(nproc) * 2 ? ${ARRAY#*-} : \$(nproc) * 2 ))); do"
             echo '    ('
@@ -310,13 +568,18 @@ render() { # the description is sourced: name, and the job's variables
 for description in jobs/describe/*.job; do
     (
         name=$(basename "$description" .job)
-        ARRAY='' COLLECT='' SCALE='' GPUS='' STEPS=()
+        ARRAY='' COLLECT='' SCALE='' GPUS='' RESTARTABLE='' WARNING=120 STEPS=()
         # shellcheck source=/dev/null
         . "$description"
         case $SCALE/$MODE in
             /* | ranks/mpi | ranks/hybrid) ;;
             *) echo "render: $description: SCALE=$SCALE: only SCALE=ranks, with MODE=mpi or hybrid" >&2; exit 1 ;;
         esac
+        if [ -n "$RESTARTABLE" ] && ! [[ $RESTARTABLE/$ARRAY/$MODE/$WARNING =~ ^1//(omp|mpi|hybrid)/[1-9][0-9]*$ ]]; then
+            echo "render: $description: RESTARTABLE=$RESTARTABLE: only RESTARTABLE=1, with WARNING=SECONDS," \
+                "MODE=omp, mpi or hybrid and no ARRAY" >&2
+            exit 1
+        fi
         programs=()
         for s in "${STEPS[@]}"; do
             read -r _ program _ <<<"$s"

@@ -8,6 +8,7 @@
 #
 # Site settings: edit here, or export them before submitting.
 #   PARLAB_GRID: the heat equation's grid, N or RxC (default: each step's own, node-sized)
+#   PARLAB_TIMEOUT: seconds after which a step is ended (default: mpilaunch's 600)
 #   cluster size: 2 node(s) x 16 rank(s) x 1 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -18,9 +19,9 @@ set -u
 scheduler=laptop
 job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
-launch() { common/run/mpilaunch "$np" "$@"; }
+launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }
 
-export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
+export OMP_NUM_THREADS=$threads
 cd "$PARLAB_DIR" || { echo "parlab: cannot enter PARLAB_DIR=$PARLAB_DIR"; exit 1; }
 if [ -n "$PARLAB_MODULES" ]; then
     # shellcheck disable=SC2086 # a list of module names

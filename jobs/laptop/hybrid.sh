@@ -7,6 +7,7 @@
 #
 # Site settings: edit here, or export them before submitting.
 #   PARLAB_N: the problem size of every step that takes one (default: each step's own, node-sized)
+#   PARLAB_TIMEOUT: seconds after which a step is ended (default: mpilaunch's 600)
 #   cluster size: 2 node(s) x 2 rank(s) x 8 thread(s); here:
 PARLAB_DIR=${PARLAB_DIR:-$PWD}                       # the parlab checkout, built with make
 PARLAB_MODULES=${PARLAB_MODULES:-}
@@ -17,7 +18,7 @@ set -u
 scheduler=laptop
 job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
-launch() { common/run/mpilaunch --threads "$threads" "$np" "$@"; }
+launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }
 
 export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
 cd "$PARLAB_DIR" || { echo "parlab: cannot enter PARLAB_DIR=$PARLAB_DIR"; exit 1; }

@@ -5,7 +5,8 @@
 # by name) and an sshd each with a throwaway key. From parlab-a, mpirun starts ranks on both hosts
 # over ssh and they talk over TCP on that link only. It runs every MPI lesson program and the MPI
 # CUnit suite on 4 ranks across the two hosts, shows in the output which host each rank ran on,
-# checks that both did. Then it makes the two hosts a two-node Slurm (slurmctld on parlab-a, a
+# checks that both did, and measures the link with mpi_pingpong on one rank per host: its alpha
+# and beta, printed as PLB_NET for make bench's heat model. Then it makes the two hosts a two-node Slurm (slurmctld on parlab-a, a
 # slurmd on each) and submits the multi-node Slurm scripts (mpi, hybrid, heat-strong) unchanged,
 # checking that each job ran on both nodes and verified; heat-strong's rank counts 1 2 4 must fill
 # parlab-a first and only the 4-rank step reach parlab-b. It tears everything down, also on failure.
@@ -92,18 +93,23 @@ on_net() {
 on_a() {
     ip netns exec parlab-a "${ssh[@]}" root@10.77.0.1 "cd '$PWD' && $1"
 }
-mpirun_both=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mpirun_hosts=(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     "OMPI_MCA_plm_rsh_agent='${ssh[*]}'" OMPI_MCA_btl_tcp_if_include=10.77.0.0/24
     OMPI_MCA_oob_tcp_if_include=10.77.0.0/24 OMPI_MCA_mpi_yield_when_idle=1
-    timeout --kill-after=10 300 mpirun --host "10.77.0.1:2,10.77.0.2:2" -np 4 --oversubscribe)
+    timeout --kill-after=10 300 mpirun --oversubscribe)
+mpirun_both=("${mpirun_hosts[@]}" --host "10.77.0.1:2,10.77.0.2:2" -np 4) # ranks 0 1 on a, 2 3 on b
+mpirun_pair=("${mpirun_hosts[@]}" --host "10.77.0.1:1,10.77.0.2:1" -np 2) # rank 0 on a, 1 on b
 
 passed=0
 failed=0
-# across NAME CHECK COMMAND: runs COMMAND on 4 ranks across both hosts; CHECK is an extended regex
-# its output must match (besides the verdict, when the command is a lesson program).
+# across [--pair] NAME CHECK COMMAND: runs COMMAND on 4 ranks across both hosts (--pair: on 2, one
+# each); CHECK is an extended regex its output must match (besides the verdict, when the command
+# is a lesson program).
 across() {
-    local name=$1 check=$2 command=$3 out
-    out=$(on_a "${mpirun_both[*]} $command" 2>&1)
+    local launcher=("${mpirun_both[@]}") name check command out
+    [ "$1" = --pair ] && launcher=("${mpirun_pair[@]}") && shift
+    name=$1 check=$2 command=$3
+    out=$(on_a "${launcher[*]} $command" 2>&1)
     if grep -Eq "$check" <<<"$out"; then
         echo "cluster-test: $name: ok"
         passed=$((passed + 1))
@@ -142,7 +148,30 @@ across mpi_deadlock_watchdog '^DEADLOCK: no progress for 1 s' 'bin/mpi_deadlock 
 # Two hosts are two nodes: each gets its own shared-memory window, of 2 ranks.
 across mpi_shared_array '# node        : 2 ranks share' 'bin/mpi_shared_array -n 1000003 -r 3'
 grep -q '^VERIFIED' "$work/mpi_shared_array.log" || { echo "FAILED: mpi_shared_array verdict"; failed=$((failed + 1)); }
+across mpi_pingpong '^VERIFIED' 'bin/mpi_pingpong -n 1M -r 3' # ranks 0 and 3: parlab-a and parlab-b
 across test_mpi 'mpi np=4: [0-9]+ passed, 0 failed' 'build/tests/test_mpi'
+
+# The link itself: one rank on each host, messages of 8 bytes to 4 MiB. Its model line's alpha and
+# beta are the network's figures that make bench's heat model takes (PLB_NET) for ranks that span
+# nodes. (A veth pair in one kernel: a copy through the TCP stack, no wire; a real network's
+# alpha is larger and its beta is its link's.)
+# shellcheck disable=SC2016 # expanded by each rank's sh
+across --pair pair_placement '^0 parlab-a$' 'sh -c "echo \$OMPI_COMM_WORLD_RANK \$(hostname)"'
+if ! grep -q '^1 parlab-b$' "$work/pair_placement.log"; then
+    echo "FAILED: cluster-test: the pair's rank 1 did not run on parlab-b: $(tr '\n' ' ' <"$work/pair_placement.log")"
+    failed=$((failed + 1))
+fi
+across --pair mpi_pingpong_link '^VERIFIED' 'bin/mpi_pingpong -n 4M'
+read -r alpha beta < <(sed -n 's/^# model       : .* alpha = \([0-9.e+-]*\) us, beta = \([0-9.e+-]*\) GB\/s .*/\1 \2/p' \
+    "$work/mpi_pingpong_link.log")
+if [ -n "${beta:-}" ]; then
+    echo "cluster-test: between hosts (veth, TCP): alpha $alpha us, beta $beta GB/s:" \
+        "PLB_NET=$alpha,$beta for make bench's heat model"
+    passed=$((passed + 1))
+else
+    echo "FAILED: cluster-test: no '# model' line from mpi_pingpong between the hosts"
+    failed=$((failed + 1))
+fi
 
 # A two-node Slurm on the same two hosts: slurmctld on parlab-a, a slurmd on each, each in its
 # host's network and name; per-node spool, pid, log and PMIx folders (%n is the node's name).

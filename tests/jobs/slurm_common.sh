@@ -11,8 +11,9 @@ slurm_install() {
     fi
 }
 
-# slurm_conf_common WORK: the slurm.conf lines every test cluster has; its state under WORK
-# (%n in a path is the node's name, so several slurmd can share WORK).
+# slurm_conf_common WORK [SCHEDULER-PARAMETER...]: the slurm.conf lines every test cluster has;
+# its state under WORK (%n in a path is the node's name, so several slurmd can share WORK); more
+# SchedulerParameters after the common one.
 slurm_conf_common() {
     cat <<CONF
 SlurmUser=root
@@ -24,7 +25,7 @@ SelectTypeParameters=CR_CPU
 ReturnToService=2
 MailProg=/bin/true
 MinJobAge=3600
-SchedulerParameters=batch_sched_delay=0
+SchedulerParameters=batch_sched_delay=0$([ $# -gt 1 ] && printf ",%s" "${@:2}")
 StateSaveLocation=$1/state
 SlurmdSpoolDir=$1/spool-%n
 SlurmctldPidFile=$1/slurmctld.pid

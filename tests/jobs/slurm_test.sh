@@ -8,7 +8,10 @@
 # when a job fails. The scaling jobs must collect a row per rank count. The node declares one
 # GPU that is not there (a GRES whose device file is /dev/null), so the gpu job's --gres schedules:
 # it must verify with PARLAB_OFFLOAD=DEFAULT (the target variants on the host) and fail, every
-# step refused, under its own OMP_TARGET_OFFLOAD=MANDATORY.
+# step refused, under its own OMP_TARGET_OFFLOAD=MANDATORY. The heat-restart job runs past its
+# time limit: warned by Slurm, stopped with a checkpoint, requeued by itself, and finished with the
+# checksum of the same run uninterrupted; cancelled, it stops with a checkpoint and is not requeued
+# (about 3 minutes of the test).
 #   Needs root to start the daemons; PARLAB_SLURM=existing uses a running Slurm instead.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -41,11 +44,14 @@ if [ "$existing" = 0 ]; then
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         print v["CPUs"], int(v["RealMemory"] * 0.9) }')
     export SLURM_CONF=$work/slurm.conf
+    # A requeued job waits cred_expire + 1 s before it may start again (120 by default; 5 is the
+    # least); the main scheduler then starts it within sched_interval (60 s by default).
     cat >"$SLURM_CONF" <<CONF
 # A one-node Slurm for parlab's tests, made by tests/jobs/slurm_test.sh.
 ClusterName=parlab
 SlurmctldHost=$host(127.0.0.1)
-$(slurm_conf_common "$work")
+$(slurm_conf_common "$work" sched_interval=2)
+AuthInfo=cred_expire=10
 GresTypes=gpu
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory Gres=gpu:1 State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
@@ -94,7 +100,7 @@ submit() {
     ids+=("$id")
     for _ in $(seq 1200); do # up to 10 minutes
         scontrol show job "$id" -o 2>/dev/null |
-            grep -Eq 'JobState=(PENDING|RUNNING|CONFIGURING|COMPLETING)' || break
+            grep -Eq 'JobState=(PENDING|RUNNING|CONFIGURING|COMPLETING|SIGNALING|REQUEUED)' || break
         sleep 0.5
     done
     [ "$existing" = 1 ] || scancel "$id" 2>/dev/null
@@ -153,6 +159,80 @@ job heat-strong --nodes=1 --ntasks-per-node="$cpus" --cpus-per-task=1 && collect
 # --overcommit. pbs-test steps through 1 2 3 and 1 2 4, cluster-test through 1 2 4 on two nodes.)
 job heat-weak --nodes=1 --ntasks-per-node="$cpus" --cpus-per-task=1 && collected weak.csv
 job heat-dims --nodes=1 --ntasks-per-node="$cpus" --cpus-per-task=1
+
+# heat-restart: a production run longer than its job's time limit. The job gets a minute, and
+# Slurm's warning 20 s ahead of its end (--signal=USR1@20; slurmctld looks every 30 s, so it comes
+# 10 to 40 s into each run of the job); the run takes 50 s on this machine outside Slurm (steps
+# calibrated here; about as long inside), so at least one warning lands before it ends. It must
+# stop with a checkpoint, requeue itself, go on from that checkpoint in the next run (the same job,
+# Restarts one higher), and end COMPLETED with the checksum of the same run done in one go
+# outside Slurm. The ranks yield when they wait (the machine may be busy with more than this job).
+restarted() {
+    local grid=512 steps seconds want got restarts stops requeues last from log started=$SECONDS
+    plb_launch --timeout 120 2 mpi_heat -n "$grid" -V sendrecv --steps 10000 --check exact \
+        --checkpoint "$work/calibrate.npy" --every 10000 --csv >"$work/calibrate.csv" 2>&1
+    seconds=$(plb_csv '{ print col("median_s") }' "$work/calibrate.csv")
+    steps=$(awk -v s="$seconds" 'BEGIN { if (s > 0) printf "%d", 10000 * 50 / s }')
+    if [ -z "$steps" ]; then
+        bad "heat-restart: calibrating mpi_heat -n $grid on 2 ranks: $(tail -n 2 "$work/calibrate.csv")"
+        return 1
+    fi
+    plb_launch --timeout 600 2 mpi_heat -n "$grid" -V sendrecv --steps "$steps" --check exact \
+        --checkpoint "$work/whole.npy" --every "$steps" >"$work/whole.out" 2>&1
+    want=$(sed -n "s/^# checksum    : \([0-9a-f]\{16\}\) after $steps steps\$/\1/p" "$work/whole.out")
+    [ -n "$want" ] || { bad "heat-restart: the uninterrupted run: $(tail -n 2 "$work/whole.out")"; return 1; }
+    echo "slurm-test: heat-restart: $steps steps of a ${grid}^2 grid (50 s here), uninterrupted: checksum $want"
+    job heat-restart --nodes=1 --ntasks-per-node="$cpus" --cpus-per-task=1 --time=1 --signal=USR1@20 \
+        --export=ALL,PARLAB_GRID="$grid",PARLAB_STEPS="$steps",OMPI_MCA_mpi_yield_when_idle=1 || return 1
+    restarts=$(scontrol show job "$id" -o | sed -n 's/.* Restarts=\([0-9]*\) .*/\1/p')
+    log=$(find "$work/out" -name 'heat-restart-*.out' | head -n 1) # one, appended to by every run
+    stops=$(grep -c '^parlab: heat STOPPED: SIGUSR1 at step ' "$log")
+    requeues=$(grep -c '^parlab: requeued as restart ' "$log")
+    last=$(sed -n 's/^parlab: heat STOPPED: SIGUSR1 at step \([0-9]*\) .*/\1/p' "$log" | tail -n 1)
+    from=$(sed -n "s/^# production  : one run of sendrecv, steps \([0-9]*\) to $steps, restarted from .*/\1/p" \
+        "results/$id/heat.csv")
+    got=$(sed -n "s/^# checksum    : \([0-9a-f]\{16\}\) after $steps steps\$/\1/p" "results/$id/heat.csv")
+    if [ "${restarts:-0}" -ge 1 ] && [ "$stops" -eq "$restarts" ] && [ "$requeues" -eq "$restarts" ] &&
+        [ -n "$last" ] && [ "$from" = "$last" ] && [ "$got" = "$want" ]; then
+        ok "heat-restart (job $id): warned (SIGUSR1) and stopped with a checkpoint $stops time(s), requeued" \
+            "itself (Restarts=$restarts), the last run went on from step $last; checksum $got, the uninterrupted" \
+            "run's ($((SECONDS - started)) s with the calibration and that run)"
+    else
+        bad "heat-restart (job $id): Restarts=${restarts:-?}, $stops stop(s) by SIGUSR1, $requeues requeue(s)," \
+            "last run from step '${from}' (last stop at '${last}'), checksum '${got}' (uninterrupted: $want)"
+        grep '^parlab: ' "$log" | tail -n 8
+    fi
+    cancelled "$grid" "$steps"
+}
+# cancelled GRID STEPS: scancel of a running heat-restart sends SIGTERM to its steps and its script:
+# the run must stop with a checkpoint, the job not requeue itself, and its log say how to go on.
+cancelled() {
+    local log=$work/out/heat-restart-cancelled.out state
+    id=$(sbatch --parsable -o "$log" --nodes=1 --ntasks-per-node="$cpus" --cpus-per-task=1 \
+        --export=ALL,PARLAB_GRID="$1",PARLAB_STEPS="$2",OMPI_MCA_mpi_yield_when_idle=1 \
+        jobs/slurm/heat-restart.sbatch) || { bad "sbatch heat-restart"; return 1; }
+    ids+=("$id")
+    for _ in $(seq 600); do # until the run has written its first checkpoint (a tenth of the steps)
+        [ -f "results/$id/heat.npy.meta" ] && break
+        sleep 0.1
+    done
+    scancel "$id"
+    for _ in $(seq 600); do
+        state=$(scontrol show job "$id" -o 2>/dev/null)
+        grep -Eq 'JobState=(PENDING|RUNNING|CONFIGURING|COMPLETING|SIGNALING|REQUEUED)' <<<"$state" || break
+        sleep 0.2
+    done
+    if grep -q 'JobState=CANCELLED .*Restarts=0 ' <<<"$state" &&
+        grep -q '^parlab: heat STOPPED: SIGTERM at step ' "$log" &&
+        grep -q '^parlab: not continued: stopped by SIGTERM ' "$log" &&
+        grep -q "^parlab:   cd $PWD && sbatch --export=ALL,PARLAB_CHECKPOINT_DIR=$PWD/results/$id " "$log"; then
+        ok "heat-restart cancelled (job $id): stopped with a checkpoint, not requeued, the log says how to go on"
+    else
+        bad "heat-restart cancelled (job $id): $(grep -o 'JobState=[A-Z]*\|Restarts=[0-9]*' <<<"$state" | tr '\n' ' ')"
+        grep '^parlab: ' "$log" | tail -n 4
+    fi
+}
+restarted
 
 # The gpu job on a node whose GPU is a name only: its --gres=gpu:1 schedules; with host fallback
 # allowed it verifies, under its own MANDATORY it must refuse (when OpenMP sees no device here).
