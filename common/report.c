@@ -11,6 +11,7 @@
 
 #include "arrays.h"
 #include "exit_codes.h"
+#include "machine.h"
 #include "memory.h"
 #include "simd.h"
 #include "version.h"
@@ -68,6 +69,9 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     plb_report_param(out, "compiler", "%s", PLB_COMPILER);
     plb_report_param(out, "mpi", "%s", ctx->mpi_library ? ctx->mpi_library : "none");
     plb_report_param(out, "host", "%s", host);
+    plb_machine machine;
+    plb_machine_read("", &machine);
+    plb_machine_report(out, &machine);
     plb_report_param(out, "ranks", "%d", ctx->ranks);
     plb_report_param(out, "threads", "%d", ctx->threads);
     plb_report_param(out, "date", "%s", date);

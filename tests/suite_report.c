@@ -88,7 +88,10 @@ static void test_header(void)
     CAPTURE(text, plb_report_header(out, &ctx, &opt); plb_report_param(out, "chunk", "%d", 8));
     static const char *const lines[] = {
         "# program     : omp_test\n", "# version     : parlab ", "# compiler    : ",
-        "# mpi         : Test MPI 1.0\n", "# host        : ", "# ranks       : 3\n",
+        "# mpi         : Test MPI 1.0\n", "# host        : ", "# processor   : ",
+        "# topology    : ", "# caches      : ", "# numa        : ", "# ram         : ",
+        "# kernel      : ", "# isolation   : ", "# load        : ", "# job         : ",
+        "# ranks       : 3\n",
         "# threads     : 2\n", "# date        : 20",
         "# command     : bin/omp_test -n 16M --label 'a b' 'it'\\''s'\n",
         "# n           : 16777216\n", "# repeats     : 5 (after 1 warm-up)\n",

@@ -11,6 +11,7 @@ int main(void)
         {"arrays", NULL, NULL, NULL, NULL, arrays_tests},
         {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
         {"report", NULL, NULL, NULL, NULL, report_tests},
+        {"machine", NULL, NULL, NULL, NULL, machine_tests},
         {"omp kernels", NULL, NULL, NULL, NULL, omp_kernel_tests},
         {"heatmap", NULL, NULL, NULL, NULL, heatmap_tests},
         {"heat equation", NULL, NULL, NULL, NULL, heat_tests},

@@ -81,7 +81,7 @@ provenance=$(
     echo "# date        : $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "# host        : $(hostname) ($cores cores)"
     echo "# version     : parlab $(git describe --tags --always --dirty 2>/dev/null || echo unknown)"
-    grep '^# compiler' <<<"$probe"
+    plb_provenance - <<<"$probe" | grep -vE '^# (host|mpi|date|simd|pages|binding) '
     common/run/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
     echo "# command     : $0 $*"
     echo "# sizes       : ${sizes[*]}; threads and ranks: ${counts[*]}; repeats: $repeats"

@@ -75,7 +75,7 @@ if python=$(plb_python numpy) && [ -n "$python" ]; then
         [ -n "$mpi4py_rate" ] || echo "bench-heat: mpi4py failed: $(tail -n 1 "$work/mpi4py.err")" >&2
     fi
 fi
-grep -h '^# \(host\|compiler\|date\|simd\|pages\|binding\) ' "$work/omp_heat.csv"
+plb_provenance "$work/omp_heat.csv"
 plb_csv -v check="$check" -v rounds="$rounds" -v cores="$cores" -v numpy="$numpy_rate" \
     -v mpi4py="$mpi4py_rate" '
     {

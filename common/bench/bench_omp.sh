@@ -66,7 +66,7 @@ if ! common/bench/countdown_copies.sh "$cores" -n "$countdown_n" -r "$repeats" >
     echo "bench-omp: common/bench/countdown_copies.sh failed" >&2
     exit 1
 fi
-grep -h '^# \(host\|compiler\|date\|simd\|pages\|binding\) ' "$work/omp_countdown.csv"
+plb_provenance "$work/omp_countdown.csv"
 missed=0
 plb_csv -v check="$check" -v rounds="$rounds" '
     {

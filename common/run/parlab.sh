@@ -71,6 +71,13 @@ plb_csv() {
     awk -F, "${vars[@]}" "$PLB_CSV_PRELUDE$program" "$@"
 }
 
+# plb_provenance FILE...: the header lines that say where and how a result was measured (the
+# machine, the build, the binding), from a program's output, for a benchmark's own header.
+plb_provenance() {
+    local names='host|processor|topology|caches|numa|ram|kernel|isolation|load|job|compiler|mpi|date'
+    grep -hE "^# ($names|simd|pages|binding) +:" "$@"
+}
+
 plb_python() {
     local candidate first=
     for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
