@@ -511,7 +511,7 @@ render() { # the description is sourced: name, and the job's variables
         echo "#PBS -l select=$NODES:ncpus=$((RANKS_PER_NODE * THREADS)):mpiprocs=$RANKS_PER_NODE:ompthreads=$THREADS${GPUS:+:ngpus=$GPUS}"
         echo "#PBS -l walltime=$WALLTIME"
         echo "#PBS -j oe"
-        [ -n "${ARRAY:-}" ] && echo "#PBS -J ${ARRAY/-/-}"
+        [ -n "${ARRAY:-}" ] && echo "#PBS -J $ARRAY"
         header_comment "PBS Pro" "qsub [-A ACCOUNT] [-q QUEUE] jobs/pbs/$name.pbs"
         echo 'PARLAB_DIR=${PARLAB_DIR:-${PBS_O_WORKDIR:-$PWD}}    # the parlab checkout, built with make'
         echo 'PARLAB_MODULES=${PARLAB_MODULES:-}                  # e.g. "gcc openmpi": module load first'

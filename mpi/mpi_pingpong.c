@@ -113,11 +113,18 @@ static double time_size(job *j, const plb_options *opt, const plb_context *ctx,
     return status == PLB_MEASURE_OK ? one_way.median : 0.0;
 }
 
-/* Hockney's t(m) = alpha + m / beta through the smallest and the largest message. */
+/* Hockney's t(m) = alpha + m / beta through the smallest and the largest message; where the
+ * largest was no slower (a run disturbed by other work, or one size only), no model. */
 static void report_model(FILE *out, int small, double t_small, int large, double t_large)
 {
-    if (!out || t_small <= 0.0 || t_large <= t_small || large <= small)
+    if (!out || large <= small)
         return;
+    if (t_small <= 0.0 || t_large <= t_small) {
+        fprintf(out, "# model       : not fitted: %d bytes took no longer than %d bytes (%.3g "
+                     "and %.3g us): a disturbed run, measure again on a quiet machine\n",
+                large, small, t_large * 1e6, t_small * 1e6);
+        return;
+    }
     double beta = (large - small) / (t_large - t_small);
     double alpha = t_small - small / beta;
     alpha = alpha > 0.0 ? alpha : 0.0;

@@ -23,7 +23,6 @@
 #include "lesson.h"
 #include "mpi_shared_array.h"
 #include "mpi_support.h"
-#include "omp_countdown.h"
 #include "omp_increment.h"
 #include "partition.h"
 

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
         return status;
     }
     album a;
-    char why[4096], err[4200];
+    char why[4096] = "", err[4200];
     bool opened = album_open(&a, opt.n, why, sizeof why) == 0;
     snprintf(err, sizeof err, "%s: %s", program.name, why);
     if (plb_mpi_first_error(opened ? NULL : err, MPI_COMM_WORLD)) {
@@ -137,13 +137,24 @@ int main(int argc, char **argv)
     int64_t *done_by[3] = {NULL, NULL, NULL};
     for (int k = 1; rank == 0 && k < 3; k++)
         done_by[k] = calloc((size_t)size, sizeof(int64_t));
-    int broken = rank == 0 && (!thumbs || !done_by[1] || !done_by[2] ||
-                               thumbnails_seq(&a, thumbs) != 0);
-    if (plb_mpi_agree(broken, MPI_COMM_WORLD)) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_thumbnails: out of memory, or an image could not be read\n");
+    /* The root reads every image for the reference: a file it cannot read ends every rank. */
+    int broken = 0;
+    if (rank == 0 && (!thumbs || !done_by[1] || !done_by[2])) {
+        snprintf(why, sizeof why, "cannot allocate %d thumbnails", a.count);
+        broken = PLB_EXIT_FAILED;
+    } else if (rank == 0) {
+        broken = thumbnails_reference(&a, thumbs, why, sizeof why);
+    }
+    status = plb_mpi_agree(broken, MPI_COMM_WORLD);
+    if (status != 0) {
+        if (broken)
+            fprintf(stderr, "%s: %s\n", program.name, why);
+        thumbnails_free(thumbs, &a, 2);
+        free(done_by[1]);
+        free(done_by[2]);
+        album_close(&a);
         MPI_Finalize();
-        return PLB_EXIT_FAILED;
+        return status;
     }
     thumb *reference = thumbs, *out = thumbs ? thumbs + a.count : NULL;
     opt.n = a.count;

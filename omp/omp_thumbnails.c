@@ -60,24 +60,52 @@ static uint8_t *draw(int i, int width, int height)
     return rgb;
 }
 
-/* A PNG file as 8-bit RGB, or NULL when libpng cannot read it. */
-static uint8_t *read_png(const char *path, int *width, int *height)
+/* Opens a PNG file for libpng's simplified reader, which decodes the whole image into one buffer of
+ * at most 4 GiB (PNG_IMAGE_SIZE is 32-bit): false, image freed and "PATH: why" in err, when libpng
+ * cannot read the header or its size claims more pixels than that buffer holds. */
+static bool png_open(png_image *image, const char *path, char *err, size_t errlen)
+{
+    memset(image, 0, sizeof *image);
+    image->version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(image, path)) {
+        snprintf(err, errlen, "%s: not a PNG image libpng can read (%s)", path, image->message);
+        return false;
+    }
+    if (3 * (uint64_t)image->width * image->height > UINT32_MAX) {
+        snprintf(err, errlen, "%s: %u x %u pixels is more than libpng can decode at once (4 GiB as "
+                 "8-bit RGB)", path, (unsigned)image->width, (unsigned)image->height);
+        png_image_free(image);
+        return false;
+    }
+    return true;
+}
+
+/* A PNG file as 8-bit RGB in *rgb: 0; or PLB_EXIT_USAGE when libpng cannot read it, PLB_EXIT_FAILED
+ * when its pixels cannot be allocated, with "PATH: why" in err. */
+static int read_png(const char *path, uint8_t **rgb, int *width, int *height, char *err,
+                    size_t errlen)
 {
     png_image image;
-    memset(&image, 0, sizeof image);
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&image, path))
-        return NULL;
+    *rgb = NULL;
+    if (!png_open(&image, path, err, errlen))
+        return PLB_EXIT_USAGE;
     image.format = PNG_FORMAT_RGB;
-    uint8_t *rgb = malloc(PNG_IMAGE_SIZE(image));
-    if (!rgb || !png_image_finish_read(&image, NULL, rgb, 0, NULL)) {
+    if (!(*rgb = malloc(PNG_IMAGE_SIZE(image)))) {
+        snprintf(err, errlen, "%s: cannot allocate its %u x %u pixels", path,
+                 (unsigned)image.width, (unsigned)image.height);
         png_image_free(&image);
-        free(rgb);
-        return NULL;
+        return PLB_EXIT_FAILED;
+    }
+    if (!png_image_finish_read(&image, NULL, *rgb, 0, NULL)) {
+        snprintf(err, errlen, "%s: truncated or damaged PNG (libpng: %s)", path, image.message);
+        png_image_free(&image);
+        free(*rgb);
+        *rgb = NULL;
+        return PLB_EXIT_USAGE;
     }
     *width = (int)image.width;
     *height = (int)image.height;
-    return rgb;
+    return 0;
 }
 
 /* The thumbnail: each pixel the rounded mean of its f x f block (clipped at the image's edge). */
@@ -100,15 +128,27 @@ static void shrink(const uint8_t *rgb, int width, int height, int size, thumb *o
         }
 }
 
-int make_thumbnail(const album *a, int i, thumb *out)
+/* make_thumbnail, saying why an image could not be made: 0, or read_png's status and err. */
+static int thumbnail_of(const album *a, int i, thumb *out, char *err, size_t errlen)
 {
     int width = a->paths ? 0 : a->width[i], height = a->paths ? 0 : a->height[i];
-    uint8_t *rgb = a->paths ? read_png(a->paths[i], &width, &height) : draw(i, width, height);
-    if (!rgb)
-        return -1;
+    uint8_t *rgb = NULL;
+    if (a->paths) {
+        int status = read_png(a->paths[i], &rgb, &width, &height, err, errlen);
+        if (status != 0)
+            return status;
+    } else if (!(rgb = draw(i, width, height))) {
+        snprintf(err, errlen, "image %d: cannot allocate its %d x %d pixels", i, width, height);
+        return PLB_EXIT_FAILED;
+    }
     shrink(rgb, width, height, a->size, out);
     free(rgb);
     return 0;
+}
+
+int make_thumbnail(const album *a, int i, thumb *out)
+{
+    return thumbnail_of(a, i, out, NULL, 0) == 0 ? 0 : -1;
 }
 
 int thumbnails_seq(const album *a, thumb *out)
@@ -169,6 +209,16 @@ int thumbnails_check(const album *a, const thumb *got, const thumb *want)
     return -1;
 }
 
+int thumbnails_reference(const album *a, thumb *out, char *err, size_t errlen)
+{
+    for (int i = 0; i < a->count; i++) {
+        int status = thumbnail_of(a, i, &out[i], err, errlen);
+        if (status != 0)
+            return status;
+    }
+    return 0;
+}
+
 static int is_png(const struct dirent *e)
 {
     size_t len = strlen(e->d_name);
@@ -183,35 +233,33 @@ static bool load_folder(const char *dir, album *a, char *err, size_t errlen)
     int found = scandir(dir, &names, is_png, alphasort);
     if (found <= 0) {
         snprintf(err, errlen, "%s: %s", dir, found < 0 ? strerror(errno) : "no .png files");
+        if (found == 0)
+            free(names);
         return false;
     }
     a->count = found;
     a->paths = calloc((size_t)found, sizeof *a->paths);
     a->width = calloc((size_t)found, sizeof *a->width);
     a->height = calloc((size_t)found, sizeof *a->height);
-    bool ok = a->paths && a->width && a->height;
-    for (int i = 0; i < found; i++) {
+    bool listed = a->paths && a->width && a->height, ok = listed;
+    for (int i = 0; ok && i < found; i++) {
+        size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
+        png_image image;
+        listed = ok = (a->paths[i] = malloc(len)) != NULL;
         if (ok) {
-            size_t len = strlen(dir) + strlen(names[i]->d_name) + 2;
-            png_image image;
-            memset(&image, 0, sizeof image);
-            image.version = PNG_IMAGE_VERSION;
-            a->paths[i] = malloc(len);
-            ok = a->paths[i] != NULL;
-            if (ok)
-                snprintf(a->paths[i], len, "%s/%s", dir, names[i]->d_name);
-            if (ok && !png_image_begin_read_from_file(&image, a->paths[i])) {
-                snprintf(err, errlen, "%s: not a PNG image libpng can read (%s)", a->paths[i],
-                         image.message);
-                ok = false;
-            } else if (ok) {
-                a->width[i] = (int)image.width;
-                a->height[i] = (int)image.height;
-                png_image_free(&image);
-            }
+            snprintf(a->paths[i], len, "%s/%s", dir, names[i]->d_name);
+            ok = png_open(&image, a->paths[i], err, errlen);
         }
-        free(names[i]);
+        if (ok) {
+            a->width[i] = (int)image.width;
+            a->height[i] = (int)image.height;
+            png_image_free(&image);
+        }
     }
+    if (!listed)
+        snprintf(err, errlen, "%s: cannot allocate the names of its %d .png files", dir, found);
+    for (int i = 0; i < found; i++)
+        free(names[i]);
     free(names);
     return ok;
 }
@@ -423,9 +471,12 @@ int main(int argc, char **argv)
         return PLB_EXIT_FAILED;
     }
     opt.n = a.count;
-    if (thumbnails_seq(&a, reference) != 0) {
-        fprintf(stderr, "omp_thumbnails: an image could not be read\n");
-        return PLB_EXIT_FAILED;
+    status = thumbnails_reference(&a, reference, err, sizeof err);
+    if (status != 0) {
+        fprintf(stderr, "omp_thumbnails: %s\n", err);
+        thumbnails_free(reference, &a, 2);
+        album_close(&a);
+        return status;
     }
 
     char detail[PLB_DETAIL_LEN] = "";

@@ -46,6 +46,12 @@ int thumbnails_static(const album *a, thumb *out, int threads);  /* equal blocks
 void thumbnails_poison(const album *a, thumb *t);
 /* The first image whose thumbnail differs from the reference's, or -1. */
 int thumbnails_check(const album *a, const thumb *got, const thumb *want);
+/* The reference the variants are checked against: every thumbnail made in turn, as thumbnails_seq
+ * does, up to the first image that cannot be made. 0; or, with "PATH: why" in err (one line;
+ * "image I: why" for a generated one), PLB_EXIT_USAGE for a file libpng cannot read or decode
+ * (its size is checked before anything is allocated), PLB_EXIT_FAILED when an image's pixels
+ * cannot be allocated. */
+int thumbnails_reference(const album *a, thumb *out, char *err, size_t errlen);
 
 /* The album's options (--input, --output, --thumb-size, --largest) and what they set; the MPI twin
  * shares them. */
