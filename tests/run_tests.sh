@@ -9,10 +9,12 @@
 #      and each lesson's promises; the heat lessons' own (tests/check_heat.sh) and the target
 #      variants' (tests/check_offload.sh); the heat scaling model against figures worked out by
 #      hand (tests/check_model.sh); mpi_heat's checkpoints, killed and restarted at other rank
-#      counts (tests/check_checkpoint.sh);
+#      counts (tests/check_checkpoint.sh); the scripts' shared helpers (tests/check_scripts.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
 #   5. make without an MPI compiler says to run `make deps`; flags given to make add to parlab's;
 #   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
+# Each step's heading says how long the run has taken and, from the step times of the last run in
+# this tree (build/test_times.txt), about how long is left.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -23,6 +25,18 @@ passed=0
 failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+TIMES=build/test_times.txt
+started=$(date +%s)
+declare -A last_time=()
+last_total=0
+if [ -r "$TIMES" ]; then
+    while IFS=$'\t' read -r seconds label; do
+        last_time[$label]=$seconds
+        last_total=$((last_total + seconds))
+    done <"$TIMES"
+fi
+mkdir -p build
+: >"$TIMES.new"
 
 # count LABEL STATUS: adds the "N passed, N failed" line of the step's log to the totals. A step
 # that printed no such line, or exited non-zero with no failure counted, is one failure.
@@ -45,15 +59,34 @@ count() {
     fi
 }
 
-# run LABEL COMMAND...: runs a suite, shows its output, adds its counts.
+# heading LABEL: "=== LABEL (95 s in, about 4 min left)"; the time left is the last run's time for
+# the steps not yet taken (none on a first run).
+heading() {
+    local left=
+    if [ "$last_total" -gt 0 ]; then
+        left=$((last_total - ${done_last:-0}))
+        [ "$left" -lt 0 ] && left=0
+        if [ "$left" -ge 120 ]; then
+            left=", about $(((left + 30) / 60)) min left"
+        else
+            left=", about $left s left"
+        fi
+    fi
+    echo "=== $1 ($(($(date +%s) - started)) s in$left)"
+}
+
+# run LABEL COMMAND...: runs a suite, shows its output, adds its counts, notes its time.
 run() {
-    local label=$1 status
+    local label=$1 status step_start
     shift
-    echo "=== $label"
+    heading "$label"
+    step_start=$(date +%s)
     timeout --kill-after=10 "$STEP_TIMEOUT" "$@" >"$log" 2>&1
     status=$?
     cat "$log"
     count "$label" "$status"
+    printf '%s\t%s\n' $(($(date +%s) - step_start)) "$label" >>"$TIMES.new"
+    done_last=$((${done_last:-0} + ${last_time[$label]:-0}))
 }
 
 # tally STATUS PASSED-TEXT FAILED-TEXT: one check, passed when STATUS is 0; a failure shows the log.
@@ -93,6 +126,7 @@ STEP_TIMEOUT=$((4 * STEP_TIMEOUT)) run "lesson programs" tests/check_programs.sh
 STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
 run "target variants (host fallback here)" tests/check_offload.sh
 run "heat scaling model" tests/check_model.sh
+run "shell helpers: progress, provenance" tests/check_scripts.sh
 run "checkpoints that survive kills" tests/check_checkpoint.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
@@ -120,6 +154,7 @@ tally $? "CPPFLAGS, LDFLAGS and LDLIBS on the command line add to parlab's flags
 tally $? "MPI suites use non-fatal asserts only" \
     "fatal asserts in MPI suites (below) can leave other ranks hanging:"
 
+mv "$TIMES.new" "$TIMES"
 echo
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -128,8 +128,7 @@ for i in "${!points[@]}"; do
         countdown_copies) where=" on $width cores" ;;
         *) where=" on $width ranks" ;;
     esac
-    printf '[%d/%d, %ds] %s %s%s\n' $((i + 1)) ${#points[@]} $(($(date +%s) - start)) "$program" \
-        "${args[*]}" "$where" >&2
+    echo "$(plb_progress "$i" ${#points[@]} "$start") $program ${args[*]}$where" >&2
     over=no
     [ "$width" -gt "$cores" ] && over=yes
     if [ "$program" = countdown_copies ]; then

@@ -43,8 +43,13 @@ run() {
 }
 
 echo program,variant,workers,rate >"$work/rates.csv"
-for t in ${PLB_BENCH_THREADS:-$(seq 1 "$cores")}; do
+read -r -a widths <<<"${PLB_BENCH_THREADS:-$(seq -s ' ' 1 "$cores")}"
+start=$(date +%s) step=0
+for t in "${widths[@]}"; do
     for ((round = 1; round <= rounds; round++)); do
+        progress=$(plb_progress "$step" $((${#widths[@]} * rounds)) "$start")
+        echo "bench-heat: $progress $t worker(s), round $round" >&2
+        step=$((step + 1))
         run omp_heat 1 -n "$grid" --steps "$steps" -t "$t" -V "$([ "$t" = 1 ] && echo seq,parallel || echo parallel)"
         points=$(plb_csv '{ print col("n"); exit }' "$work/omp_heat.csv")
         run omp_stream 1 -n "$points" -t "$t" -V copy # as many doubles as the field

@@ -30,11 +30,16 @@ python=$(plb_python numpy mpi4py) || python=
 # Every figure, one row per round: program,variant,ranks,median_s.
 echo program,variant,ranks,median_s >"$work/figures.csv"
 cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
-for np in ${PLB_BENCH_RANKS:-2 4}; do
+read -r -a widths <<<"${PLB_BENCH_RANKS:-2 4}"
+start=$(date +%s) step=0
+for np in "${widths[@]}"; do
     for program in mpi_map_square mpi_increment; do
         kernel=square
         [ "$program" = mpi_increment ] && kernel=increment
         for ((round = 1; round <= rounds; round++)); do
+            progress=$(plb_progress "$step" $((${#widths[@]} * 2 * rounds)) "$start")
+            echo "bench-mpi: $progress $program on $np ranks, round $round" >&2
+            step=$((step + 1))
             echo "bench-mpi: common/run/mpilaunch $np bin/$program -n $n -V collective,bare -r $repeats (round $round)" >&2
             if ! common/run/mpilaunch "$np" "bin/$program" -n "$n" -V collective,bare -r "$repeats" \
                 --csv >"$work/c.csv" 2>"$work/err"; then

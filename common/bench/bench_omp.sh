@@ -41,8 +41,13 @@ run() {
 cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 rounds=${PLB_BENCH_ROUNDS:-3}
 echo program,variant,threads,rate >"$work/rates.csv"
-for t in ${PLB_BENCH_THREADS:-$(seq 1 "$cores")}; do
+read -r -a widths <<<"${PLB_BENCH_THREADS:-$(seq -s ' ' 1 "$cores")}"
+start=$(date +%s) step=0
+for t in "${widths[@]}"; do
     for ((round = 1; round <= rounds; round++)); do
+        progress=$(plb_progress "$step" $((${#widths[@]} * rounds)) "$start")
+        echo "bench-omp: $progress $t thread(s), round $round" >&2
+        step=$((step + 1))
         run omp_stream -n "$n" -t "$t"
         # The plain loop gets the element count omp_stream made of -n.
         elements=$(plb_csv '{ print col("n"); exit }' "$work/omp_stream.csv")

@@ -16,6 +16,10 @@
 #       exports OMP_PROC_BIND=spread and OMP_PLACES=cores unless they are set: for measuring. An
 #       unbound thread may move to another core (another socket) after it first touched its block,
 #       and its pages stay behind; SMT siblings would share one core's bandwidth.
+#   plb_progress DONE TOTAL START
+#       "[DONE/TOTAL, 95 s, about 3 min left]": DONE of TOTAL steps finished since START (seconds
+#       since the epoch), and the time left at the pace so far (a guess: later steps may be
+#       bigger), for a long run's log lines.
 #   plb_python [MODULE...]
 #       prints the Python interpreter that has MODULEs (PYTHON, else python3, else Debian's
 #       /usr/bin/python3, which another python3 on PATH may hide), else the first one found, with
@@ -69,6 +73,21 @@ plb_csv() {
         shift
     fi
     awk -F, "${vars[@]}" "$PLB_CSV_PRELUDE$program" "$@"
+}
+
+plb_progress() {
+    local done=$1 total=$2 elapsed=$(($(date +%s) - $3)) left
+    if [ "$done" -eq 0 ]; then
+        left="time left not known yet"
+    else
+        left=$(((total - done) * elapsed / done))
+        if [ "$left" -ge 120 ]; then
+            left="about $(((left + 30) / 60)) min left"
+        else
+            left="about $left s left"
+        fi
+    fi
+    printf '[%d/%d, %d s, %s]' "$done" "$total" "$elapsed" "$left"
 }
 
 # plb_provenance FILE...: the header lines that say where and how a result was measured (the
