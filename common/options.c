@@ -74,6 +74,9 @@ static void common_table(common_values *v, bool grid, plb_opt table[COMMON_OPTIO
     memcpy(table, t, sizeof t);
 }
 
+/* "PROG: <message>" into err; returns PLB_EXIT_USAGE. */
+static int fail(char *err, size_t errlen, const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static int fail(char *err, size_t errlen, const char *prog, const char *fmt, ...)
 {
     va_list ap;

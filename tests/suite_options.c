@@ -33,6 +33,9 @@ static plb_options defaults(void)
 }
 
 /* Parses a NULL-terminated argument list after the program name. */
+/* The end of parse's list: a pointer, as va_arg reads it (NULL may be a plain 0). */
+#define END ((const char *)NULL)
+
 static int parse(plb_options *opt, char *err, const char *first, ...)
 {
     char *argv[32] = {"tprog"};
@@ -52,7 +55,7 @@ static void test_defaults_kept(void)
 {
     plb_options opt = defaults();
     char err[256];
-    CU_ASSERT_EQUAL(parse(&opt, err, NULL), -1);
+    CU_ASSERT_EQUAL(parse(&opt, err, END), -1);
     CU_ASSERT_EQUAL(opt.n, 1000);
     CU_ASSERT_EQUAL(opt.repeats, 10);
     CU_ASSERT_EQUAL(opt.warmup, 1);
@@ -67,7 +70,7 @@ static void test_forms(void)
     plb_options opt = defaults();
     char err[256];
     CU_ASSERT_EQUAL(parse(&opt, err, "-n", "16M", "--repeat=7", "-w0", "--threads", "3", "--csv",
-                          "--timeout", "2.5", "--demo", "-c", "9", NULL), -1);
+                          "--timeout", "2.5", "--demo", "-c", "9", END), -1);
     CU_ASSERT_EQUAL(opt.n, 16 << 20);
     CU_ASSERT_EQUAL(opt.repeats, 7);
     CU_ASSERT_EQUAL(opt.warmup, 0);
@@ -76,7 +79,7 @@ static void test_forms(void)
     CU_ASSERT_DOUBLE_EQUAL(timeout_s, 2.5, 0.0);
     CU_ASSERT_TRUE(demo);
     CU_ASSERT_EQUAL(chunk, 9);
-    CU_ASSERT_EQUAL(parse(&opt, err, "--size=1e6", "-n", "1000", "-n1G", NULL), -1);
+    CU_ASSERT_EQUAL(parse(&opt, err, "--size=1e6", "-n", "1000", "-n1G", END), -1);
     CU_ASSERT_EQUAL(opt.n, INT64_C(1) << 30); /* the last occurrence wins */
 }
 
@@ -117,7 +120,7 @@ static void expect_error(const char *a, const char *b, const char *c, const char
 {
     plb_options opt = defaults();
     char err[256] = "";
-    CU_ASSERT_EQUAL(parse(&opt, err, a, b, c, NULL), PLB_EXIT_USAGE);
+    CU_ASSERT_EQUAL(parse(&opt, err, a, b, c, END), PLB_EXIT_USAGE);
     CU_ASSERT_STRING_EQUAL(err, message);
     CU_ASSERT_PTR_NULL(strchr(err, '\n'));
     CU_ASSERT_EQUAL(opt.n, 1000);
@@ -177,16 +180,16 @@ static void test_variants(void)
     const plb_program *p = &prog;
     plb_options opt = defaults();
     char err[256];
-    CU_ASSERT_EQUAL(parse(&opt, err, "-V", "parallel", NULL), -1);
+    CU_ASSERT_EQUAL(parse(&opt, err, "-V", "parallel", END), -1);
     CU_ASSERT_FALSE(plb_variant_selected(p, &opt, "seq"));
     CU_ASSERT_TRUE(plb_variant_selected(p, &opt, "parallel"));
     CU_ASSERT_FALSE(plb_variant_selected(p, &opt, "tasks"));
-    CU_ASSERT_EQUAL(parse(&opt, err, "--variant=tasks,seq", NULL), -1);
+    CU_ASSERT_EQUAL(parse(&opt, err, "--variant=tasks,seq", END), -1);
     CU_ASSERT_TRUE(plb_variant_selected(p, &opt, "seq"));
     CU_ASSERT_FALSE(plb_variant_selected(p, &opt, "parallel"));
     CU_ASSERT_TRUE(plb_variant_selected(p, &opt, "tasks"));
     CU_ASSERT_FALSE(plb_variant_selected(p, &opt, "nonexistent"));
-    CU_ASSERT_EQUAL(parse(&opt, err, "-V", "all", NULL), -1);
+    CU_ASSERT_EQUAL(parse(&opt, err, "-V", "all", END), -1);
     CU_ASSERT_TRUE(plb_variant_selected(p, &opt, "seq") && plb_variant_selected(p, &opt, "tasks"));
 }
 
