@@ -11,6 +11,8 @@ extern CU_TestInfo arrays_tests[];
 extern CU_TestInfo measure_tests[];
 extern CU_TestInfo report_tests[];
 extern CU_TestInfo machine_tests[];
+extern CU_TestInfo lesson_tests[];
+extern CU_TestInfo watchdog_tests[];
 extern CU_TestInfo omp_kernel_tests[];
 extern CU_TestInfo heatmap_tests[];
 extern CU_TestInfo heat_tests[];

@@ -12,6 +12,8 @@ int main(void)
         {"clock and measure", NULL, NULL, NULL, NULL, measure_tests},
         {"report", NULL, NULL, NULL, NULL, report_tests},
         {"machine", NULL, NULL, NULL, NULL, machine_tests},
+        {"lesson runner", NULL, NULL, NULL, NULL, lesson_tests},
+        {"watchdog", NULL, NULL, NULL, NULL, watchdog_tests},
         {"omp kernels", NULL, NULL, NULL, NULL, omp_kernel_tests},
         {"heatmap", NULL, NULL, NULL, NULL, heatmap_tests},
         {"heat equation", NULL, NULL, NULL, NULL, heat_tests},

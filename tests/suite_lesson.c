@@ -1,0 +1,142 @@
+/* suite_lesson.c: the runner every lesson program's main calls (plb_run_variants): the variants
+ * -V selects and only those, a row each, the notes, the speedup against seq, and the first failure
+ * with its detail, whether the result was wrong or the work was optimised away. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lesson.h"
+#include "suites.h"
+
+/* A kernel whose run takes `seconds` (a sleep: no CPU) and whose result is wrong when told so. */
+typedef struct fake {
+    double seconds;
+    int wrong;
+    long runs;
+    char detail[PLB_DETAIL_LEN];
+} fake;
+
+static void fake_run(void *arg)
+{
+    fake *f = arg;
+    f->runs++;
+    if (f->seconds > 0) {
+        struct timespec t = {0, (long)(f->seconds * 1e9)};
+        nanosleep(&t, NULL);
+    }
+}
+
+static int fake_verify(void *arg, long runs)
+{
+    fake *f = arg;
+    (void)runs;
+    if (f->wrong)
+        snprintf(f->detail, sizeof f->detail, "element 7 is 8, expected 7");
+    return f->wrong;
+}
+
+static const char *const names[] = {"seq", "parallel", "tasks", NULL};
+static const plb_program prog = {.name = "lesson_test", .summary = "a test", .variants = names};
+
+typedef struct outcome {
+    const char *failure;
+    char *text; /* what the runner printed (freed by the caller) */
+    plb_measurement m[3];
+} outcome;
+
+static outcome run_three(fake f[3], unsigned selected, double plausible_s)
+{
+    plb_options opt = {.n = 1000, .repeats = 3, .variants = selected};
+    plb_context ctx = {.program = prog.name, .ranks = 1, .threads = 2};
+    plb_variant v[3];
+    for (int i = 0; i < 3; i++)
+        v[i] = (plb_variant){.name = names[i], .threads = i == 0 ? 1 : 2,
+                             .kernel = {NULL, fake_run, fake_verify, &f[i]}, .amount = 8000.0,
+                             .unit = 1e6, .rate_unit = "MB/s", .plausible_s = plausible_s,
+                             .detail = f[i].detail};
+    outcome o = {0};
+    size_t size;
+    FILE *out = open_memstream(&o.text, &size);
+    o.failure = plb_run_variants(&prog, &ctx, &opt, v, 3, NULL, out, o.m);
+    fclose(out);
+    return o;
+}
+
+static int count_lines(const char *text, const char *start)
+{
+    int found = 0;
+    size_t len = strlen(start);
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        found += strncmp(p, start, len) == 0;
+    return found;
+}
+
+static void test_all_verified(void)
+{
+    fake f[3] = {{.seconds = 2e-3}, {.seconds = 1e-3}, {.seconds = 1e-3}};
+    outcome o = run_three(f, 7u, 0.0);
+    CU_ASSERT_PTR_NULL(o.failure);
+    CU_ASSERT_EQUAL(count_lines(o.text, "lesson_test "), 3);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# runs        : "), 3);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# cpu         : "), 3);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# speedup     : "), 2); /* not seq against itself */
+    CU_ASSERT_PTR_NOT_NULL(strstr(o.text, "# speedup     : parallel "));
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(o.m[i].status, PLB_MEASURE_OK);
+        CU_ASSERT(f[i].runs >= 3); /* at least the samples kept */
+        CU_ASSERT(o.m[i].stats.min >= f[i].seconds);
+    }
+    /* A sleep costs no CPU: the note says far under one core busy. */
+    CU_ASSERT(o.m[0].cpu_s < 0.5 * o.m[0].stats.mean);
+    free(o.text);
+}
+
+static void test_only_selected(void)
+{
+    fake f[3] = {{.seconds = 1e-4}, {.seconds = 1e-4}, {.seconds = 1e-4}};
+    outcome o = run_three(f, 2u, 0.0); /* -V parallel */
+    CU_ASSERT_PTR_NULL(o.failure);
+    CU_ASSERT_EQUAL(f[0].runs, 0);
+    CU_ASSERT(f[1].runs > 0);
+    CU_ASSERT_EQUAL(f[2].runs, 0);
+    CU_ASSERT_EQUAL(o.m[0].status, -1);
+    CU_ASSERT_EQUAL(o.m[2].status, -1);
+    CU_ASSERT_EQUAL(count_lines(o.text, "lesson_test "), 1);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# speedup     : "), 0); /* no seq to compare with */
+    free(o.text);
+}
+
+static void test_first_failure_with_detail(void)
+{
+    fake f[3] = {{.seconds = 1e-4}, {.seconds = 1e-4, .wrong = 1}, {.seconds = 1e-4, .wrong = 1}};
+    outcome o = run_three(f, 7u, 0.0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o.failure);
+    CU_ASSERT_STRING_EQUAL(o.failure,
+                           "parallel: result does not verify: element 7 is 8, expected 7");
+    CU_ASSERT_EQUAL(o.m[1].status, PLB_MEASURE_UNVERIFIED);
+    CU_ASSERT_EQUAL(o.m[2].status, PLB_MEASURE_UNVERIFIED);
+    /* Every selected variant still has its row, the failed ones marked. */
+    CU_ASSERT_EQUAL(count_lines(o.text, "lesson_test "), 3);
+    CU_ASSERT(strstr(o.text, " yes\n") && strstr(o.text, " no\n"));
+    free(o.text);
+}
+
+/* A kernel that does nothing, held to a fastest believable time, is caught. */
+static void test_no_op_caught(void)
+{
+    fake f[3] = {{.seconds = 0}, {.seconds = 0}, {.seconds = 0}};
+    outcome o = run_three(f, 1u, 1e-3);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o.failure);
+    CU_ASSERT_PTR_NOT_NULL(strstr(o.failure, "seq: implausibly fast"));
+    CU_ASSERT_EQUAL(o.m[0].status, PLB_MEASURE_IMPLAUSIBLE);
+    free(o.text);
+}
+
+CU_TestInfo lesson_tests[] = {
+    {"every selected variant: a row, its notes, the speedup over seq", test_all_verified},
+    {"-V runs the variants it names and no others", test_only_selected},
+    {"the first failure, with what verify found", test_first_failure_with_detail},
+    {"a kernel that does nothing is implausibly fast", test_no_op_caught},
+    CU_TEST_INFO_NULL,
+};
