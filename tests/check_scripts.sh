@@ -41,4 +41,65 @@ esac
 SLURM_JOB_ID=77 SLURM_ARRAY_TASK_ID=3 bin/omp_increment -n 1000 -r 1 -V seq >"$out" 2>&1
 expect "a Slurm job's header" "$(sed -n 's/^# job *: //p' "$out")" "slurm 77, array element 3"
 
+# mpilaunch passes a signal on to the ranks (timeout runs them out of its reach), tells a SIGKILL
+# from its timeout, and still ends a run that outlives --timeout. A run far longer than the test:
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+long=(bin/mpi_heat -n 500 -V sendrecv -r 1 -w 0 --long-run --steps) # + a step count: the run's mark
+# mine PATTERN: the pids of processes whose command line matches (no procps needed).
+mine() {
+    local f
+    for f in /proc/[0-9]*/cmdline; do
+        { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q -- "$1" && echo "${f//[!0-9]/}"
+    done
+}
+gone() { # gone PATTERN: true once no process matches, waiting 20 s at most
+    local i
+    for ((i = 0; i < 200; i++)); do
+        [ -z "$(mine "$1")" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+started() { # started PATTERN: true once two ranks run, waiting 60 s at most
+    local i
+    for ((i = 0; i < 600; i++)); do
+        [ "$(mine "^bin/mpi_heat .*--steps $1" | wc -l)" -ge 2 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+common/run/mpilaunch 2 "${long[@]}" 1000000501 >"$out" 2>"$err" &
+launch=$!
+started "1000000501"
+kill -TERM "$launch"
+wait "$launch"
+status=$?
+if [ "$status" -eq 143 ] && grep -q "stopped by SIGTERM$" "$err" && gone "^bin/mpi_heat .*--steps 1000000501"; then ok
+else bad "mpilaunch sent SIGTERM: wanted exit 143, its line and no rank left, got $status: $(cat "$err")"; fi
+
+common/run/mpilaunch 2 "${long[@]}" 1000000502 >"$out" 2>"$err" &
+launch=$!
+started "1000000502"
+# The launcher is timeout's child (whatever it calls itself: mpirun, prterun, mpiexec.hydra).
+launcher=
+for timer in $(mine "^timeout .*--steps 1000000502"); do
+    for stat in /proc/[0-9]*/stat; do
+        read -r pid _ _ parent _ < <({ cat "$stat"; } 2>/dev/null) || continue
+        [ "$parent" = "$timer" ] && launcher=$pid
+    done
+done
+if [ -n "$launcher" ]; then kill -KILL "$launcher"; else kill -TERM "$launch"; fi
+wait "$launch"
+status=$?
+if [ "$status" -eq 137 ] && grep -q "killed by signal 9 (SIGKILL, before the timeout" "$err" &&
+    ! grep -q "did not finish" "$err"; then ok
+else bad "mpirun killed: wanted exit 137 and SIGKILL named, not a timeout, got $status: $(cat "$err")"; fi
+gone "^bin/mpi_heat .*--steps 1000000502" || for pid in $(mine "^bin/mpi_heat .*--steps 1000000502"); do kill -KILL "$pid"; done
+
+common/run/mpilaunch --timeout 3 2 "${long[@]}" 1000000503 >"$out" 2>"$err"
+status=$?
+if [ "$status" -eq 124 ] && grep -q "did not finish in 3 s and was stopped$" "$err" &&
+    gone "^bin/mpi_heat .*--steps 1000000503"; then ok
+else bad "mpilaunch --timeout 3: wanted exit 124 and its line, got $status: $(cat "$err")"; fi
+
 check_end scripts
