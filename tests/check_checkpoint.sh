@@ -13,6 +13,9 @@
 #      restarts from the new one and finishes the commit;
 #   2b. omp_heat writes the same files: a checkpoint of either program restarts in the other, and
 #      the final checkpoints are byte-identical; SIGUSR1 stops omp_heat too, with exit 4;
+#   2c. (root) a full disk: on a file system with room for one checkpoint, the next write fails
+#      with one FAILED line naming the file and exit 1, and the checkpoint before it is intact:
+#      it restarts to the uninterrupted field;
 #   3. refused, exit 2 and one line, before any step: a damaged field (one byte changed), a
 #      truncated one, another grid, another r, a step past --steps, a missing checkpoint, and
 #      production options that do not make sense (two variants, seq, --every alone).
@@ -256,5 +259,24 @@ for run in "damaged|-V parallel --restart $tmp/damaged.npy" "production run|-V s
     if [ "$status" -eq 2 ] && [ "$(wc -l <"$err")" -eq 1 ] && grep -q "^omp_heat: .*${run%%|*}" "$err"; then ok
     else bad "omp_heat ${args[*]}: wanted exit 2 and one line with '${run%%|*}', got $status: $(cat "$err")"; fi
 done
+
+# ---- 2c. a full disk ---------------------------------------------------------------------------
+# 300 x 300: a checkpoint is 730 KB; 1100 KB hold one and its record, not a second beside it.
+if [ "$(id -u)" = 0 ] && mkdir -p "$tmp/full" && mount -t tmpfs -o size=1100k parlab-full "$tmp/full" 2>/dev/null; then
+    echo "=== a full disk: the write fails, the checkpoint before it is whole"
+    if heat 2 -n 300 --steps 40 -V sendrecv --check exact; then want=$(checksum); else want=; fi
+    heat 2 -n 300 --steps 40 -V sendrecv --check exact --checkpoint "$tmp/full/run.npy" --every 10
+    status=$?
+    if [ "$status" -eq 1 ] && [ "$(grep -c '^FAILED: ' "$out" "$err" | awk -F: '{ s += $2 } END { print s }')" -eq 1 ] &&
+        grep -q "^FAILED: $tmp/full/run.npy.*: No space left on device" "$out" "$err" &&
+        [ "$(sed -n 's/.*"step": \([0-9]*\).*/\1/p' "$tmp/full/run.npy.meta")" = 10 ]
+    then ok; else bad "a full disk: wanted exit 1, one FAILED line, the step-10 checkpoint kept; got $status: $(tail -n 1 "$out" "$err" | tr '\n' ' ')"; fi
+    cp "$tmp/full/run.npy" "$tmp/kept.npy" && cp "$tmp/full/run.npy.meta" "$tmp/kept.npy.meta"
+    umount "$tmp/full"
+    heat 3 -n 300 --steps 40 -V overlap --check exact --checkpoint "$tmp/kept.npy" --restart "$tmp/kept.npy"
+    got=$(checksum)
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then ok
+    else bad "the checkpoint a full disk left: restarted to '$got', uninterrupted '$want'"; fi
+fi
 
 check_end checkpoint
