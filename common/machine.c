@@ -3,6 +3,9 @@
 #include "machine.h"
 
 #include <ctype.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <dirent.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -120,15 +123,18 @@ static void read_topology(const char *root, plb_machine *m)
         closedir(d);
     if (count) {
         qsort(ids, count, sizeof *ids, by_package_then_core);
-        int sockets = 1, cores = 1;
+        int sockets = 1, cores = 1, run = 1, most = 1; /* most: CPUs of the largest core */
         for (size_t i = 1; i < count; i++) {
             sockets += ids[i].package != ids[i - 1].package;
-            cores += by_package_then_core(&ids[i], &ids[i - 1]) != 0;
+            int same = by_package_then_core(&ids[i], &ids[i - 1]) == 0;
+            cores += !same;
+            run = same ? run + 1 : 1;
+            most = run > most ? run : most;
         }
         m->sockets = sockets;
         m->cores = cores;
         m->cpus = (int)count;
-        m->threads_per_core = (int)count / cores;
+        m->threads_per_core = most; /* a hybrid CPU's efficiency cores have fewer */
     }
     free(ids);
 }
@@ -175,8 +181,10 @@ static void read_caches(const char *root, plb_machine *m)
             snprintf(per, sizeof per, " per %d CPUs", sharing);
         int wrote = snprintf(m->caches + used, sizeof m->caches - used, "%sL%s%s %s%s",
                              used ? ", " : "", level, kind, size, per);
-        if (wrote < 0 || (size_t)wrote >= sizeof m->caches - used)
+        if (wrote < 0 || (size_t)wrote >= sizeof m->caches - used) {
+            m->caches[used] = '\0'; /* no half entry */
             break;
+        }
         used += (size_t)wrote;
     }
 }
@@ -228,9 +236,13 @@ static void read_isolation(const char *root, plb_machine *m)
         snprintf(what, sizeof what, "virtual machine%s%s%s", *name ? " (" : "", name,
                  *name ? ")" : "");
     }
+    char systemd[32] = ""; /* what systemd found: "docker", "lxc", "podman", "systemd-nspawn" */
+    first_line(root, "/run/systemd/container", systemd, sizeof systemd);
     const char *container = exists(root, "/.dockerenv")           ? "docker"
                             : exists(root, "/run/.containerenv") ? "podman"
-                                                                   : NULL;
+                            : *systemd                            ? systemd
+                            : getenv("KUBERNETES_SERVICE_HOST")   ? "kubernetes"
+                                                                  : NULL;
     char path[4096], line[1024];
     snprintf(path, sizeof path, "%s/proc/1/cgroup", root);
     FILE *f = container ? NULL : fopen(path, "r");
@@ -253,10 +265,13 @@ static void read_job(plb_machine *m)
 {
     const char *slurm = getenv("SLURM_JOB_ID"), *pbs = getenv("PBS_JOBID");
     const char *lsf = getenv("LSB_JOBID"), *flux = getenv("FLUX_JOB_ID");
-    if (slurm) {
-        const char *task = getenv("SLURM_ARRAY_TASK_ID");
-        snprintf(m->job, sizeof m->job, "slurm %s%s%s", slurm, task ? ", array element " : "",
-                 task ? task : "");
+    if (slurm) { /* an array's element: the array's id and the element, as squeue shows them */
+        const char *array = getenv("SLURM_ARRAY_JOB_ID"), *task = getenv("SLURM_ARRAY_TASK_ID");
+        if (array && task)
+            snprintf(m->job, sizeof m->job, "slurm %s, array element %s (job %s)", array, task,
+                     slurm);
+        else
+            snprintf(m->job, sizeof m->job, "slurm %s", slurm);
     } else if (pbs)
         snprintf(m->job, sizeof m->job, "pbs %s", pbs);
     else if (lsf)
@@ -272,12 +287,25 @@ void plb_machine_read(const char *root, plb_machine *m)
     *m = (plb_machine){.memory = -1.0};
     static const char *const model_names[] = {"model name", "Model", "cpu model", "cpu"};
     cpuinfo_value(root, model_names, 4, m->cpu, sizeof m->cpu);
+    if (!*m->cpu) { /* Arm's cpuinfo: the implementer and part numbers only (0x41, 0xd0c) */
+        char implementer[32] = "", part[32] = "";
+        static const char *const implementer_name[] = {"CPU implementer"};
+        static const char *const part_name[] = {"CPU part"};
+        cpuinfo_value(root, implementer_name, 1, implementer, sizeof implementer);
+        cpuinfo_value(root, part_name, 1, part, sizeof part);
+        if (*implementer && *part)
+            snprintf(m->cpu, sizeof m->cpu, "Arm implementer %s, part %s", implementer, part);
+    }
     if (!*m->cpu)
         snprintf(m->cpu, sizeof m->cpu, "unknown");
     read_topology(root, m);
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     m->usable = online > 0 ? (int)online : 0;
-#ifdef __linux__
+#if defined(_OPENMP)
+    /* The CPUs the process was given: OpenMP's runtime read them at start, before OMP_PROC_BIND
+     * bound this (the initial) thread to the first place, which sched_getaffinity would see. */
+    m->usable = omp_get_num_procs();
+#elif defined(__linux__)
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0)
         m->usable = CPU_COUNT(&set);

@@ -145,19 +145,33 @@ static void test_nothing_readable(void)
     remove_tree(root);
 }
 
+/* Arm's cpuinfo names no model: the implementer and part numbers say which core it is. */
+static void test_arm_cpuinfo(void)
+{
+    char root[4096];
+    if (!scratch_folder("machine", root, sizeof root))
+        return;
+    put(root, "proc/cpuinfo", "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\n"
+                              "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n");
+    plb_machine m;
+    plb_machine_read(root, &m);
+    CU_ASSERT_STRING_EQUAL(m.cpu, "Arm implementer 0x41, part 0xd0c");
+    remove_tree(root);
+}
+
 static void test_jobs(void)
 {
     static const struct {
         const char *variable, *value, *task, *says;
     } cases[] = {
         {"SLURM_JOB_ID", "4242", NULL, "slurm 4242"},
-        {"SLURM_JOB_ID", "4243", "7", "slurm 4243, array element 7"},
+        {"SLURM_JOB_ID", "4250", "7", "slurm 4243, array element 7 (job 4250)"},
         {"PBS_JOBID", "12.pbs-server", NULL, "pbs 12.pbs-server"},
         {"LSB_JOBID", "99", NULL, "lsf 99"},
         {"FLUX_JOB_ID", "f3jK", NULL, "flux f3jK"},
     };
-    static const char *const all[] = {"SLURM_JOB_ID", "SLURM_ARRAY_TASK_ID", "PBS_JOBID",
-                                      "LSB_JOBID", "FLUX_JOB_ID"};
+    static const char *const all[] = {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID",
+                                      "PBS_JOBID", "LSB_JOBID", "FLUX_JOB_ID"};
     enum { VARIABLES = sizeof all / sizeof all[0] };
     char *saved[VARIABLES]; /* this run's own, put back at the end */
     for (size_t k = 0; k < VARIABLES; k++)
@@ -166,8 +180,10 @@ static void test_jobs(void)
         for (size_t k = 0; k < VARIABLES; k++)
             unsetenv(all[k]);
         setenv(cases[i].variable, cases[i].value, 1);
-        if (cases[i].task)
+        if (cases[i].task) {
+            setenv("SLURM_ARRAY_JOB_ID", "4243", 1);
             setenv("SLURM_ARRAY_TASK_ID", cases[i].task, 1);
+        }
         plb_machine m;
         plb_machine_read("/nonexistent-root", &m);
         CU_ASSERT_STRING_EQUAL(m.job, cases[i].says);
@@ -187,6 +203,7 @@ static void test_jobs(void)
 CU_TestInfo machine_tests[] = {
     {"a made-up machine: topology, caches, NUMA, memory, VM, container, load", test_made_up_machine},
     {"nothing readable: every field unknown", test_nothing_readable},
-    {"the job of Slurm, PBS, LSF and Flux", test_jobs},
+    {"Arm: the implementer and the part", test_arm_cpuinfo},
+    {"the job of Slurm (an array's element too), PBS, LSF and Flux", test_jobs},
     CU_TEST_INFO_NULL,
 };

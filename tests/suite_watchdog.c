@@ -3,7 +3,6 @@
  * exit 3, not before the timeout and the grace; it stays quiet while progress moves and while
  * watching is off. */
 #define _POSIX_C_SOURCE 200809L
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@ static void hook(int code)
 
 typedef enum { STUCK, MOVING, OFF } behaviour;
 
-/* The child: installs the watchdog (its line to the pipe, the hook too), then stands still,
+/* The child: installs the watchdog (its line to the file, the hook too), then stands still,
  * makes progress for 1.5 s, or idles unwatched for 1.5 s; exits 0 when nothing fired. */
 static void child(int fd, behaviour what, double timeout_s, double grace_s)
 {
@@ -52,20 +51,23 @@ typedef struct ending {
     char said[256]; /* what it wrote to the pipe */
 } ending;
 
+/* The child writes into a file, not a pipe: for a pipe the watchdog waits (2 s at most) until its
+ * reader has read the line, and the times below would measure that wait. */
 static ending run_child(behaviour what, double timeout_s, double grace_s)
 {
     ending e = {.status = -1};
-    int p[2];
-    CU_ASSERT_FATAL(pipe(p) == 0);
+    const char *tmp = getenv("TMPDIR");
+    char name[4096];
+    snprintf(name, sizeof name, "%s/parlab_watchdog_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(name);
+    CU_ASSERT_FATAL(fd >= 0);
+    unlink(name);
     double start = plb_now();
     fflush(stdout);
     pid_t pid = fork();
     CU_ASSERT_FATAL(pid >= 0);
-    if (pid == 0) {
-        close(p[0]);
-        child(p[1], what, timeout_s, grace_s);
-    }
-    close(p[1]);
+    if (pid == 0)
+        child(fd, what, timeout_s, grace_s);
     int status = 0;
     pid_t done = 0;
     while ((done = waitpid(pid, &status, WNOHANG)) == 0 && plb_now() - start < 60.0)
@@ -77,9 +79,9 @@ static ending run_child(behaviour what, double timeout_s, double grace_s)
     } else if (WIFEXITED(status)) {
         e.status = WEXITSTATUS(status);
     }
-    ssize_t got = read(p[0], e.said, sizeof e.said - 1);
+    ssize_t got = pread(fd, e.said, sizeof e.said - 1, 0);
     e.said[got > 0 ? got : 0] = '\0';
-    close(p[0]);
+    close(fd);
     return e;
 }
 

@@ -96,16 +96,17 @@ step() {
         # srun may write after it.
         why=$(grep -E "^(FAILED|DEADLOCK|${1##*/}: )" "$out/$name.err" | tail -n 1)
         verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
-        # Stopped by a signal after writing a checkpoint: "STOPPED: SIGUSR1 at step N of M: FILE
-        # holds it; ...", exit 4 (or the launcher's own code, when it was signalled too), and the
-        # checkpoint at step N. A run again with --restart goes on from there.
-        why=$(sed -n 's/^\(STOPPED: SIG[A-Z0-9]* at step [0-9]* of [0-9]*\): .*/\1/p' "$out/$name.err" | tail -n 1)
-        reached=${why#* at step }
-        if [ -n "$why" ] && [ "$(checkpoint_step "$file")" = "${reached%% *}" ]; then
-            verdict=$why
-            stopped=${why#STOPPED: }
-            stopped=${stopped%% *}
-        fi
+    fi
+    # Stopped by a signal after writing a checkpoint: "STOPPED: SIGUSR1 at step N of M: FILE holds
+    # it; ...", and the checkpoint at step N; the ranks exit 4, the launcher with 4, its own code
+    # when it was signalled too, or 0 (MPICH's Hydra, signalled). A run again with --restart goes
+    # on from there.
+    why=$(sed -n 's/^\(STOPPED: SIG[A-Z0-9]* at step [0-9]* of [0-9]*\): .*/\1/p' "$out/$name.err" | tail -n 1)
+    reached=${why#* at step }
+    if [ -n "$why" ] && [ "$(checkpoint_step "$file")" = "${reached%% *}" ]; then
+        verdict=$why
+        stopped=${why#STOPPED: }
+        stopped=${stopped%% *}
     fi
     [ "$(checkpoint_step "$file")" -gt "$at" ] && progress=1
     [ "$verdict" = VERIFIED ] || [ -n "$stopped" ] || failed=$((failed + 1))
