@@ -105,12 +105,17 @@ from() { [ -f "$1.meta" ] || [ -f "$1.meta.tmp" ] && echo "--restart $1"; }
 echo "=== killed at random moments, restarted on 3 ranks, then 2"
 trial() { # NAME GRID STEPS EVERY: TRIALS kill-and-restart chains against one uninterrupted run
     local name=$1 grid=$2 steps=$3 each=$4 want got t file delay hits=0 tmp_seen at start interrupted=0
+    local began took
+    began=$(date +%s%N)
     heat 4 -n "$grid" --steps "$steps" -V sendrecv -r 1 -w 0
-    want=$(checksum)
+    took=$(( ($(date +%s%N) - began) / 1000000 )) # ms: the kills come at a share of it, so that
+    want=$(checksum)                                # slow builds (the sanitizers) are caught too
     [ -n "$want" ] || { bad "$name: the uninterrupted run: $(tail -n 2 "$err")"; return; }
     for ((t = 1; t <= TRIALS; t++)); do
         file=$tmp/$name-$t.npy
-        delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.4 + r / 32767 * 1.6 }')
+        # each kill 15% to 45% of the uninterrupted run's time in: both together leave it short
+        delay=$(awk -v r="$RANDOM" -v ms="$took" 'BEGIN { d = ms / 1000 * (0.15 + r / 32767 * 0.30)
+            printf "%.2f", d < 0.2 ? 0.2 : d }')
         # shellcheck disable=SC2046 # from's words are options
         ONE_RANK=$([ "$t" = "$TRIALS" ] && echo 1 || echo 0) killed "$delay" "$file" 4 -n "$grid" \
             --steps "$steps" -V sendrecv --every "$each" $(from "$file")
