@@ -75,15 +75,23 @@ launched() {
     pid=$!
 }
 
-# killed SECONDS FILE NP ARGS...: mpi_heat on NP ranks, checkpointing to FILE, every process of
-# it killed with SIGKILL SECONDS after its ranks are up (or, with ONE_RANK=1, one rank first),
-# unless it ended; returns when none is left.
+# committed FILE: the step of FILE's last committed checkpoint (0 when there is none).
+committed() { sed -n 's/.*"step": \([0-9]*\),.*/\1/p' "$1.meta" 2>/dev/null | grep . || echo 0; }
+
+# killed STEP FILE NP ARGS...: mpi_heat on NP ranks, checkpointing to FILE, every process of it
+# killed with SIGKILL once its checkpoint has reached STEP (by progress, not by the clock: a
+# sanitized build is many times slower), 120 s at most, and a random moment of the next tenth of a
+# second later (or, with ONE_RANK=1, one rank first); returns when none is left.
 killed() {
-    local delay=$1 file=$2 rank
+    local target=$1 file=$2 rank
     shift 2
     launched "$@" --checkpoint "$file"
     up "$file" "$1"
-    sleep "$delay"
+    for _ in $(seq 2400); do
+        [ "$(committed "$file")" -ge "$target" ] && break
+        sleep 0.05
+    done
+    sleep "0.0$((RANDOM % 10))"
     if [ "${ONE_RANK:-0}" = 1 ]; then
         rank=$(ranks "$file" | tail -n 1)
         [ -n "$rank" ] && kill -KILL "$rank" 2>/dev/null
@@ -104,24 +112,22 @@ from() { [ -f "$1.meta" ] || [ -f "$1.meta.tmp" ] && echo "--restart $1"; }
 # ---- 1. killed, restarted at other rank counts: the uninterrupted field --------------------------
 echo "=== killed at random moments, restarted on 3 ranks, then 2"
 trial() { # NAME GRID STEPS EVERY: TRIALS kill-and-restart chains against one uninterrupted run
-    local name=$1 grid=$2 steps=$3 each=$4 want got t file delay hits=0 tmp_seen at start interrupted=0
-    local began took
-    began=$(date +%s%N)
+    local name=$1 grid=$2 steps=$3 each=$4 want got t file first second hits=0 tmp_seen at start
+    local interrupted=0
     heat 4 -n "$grid" --steps "$steps" -V sendrecv -r 1 -w 0
-    took=$(( ($(date +%s%N) - began) / 1000000 )) # ms: the kills come at a share of it, so that
-    want=$(checksum)                                # slow builds (the sanitizers) are caught too
+    want=$(checksum)
     [ -n "$want" ] || { bad "$name: the uninterrupted run: $(tail -n 2 "$err")"; return; }
     for ((t = 1; t <= TRIALS; t++)); do
         file=$tmp/$name-$t.npy
-        # each kill 15% to 45% of the uninterrupted run's time in: both together leave it short
-        delay=$(awk -v r="$RANDOM" -v ms="$took" 'BEGIN { d = ms / 1000 * (0.15 + r / 32767 * 0.30)
-            printf "%.2f", d < 0.2 ? 0.2 : d }')
+        # the kills: once 10% to 35% of the steps are committed, then 10% to 35% more
+        first=$((steps * (10 + RANDOM % 26) / 100))
+        second=$((first + steps * (10 + RANDOM % 26) / 100))
         # shellcheck disable=SC2046 # from's words are options
-        ONE_RANK=$([ "$t" = "$TRIALS" ] && echo 1 || echo 0) killed "$delay" "$file" 4 -n "$grid" \
+        ONE_RANK=$([ "$t" = "$TRIALS" ] && echo 1 || echo 0) killed "$first" "$file" 4 -n "$grid" \
             --steps "$steps" -V sendrecv --every "$each" $(from "$file")
         tmp_seen=$([ -f "$file.tmp" ] && echo 1 || echo 0)
         # shellcheck disable=SC2046
-        killed "$delay" "$file" 3 -n "$grid" --steps "$steps" -V overlap --dims 1d -t 2 \
+        killed "$second" "$file" 3 -n "$grid" --steps "$steps" -V overlap --dims 1d -t 2 \
             --every "$each" $(from "$file")
         [ -f "$file.tmp" ] && tmp_seen=1
         hits=$((hits + tmp_seen))
@@ -134,7 +140,7 @@ trial() { # NAME GRID STEPS EVERY: TRIALS kill-and-restart chains against one un
         # renames), and ended where the uninterrupted run did
         start=$(sed -n "s/^# production  : one run of neighbor, steps \([0-9]*\) to $steps.*/\1/p" "$out")
         if [ "$got" = "$want" ] && [ -n "$start" ] && [ "$start" -ge "${at:-0}" ]; then ok
-        else bad "$name trial $t (kills after $delay s): committed step ${at:-0}, went on from '$start', final checksum '${got}', uninterrupted $want: $(tail -n 2 "$err" | tr '\n' ' ')"; fi
+        else bad "$name trial $t (kills past steps $first and $second): committed step ${at:-0}, went on from '$start', final checksum '${got}', uninterrupted $want: $(tail -n 2 "$err" | tr '\n' ' ')"; fi
     done
     echo "    $name: $interrupted of $TRIALS runs were still short of step $steps after two kills;" \
         "$hits of $TRIALS kill pairs left a half-written checkpoint behind"
