@@ -127,7 +127,8 @@ STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
 run "target variants (host fallback here)" tests/check_offload.sh
 run "heat scaling model" tests/check_model.sh
 run "shell helpers: progress, provenance" tests/check_scripts.sh
-run "checkpoints that survive kills" tests/check_checkpoint.sh
+# Twice the others' timeout: several runs of 20000 steps on 4 ranks, slow where ranks cannot yield.
+STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "checkpoints that survive kills" tests/check_checkpoint.sh
 
 expect_failure "serial runner self-test" "1 passed, 2 failed" "$T/selftest_serial"
 for np in 1 3; do
