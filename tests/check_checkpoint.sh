@@ -32,6 +32,15 @@ TRIALS=${PLB_CHECKPOINT_TRIALS:-$({ [ -n "${PLB_SANITIZE:-}" ] || hydra; } && ec
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
+# Hydra on fewer cores than 4 ranks: MPICH 4.0's ranks cannot yield, and a 4-rank run of 400x300
+# for 2000 steps did not end in 100 s on 2 cores: these runs cannot be killed and timed here.
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
+if hydra && [ "$cores" -lt 4 ]; then
+    echo "    (MPICH's Hydra on $cores cores: 4 ranks that cannot yield crawl; not checked here)"
+    check_end checkpoint
+    exit
+fi
+
 if [ ! -x bin/mpi_heat ]; then
     bad "bin/mpi_heat is missing: run 'make all' first"
     echo "checkpoint: $passed passed, $failed failed"
