@@ -48,6 +48,7 @@ void plb_mpi_library(char *buf, size_t len)
 int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt,
                       MPI_Comm comm)
 {
+    plb_report_by_lines();
     int rank;
     MPI_Comm_rank(comm, &rank);
     char err[512];

@@ -12,6 +12,7 @@
 
 #include "exit_codes.h"
 #include "measure.h"
+#include "report.h"
 #include "version.h"
 
 enum { PARSE_RUN = -1 };
@@ -435,6 +436,7 @@ int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_option
 
 int plb_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt)
 {
+    plb_report_by_lines();
     char err[512];
     int status = plb_parse_options(prog, argc, argv, opt, stdout, err, sizeof err);
     if (status == PLB_EXIT_USAGE)

@@ -53,6 +53,17 @@ static void print_command(FILE *out, int argc, char **argv)
     fputc('\n', out);
 }
 
+void plb_report_by_lines(void)
+{
+    static char out_buffer[BUFSIZ], err_buffer[BUFSIZ];
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    setvbuf(stdout, out_buffer, _IOLBF, sizeof out_buffer);
+    setvbuf(stderr, err_buffer, _IOLBF, sizeof err_buffer);
+}
+
 void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt)
 {
     char host[256] = "unknown", date[32] = "unknown";

@@ -41,6 +41,11 @@ typedef struct plb_result {
     bool verified;
 } plb_result;
 
+/* stdout and stderr written a whole line at a time, each line one write(); called by the option
+ * parsers, before a program prints. (Unbuffered, glibc writes a long stderr line in pieces, and
+ * Open MPI 5's mpirun has been seen to put the first piece into its stdout: a job script that
+ * read the rank's STOPPED line from stderr found half of it.) */
+void plb_report_by_lines(void);
 void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt);
 /* One "# name : value" line (printf-style value). */
 void plb_report_param(FILE *out, const char *name, const char *fmt, ...)

@@ -107,6 +107,11 @@ step() {
         verdict=$why
         stopped=${why#STOPPED: }
         stopped=${stopped%% *}
+    elif [ -n "$terminated" ] && [ "$(checkpoint_step "$file")" -gt 0 ]; then
+        # Terminated, and the launcher ended the ranks before their word reached this log (Open
+        # MPI 5's mpirun, given SIGTERM, exits 1 at once): the last checkpoint holds the run.
+        verdict="STOPPED: $terminated at step $(checkpoint_step "$file"), the last checkpoint (the launcher exited ${status:-0} before the ranks reported)"
+        stopped=$terminated
     fi
     [ "$(checkpoint_step "$file")" -gt "$at" ] && progress=1
     [ "$verdict" = VERIFIED ] || [ -n "$stopped" ] || failed=$((failed + 1))

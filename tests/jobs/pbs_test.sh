@@ -60,7 +60,12 @@ for script in jobs/pbs/*.pbs; do
 done
 
 # Each script, run as PBS would run it, resized to this machine.
+# This machine, not the scripts, needs the rest: node files with more lines than it has cores
+# (Open MPI 5's mpirun binds each rank to a core by default and refuses, exit 213, unless told not
+# to bind), ranks that yield when oversubscribed, and Open MPI 5's TCP transport kept off IPv6,
+# which it cannot pair between the interfaces of a chroot here (mpilaunch does the same).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_mpi_yield_when_idle=1
+export PRTE_MCA_hwloc_default_binding_policy=none OMPI_MCA_btl_tcp_disable_family=6
 # Simulated job ids (the results folders results/<id> are removed at the end): one per job, one
 # shared by the elements of an array.
 ids=()
