@@ -23,19 +23,36 @@ quiz_entry() {
     esac
 }
 
-# quiz_ask QUESTION: prints the question and reads a guess from a terminal (none without one).
-# Sets quiz_guess to faster, same, slower or nothing.
+# The score: guesses judged, and those the measurement agreed with (quiz_score prints it).
+quiz_asked=0
+quiz_right=0
+
+# quiz_ask QUESTION: prints the question and reads a guess from a terminal (none without one),
+# asking again until the answer is one of the three. Sets quiz_guess to faster, same, slower or
+# nothing (no terminal, or the input ended).
 quiz_ask() {
     quiz_guess=
     echo "      question: $1"
     [ -t 0 ] || return 0
     local reply
-    read -r -p "      [f]aster, the [s]ame or s[l]ower? " reply || return 0
-    case $reply in
-        f | faster) quiz_guess=faster ;;
-        s | same | "the same") quiz_guess=same ;;
-        l | slower) quiz_guess=slower ;;
-    esac
+    while [ -z "$quiz_guess" ]; do
+        read -r -p "      [f]aster, the [s]ame or s[l]ower? " reply || return 0
+        case $reply in
+            f | faster) quiz_guess=faster ;;
+            s | same | "the same") quiz_guess=same ;;
+            l | slower) quiz_guess=slower ;;
+            *) echo "      '$reply' is not an answer: f, s or l" ;;
+        esac
+    done
+}
+
+# quiz_score: "quiz: N of M guesses right", or why there was nothing to score.
+quiz_score() {
+    if [ "$quiz_asked" -gt 0 ]; then
+        echo "quiz: $quiz_right of $quiz_asked guesses right"
+    else
+        echo "quiz: no guesses to score (they are read only from a terminal)"
+    fi
 }
 
 # quiz_answer CSV VARIANT BASELINE WHY: the measured answer, from the two rows' medians in one run:
@@ -56,7 +73,9 @@ quiz_answer() {
     echo "      answer: ${said#*|}"
     echo "      why: $why"
     [ -n "$quiz_guess" ] || return 0
+    quiz_asked=$((quiz_asked + 1))
     if [ "$quiz_guess" = "${said%%|*}" ]; then
+        quiz_right=$((quiz_right + 1))
         echo "      you said $quiz_guess: right"
     else
         echo "      you said $quiz_guess: the measurement says ${said%%|*}"

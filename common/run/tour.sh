@@ -9,8 +9,9 @@
 #
 #   usage: tour.sh [--quiz] [PROGRAM...]
 #   --quiz   before a lesson the tutorials quiz on, ask "faster, the same, or slower?" (reading a
-#            guess where there is a terminal), then answer from the run's own medians, with why
-#            (common/run/quiz.sh; `make run QUIZ=1`)
+#            guess where there is a terminal, again until it is one of the three), then answer
+#            from the run's own medians, with why; the score at the end (common/run/quiz.sh;
+#            `make run QUIZ=1`)
 #   PROGRAM  only these lessons (default: every program in bin/)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -98,6 +99,7 @@ plb_csv '
         }
     }' "$work"/*.csv
 echo
+[ "$quiz" = 1 ] && quiz_score
 if [ "$failures" -gt 0 ]; then
     echo "tour: $failures of ${#programs[@]} programs failed"
     exit 1
