@@ -85,7 +85,7 @@ MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c)) $(c
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
-.PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs \
+.PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs docs \
         lint lint-jobs slurm-test pbs-test cluster-test clean help FORCE
 .DEFAULT_GOAL := all
 
@@ -107,6 +107,7 @@ help:
 	@echo '  make bench-mpi   scatter/compute/gather at 16M elements, np 2 and 4, against bare and mpi4py'
 	@echo '  make bench-heat  the heat step per thread and rank count, against a plain loop and STREAM'
 	@echo '  make jobs        render jobs/describe into the Slurm, PBS and laptop scripts'
+	@echo '  make docs        put the programs'"'"' output of today into the course pages (docs/)'
 	@echo '  make lint-jobs   check they are up to date and pass shellcheck'
 	@echo '  make slurm-test  bring up a one-node Slurm here (root) and submit every Slurm script'
 	@echo '  make pbs-test    parse every #PBS line and run each PBS script in a simulated PBS job'
@@ -123,7 +124,7 @@ help:
 	@echo '  MPI=mpich (Debian'"'"'s MPICH: mpicc.mpich, mpirun.mpich), CFLAGS (default -O2),'
 	@echo '  WERROR=1 (warnings are errors)'
 	@echo 'Layout: omp/ and mpi/ one file per lesson; common/ the C library; common/run/,'
-	@echo '  common/bench/, common/plot/ the scripts; figures/ the README'"'"'s figures; tests/ the'
+	@echo '  common/bench/, common/plot/ the scripts; docs/ the course; figures/ its figures; tests/ the'
 	@echo '  suites and checks (tests/jobs/: the Slurm, PBS and cluster tests); jobs/ the job scripts'
 
 deps:
@@ -159,6 +160,10 @@ compare-python: deps
 
 jobs:
 	@jobs/render.sh
+
+# The program output the course pages show, made anew (make test checks it: tests/check_docs.sh).
+docs: all
+	@tests/check_docs.sh --write
 
 # cppcheck's warning, portability and performance checks; a finding that is wrong is suppressed
 # where it stands, with the reason (/* cppcheck-suppress ID ; why */).

@@ -59,17 +59,10 @@ checksum() {
     [ "$(tail -n 1 "$out")" = VERIFIED ] && sed -n 's/^# checksum    : \([0-9a-f]\{16\}\) after .*/\1/p' "$out"
 }
 
-# procs FILE [PREFIX]: the pids of the processes of the run whose checkpoint is FILE (its ranks,
-# with PREFIX "bin/mpi_heat "; also the launcher, mpirun and timeout without), from /proc:
-# procps may not be installed, and a launcher may put them in sessions and groups of their own.
-procs() {
-    local p cmd
-    for p in /proc/[0-9]*; do
-        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
-        [[ $cmd == "${2:-}"*" $1 "* ]] && echo "${p#/proc/}"
-    done
-}
-ranks() { procs "$1" "bin/mpi_heat "; }
+# procs FILE: the pids of the processes of the run whose checkpoint is FILE: its ranks, the
+# launcher, mpirun and timeout; ranks FILE: its ranks alone.
+procs() { processes " $1 "; }
+ranks() { processes "^bin/mpi_heat .* $1 "; }
 
 # up FILE NP: waits (30 s at most) until the NP ranks of FILE's run are there.
 up() {

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # check_common.sh: what the check scripts share, sourced by them: the tally (ok, bad), a scratch
-# folder removed at exit with $out and $err for a run's output, and the closing line (check_end).
+# folder removed at exit with $out and $err for a run's output, the processes whose command line
+# matches (processes), and the closing line (check_end).
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -9,6 +10,16 @@ trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out err=$tmp/err
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
+# processes PATTERN: the pids of the processes whose command line (its words joined by blanks)
+# matches the extended regular expression PATTERN, from /proc: procps may not be installed, and a
+# launcher may put its processes in sessions and groups of their own.
+processes() {
+    local p cmd
+    for p in /proc/[0-9]*; do
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+        [[ $cmd =~ $1 ]] && echo "${p#/proc/}"
+    done
+}
 # check_end NAME: prints "NAME: N passed, N failed"; its status is whether none failed.
 check_end() {
     echo

@@ -28,6 +28,16 @@ fi
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
+# columns: what an excerpt's command pipes a program's output through: of the table, the program,
+# variant, ranks, threads, median_s, rate and verified columns (98 characters; the full table is
+# 173 wide); every other line cut at 100 columns. Defined for the commands (exported).
+columns() {
+    awk '/^program +variant / || /^[a-z_]+ +[a-z][a-z0-9_.]* +[0-9]/ {
+             print substr($0, 1, 38) substr($0, 51, 14) substr($0, 93, 12) substr($0, 140, 34); next }
+         { print substr($0, 1, 100) }'
+}
+export -f columns
+
 # shape: the text with numbers (1, 2.5, 3.1e-05, 0x1f) masked and runs of blanks made one; a line
 # of 100 characters or more loses its last word too (a line cut at 100 columns ends in part of a
 # word, which part depending on the widths of the numbers before it).

@@ -454,12 +454,12 @@ if [ -x bin/hybrid_map_square ]; then
     then ok; else bad "hybrid_map_square --threads 2 on 2 ranks: wanted 2 threads per rank, placement lines"; fi
 fi
 
-# The README's sample output is what the program really prints.
+# The reference page's sample output is what the program really prints.
 if [ -x bin/omp_increment ]; then
-    shown=$(grep -A1 '^\$ bin/omp_increment -n 12x$' README.md | tail -n 1)
+    shown=$(grep -A1 '^\$ bin/omp_increment -n 12x$' docs/reference.md | tail -n 1)
     printed=$(bin/omp_increment -n 12x 2>&1)
     if [ -n "$shown" ] && [ "$shown" = "$printed" ]; then ok
-    else bad "README shows '$shown' but bin/omp_increment -n 12x prints '$printed'"; fi
+    else bad "docs/reference.md shows '$shown' but bin/omp_increment -n 12x prints '$printed'"; fi
 fi
 
 # The tour (make run): its summary table; with --quiz, a question before the lesson and the
@@ -470,12 +470,16 @@ if [ -x bin/omp_race ]; then
     else bad "tour.sh omp_race: wanted its summary table, no question, nothing on stderr: $(cat "$err")"; fi
     if common/run/tour.sh --quiz omp_race </dev/null >"$out" 2>"$err" && grep -q '^      question: .* threads add 1 to one shared counter' "$out" &&
         grep -Eq '^      answer: atomic is (about the same as|[0-9.]+x (faster|slower) than) seq \(' "$out" &&
-        grep -q '^      why: ' "$out" && ! grep -q 'you said' "$out"; then ok
+        grep -q '^      why: ' "$out" && ! grep -q 'you said' "$out" &&
+        grep -q '^quiz: no guesses to score (they are read only from a terminal)$' "$out"; then ok
     else bad "tour.sh --quiz omp_race without a terminal: wanted question, answer and why, no guess: $(cat "$out" "$err")"; fi
     if command -v script >/dev/null; then
-        echo l | script -qec "common/run/tour.sh --quiz omp_race" /dev/null >"$out" 2>"$err"
-        if grep -Eq 'you said slower: (right|the measurement says (faster|same))' "$out"; then ok
-        else bad "tour.sh --quiz omp_race on a terminal: the guess 'l' (slower) was not read: $(tail -n 5 "$out")"; fi
+        # A reply that is not an answer is asked again; the score closes the tour.
+        printf 'x\nl\n' | script -qec "common/run/tour.sh --quiz omp_race" /dev/null >"$out" 2>"$err"
+        if grep -q "'x' is not an answer: f, s or l" "$out" &&
+            grep -Eq 'you said slower: (right|the measurement says (faster|same))' "$out" &&
+            grep -Eq '^quiz: [01] of 1 guesses right' "$out"; then ok
+        else bad "tour.sh --quiz omp_race on a terminal: 'x' then 'l' (slower): wanted 'x' refused, the guess read and scored: $(tail -n 8 "$out")"; fi
     fi
 fi
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check_scripts.sh: the shell helpers every long script shares (common/run/parlab.sh): the
 # progress line with the time left, and the provenance lines a benchmark copies from a program's
-# header. Ends with "scripts: N passed, N failed".
+# header; mpilaunch's signals; the docs' excerpt check (tests/check_docs.sh), which must fail on
+# an excerpt that differs. Ends with "scripts: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
@@ -52,17 +53,10 @@ expect "a Slurm array job's header" "$(sed -n 's/^# job *: //p' "$out")" "slurm 
 # from its timeout, and still ends a run that outlives --timeout. A run far longer than the test:
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 long=(bin/mpi_heat -n 500 -V sendrecv -r 1 -w 0 --long-run --steps) # + a step count: the run's mark
-# mine PATTERN: the pids of processes whose command line matches (no procps needed).
-mine() {
-    local f
-    for f in /proc/[0-9]*/cmdline; do
-        { tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q -- "$1" && echo "${f//[!0-9]/}"
-    done
-}
 gone() { # gone PATTERN: true once no process matches, waiting 20 s at most
     local i
     for ((i = 0; i < 200; i++)); do
-        [ -z "$(mine "$1")" ] && return 0
+        [ -z "$(processes "$1")" ] && return 0
         sleep 0.1
     done
     return 1
@@ -70,7 +64,7 @@ gone() { # gone PATTERN: true once no process matches, waiting 20 s at most
 started() { # started PATTERN: true once two ranks run, waiting 60 s at most
     local i
     for ((i = 0; i < 600; i++)); do
-        [ "$(mine "^bin/mpi_heat .*--steps $1" | wc -l)" -ge 2 ] && return 0
+        [ "$(processes "^bin/mpi_heat .*--steps $1" | wc -l)" -ge 2 ] && return 0
         sleep 0.1
     done
     return 1
@@ -89,7 +83,7 @@ launch=$!
 started "1000000502"
 # The launcher is timeout's child (whatever it calls itself: mpirun, prterun, mpiexec.hydra).
 launcher=
-for timer in $(mine "^timeout .*--steps 1000000502"); do
+for timer in $(processes "^timeout .*--steps 1000000502"); do
     for stat in /proc/[0-9]*/stat; do
         read -r pid _ _ parent _ < <({ cat "$stat"; } 2>/dev/null) || continue
         [ "$parent" = "$timer" ] && launcher=$pid
@@ -101,7 +95,7 @@ status=$?
 if [ "$status" -eq 137 ] && grep -q "killed by signal 9 (SIGKILL, before the timeout" "$err" &&
     ! grep -q "did not finish" "$err"; then ok
 else bad "mpirun killed: wanted exit 137 and SIGKILL named, not a timeout, got $status: $(cat "$err")"; fi
-gone "^bin/mpi_heat .*--steps 1000000502" || for pid in $(mine "^bin/mpi_heat .*--steps 1000000502"); do kill -KILL "$pid"; done
+gone "^bin/mpi_heat .*--steps 1000000502" || for pid in $(processes "^bin/mpi_heat .*--steps 1000000502"); do kill -KILL "$pid"; done
 
 # SIGUSR1 to mpilaunch reaches the ranks: a production run writes its checkpoint and exits 4.
 common/run/mpilaunch 2 bin/mpi_heat -n 500 -V sendrecv --long-run --steps 1000000504 \
@@ -120,5 +114,33 @@ status=$?
 if [ "$status" -eq 124 ] && grep -q "did not finish in 3 s and was stopped$" "$err" &&
     gone "^bin/mpi_heat .*--steps 1000000503"; then ok
 else bad "mpilaunch --timeout 3: wanted exit 124 and its line, got $status: $(cat "$err")"; fi
+
+# The docs' excerpts: numbers may differ, words may not; --write puts today's output in.
+# page TEXT...: a page with one excerpt of `echo hello 1; echo world`, showing TEXT's lines.
+page() {
+    { echo 'Before.'; echo '<!-- output: echo hello 1; echo world -->'; echo '```text'
+        printf '%s\n' "$@"; echo '```'; echo '<!-- output end -->'; echo 'After.'; } >"$tmp/page.md"
+}
+page 'hello 7' 'world'
+if tests/check_docs.sh "$tmp/page.md" >"$out" 2>&1; then ok; else bad "check_docs: other numbers failed: $(cat "$out")"; fi
+page 'goodbye 1' 'world'
+if tests/check_docs.sh "$tmp/page.md" >"$out" 2>&1; then bad "check_docs: other words passed"
+elif grep -q '^< goodbye N$' "$out" && grep -q 'docs: 0 passed, 1 failed' "$out"; then ok
+else bad "check_docs: other words: wanted the diff and '0 passed, 1 failed': $(cat "$out")"; fi
+page 'hello 1'
+if tests/check_docs.sh "$tmp/page.md" >/dev/null 2>&1; then bad "check_docs: a missing line passed"; else ok; fi
+tests/check_docs.sh --write "$tmp/page.md" >/dev/null
+# shellcheck disable=SC2016 # backquotes of Markdown
+expect "check_docs --write" "$(tr '\n' '|' <"$tmp/page.md")" \
+    'Before.|<!-- output: echo hello 1; echo world -->|```text|hello 1|world|```|<!-- output end -->|After.|'
+grep -v '^<!-- output end -->$' "$tmp/page.md" >"$tmp/cut.md"
+if tests/check_docs.sh "$tmp/cut.md" >"$out" 2>&1; then bad "check_docs: an excerpt without its end passed"
+elif grep -q "without its command, its '-->' or its end" "$out"; then ok
+else bad "check_docs: an excerpt without its end: $(cat "$out")"; fi
+printf 'See [the start](start.md), [its part](start.md#part) and [nothing](gone.md).\n' >"$tmp/links.md"
+: >"$tmp/start.md"
+if tests/check_docs.sh "$tmp/links.md" >"$out" 2>&1; then bad "check_docs: a link to a missing file passed"
+elif grep -q 'links to gone.md, which is not there' "$out" && grep -q 'docs: 1 passed, 1 failed' "$out"; then ok
+else bad "check_docs: links: wanted gone.md named and '1 passed, 1 failed': $(cat "$out")"; fi
 
 check_end scripts
