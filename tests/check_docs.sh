@@ -3,13 +3,14 @@
 # and every link between the pages leads to a file that is there.
 # A page marks each excerpt with the command that makes it:
 #
-#   <!-- output: bin/omp_race -n 100000 -t 2 | grep -E '^(omp_race|VERIFIED)' | cut -c1-100 -->
+#   <!-- output: bin/omp_race -n 100000 -t 2 | grep -E '^(program |omp_race |VERIFIED)' | columns -->
 #   ```text
 #   ...the command's output (stdout and stderr), as the page shows it...
 #   ```
 #   <!-- output end -->
 #
-#   tests/check_docs.sh [FILE...]          check every excerpt (default: README.md and docs/*.md)
+#   tests/check_docs.sh [FILE...]          check every excerpt and link (default: README.md,
+#                                          CONTRIBUTING.md, docs/*.md, docs/lessons/*.md)
 #   tests/check_docs.sh --write [FILE...]  run the commands and put their output into the pages
 #
 # Times and counts change from run to run and machine to machine, so the check compares the

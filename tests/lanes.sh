@@ -31,18 +31,28 @@ USER_NAME=parlab
 BEGIN='<!-- tested-with: begin (tests/lanes.sh --write) -->'
 END='<!-- tested-with: end -->'
 
-# table [--keep]: the rows of the last run, as the README shows them; a lane not run is "not run",
-# or with --keep the README's row for it.
+# lane_row LANE [--keep]: the lane's row from its last run; a lane not run is "not run", or with
+# --keep the README's row for it.
+lane_row() {
+    if [ -f "$OUT/$1.row" ]; then cat "$OUT/$1.row"
+    elif [ "${2:-}" = --keep ] && [ -n "$(readme_row "$1")" ]; then readme_row "$1"
+    else echo "| $1 | | | | not run |"; fi
+}
+
+# table [--keep]: the rows of the last run, as the README shows them (--keep: as lane_row's).
 table() {
     echo '| system | compiler | MPI library | ran as | result |'
     echo '| --- | --- | --- | --- | --- |'
-    local i kept
+    local lane
+    for lane in "${LANES[@]}"; do lane_row "$lane" "${1:-}"; done
+}
+
+# readme_row LANE: the README's row of LANE, the table's row in the lanes' order (below its two
+# heading lines); nothing for a name that is no lane.
+readme_row() {
+    local i
     for i in "${!LANES[@]}"; do
-        kept=
-        [ "${1:-}" = --keep ] && kept=$(readme_table | sed -n "$((i + 3))p")
-        if [ -f "$OUT/${LANES[$i]}.row" ]; then cat "$OUT/${LANES[$i]}.row"
-        elif [ -n "$kept" ]; then echo "$kept"
-        else echo "| ${LANES[$i]} | | | | not run |"; fi
+        [ "${LANES[$i]}" = "$1" ] && readme_table | sed -n "$((i + 3))p"
     done
 }
 
@@ -55,17 +65,18 @@ case ${1:-} in
     --check)
         shift
         [ $# -gt 0 ] && checked=("$@") || checked=("${LANES[@]}")
-        # The table's line of each lane checked: its two heading lines, then one row per lane.
-        lines=$(for lane in "${checked[@]}"; do
-            for i in "${!LANES[@]}"; do [ "${LANES[$i]}" = "$lane" ] && echo $((i + 3)); done
-        done | sort -n | tr '\n' ' ')
-        [ -n "$lines" ] || { echo "lanes: no lane among: ${checked[*]}" >&2; exit 2; }
-        pick() { awk -v want=" $lines" 'index(want, " " NR " ")'; }
-        if diff <(readme_table | pick) <(table | pick) >/dev/null; then
+        differ=0
+        for lane in "${checked[@]}"; do
+            [[ " ${LANES[*]} " == *" $lane "* ]] || { echo "lanes: no lane '$lane'" >&2; exit 2; }
+            if [ "$(readme_row "$lane")" != "$(lane_row "$lane")" ]; then
+                echo "lanes: the README's Tested-with row of $lane differs from its last run:" >&2
+                diff <(readme_row "$lane") <(lane_row "$lane") >&2
+                differ=1
+            fi
+        done
+        if [ "$differ" -eq 0 ]; then
             echo "lanes: the README's Tested-with rows of ${checked[*]} are what the lanes produced"; exit 0
         fi
-        echo "lanes: the README's Tested-with rows differ from the lanes' last run:" >&2
-        diff <(readme_table | pick) <(table | pick) >&2
         echo "lanes: run tests/lanes.sh ${checked[*]}, then tests/lanes.sh --write" >&2
         exit 1 ;;
     --write)
