@@ -115,6 +115,24 @@ if [ "$status" -eq 124 ] && grep -q "did not finish in 3 s and was stopped$" "$e
     gone "^bin/mpi_heat .*--steps 1000000503"; then ok
 else bad "mpilaunch --timeout 3: wanted exit 124 and its line, got $status: $(cat "$err")"; fi
 
+# Open MPI 5's mpirun refuses to start (exit 213) when TMPDIR holds a session directory named
+# after its pid: the crumbs of one killed with SIGKILL, met again once pids wrap around. mpilaunch
+# runs in a TMPDIR of its own: here one with such crumbs for each of the next 3000 pids.
+major=$("${MPIRUN:-mpirun}" --version 2>&1 | sed -n 's/.*Open MPI[^0-9]*\([0-9][0-9]*\)\..*/\1/p' | head -n 1)
+if [ "${major:-0}" -ge 5 ]; then
+    node=$(uname -n)
+    mkdir "$tmp/stale" && (cd "$tmp/stale" && awk -v pid="$BASHPID" -v max="$(cat /proc/sys/kernel/pid_max)" \
+        -v name="prterun.${node%%.*}" -v uid="$(id -u)" 'BEGIN { for (i = 1; i <= 3000; i++) {
+            p = pid + i; if (p >= max) p = p - max + 300; print name "." p "." uid } }' | xargs mkdir)
+    TMPDIR=$tmp/stale "${MPIRUN:-mpirun}" -n 1 true >"$out" 2>&1
+    echo "    (a bare mpirun among stale session directories: exit $? $(grep -o 'Exists' "$out" | head -n 1))"
+    TMPDIR=$tmp/stale common/run/mpilaunch 2 bin/mpi_heat -n 64 --steps 10 -r 1 -w 0 >"$out" 2>"$err"
+    status=$?
+    if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$out")" = VERIFIED ] &&
+        [ -z "$(find "$tmp/stale" -maxdepth 1 -name 'mpilaunch.*')" ]; then ok
+    else bad "mpilaunch among stale session directories: wanted VERIFIED, its TMPDIR gone, got $status: $(cat "$err")"; fi
+fi
+
 # The docs' excerpts: numbers may differ, words may not; --write puts today's output in.
 # page TEXT...: a page with one excerpt of `echo hello 1; echo world`, showing TEXT's lines.
 page() {
