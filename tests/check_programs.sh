@@ -133,6 +133,7 @@ contract_rows() {
         omp_deadlock) echo 1 ;;
         mpi_deadlock) echo 3 ;;
         mpi_pingpong) echo 5 ;; # a row per message size: 8, 32, 128, 512 and 1000 bytes
+        mpi_collectives) echo 45 ;; # 15 variants at 8, 128 and 1000 bytes
         *) variant_count "$1" ;;
     esac
 }
@@ -161,7 +162,7 @@ done
 
 # Sizes whose arrays cannot fit are refused before anything is allocated: one line, exit 2.
 for p in omp_increment omp_map_square omp_stream omp_latency omp_thumbnails mpi_map_square mpi_increment \
-    hybrid_map_square mpi_deadlock mpi_messages mpi_thumbnails mpi_pingpong; do
+    hybrid_map_square mpi_deadlock mpi_messages mpi_thumbnails mpi_pingpong mpi_collectives; do
     [ -x "bin/$p" ] || continue
     check_usage_error "bin/$p" -n 2097152T
     check_usage_error --alone "bin/$p" -n 9223372036854775807
@@ -186,7 +187,8 @@ if [ -x bin/omp_stream ] && [ -z "${PLB_SANITIZE:-}" ]; then # ASan cannot start
     else bad "omp_stream -n 128M under ulimit -v 1 GiB: wanted one 'needs 3.0 GiB' line and exit 2: $(cat "$err")"; fi
     # The MPI programs refuse on their ranks too, the shared window included, before allocating.
     for run in "mpi_shared_array 512M 4.0" "mpi_map_square 512M 10.7" "mpi_increment 512M 10.7" \
-        "hybrid_map_square 512M 10.7" "mpi_deadlock 128M 2.0" "mpi_messages 95M 2.2"; do
+        "hybrid_map_square 512M 10.7" "mpi_deadlock 128M 2.0" "mpi_messages 95M 2.2" \
+        "mpi_collectives 256M 1.8"; do
         read -r p n need <<<"$run"
         [ -x "bin/$p" ] || continue
         (ulimit -v 1048576; launch "bin/$p" -n "$n")
@@ -432,6 +434,17 @@ if [ -x bin/mpi_pingpong ]; then
         grep -q '^# pair        : rank 0 and rank 2; sizes 8 bytes to 100000 by fours$' "$out" &&
         grep -Eq "^# model       : ($model)" "$out"
     then ok; else bad "mpi_pingpong: wanted rows 8 .. 100000 bytes between ranks 0 and 2 and a model note: $(tail -n 2 "$err")"; fi
+fi
+if [ -x bin/mpi_collectives ]; then
+    # On 3 ranks (not a power of two): sizes by sixteens, each collective's note with its steps
+    # (a loop P-1, an allreduce's 2(P-1); a tree ceil(log2 P), recursive doubling's allreduce
+    # log2 2 + 2), and the averages from one allreduce, checked against the serial sums.
+    if launch bin/mpi_collectives -n 40000 -r 2 -V allreduce_linear,allreduce_tree,allreduce_mpi,scan_tree --csv &&
+        [ "$(plb_csv 'col("variant") == "scan_tree" { printf "%s ", col("n") }' "$out")" = "8 128 2048 32768 40000 " ] &&
+        grep -Eq '^# allreduce   : 8 bytes: linear [0-9.e+-]+ us \(steps: 4\), tree [0-9.e+-]+ us \(3\), library [0-9.e+-]+ us; 40000 bytes: ' "$out" &&
+        ! grep -q '^# scan ' "$out" &&
+        grep -Eq '^# averages    : 3 ranks x 1000 readings: mean [0-9.]+, standard deviation [0-9.]+, .*; every rank.s serial sums agree exactly$' "$out"
+    then ok; else bad "mpi_collectives: wanted sizes 8 .. 40000, the allreduce note with its steps, the averages: $(grep '^# a' "$out") $(tail -n 2 "$err")"; fi
 fi
 if [ -x bin/mpi_shared_array ]; then
     if launch bin/mpi_shared_array -n 1000003 -r 2 &&

@@ -1,11 +1,15 @@
 /* suite_mpi_lessons.c: the MPI lesson kernels at several rank counts: the task farm hands out
  * every item exactly once, every deadlock fix delivers the partner's data (below and above the
- * eager limit), and the shared-memory window's slices and atomic counters are exact.
+ * eager limit), the shared-memory window's slices and atomic counters are exact, and the
+ * hand-written collectives give the library's results at every rank count.
  * Non-fatal asserts only: every rank must reach every collective. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "omp_countdown.h"
 #include "partition.h"
+#include "mpi_collectives.h"
 #include "mpi_deadlock.h"
 #include "omp_increment.h"
 #include "mpi_shared_array.h"
@@ -146,11 +150,67 @@ static void test_shared_default_updates(void)
     CU_ASSERT_EQUAL(shared_default_updates(1e-7, 10000), 10000 * SHARED_PROBE_UPDATES);
 }
 
+/* Element i of rank r's contribution in test_collectives_by_hand. */
+static uint64_t contribution(int r, int i)
+{
+    return (uint64_t)r * 1000003u + (uint64_t)i + 1u;
+}
+
+/* mpi_collectives' loops and trees at this run's rank count (the suites run at 1 to 8: powers of
+ * two and not) and at 1, 3 and 1000 elements: the sums, the gathered blocks and the broadcast
+ * message exact on every rank that has a result, each checked against sums made here. */
+static void test_collectives_by_hand(void)
+{
+    void (*const ways[])(coll_buffers *) = {bcast_linear, bcast_tree, reduce_linear,
+        reduce_tree, allreduce_linear, allreduce_doubling, allgather_ring, allgather_bruck,
+        scan_chain, scan_doubling};
+    const int counts[] = {1, 3, 1000};
+    int rank = rank_of(), p = size_of();
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        int count = counts[c];
+        coll_buffers b = {.in = calloc((size_t)count, sizeof *b.in),
+                          .out = calloc((size_t)count * p, sizeof *b.out),
+                          .tmp = calloc((size_t)count * p, sizeof *b.tmp),
+                          .count = count, .comm = MPI_COMM_WORLD};
+        if (plb_mpi_agree(!b.in || !b.out || !b.tmp, MPI_COMM_WORLD)) {
+            CU_FAIL("out of memory");
+            free(b.in), free(b.out), free(b.tmp);
+            continue;
+        }
+        for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+            int op = (int)w / 2; /* bcast, reduce, allreduce, allgather, scan */
+            for (int i = 0; i < count; i++)
+                b.in[i] = contribution(rank, i);
+            for (int k = 0; k < count * p; k++)
+                b.out[k] = op == 0 && rank == 0 && k < count ? 7u * (uint64_t)k + 5u : UINT64_MAX;
+            ways[w](&b);
+            int wrong = 0, upto = op == 3 ? count * p : count;
+            for (int k = 0; k < upto && (op != 1 || rank == 0); k++) {
+                uint64_t want = 0;
+                if (op == 0)
+                    want = 7u * (uint64_t)k + 5u;
+                else if (op == 3)
+                    want = contribution(k / count, k % count);
+                else
+                    for (int r = 0; r <= (op == 4 ? rank : p - 1); r++)
+                        want += contribution(r, k);
+                wrong += b.out[k] != want;
+            }
+            CU_ASSERT_EQUAL(wrong, 0);
+            if (wrong)
+                printf("\n  collective %zu, %d elements, rank %d of %d: %d wrong\n", w, count,
+                       rank, p, wrong);
+        }
+        free(b.in), free(b.out), free(b.tmp);
+    }
+}
+
 CU_TestInfo mpi_lesson_tests[] = {
     {"task farm, static split, root alone: every item once", test_farm_exactly_once},
     {"thumbnails farmed out: the root gets every one, exact", test_thumbnail_farm},
     {"sendrecv, nonblocking, parity deliver, eager or not", test_exchanges_deliver},
     {"shared window: slices and atomic counters exact", test_shared_window},
     {"shared counter: fewer updates only where atomics are slow", test_shared_default_updates},
+    {"collectives by hand, loops and trees: exact at any rank count", test_collectives_by_hand},
     CU_TEST_INFO_NULL,
 };

@@ -5,7 +5,9 @@
 # quiz_entry PROGRAM THREADS RANKS: "VARIANT|BASELINE|QUESTION|WHY" for the lessons the tutorials
 # ask about: is VARIANT faster than BASELINE, the same, or slower? Nothing for the others.
 quiz_entry() {
-    local t=$2 r=$3
+    local t=$2 r=$3 doubling=0
+    while [ $((2 << doubling)) -le "$r" ]; do doubling=$((doubling + 1)); done
+    [ $((1 << doubling)) -lt "$r" ] && doubling=$((doubling + 2)) # ranks beyond a power of two
     case $1 in
         omp_countdown) echo "parallel|seq|$t threads count a number down to 0, each its share: faster than one thread, the same, or slower? (Python threads: the same, the GIL)|C threads run on different cores at once and share nothing until the end; only the cores you have can help" ;;
         omp_increment) echo "parallel|seq|$t threads add 1 to every element of a large array: faster than one thread, the same, or slower?|each element costs 16 bytes of memory traffic for 1 add: the memory's bandwidth sets the pace, and one core can already use much of it" ;;
@@ -19,6 +21,7 @@ quiz_entry() {
         mpi_thumbnails) echo "farm|static|thumbnails of images that grow with their number, on $r processes: handed out one at a time by a master (a task farm), against equal blocks per process: is the farm faster, the same, or slower?|the farm balances the uneven images, but its master only hands out (one process fewer at work) and every thumbnail crosses as a message; which wins depends on how uneven the work is and how many processes there are" ;;
         omp_heat) echo "target|seq|the heat equation's steps in an OpenMP target region, on a GPU where there is one (the # target note says where it ran): faster than one CPU thread, the same, or slower?|with a GPU the field goes there once and every step runs there; without one (host fallback) the target region runs on the host, and its teams cost more than they give" ;;
         mpi_heat) echo "sendrecv|seq|a heat field split over $r processes, each exchanging only its edges with its neighbours every step: faster than one process, the same, or slower?|each rank computes its block's n^2 points and sends 4n values a step: unlike scatter and gather, the data stay where they are computed" ;;
+        mpi_collectives) echo "allreduce_tree|allreduce_linear|an allreduce of 1 MiB on $r processes: recursive doubling ($doubling steps, every process sending the whole message in each) against a reduce to one process and a broadcast back ($((2 * (r - 1))) steps, one message at a time): faster, the same, or slower?|doubling takes fewer steps, but in each of them every process sends the whole message at once: with a core per process and a network between them the steps win; with fewer cores than processes, or all of them on one memory bus, the bytes do" ;;
         mpi_messages) echo "farm|static|tasks of uneven cost, handed out on request (a task farm) or in fixed blocks: is the farm faster, the same, or slower?|fixed blocks leave ranks that drew cheap tasks idle while one works on; the farm hands the next task to whoever is free" ;;
     esac
 }

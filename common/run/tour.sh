@@ -2,10 +2,11 @@
 # tour.sh: `make run`, the guided tour. Runs every lesson program in bin/ at its default,
 # laptop-sized problem, OpenMP programs on all cores and MPI programs on PLB_TOUR_RANKS ranks
 # (default 4, oversubscribed where the machine has fewer cores), each with --csv, and prints one
-# summary table: program, variant, threads, ranks, median time, speedup over the program's `seq`
-# variant (where it has one), rate and verdict. Exits non-zero when any program failed; a
+# summary table: program, variant, threads, ranks, n, median time, speedup over the program's
+# `seq` variant (where it has one), rate and verdict. Exits non-zero when any program failed; a
 # deadlock lesson ending in DEADLOCK (exit 3) is its lesson shown, not a failure. mpi_heat also
-# draws its final field, with the ranks' blocks outlined, into results/tour/mpi_heat.png.
+# draws its final field, with the ranks' blocks outlined, into results/tour/mpi_heat.png;
+# mpi_collectives shows its allreduce (its table is 90 rows).
 #
 #   usage: tour.sh [--quiz] [PROGRAM...]
 #   --quiz   before a lesson the tutorials quiz on, ask "faster, the same, or slower?" (reading a
@@ -61,10 +62,13 @@ for p in "${programs[@]}"; do
     if [ "$name" = mpi_heat ]; then
         mkdir -p results/tour
         extra=(--png results/tour/mpi_heat.png --show-ranks)
+    elif [ "$name" = mpi_collectives ]; then # 15 variants at 6 sizes: the table shows one
+        extra=(-V "allreduce_linear,allreduce_tree,allreduce_mpi")
+        echo "      (allreduce only, 3 ways by message size; bin/mpi_collectives runs all five)"
     fi
     plb_launch --timeout 300 "$ranks" "$name" --csv "${extra[@]}" >"$work/$name.csv" 2>"$work/$name.err"
     status=$?
-    [ "${#extra[@]}" -gt 0 ] && [ "$status" -eq 0 ] &&
+    [ "$name" = mpi_heat ] && [ "$status" -eq 0 ] &&
         echo "      the field it computed, where the $ranks ranks' blocks meet outlined: results/tour/mpi_heat.png"
     verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$work/$name.err" | tail -n 1)
     echo "      ${verdict:-no verdict} (exit $status)"
@@ -82,20 +86,21 @@ echo
 plb_csv '
     {
         n++; prog[n] = col("program"); variant[n] = col("variant"); ranks[n] = col("ranks")
-        threads[n] = col("threads"); median[n] = col("median_s"); rate[n] = col("rate")
+        threads[n] = col("threads"); size[n] = col("n"); median[n] = col("median_s")
+        rate[n] = col("rate")
         unit[n] = col("rate_unit"); ok[n] = col("verified")
         if (variant[n] == "seq") base[prog[n]] = median[n]
     }
     END {
-        printf "%-20s %-18s %7s %5s %12s %8s %10s %-12s %s\n", "program", "variant", "threads",
-               "ranks", "median_s", "speedup", "rate", "unit", "verified"
+        printf "%-20s %-18s %7s %5s %10s %12s %8s %10s %-12s %s\n", "program", "variant", "threads",
+               "ranks", "n", "median_s", "speedup", "rate", "unit", "verified"
         for (i = 1; i <= n; i++) {
             # a split row (variant.step) is a part of a run: no speedup of its own
             speedup = "-"
             if ((prog[i] in base) && median[i] > 0 && variant[i] !~ /[.]/)
                 speedup = sprintf("%.2f", base[prog[i]] / median[i])
-            printf "%-20s %-18s %7s %5s %12.4e %8s %10.4g %-12s %s\n", prog[i], variant[i],
-                   threads[i], ranks[i], median[i], speedup, rate[i], unit[i], ok[i]
+            printf "%-20s %-18s %7s %5s %10s %12.4e %8s %10.4g %-12s %s\n", prog[i], variant[i],
+                   threads[i], ranks[i], size[i], median[i], speedup, rate[i], unit[i], ok[i]
         }
     }' "$work"/*.csv
 echo
