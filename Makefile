@@ -86,7 +86,7 @@ COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
 .PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs docs \
-        lint lint-jobs slurm-test pbs-test cluster-test clean help FORCE
+        lint lint-jobs slurm-test pbs-test cluster-test check handout clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -102,6 +102,8 @@ help:
 	@echo '  make bench       the scaling lab: limits, sweeps, report in results/ (QUICK=1: a minute)'
 	@echo '  make plots       PNG and SVG figures of the last make bench (RESULTS=dir for another)'
 	@echo '  make compare-python  the Python way of each lesson beside the C one'
+	@echo '  make check EX=NAME  check an exercise of exercises/: right at every rank count, and how fast'
+	@echo '  make handout     results/handout/parlab-handout.tar.gz: the tree without the exercises'"'"' solutions'
 	@echo '  make bench-check fail when a performance target is missed (not part of make test)'
 	@echo '  make bench-omp   omp_stream against plain OpenMP loops, the kernels against STREAM, per thread count'
 	@echo '  make bench-mpi   scatter/compute/gather at 16M elements, np 2 and 4, against bare and mpi4py'
@@ -132,6 +134,22 @@ deps:
 
 check-warnings:
 	@$(MAKE) --no-print-directory WERROR=1 all tests
+
+# Exercises: the learner's files in exercises/NAME/ (FROM=DIR: another folder's) built with the
+# exercise's checker, exercises/check/NAME.c, and run by exercises/check.sh.
+check: deps
+	@$(MAKE) --no-print-directory $(LIBMPI) $(LIBCOMMON)
+	@MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS)' \
+	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(FROM)
+
+# What a teacher hands out: the tree as a fresh checkout has it, without exercises/solutions/.
+handout:
+	@mkdir -p results/handout
+	@{ git ls-files -co --exclude-standard 2>/dev/null || find . -type f ! -path './.git/*'; } | \
+	    sed 's,^\./,,' | grep -v '^exercises/solutions/' | grep -v '^results/' | \
+	    tar -czf results/handout/parlab-handout.tar.gz --transform 's,^,parlab/,' -T -
+	@echo "handout: results/handout/parlab-handout.tar.gz ($$(tar -tzf results/handout/parlab-handout.tar.gz | \
+	    grep -c '^parlab/exercises/check/.*[.]c$$') exercises, no solutions)"
 
 sanitize: deps
 	@tests/sanitize.sh
@@ -170,8 +188,9 @@ docs: all
 lint:
 	@command -v cppcheck >/dev/null || { echo "lint: needs cppcheck (Debian: apt-get install cppcheck)" >&2; exit 2; }
 	@cppcheck --std=c11 --enable=warning,portability,performance --inline-suppr --error-exitcode=1 \
-	    -q -Icommon -Iomp -Impi --suppress=missingIncludeSystem common omp mpi tests
-	@echo "lint: cppcheck found nothing in common/, omp/, mpi/ and tests/"
+	    -q -Icommon -Iomp -Impi -Iexercises/check --suppress=missingIncludeSystem common omp mpi \
+	    tests exercises
+	@echo "lint: cppcheck found nothing in common/, omp/, mpi/, tests/ and exercises/"
 
 lint-jobs:
 	@jobs/render.sh --check

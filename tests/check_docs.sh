@@ -10,7 +10,8 @@
 #   <!-- output end -->
 #
 #   tests/check_docs.sh [FILE...]          check every excerpt and link (default: README.md,
-#                                          CONTRIBUTING.md, docs/*.md, docs/lessons/*.md)
+#                                          CONTRIBUTING.md, docs/*.md, docs/lessons/*.md and
+#                                          the exercises' pages)
 #   tests/check_docs.sh --write [FILE...]  run the commands and put their output into the pages
 #
 # Times and counts change from run to run and machine to machine, so the check compares the
@@ -25,7 +26,8 @@ if [ "${1:-}" = --write ]; then
     write=1
     shift
 fi
-[ $# -eq 0 ] && set -- README.md CONTRIBUTING.md docs/*.md docs/lessons/*.md
+[ $# -eq 0 ] && set -- README.md CONTRIBUTING.md docs/*.md docs/lessons/*.md exercises/README.md \
+    exercises/*/README.md
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 

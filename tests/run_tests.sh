@@ -10,7 +10,8 @@
 #      variants' (tests/check_offload.sh); the heat scaling model against figures worked out by
 #      hand (tests/check_model.sh); mpi_heat's checkpoints, killed and restarted at other rank
 #      counts (tests/check_checkpoint.sh); the scripts' shared helpers (tests/check_scripts.sh);
-#      the course pages' program output and links (tests/check_docs.sh);
+#      the course pages' program output and links (tests/check_docs.sh); the exercises' checks
+#      (tests/check_exercises.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
 #   5. make without an MPI compiler says to run `make deps`; flags given to make add to parlab's;
 #   6. the rule that keeps MPI suites hang-free: no fatal asserts in them.
@@ -129,6 +130,7 @@ run "target variants (host fallback here)" tests/check_offload.sh
 run "heat scaling model" tests/check_model.sh
 run "shell helpers: progress, provenance, signals, the docs' check" tests/check_scripts.sh
 run "the course pages' program output" tests/check_docs.sh
+run "the exercises' checks" tests/check_exercises.sh
 # Twice the others' timeout: several runs of 20000 steps on 4 ranks, slow where ranks cannot yield.
 STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "checkpoints that survive kills" tests/check_checkpoint.sh
 

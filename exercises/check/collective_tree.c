@@ -1,0 +1,231 @@
+/* collective_tree: the checker of the collective_tree exercise (exercises/collective_tree/): the
+ * learner's gather_tree() is run on this run's ranks at 1, 3 and 1000 elements a block, checked
+ * element for element on rank 0, then timed beside MPI_Gather, the yardstick. A gather_tree that
+ * does not return within --timeout seconds on some rank is reported by that rank, with exit 3.
+ * Built with the learner's file, or the solution's, by exercises/check.sh (make check
+ * EX=collective_tree); not a file to edit.
+ * Rate: MB/s = P * m / t / 1e6: the bytes that reach rank 0 (m each rank's block), over the
+ * median time of one call.
+ *
+ *   usage: mpirun -np P collective_tree [-n BYTES] [-r R] [-w W] [-V exercise,mpi] [--timeout S]
+ *          [--csv]
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "arrays.h"
+#include "exit_codes.h"
+#include "gather_tree.h"
+#include "lesson.h"
+#include "mpi_support.h"
+#include "watchdog.h"
+
+#define POISON UINT64_C(0xdeadbeefdeadbeef)
+
+typedef struct job {
+    int rank, size, library;
+    unsigned stamp; /* changes every batch, so a stale result cannot pass */
+    coll_buffers b;
+    char detail[PLB_DETAIL_LEN];
+} job;
+
+/* Element i of rank r's block: the stamp, r + 1 and i in bits 48-63, 24-47 and 0-23 (blocks of at
+ * most 2^24 elements), so a misplaced element tells whose it is. */
+static uint64_t element(const job *j, int r, int i)
+{
+    return ((uint64_t)j->stamp << 48) ^ ((uint64_t)(r + 1) << 24) ^ (uint64_t)i;
+}
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    j->stamp++;
+    for (int i = 0; i < j->b.count; i++)
+        j->b.in[i] = element(j, j->rank, i);
+    for (int64_t k = 0; k < (int64_t)j->b.count * j->size; k++)
+        j->b.out[k] = POISON;
+}
+
+static void gather(void *arg)
+{
+    job *j = arg;
+    MPI_Barrier(j->b.comm);
+    if (j->library) {
+        MPI_Gather(j->b.in, j->b.count, MPI_UINT64_T, j->b.out, j->b.count, MPI_UINT64_T, 0,
+                   j->b.comm);
+        return;
+    }
+    plb_watchdog_watch(true);
+    gather_tree(&j->b);
+    plb_watchdog_watch(false);
+}
+
+/* Rank 0's blocks against every rank's, in the learner's words; 0 when all are right. */
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int count = j->b.count;
+    for (int64_t k = 0; j->rank == 0 && k < (int64_t)count * j->size; k++) {
+        int r = (int)(k / count), i = (int)(k % count);
+        uint64_t got = j->b.out[k], want = element(j, r, i);
+        if (got == want)
+            continue;
+        int from = (int)((got >> 24 & 0xffffff) - 1), at = (int)(got & 0xffffff);
+        if (got == POISON)
+            snprintf(j->detail, sizeof j->detail, "rank %d's block (element %d) never reached "
+                     "rank 0", r, i);
+        else if (from >= 0 && from < j->size && at < count && got == element(j, from, at))
+            snprintf(j->detail, sizeof j->detail, "where rank %d's element %d belongs, rank 0 "
+                     "has rank %d's element %d", r, i, from, at);
+        else
+            snprintf(j->detail, sizeof j->detail, "where rank %d's element %d belongs, rank 0 "
+                     "has %016" PRIx64 ", no rank's", r, i, got);
+        return 1;
+    }
+    return 0;
+}
+
+/* Rank 0's detail, on every rank. Collective. */
+static void share_detail(job *j)
+{
+    MPI_Bcast(j->detail, PLB_DETAIL_LEN, MPI_CHAR, 0, j->b.comm);
+}
+
+/* gather_tree at 1, 3 and 1000 elements a block (never past the buffers): NULL, or what went
+ * wrong, on every rank. */
+static const char *check_sizes(job *j, int largest)
+{
+    static char why[PLB_DETAIL_LEN + 64];
+    const int counts[] = {1, 3, 1000};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0] && counts[c] <= largest; c++) {
+        j->b.count = counts[c];
+        j->detail[0] = '\0';
+        prepare(j);
+        gather(j);
+        if (plb_mpi_agree(verify(j, 1), j->b.comm)) {
+            share_detail(j);
+            snprintf(why, sizeof why, "%d element%s a block: %s", counts[c],
+                     counts[c] > 1 ? "s" : "", j->detail);
+            return why;
+        }
+    }
+    return NULL;
+}
+
+/* An MPI error in the learner's code (a receive shorter than the message, a rank out of range),
+ * said in one line, where MPI's own would be silenced by the launcher or be pages long. */
+static void mpi_error(MPI_Comm *comm, int *code, ...)
+{
+    char text[MPI_MAX_ERROR_STRING];
+    int len, rank;
+    MPI_Error_string(*code, text, &len);
+    MPI_Comm_rank(*comm, &rank);
+    fprintf(stderr, "MPI ERROR: rank %d: %s\n", rank, text);
+    MPI_Abort(*comm, PLB_EXIT_FAILED);
+}
+
+static double timeout_s = 10.0;
+static const plb_opt extra[] = {
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
+     .arg_name = "S", .help = "a gather_tree that has not returned after S seconds hangs"},
+    PLB_OPT_END,
+};
+static const char *const variants[] = {"exercise", "mpi", NULL};
+static const plb_program program = {
+    .name = "collective_tree",
+    .summary = "the collective_tree exercise: your gather_tree, checked and timed",
+    .variants = variants,
+    .extra = extra,
+};
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    job j = {.b.comm = MPI_COMM_WORLD};
+    MPI_Comm_rank(j.b.comm, &j.rank);
+    MPI_Comm_size(j.b.comm, &j.size);
+    plb_options opt = {.n = 64 << 10, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, j.b.comm);
+    if (status < 0 && (opt.n < 8 || opt.n / 8 > INT_MAX / j.size || opt.n / 8 > 1 << 24)) {
+        if (j.rank == 0)
+            fprintf(stderr, "%s: -n %" PRId64 ": a block is 8 to %" PRId64 " bytes on %d ranks\n",
+                    program.name, opt.n,
+                    8 * (int64_t)(INT_MAX / j.size < 1 << 24 ? INT_MAX / j.size : 1 << 24),
+                    j.size);
+        status = PLB_EXIT_USAGE;
+    }
+    int largest = (int)(opt.n / 8);
+    int room = largest > 1000 ? largest : 1000; /* the checks' sizes too */
+    if (status < 0 &&
+        !plb_mpi_memory_check(program.name, 8.0 * room * (1.0 + 2.0 * j.size), j.b.comm))
+        status = PLB_EXIT_USAGE;
+    if (status < 0) {
+        size_t block = (size_t)room * sizeof *j.b.in;
+        j.b.in = plb_array_alloc(block, 1);
+        j.b.out = plb_array_alloc(block * (size_t)j.size, 1);
+        j.b.tmp = plb_array_alloc(block * (size_t)j.size, 1);
+        char line[160];
+        snprintf(line, sizeof line, "HANG: rank %d of %d: gather_tree has not returned in %g s: "
+                 "it waits for a message no rank sends, or sends one no rank receives\n", j.rank,
+                 j.size, timeout_s);
+        int broken = !j.b.in || !j.b.out || !j.b.tmp ||
+                     plb_watchdog_install(line, STDERR_FILENO, timeout_s,
+                                          0.1 * j.rank, NULL) != 0;
+        if (plb_mpi_agree(broken, j.b.comm)) {
+            if (j.rank == 0)
+                fprintf(stderr, "%s: out of memory, or no watchdog thread\n", program.name);
+            status = PLB_EXIT_FAILED;
+        }
+    }
+    if (status < 0) {
+        MPI_Errhandler handler;
+        MPI_Comm_create_errhandler(mpi_error, &handler);
+        MPI_Comm_set_errhandler(j.b.comm, handler);
+        MPI_Errhandler_free(&handler);
+        plb_context ctx;
+        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, j.b.comm);
+        const char *failure = check_sizes(&j, room);
+        if (out && !failure)
+            plb_report_param(out, "checked", "1, 3 and 1000 elements a block: every block in "
+                             "its place on rank 0");
+        if (out && !failure)
+            plb_report_columns(out, opt.csv);
+        plb_sync sync = plb_mpi_sync(&j.b.comm);
+        j.b.count = largest;
+        for (j.library = 0; j.library < 2 && !failure; j.library++) {
+            if (!plb_variant_selected(&program, &opt, variants[j.library]))
+                continue;
+            plb_kernel k = {prepare, gather, verify, &j};
+            plb_measure_cfg cfg = {.warmup = opt.warmup, .warmup_s = PLB_WARMUP_S,
+                                   .repeats = opt.repeats, .sync = &sync};
+            plb_measurement m;
+            j.detail[0] = '\0';
+            int measured = plb_measure(&k, &cfg, &m);
+            double bytes = 8.0 * largest * j.size;
+            plb_result r = {.program = program.name, .variant = variants[j.library],
+                            .n = 8 * (int64_t)largest, .ranks = j.size, .threads = 1,
+                            .repeats = opt.repeats, .batch = m.batch, .time = m.stats,
+                            .rate = plb_rate(bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
+                            .verified = measured == PLB_MEASURE_OK};
+            if (out)
+                plb_report_row(out, opt.csv, &r);
+            if (measured != PLB_MEASURE_OK) {
+                static char why[PLB_DETAIL_LEN + 64];
+                share_detail(&j);
+                snprintf(why, sizeof why, "%s, timed: %s: %s", r.variant,
+                         plb_measure_error(measured), j.detail);
+                failure = why;
+            }
+        }
+        status = plb_mpi_verdict(&opt, failure, j.b.comm);
+    }
+    plb_array_free(j.b.in);
+    plb_array_free(j.b.out);
+    plb_array_free(j.b.tmp);
+    MPI_Finalize();
+    return status;
+}
