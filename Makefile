@@ -137,19 +137,24 @@ check-warnings:
 
 # Exercises: the learner's files in exercises/NAME/ (FROM=DIR: another folder's) built with the
 # exercise's checker, exercises/check/NAME.c, and run by exercises/check.sh.
-check: deps
+check:
 	@$(MAKE) --no-print-directory $(LIBMPI) $(LIBCOMMON)
 	@MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS)' \
-	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(FROM)
+	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(if $(FROM),'$(FROM)')
 
-# What a teacher hands out: the tree as a fresh checkout has it, without exercises/solutions/.
+# What a teacher hands out: the last commit's tree (git archive: not the files as edited here),
+# without exercises/solutions/; outside git, the files here but bin/, build/, results/.
+HANDOUT := results/handout/parlab-handout.tar.gz
 handout:
-	@mkdir -p results/handout
-	@{ git ls-files -co --exclude-standard 2>/dev/null || find . -type f ! -path './.git/*'; } | \
-	    sed 's,^\./,,' | grep -v '^exercises/solutions/' | grep -v '^results/' | \
-	    tar -czf results/handout/parlab-handout.tar.gz --transform 's,^,parlab/,' -T -
-	@echo "handout: results/handout/parlab-handout.tar.gz ($$(tar -tzf results/handout/parlab-handout.tar.gz | \
-	    grep -c '^parlab/exercises/check/.*[.]c$$') exercises, no solutions)"
+	@mkdir -p $(dir $(HANDOUT))
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    git archive --format=tar.gz --prefix=parlab/ -o $(HANDOUT) HEAD -- . ':(exclude)exercises/solutions'; \
+	else \
+	    tar -czf $(HANDOUT) --exclude=./exercises/solutions --exclude=./bin --exclude=./build \
+	        --exclude=./results --exclude=./.git --transform 's,^\.,parlab,' .; \
+	fi
+	@echo "handout: $(HANDOUT) ($$(tar -tzf $(HANDOUT) | grep -c '^parlab/exercises/check/.*[.]c$$')" \
+	    "exercises, no solutions)"
 
 sanitize: deps
 	@tests/sanitize.sh

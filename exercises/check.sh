@@ -21,7 +21,7 @@ for file in exercises/check/*.c; do
     file=${file##*/}
     exercises="$exercises${exercises:+ }${file%.c}"
 done
-if [ -z "$name" ] || [ ! -f "exercises/check/$name.c" ]; then
+if [ -z "$name" ] || [[ $name == */* ]] || [ ! -f "exercises/check/$name.c" ]; then
     nothere=
     [ -n "$name" ] && nothere="no exercise \"$name\": "
     echo "check: ${nothere}make check EX=NAME, NAME one of: $exercises" >&2
@@ -30,6 +30,7 @@ fi
 from=${2:-exercises/$name}
 case $name in
     collective_tree) ranks="1 2 3 4 5 7 8" what=gather_tree ;;
+    *) echo "check: exercises/check/$name.c has no entry in $0" >&2; exit 2 ;;
 esac
 work=build/exercises/$name
 mkdir -p "$work"
@@ -37,11 +38,11 @@ mkdir -p "$work"
 # build DIR BINARY: the checker with DIR's files; the compiler's messages (warnings never stop a
 # learner's build, even under WERROR=1).
 build() {
-    local files
-    files=$(ls -- "$1"/*.c 2>/dev/null) || { echo "no .c files in $1"; return 1; }
-    # shellcheck disable=SC2086 # flags and file lists, word-split as make would
-    ${MPICC:-mpicc} ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check ${CFLAGS:--O2} ${WARN//-Werror/} \
-        ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} "exercises/check/$name.c" $files \
+    local files=("$1"/*.c) warn=${WARN:--std=c11 -Wall -Wextra}
+    [ -f "${files[0]}" ] || { echo "no .c files in $1"; return 1; }
+    # shellcheck disable=SC2086 # flags, word-split as make would
+    ${MPICC:-mpicc} ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check ${CFLAGS:--O2} ${warn//-Werror/} \
+        ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} "exercises/check/$name.c" "${files[@]}" \
         build/libparlab_mpi.a build/libparlab.a -o "$2" ${LDLIBS:--lm -lpthread} 2>&1
 }
 
@@ -56,7 +57,8 @@ for np in $ranks; do
         >"$work/out" 2>"$work/err"
     status=$?
     if [ "$status" -ne 0 ]; then
-        why=$(grep -hE '^(FAILED|HANG|MPI ERROR): ' "$work/out" "$work/err" | head -n 1)
+        # -a: Open MPI 5's own messages hold bytes that are not text in the C locale
+        why=$(grep -ahE '^(FAILED|HANG|MPI ERROR): ' "$work/out" "$work/err" | head -n 1)
         echo "    $np rank$([ "$np" -gt 1 ] && echo s): ${why:-exit $status: $(tail -n 3 "$work/err")}"
         echo "check: $name: NOT DONE: $what is not right on $np rank$([ "$np" -gt 1 ] && echo s) (above)"
         exit 1

@@ -4,12 +4,14 @@
  * A collective is one call that every rank of a communicator makes; what it costs is the number
  * of steps it takes (messages one after another) and what each step carries. Each is written
  * here as a loop of P-1 steps (P ranks): the root sends to or receives from each rank in turn,
- * an allgather passes blocks round a ring, a scan passes a running sum down a chain; and as a
- * tree of ceil(log2 P) steps: binomial trees for broadcast and reduce, recursive doubling for
- * allreduce and scan, Bruck's algorithm for allgather. Both work at any rank count, powers of
- * two or not. The library's (MPI_Bcast, MPI_Reduce, MPI_Allreduce, MPI_Allgather, MPI_Scan)
- * choose among several such algorithms by message size and rank count: where its time changes
- * slope, it switched. Small messages cost a latency a step, so steps count; large ones cost
+ * an allgather passes blocks round a ring, a scan passes a running sum down a chain (an
+ * allreduce: a reduce, then a broadcast, 2(P-1)); and as a tree of ceil(log2 P) steps: binomial
+ * trees for broadcast and reduce, recursive doubling for allreduce and scan, Bruck's algorithm
+ * for allgather (an allreduce on a rank count that is not a power of two: floor(log2 P) + 2).
+ * Both work at any rank count. The library's (MPI_Bcast, MPI_Reduce, MPI_Allreduce,
+ * MPI_Allgather, MPI_Scan) choose among several such algorithms by message size and rank count:
+ * where its time changes slope more than the others', it may have switched (or changed protocol,
+ * eager to rendezvous). Small messages cost a latency a step, so steps count; large ones cost
  * bandwidth, so what each step carries counts (a tree's allreduce carries the whole message
  * log2 P times). Before the timings, one MPI_Allreduce answers a question with numbers spread
  * over the ranks: their mean and spread (mpitutorial's averages).
@@ -102,8 +104,9 @@ void reduce_linear(coll_buffers *b)
     }
 }
 
-/* The broadcast's tree run backwards: in the step of distance d, a rank whose bit d is set sends
- * its partial sum to rank - d and is done; its partner adds it. ceil(log2 P) steps. */
+/* A binomial tree too, the broadcast's mirror image: in the step of distance d, a rank whose bit
+ * d is set sends its partial sum to rank - d and is done; its partner adds it. ceil(log2 P)
+ * steps. */
 void reduce_tree(coll_buffers *b)
 {
     int rank = rank_in(b), size = ranks_in(b);
@@ -166,8 +169,7 @@ void allreduce_doubling(coll_buffers *b)
 /* ---- allgather ------------------------------------------------------------------------------- */
 
 /* A ring: in each of P-1 steps, every rank passes the block it received last to its right-hand
- * neighbour and takes the next from its left. Each step carries one block: the least data any
- * allgather can move, in the most steps. */
+ * neighbour and takes the next from its left: one block a step, always to the same neighbour. */
 void allgather_ring(coll_buffers *b)
 {
     int rank = rank_in(b), size = ranks_in(b), count = b->count;
@@ -183,8 +185,9 @@ void allgather_ring(coll_buffers *b)
 
 /* Bruck's algorithm: a rank collects the blocks of ranks rank, rank+1, ... (mod P) in order, in
  * tmp. In the step of distance d it sends the first blocks it holds (up to d) to rank - d and
- * appends those of rank + d: the blocks held double each step, ceil(log2 P) steps. Then each
- * block is moved to its rank's place. */
+ * appends those of rank + d: the blocks held double each step, ceil(log2 P) steps, the same P-1
+ * blocks received in all as the ring, from ranks further away. Then each block is copied to its
+ * rank's place. */
 void allgather_bruck(coll_buffers *b)
 {
     int rank = rank_in(b), size = ranks_in(b), count = b->count;
@@ -233,7 +236,7 @@ void scan_doubling(coll_buffers *b)
     }
 }
 
-/* ---- the library's ----------------------------------------------------------------------------- */
+/* ---- the library's --------------------------------------------------------------------------- */
 
 static void bcast_library(coll_buffers *b)
 {
@@ -407,8 +410,8 @@ static double time_one(job *j, const plb_options *opt, const plb_context *ctx,
         plb_report_row(out, opt->csv, &r);
     if (status != PLB_MEASURE_OK) {
         share_detail(j, j->b.comm);
-        snprintf(why, sizeof why, "%s, %" PRId64 " bytes: %s: %s", r.variant, bytes,
-                 plb_measure_error(status), j->detail);
+        snprintf(why, sizeof why, "%s, %" PRId64 " bytes: %s%s%s", r.variant, bytes,
+                 plb_measure_error(status), j->detail[0] ? ": " : "", j->detail);
         *failure = why;
         return 0.0;
     }
@@ -522,9 +525,9 @@ int main(int argc, char **argv)
         plb_context ctx;
         FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
         if (out)
-            plb_report_param(out, "messages", "8 to %d bytes by sixteens: each rank's "
+            plb_report_param(out, "messages", "8 to %" PRId64 " bytes by sixteens: each rank's "
                              "contribution, 64-bit integers (an allgather's result: %d times "
-                             "that)", largest * 8, j.size);
+                             "that)", 8 * (int64_t)largest, j.size);
         const char *failure = plb_mpi_agree(averages(&j, comm, out), comm)
                                   ? "averages: the allreduced sums differ from the serial ones"
                                   : NULL;
@@ -542,7 +545,7 @@ int main(int argc, char **argv)
             double t[WAYS][2] = {{0}};
             int64_t bytes[2] = {8, 8};
             int timed = 0;
-            for (int m = 1; !failure; m = m * 16 < largest ? m * 16 : largest) {
+            for (int m = 1; !failure; m = m <= largest / 16 ? m * 16 : largest) {
                 j.b.count = m;
                 for (j.way = 0; j.way < WAYS && !failure; j.way++) {
                     if (!plb_variant_selected(&program, &opt, variants[j.op * WAYS + j.way]))

@@ -1,7 +1,7 @@
 /* suite_mpi_lessons.c: the MPI lesson kernels at several rank counts: the task farm hands out
  * every item exactly once, every deadlock fix delivers the partner's data (below and above the
  * eager limit), the shared-memory window's slices and atomic counters are exact, and the
- * hand-written collectives give the library's results at every rank count.
+ * hand-written collectives' results are the sums and blocks made here, at every rank count.
  * Non-fatal asserts only: every rank must reach every collective. */
 #include <stdint.h>
 #include <stdio.h>
