@@ -262,12 +262,19 @@ if [ -x bin/omp_queue ]; then
     check_usage_error bin/omp_queue -t 4 --producers 4
     # Starvation, on one core: 1 producer, 2 consumers working on each item before they let the
     # lock go. The test-and-set lock goes back to the consumer that just let it go, which takes
-    # (nearly) everything; the fifo queue serves the two in turn.
-    taskset -c 0 bin/omp_queue -V spin,fifo -t 3 --producers 1 --hold 10000 -n 10000 -r 1 -w 0 >"$out" 2>"$err"
-    spin=$(sed -n 's/^# shares      : spin .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
-    fifo=$(sed -n 's/^# shares      : fifo .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
+    # (nearly) everything; the fifo queue serves the two in turn. Where the scheduler preempts the
+    # holder at an unlucky moment the other consumer gets a turn (once in the Debian 13 lane: spin
+    # 1.22x): up to three runs, the first that shows both decides. A fair spin lock, or an unfair
+    # fifo, fails all three.
+    for _ in 1 2 3; do
+        taskset -c 0 bin/omp_queue -V spin,fifo -t 3 --producers 1 --hold 10000 -n 10000 -r 1 -w 0 >"$out" 2>"$err"
+        spin=$(sed -n 's/^# shares      : spin .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
+        fifo=$(sed -n 's/^# shares      : fifo .* (the largest \([0-9.]*\)x a fair share)$/\1/p' "$out")
+        [ "$(tail -n 1 "$out")" = VERIFIED ] && awk -v s="${spin:-0}" -v f="${fifo:-9}" 'BEGIN { exit !(s >= 1.8 && f <= 1.3) }' &&
+            break
+    done
     if [ "$(tail -n 1 "$out")" = VERIFIED ] && awk -v s="${spin:-0}" -v f="${fifo:-9}" 'BEGIN { exit !(s >= 1.8 && f <= 1.3) }'
-    then ok; else bad "omp_queue on one core: wanted spin starving a consumer (largest share >= 1.8x), fifo even (<= 1.3x): spin ${spin}x, fifo ${fifo}x"; fi
+    then ok; else bad "omp_queue on one core, 3 runs: wanted spin starving a consumer (largest share >= 1.8x), fifo even (<= 1.3x): last spin ${spin}x, fifo ${fifo}x"; fi
 fi
 if [ -x bin/omp_thumbnails ]; then
     # Thumbnails written as PNG files, read back: at a thumbnail size they already fit, every
