@@ -143,11 +143,12 @@ check:
 	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(if $(FROM),'$(FROM)')
 
 # What a teacher hands out: the last commit's tree (git archive: not the files as edited here),
-# without exercises/solutions/; outside git, the files here but bin/, build/, results/.
+# without exercises/solutions/; in a copy that is not a git checkout of its own (a release, or
+# make sanitize's copy under build/), the files here but bin/, build/, results/.
 HANDOUT := results/handout/parlab-handout.tar.gz
 handout:
 	@mkdir -p $(dir $(HANDOUT))
-	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
 	    git archive --format=tar.gz --prefix=parlab/ -o $(HANDOUT) HEAD -- . ':(exclude)exercises/solutions'; \
 	else \
 	    tar -czf $(HANDOUT) --exclude=./exercises/solutions --exclude=./bin --exclude=./build \
