@@ -139,7 +139,7 @@ check-warnings:
 # exercise's checker, exercises/check/NAME.c, and run by exercises/check.sh.
 check:
 	@$(MAKE) --no-print-directory $(LIBMPI) $(LIBCOMMON)
-	@MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS)' \
+	@CC='$(CC)' MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS)' \
 	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(if $(FROM),'$(FROM)')
 
 # What a teacher hands out: the last commit's tree (git archive: not the files as edited here),

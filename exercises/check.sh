@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # check.sh: `make check EX=NAME`. Builds the learner's files of an exercise (exercises/NAME/*.c)
-# with its checker (exercises/check/NAME.c), runs it at the rank counts that catch the usual
-# mistakes (one rank, odd counts, more than a power of two), and ends with one verdict: DONE, or
-# NOT DONE and why, in the exercise's terms (whose block, which element, which rank hangs).
-# Then, as advice and never as a failure (a busy machine changes it), the speed against the
-# solution's and the MPI library's, measured in the same run.
+# with its checker (exercises/check/NAME.c), runs it at the rank or thread counts that catch the
+# usual mistakes (one, odd counts, more than a power of two), and ends with one verdict: DONE, or
+# NOT DONE and why, in the exercise's terms (whose block, which element, which bin, which rank
+# hangs). Then, as advice and never as a failure (a busy machine changes it), the speed against
+# the solution's and the exercise's yardstick (the MPI library's call, one thread alone),
+# measured in the same run.
 #
 #   exercises/check.sh NAME [DIR]   DIR: the files to check (default exercises/NAME; the tests
 #                                   pass the solution's, or planted mistakes)
-# The Makefile passes MPICC, CPPFLAGS, CFLAGS, WARN, OMPFLAGS, LDFLAGS and LDLIBS. Exit 0 when
-# done, 1 when not, 2 for a name that is no exercise.
+# The Makefile passes CC, MPICC, CPPFLAGS, CFLAGS, WARN, OMPFLAGS, LDFLAGS and LDLIBS. Exit 0
+# when done, 1 when not, 2 for a name that is no exercise.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
@@ -28,55 +29,104 @@ if [ -z "$name" ] || [[ $name == */* ]] || [ ! -f "exercises/check/$name.c" ]; t
     exit 2
 fi
 from=${2:-exercises/$name}
+# Per exercise: mpi (counts are ranks) or omp (threads); the counts; what the learner writes; what
+# a right run at one count showed; the arguments of those runs; the variants of the timed run that
+# run the learner's code and the yardstick's, VARIANT:LABEL pairs between commas; what the timed
+# run measures; flags for the build the checks run (-O0 splits `counts[b]++` into a load, an add
+# and a store, so a race loses updates even where the threads share one core: a slow or loaded
+# machine; the timed build is the Makefile's).
 case $name in
-    collective_tree) ranks="1 2 3 4 5 7 8" what=gather_tree ;;
+    collective_tree)
+        kind=mpi counts="1 2 3 4 5 7 8" what=gather_tree quick="-V exercise -n 8K --timeout 5"
+        right="every block in its place (1, 3 and 1000 elements a block)"
+        yours="exercise:gather_tree" yardstick="mpi:MPI_Gather" timed="64 KiB blocks" ;;
+    race_histogram)
+        kind=omp counts="1 2 3 4 8" what="the histogram" quick="-V critical,atomic,reduction -n 1K"
+        checked_at="-O0"
+        right="every bin exact, three ways (1, 1000 and 4194304 values)"
+        yours="critical:critical,atomic:atomic,reduction:reduction"
+        yardstick="seq:one thread alone" timed="4M values" ;;
     *) echo "check: exercises/check/$name.c has no entry in $0" >&2; exit 2 ;;
 esac
+checked_at=${checked_at:-}
 work=build/exercises/$name
 mkdir -p "$work"
 
-# build DIR BINARY: the checker with DIR's files; the compiler's messages (warnings never stop a
-# learner's build, even under WERROR=1).
+# build DIR BINARY [FLAGS]: the checker with DIR's files; the compiler's messages (warnings never
+# stop a learner's build, even under WERROR=1).
 build() {
-    local files=("$1"/*.c) warn=${WARN:--std=c11 -Wall -Wextra}
+    local files=("$1"/*.c) warn=${WARN:--std=c11 -Wall -Wextra} cc=${CC:-cc} libs=build/libparlab.a
+    [ "$kind" = mpi ] && cc=${MPICC:-mpicc} libs="build/libparlab_mpi.a $libs"
     [ -f "${files[0]}" ] || { echo "no .c files in $1"; return 1; }
-    # shellcheck disable=SC2086 # flags, word-split as make would
-    ${MPICC:-mpicc} ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check ${CFLAGS:--O2} ${warn//-Werror/} \
+    # shellcheck disable=SC2086 # flags and libraries, word-split as make would
+    $cc ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} \
         ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} "exercises/check/$name.c" "${files[@]}" \
-        build/libparlab_mpi.a build/libparlab.a -o "$2" ${LDLIBS:--lm -lpthread} 2>&1
+        $libs -o "$2" ${LDLIBS:--lm -lpthread} 2>&1
+}
+
+# launch TIMEOUT COUNT BINARY ARGS...: on COUNT ranks, or on COUNT threads.
+launch() {
+    local timeout_s=$1 count=$2 binary=$3
+    shift 3
+    if [ "$kind" = mpi ]; then plb_launch --timeout "$timeout_s" "$count" "$binary" "$@"
+    else timeout --kill-after=5 "$timeout_s" "$binary" -t "$count" "$@"; fi
 }
 
 echo "check: $name, the files in $from/"
-if ! build "$from" "$work/exercise" >"$work/build.log"; then
+if ! build "$from" "$work/exercise" >"$work/build.log" ||
+    { [ -n "$checked_at" ] && ! build "$from" "$work/checked" "$checked_at" >"$work/build.log"; }; then
     sed 's/^/    /' "$work/build.log" | head -n 30
     echo "check: $name: NOT DONE: the files in $from/ do not compile (above)"
     exit 1
 fi
-for np in $ranks; do
-    plb_launch --timeout 60 "$np" "$work/exercise" -V exercise -n 8K -r 1 -w 0 --timeout 5 \
-        >"$work/out" 2>"$work/err"
+checked=exercise
+[ -n "$checked_at" ] && checked=checked
+unit=$([ "$kind" = mpi ] && echo rank || echo thread)
+for count in $counts; do
+    units="$count $unit$([ "$count" -gt 1 ] && echo s)"
+    # shellcheck disable=SC2086 # the arguments, words
+    launch 60 "$count" "$work/$checked" $quick -r 1 -w 0 >"$work/out" 2>"$work/err"
     status=$?
     if [ "$status" -ne 0 ]; then
         # -a: Open MPI 5's own messages hold bytes that are not text in the C locale
         why=$(grep -ahE '^(FAILED|HANG|MPI ERROR): ' "$work/out" "$work/err" | head -n 1)
-        echo "    $np rank$([ "$np" -gt 1 ] && echo s): ${why:-exit $status: $(tail -n 3 "$work/err")}"
-        echo "check: $name: NOT DONE: $what is not right on $np rank$([ "$np" -gt 1 ] && echo s) (above)"
+        if [ -z "$why" ] && { [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; }; then
+            why="did not finish in 60 s"
+        elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" = omp ]; then
+            why="crashed: SIG$(kill -l $((status - 128)) 2>/dev/null) (an index out of bounds?)"
+        fi
+        echo "    $units: ${why:-exit $status: $(tail -n 3 "$work/err")}"
+        echo "check: $name: NOT DONE: $what is not right on $units (above)"
         exit 1
     fi
-    echo "    $np rank$([ "$np" -gt 1 ] && echo s): every block in its place (1, 3 and 1000 elements a block)"
+    echo "    $units: $right"
 done
 
-# Speed, as advice: the learner's, the solution's (where this copy has it) and the library's, in
-# one run, on as many ranks as cores (2 to 4).
+# Speed, as advice: the learner's, the solution's (where this copy has it) and the yardstick's,
+# in one run, on as many ranks or threads as cores (2 to 4).
 cores=$(nproc 2>/dev/null || echo 2)
-np=$((cores < 2 ? 2 : cores > 4 ? 4 : cores))
-median() { plb_csv -v v="$2" 'col("variant") == v { printf "%.3g", col("median_s") * 1e6 }' "$1"; }
-plb_launch --timeout 120 "$np" "$work/exercise" -r 5 --csv >"$work/exercise.csv" 2>/dev/null
-line="your $what $(median "$work/exercise.csv" exercise) us, MPI's $(median "$work/exercise.csv" mpi) us"
+count=$((cores < 2 ? 2 : cores > 4 ? 4 : cores))
+# median CSV VARIANT: the variant's median time, "12.3 us", "45.6 ms" or "1.23 s".
+median() {
+    plb_csv -v v="$2" 'col("variant") == v { t = col("median_s")
+        if (t < 1e-3) printf "%.3g us", t * 1e6; else if (t < 1) printf "%.3g ms", t * 1e3
+        else printf "%.3g s", t }' "$1"
+}
+# speeds CSV PAIRS: "label 12.3 us, label 4.56 ms" for the comma-separated VARIANT:LABEL pairs.
+speeds() {
+    local pair line='' pairs
+    IFS=, read -ra pairs <<<"$2"
+    for pair in "${pairs[@]}"; do
+        line="$line${line:+, }${pair#*:} $(median "$1" "${pair%%:*}")"
+    done
+    echo "$line"
+}
+launch 120 "$count" "$work/exercise" -r 5 --csv >"$work/exercise.csv" 2>/dev/null
+line="yours: $(speeds "$work/exercise.csv" "$yours"); $(speeds "$work/exercise.csv" "$yardstick")"
 if [ "$from" != "exercises/solutions/$name" ] && [ -d "exercises/solutions/$name" ] &&
     build "exercises/solutions/$name" "$work/solution" >"$work/build.log"; then
-    plb_launch --timeout 120 "$np" "$work/solution" -V exercise -r 5 --csv >"$work/solution.csv" 2>/dev/null
-    line="$line, the solution's $(median "$work/solution.csv" exercise) us"
+    launch 120 "$count" "$work/solution" -r 5 --csv >"$work/solution.csv" 2>/dev/null
+    line="$line; the solution's: $(speeds "$work/solution.csv" "$yours")"
 fi
-echo "    speed on $np ranks, 64 KiB blocks (median of 5; advice only, a busy machine changes it): $line"
+echo "    speed on $count ${unit}s, $timed (median of 5; advice only, a busy machine changes it): $line"
 echo "check: $name: DONE"

@@ -10,60 +10,108 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
-# checked right|not DIR: `make check EX=collective_tree FROM=DIR` succeeds, or fails (make exits
+# checked EXERCISE right|not DIR: `make check EX=EXERCISE FROM=DIR` succeeds, or fails (make exits
 # 2 for any failed recipe); its output in $out.
 checked() {
-    make --no-print-directory check EX=collective_tree FROM="$2" >"$out" 2>&1
+    make --no-print-directory check EX="$1" FROM="$3" >"$out" 2>&1
     local status=$?
-    if [ "$1" = right ]; then [ "$status" -eq 0 ]; else [ "$status" -ne 0 ]; fi
+    if [ "$2" = right ]; then [ "$status" -eq 0 ]; else [ "$status" -ne 0 ]; fi
 }
 
-# planted NAME SED: the solution with the sed script applied, in $tmp/NAME; fails when the sed
-# changed nothing (the solution moved on: the test must follow).
+# planted EXERCISE FILE NAME SED: the solution's FILE with the sed script applied, in $tmp/NAME;
+# fails when the sed changed nothing (the solution moved on: the test must follow).
 planted() {
-    mkdir -p "$tmp/$1"
-    sed "$2" exercises/solutions/collective_tree/gather_tree.c >"$tmp/$1/gather_tree.c"
-    ! cmp -s exercises/solutions/collective_tree/gather_tree.c "$tmp/$1/gather_tree.c"
+    local solution=exercises/solutions/$1/$2
+    mkdir -p "$tmp/$3"
+    sed "$4" "$solution" >"$tmp/$3/$2"
+    ! cmp -s "$solution" "$tmp/$3/$2"
 }
+
+# A handout (make handout) has no solutions: there only the skeletons' checks and the refusals
+# are proven.
+solutions=yes
+if [ ! -d exercises/solutions ]; then
+    solutions=
+    echo "    (no exercises/solutions/ in this copy, a handout: the solutions' checks left out)"
+fi
+
+# Under the sanitizers the checkers run on the skeletons and the solutions; the planted mistakes
+# prove the checks' words, which the sanitizers do not change (and ASan ends an out-of-bounds
+# plant its own way).
+[ -n "${PLB_SANITIZE:-}" ] && [ -n "$solutions" ] && solutions=unplanted
 
 echo "=== collective_tree"
-if checked not exercises/collective_tree && grep -q "^check: collective_tree: NOT DONE: gather_tree is not right on 2 ranks" "$out" &&
+if checked collective_tree not exercises/collective_tree && grep -q "^check: collective_tree: NOT DONE: gather_tree is not right on 2 ranks" "$out" &&
     grep -q "^    2 ranks: FAILED: .*rank 1's block (element 0) never reached rank 0" "$out" &&
     [ ! -s build/exercises/collective_tree/build.log ]; then ok
 else bad "the skeleton as shipped: wanted NOT DONE on 2 ranks, rank 1's block never reached: $(tail -n 3 "$out")"; fi
 
-# A handout (make handout) has no solutions: there only the skeleton's check and the refusals are
-# proven.
-if [ ! -d exercises/solutions/collective_tree ]; then
-    echo "    (no exercises/solutions/ in this copy, a handout: the solution's checks left out)"
-else
-    if checked right exercises/solutions/collective_tree && grep -q '^check: collective_tree: DONE$' "$out" &&
+if [ -n "$solutions" ]; then
+    if checked collective_tree right exercises/solutions/collective_tree && grep -q '^check: collective_tree: DONE$' "$out" &&
         [ "$(grep -c 'every block in its place' "$out")" -eq 7 ] &&
-        grep -Eq '^    speed on [0-9] ranks, .*: your gather_tree [0-9.e+-]+ us, MPI.s [0-9.e+-]+ us$' "$out" &&
+        grep -Eq '^    speed on [0-9] ranks, .*: yours: gather_tree [0-9.e+-]+ [mu]?s; MPI_Gather [0-9.e+-]+ [mu]?s$' "$out" &&
         [ ! -s build/exercises/collective_tree/build.log ]; then ok
     else bad "the solution: wanted DONE at 7 rank counts and the speed line: $(tail -n 4 "$out")"; fi
-
+fi
+if [ "$solutions" = yes ]; then
     # Received blocks written over the last ones: the count never grows.
-    if planted overwrite '/held += more;/d' && checked not "$tmp/overwrite" &&
+    if planted collective_tree gather_tree.c overwrite '/held += more;/d' && checked collective_tree not "$tmp/overwrite" &&
         grep -q "^    3 ranks: FAILED: .*where rank 1's element 0 belongs, rank 0 has rank 2's element 0" "$out"; then ok
     else bad "planted: received blocks written over the last: $(tail -n 2 "$out")"; fi
 
     # One block received where several arrive: the receive is too short (MPI says so) on 4 ranks.
-    if planted short 's/more \* b->count, MPI_UINT64_T/b->count, MPI_UINT64_T/' && checked not "$tmp/short" &&
+    if planted collective_tree gather_tree.c short 's/more \* b->count, MPI_UINT64_T/b->count, MPI_UINT64_T/' &&
+        checked collective_tree not "$tmp/short" &&
         grep -q "^check: collective_tree: NOT DONE: gather_tree is not right on 4 ranks" "$out" &&
         grep -Eiq "^    4 ranks: MPI ERROR: rank 0: .*truncat" "$out"; then ok
     else bad "planted: a receive of one block: $(tail -n 2 "$out")"; fi
 
     # Nobody sends: every receiver waits; the watchdog names a rank that hangs.
-    if planted nobody 's/if (rank & d) {/if (rank \& d \&\& 0) {/' && checked not "$tmp/nobody" &&
+    if planted collective_tree gather_tree.c nobody 's/if (rank & d) {/if (rank \& d \&\& 0) {/' &&
+        checked collective_tree not "$tmp/nobody" &&
         grep -Eq "^    2 ranks: HANG: rank 0 of 2: gather_tree has not returned in 5 s" "$out"; then ok
     else bad "planted: no rank sends: wanted rank 0 named as hanging on 2 ranks: $(tail -n 2 "$out")"; fi
 
     # A file that does not compile is said to, with the compiler's words.
-    if planted broken 's/held += more;/held += ;/' && checked not "$tmp/broken" &&
+    if planted collective_tree gather_tree.c broken 's/held += more;/held += ;/' && checked collective_tree not "$tmp/broken" &&
         grep -q "^check: collective_tree: NOT DONE: the files in $tmp/broken/ do not compile" "$out" &&
         grep -q 'gather_tree.c:.*error' "$out"; then ok
     else bad "planted: a syntax error: $(tail -n 2 "$out")"; fi
+fi
+
+# The race is found where the threads share one core too (the checks' -O0 build): the skeleton
+# pinned to one core, as a loaded machine may run it.
+echo "=== race_histogram"
+if taskset -c 0 true 2>/dev/null; then pin=(taskset -c 0); else pin=(); fi
+if "${pin[@]}" make --no-print-directory check EX=race_histogram >"$out" 2>&1; then status=0; else status=$?; fi
+if [ "$status" -ne 0 ] && grep -Eq "^check: race_histogram: NOT DONE: the histogram is not right on [2-8] threads" "$out" &&
+    grep -Eq "^    [2-8] threads: FAILED: (critical|atomic|reduction), [0-9]+ values: bin [0-9]+ counted [0-9]+, expected [0-9]+; [0-9]+ updates lost$" "$out" &&
+    grep -q "^    1 thread: every bin exact" "$out" && [ ! -s build/exercises/race_histogram/build.log ]; then ok
+else bad "the skeleton as shipped, on one core: wanted NOT DONE with updates lost at 2 to 8 threads: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked race_histogram right exercises/solutions/race_histogram && grep -q '^check: race_histogram: DONE$' "$out" &&
+        [ "$(grep -c 'every bin exact, three ways' "$out")" -eq 5 ] &&
+        grep -Eq '^    speed on [0-9] threads, .*: yours: critical [0-9.e+-]+ [mu]?s, atomic [0-9.e+-]+ [mu]?s, reduction [0-9.e+-]+ [mu]?s; one thread alone [0-9.e+-]+ [mu]?s$' "$out" &&
+        [ ! -s build/exercises/race_histogram/build.log ]; then ok
+    else bad "the solution: wanted DONE at 5 thread counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # The atomic taken away: that way races again, and is named.
+    if planted race_histogram histogram.c unatomic '/omp atomic/d' && checked race_histogram not "$tmp/unatomic" &&
+        grep -Eq "^    [2-8] threads: FAILED: atomic, [0-9]+ values: .*updates lost$" "$out"; then ok
+    else bad "planted: the atomic left out: $(tail -n 2 "$out")"; fi
+
+    # The reduction clause left out: that way races again.
+    if planted race_histogram histogram.c unreduced 's/ reduction(+ : counts\[:bins\])//' &&
+        checked race_histogram not "$tmp/unreduced" &&
+        grep -Eq "^    [2-8] threads: FAILED: reduction, [0-9]+ values: .*updates lost$" "$out"; then ok
+    else bad "planted: the reduction left out: $(tail -n 2 "$out")"; fi
+
+    # A reduction over bin 0 alone: the other bins are written past the private copy's end.
+    if planted race_histogram histogram.c onebin 's/counts\[:bins\]/counts[:1]/' && checked race_histogram not "$tmp/onebin" &&
+        grep -Eq "^    1 thread: (crashed: SIGSEGV|FAILED: reduction)" "$out"; then ok
+    else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
 echo "=== make check without an exercise, with one that is not there"
@@ -71,13 +119,14 @@ for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree race_histogram" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
 echo "=== make handout"
 if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/parlab-handout.tar.gz >"$tmp/list" &&
     grep -qx 'parlab/exercises/collective_tree/gather_tree.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/race_histogram/histogram.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 
