@@ -138,8 +138,8 @@ check-warnings:
 # Exercises: the learner's files in exercises/NAME/ (FROM=DIR: another folder's) built with the
 # exercise's checker, exercises/check/NAME.c, and run by exercises/check.sh.
 check:
-	@$(MAKE) --no-print-directory $(LIBMPI) $(LIBCOMMON)
-	@CC='$(CC)' MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS)' \
+	@$(MAKE) --no-print-directory $(LIBMPIK) $(LIBOMPK) $(LIBMPI) $(LIBCOMMON)
+	@CC='$(CC)' MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS) $(OFFLOAD_FLAGS)' \
 	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(if $(FROM),'$(FROM)')
 
 # What a teacher hands out: the last commit's tree (git archive: not the files as edited here),
@@ -194,7 +194,7 @@ docs: all
 lint:
 	@command -v cppcheck >/dev/null || { echo "lint: needs cppcheck (Debian: apt-get install cppcheck)" >&2; exit 2; }
 	@cppcheck --std=c11 --enable=warning,portability,performance --inline-suppr --error-exitcode=1 \
-	    -q -Icommon -Iomp -Impi -Iexercises/check --suppress=missingIncludeSystem common omp mpi \
+	    -q -Icommon -Iomp -Impi -Iexercises/check -Iexercises/check/shared --suppress=missingIncludeSystem common omp mpi \
 	    tests exercises
 	@echo "lint: cppcheck found nothing in common/, omp/, mpi/, tests/ and exercises/"
 
@@ -280,7 +280,7 @@ $(LIBMPIK): $(MPI_KERNEL_OBJS)
 # The thumbnails lessons read and write PNG files with libpng, the heat lessons draw their field
 # with it; the suites call their functions.
 bin/omp_thumbnails bin/mpi_thumbnails bin/omp_heat bin/mpi_heat build/tests/test_serial \
-    build/tests/test_mpi: override LDLIBS += -lpng
+    build/tests/test_mpi check: override LDLIBS += -lpng
 
 $(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
 	@mkdir -p $(@D)

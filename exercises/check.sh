@@ -46,6 +46,11 @@ case $name in
         right="every bin exact, three ways (1, 1000 and 4194304 values)"
         yours="critical:critical,atomic:atomic,reduction:reduction"
         yardstick="seq:one thread alone" timed="4M values" ;;
+    halo_exchange)
+        kind=mpi counts="1 2 3 4 5 6 8" what="the halo exchange" quick="-n 16 --timeout 5"
+        right="every ghost cell right, 4 steps exact (13 x 11 field, two process grids)"
+        yours="sendrecv:halo_sendrecv,overlap:halo_start/finish"
+        yardstick="neighbor:MPI_Neighbor_alltoallw" timed="512 x 512 field, a step" ;;
     *) echo "check: exercises/check/$name.c has no entry in $0" >&2; exit 2 ;;
 esac
 checked_at=${checked_at:-}
@@ -55,13 +60,17 @@ mkdir -p "$work"
 # build DIR BINARY [FLAGS]: the checker with DIR's files; the compiler's messages (warnings never
 # stop a learner's build, even under WERROR=1).
 build() {
-    local files=("$1"/*.c) warn=${WARN:--std=c11 -Wall -Wextra} cc=${CC:-cc} libs=build/libparlab.a
-    [ "$kind" = mpi ] && cc=${MPICC:-mpicc} libs="build/libparlab_mpi.a $libs"
+    local files=("$1"/*.c) warn=${WARN:--std=c11 -Wall -Wextra} cc=${CC:-cc}
+    local libs="build/libomp_kernels.a build/libparlab.a"
+    local -a shared=()
+    [ "$kind" = mpi ] && cc=${MPICC:-mpicc} shared=(exercises/check/shared/mpi_checker.c) \
+        libs="build/libmpi_kernels.a build/libomp_kernels.a build/libparlab_mpi.a build/libparlab.a"
     [ -f "${files[0]}" ] || { echo "no .c files in $1"; return 1; }
     # shellcheck disable=SC2086 # flags and libraries, word-split as make would
-    $cc ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} \
-        ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} "exercises/check/$name.c" "${files[@]}" \
-        $libs -o "$2" ${LDLIBS:--lm -lpthread} 2>&1
+    $cc ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check -Iexercises/check/shared \
+        ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} \
+        "exercises/check/$name.c" "${shared[@]}" "${files[@]}" $libs -o "$2" \
+        ${LDLIBS:--lm -lpthread -lpng} 2>&1
 }
 
 # launch TIMEOUT COUNT BINARY ARGS...: on COUNT ranks, or on COUNT threads.
@@ -74,7 +83,8 @@ launch() {
 
 echo "check: $name, the files in $from/"
 if ! build "$from" "$work/exercise" >"$work/build.log" ||
-    { [ -n "$checked_at" ] && ! build "$from" "$work/checked" "$checked_at" >"$work/build.log"; }; then
+    { [ -n "$checked_at" ] &&
+        ! build "$from" "$work/checked" "$checked_at" >"$work/build.log"; }; then
     sed 's/^/    /' "$work/build.log" | head -n 30
     echo "check: $name: NOT DONE: the files in $from/ do not compile (above)"
     exit 1
@@ -128,5 +138,6 @@ if [ "$from" != "exercises/solutions/$name" ] && [ -d "exercises/solutions/$name
     launch 120 "$count" "$work/solution" -r 5 --csv >"$work/solution.csv" 2>/dev/null
     line="$line; the solution's: $(speeds "$work/solution.csv" "$yours")"
 fi
-echo "    speed on $count ${unit}s, $timed (median of 5; advice only, a busy machine changes it): $line"
+echo "    speed on $count ${unit}s, $timed (median of 5; advice only, a busy machine changes it):" \
+    "$line"
 echo "check: $name: DONE"

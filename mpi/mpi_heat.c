@@ -166,12 +166,7 @@ static void step_overlapped(job *j)
     exchange_start(&j->d, req);
     compute(j, 2, rows, 2, cols);
     exchange_wait(req);
-    heat_sweep(b, j->p.r, 1, 2, 1, cols + 1);                     /* the first row */
-    if (rows > 1)
-        heat_sweep(b, j->p.r, rows, rows + 1, 1, cols + 1);       /* the last row */
-    heat_sweep(b, j->p.r, 2, rows, 1, 2);                          /* the first column */
-    if (cols > 1)
-        heat_sweep(b, j->p.r, 2, rows, cols, cols + 1);           /* the last column */
+    heat_sweep_rim(b, j->p.r);
 }
 
 void heat_exchange(heat_dist *d, heat_variant v)

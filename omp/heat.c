@@ -209,6 +209,17 @@ void heat_sweep(const heat_block *b, double r, int64_t a0, int64_t a1, int64_t b
     }
 }
 
+void heat_sweep_rim(const heat_block *b, double r)
+{
+    int64_t rows = b->rows, cols = b->cols;
+    heat_sweep(b, r, 1, 2, 1, cols + 1);                   /* the first row */
+    if (rows > 1)
+        heat_sweep(b, r, rows, rows + 1, 1, cols + 1);     /* the last row */
+    heat_sweep(b, r, 2, rows, 1, 2);                       /* the first column */
+    if (cols > 1)
+        heat_sweep(b, r, 2, rows, cols, cols + 1);         /* the last column */
+}
+
 double heat_mode_factor(const heat_problem *p)
 {
     double si = sin(pi / (2.0 * (double)(p->rows + 1))), sj = sin(pi / (2.0 * (double)(p->cols + 1)));

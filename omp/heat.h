@@ -97,6 +97,9 @@ void heat_row(const double *up, const double *mid, const double *down, double *o
 /* One step over local rows a0..a1-1 and columns b0..b1-1 of b, from u into next, row by row with
  * heat_row on this thread: the sequential step, and the edges of the overlapping exchange. */
 void heat_sweep(const heat_block *b, double r, int64_t a0, int64_t a1, int64_t b0, int64_t b1);
+/* The same over the block's rim, its first and last rows and columns: the points that read a
+ * ghost cell, computed once the halo is in (the interior, rows and columns 2..n-1, needs none). */
+void heat_sweep_rim(const heat_block *b, double r);
 
 /* For the exact and mode checks: compares every interior point of b, after `steps` steps, with
  * the closed form. Returns the number of points that differ (beyond the stated bound for the

@@ -114,12 +114,52 @@ if [ "$solutions" = yes ]; then
     else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
+echo "=== halo_exchange"
+if checked halo_exchange not exercises/halo_exchange &&
+    grep -q "^check: halo_exchange: NOT DONE: the halo exchange is not right on 2 ranks" "$out" &&
+    grep -q "^    2 ranks: FAILED: halo_sendrecv, 2x1 ranks, one exchange: rank 1's ghost row above (from rank 0), cell (7, 1): nothing arrived" "$out" &&
+    [ ! -s build/exercises/halo_exchange/build.log ]; then ok
+else bad "the skeleton as shipped: wanted NOT DONE on 2 ranks, rank 1's ghost row above empty: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked halo_exchange right exercises/solutions/halo_exchange && grep -q '^check: halo_exchange: DONE$' "$out" &&
+        [ "$(grep -c 'every ghost cell right, 4 steps exact' "$out")" -eq 7 ] &&
+        grep -Eq '^    speed on [0-9] ranks, .*: yours: halo_sendrecv [0-9.e+-]+ [mu]?s, halo_start/finish [0-9.e+-]+ [mu]?s; MPI_Neighbor_alltoallw [0-9.e+-]+ [mu]?s$' "$out" &&
+        [ ! -s build/exercises/halo_exchange/build.log ]; then ok
+    else bad "the solution: wanted DONE at 7 rank counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # The last column sent nowhere: a missing halo, seen where ranks have left neighbours.
+    if planted halo_exchange halo.c nocolumn 's/\.type = d->col, \.to = d->right, \.from = d->left}/.type = d->col, .to = MPI_PROC_NULL, .from = MPI_PROC_NULL}/' &&
+        checked halo_exchange not "$tmp/nocolumn" &&
+        grep -q "^    4 ranks: FAILED: halo_sendrecv, 2x2 ranks, one exchange: rank 1's left ghost column (from rank 0), cell (1, 6): nothing arrived" "$out"; then ok
+    else bad "planted: the last column never sent: $(tail -n 2 "$out")"; fi
+
+    # The first row sent down where the last belongs: a ghost row holds the wrong row.
+    if planted halo_exchange halo.c wrongrow 's/dir\[1\] = (direction){.send_at = last_row \* s + 1,/dir[1] = (direction){.send_at = 1 * s + 1,/' &&
+        checked halo_exchange not "$tmp/wrongrow" &&
+        grep -q "^    2 ranks: FAILED: halo_sendrecv, 2x1 ranks, one exchange: rank 1's ghost row above (from rank 0), cell (7, 1): holds cell (1, 1)'s value" "$out"; then ok
+    else bad "planted: the first row sent down: $(tail -n 2 "$out")"; fi
+
+    # halo_start receiving into the edges it sends: own cells overwritten.
+    if planted halo_exchange halo.c intoedge 's/MPI_Irecv(u + dir\[k\].recv_at/MPI_Irecv(u + dir[k].send_at/' &&
+        checked halo_exchange not "$tmp/intoedge" &&
+        grep -q "^    2 ranks: FAILED: halo_start/halo_finish, 2x1 ranks, one exchange: rank 0's own cell (1, 1) was overwritten with cell (8, 1)'s value" "$out"; then ok
+    else bad "planted: receives into the edges: $(tail -n 2 "$out")"; fi
+
+    # Receives that wait for a tag no rank sends: the watchdog names the rank that hangs.
+    if planted halo_exchange halo.c tag 's/dir\[k\].from, TAG, d->cart,$/dir[k].from, TAG + 1, d->cart,/' &&
+        checked halo_exchange not "$tmp/tag" &&
+        grep -q "^    2 ranks: HANG: rank 0 of 2: the exchange has not returned in 5 s" "$out"; then ok
+    else bad "planted: a tag no rank sends: $(tail -n 2 "$out")"; fi
+fi
+
 echo "=== make check without an exercise, with one that is not there"
 for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree race_histogram" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree halo_exchange race_histogram" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -127,6 +167,7 @@ echo "=== make handout"
 if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/parlab-handout.tar.gz >"$tmp/list" &&
     grep -qx 'parlab/exercises/collective_tree/gather_tree.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/race_histogram/histogram.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/halo_exchange/halo.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 

@@ -17,12 +17,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "arrays.h"
 #include "exit_codes.h"
 #include "gather_tree.h"
 #include "lesson.h"
+#include "mpi_checker.h"
 #include "mpi_support.h"
 #include "watchdog.h"
 
@@ -121,18 +121,6 @@ static const char *check_sizes(job *j)
     return NULL;
 }
 
-/* An MPI error in the learner's code (a receive shorter than the message, a rank out of range),
- * said in one line, where MPI's own would be silenced by the launcher or be pages long. */
-static void mpi_error(MPI_Comm *comm, int *code, ...)
-{
-    char text[MPI_MAX_ERROR_STRING];
-    int len, rank;
-    MPI_Error_string(*code, text, &len);
-    MPI_Comm_rank(*comm, &rank);
-    fprintf(stderr, "MPI ERROR: rank %d: %s\n", rank, text);
-    MPI_Abort(*comm, PLB_EXIT_FAILED);
-}
-
 static double timeout_s = 10.0;
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
@@ -173,13 +161,8 @@ int main(int argc, char **argv)
         j.b.in = plb_array_alloc(block, 1);
         j.b.out = plb_array_alloc(block * (size_t)j.size, 1);
         j.b.tmp = plb_array_alloc(block * (size_t)j.size, 1);
-        char line[160];
-        snprintf(line, sizeof line, "HANG: rank %d of %d: gather_tree has not returned in %g s: "
-                 "it waits for a message no rank sends, or sends one no rank receives\n", j.rank,
-                 j.size, timeout_s);
         int broken = !j.b.in || !j.b.out || !j.b.tmp ||
-                     plb_watchdog_install(line, STDERR_FILENO, timeout_s,
-                                          0.1 * j.rank, NULL) != 0;
+                     checker_watch_hangs("gather_tree", j.rank, j.size, timeout_s) != 0;
         if (plb_mpi_agree(broken, j.b.comm)) {
             if (j.rank == 0)
                 fprintf(stderr, "%s: out of memory, or no watchdog thread\n", program.name);
@@ -187,10 +170,7 @@ int main(int argc, char **argv)
         }
     }
     if (status < 0) {
-        MPI_Errhandler handler;
-        MPI_Comm_create_errhandler(mpi_error, &handler);
-        MPI_Comm_set_errhandler(j.b.comm, handler);
-        MPI_Errhandler_free(&handler);
+        checker_say_mpi_errors(j.b.comm);
         plb_context ctx;
         FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, j.b.comm);
         const char *failure = check_sizes(&j);

@@ -1,0 +1,18 @@
+/* mpi_checker.h: what the MPI exercises' checkers share: an MPI error in the learner's code said
+ * in one line, and a watchdog that names the rank whose call does not return. */
+#ifndef PARLAB_MPI_CHECKER_H
+#define PARLAB_MPI_CHECKER_H
+
+#include <mpi.h>
+
+/* An MPI error on comm (a receive shorter than the message, a rank out of range) ends the run
+ * with "MPI ERROR: rank R: <MPI's words>" and exit 1, where MPI's own report would be silenced
+ * by the launcher or be pages long. */
+void checker_say_mpi_errors(MPI_Comm comm);
+
+/* Starts the watchdog (common/watchdog.h): while watched, a call that has not returned after
+ * timeout_s seconds ends the run with "HANG: rank R of P: CALL has not returned in S s: ...".
+ * 0, or -1 when it could not be started. */
+int checker_watch_hangs(const char *call, int rank, int size, double timeout_s);
+
+#endif
