@@ -19,6 +19,7 @@ static double tick_s;  /* how often the thread looks */
 static atomic_ulong progress;
 static atomic_bool watching;
 static void (*end_all)(int code);
+static const char *(*detail_now)(void);
 
 /* An MPI launcher forwards a rank's output through a pipe, and ending the job before it has read
  * the line can lose it (seen with Hydra and MPI_Abort): wait, 2 s at most, until the pipe is
@@ -34,6 +35,9 @@ static void fire(void)
 {
     if (text_fd >= 0) {
         ssize_t ignored = write(text_fd, text, strlen(text));
+        const char *detail = detail_now ? detail_now() : NULL;
+        if (detail)
+            ignored = write(text_fd, detail, strlen(detail));
         (void)ignored;
         wait_until_read(text_fd);
     }
@@ -76,6 +80,11 @@ int plb_watchdog_install(const char *line, int fd, double timeout_s, double grac
         return -1;
     pthread_detach(thread);
     return 0;
+}
+
+void plb_watchdog_detail(const char *(*detail)(void))
+{
+    detail_now = detail;
 }
 
 void plb_watchdog_watch(bool on)

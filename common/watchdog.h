@@ -29,6 +29,11 @@
 int plb_watchdog_install(const char *line, int fd, double timeout_s, double grace_s,
                          void (*end)(int code));
 
+/* When it fires, the watchdog writes detail()'s text right after the line (NULL: nothing more):
+ * what the stuck thread was doing, as the program keeps it. Called from the watchdog's thread, so
+ * it may only read what it can without a lock (a buffer published with an atomic store). */
+void plb_watchdog_detail(const char *(*detail)(void));
+
 /* Turns watching on (the timeout starts now) or off. Switching it on from off flushes stdout
  * first, since _exit would drop what stdio still holds; on while already on costs only atomics,
  * so a kernel may call it in its timed loop. */

@@ -3,9 +3,9 @@
 # with its checker (exercises/check/NAME.c), runs it at the rank or thread counts that catch the
 # usual mistakes (one, odd counts, more than a power of two), and ends with one verdict: DONE, or
 # NOT DONE and why, in the exercise's terms (whose block, which element, which bin, which rank
-# hangs). Then, as advice and never as a failure (a busy machine changes it), the speed against
-# the solution's and the exercise's yardstick (the MPI library's call, one thread alone),
-# measured in the same run.
+# hangs and in which MPI call). Then, as advice and never as a failure (a busy machine changes
+# it), the speed against the solution's and the exercise's yardstick (the MPI library's call, a
+# memcpy, one thread alone), measured in the same run.
 #
 #   exercises/check.sh NAME [DIR]   DIR: the files to check (default exercises/NAME; the tests
 #                                   pass the solution's, or planted mistakes)
@@ -46,6 +46,11 @@ case $name in
         right="every bin exact, three ways (1, 1000 and 4194304 values)"
         yours="critical:critical,atomic:atomic,reduction:reduction"
         yardstick="seq:one thread alone" timed="4M values" ;;
+    deadlock_ring)
+        kind=mpi counts="1 2 3 4 5 8" what="the ring shift" quick="-n 8K --timeout 5"
+        right="every block from the left neighbour, 8 bytes to 4 MiB, two ways"
+        yours="sendrecv:ring_shift,ordered:ring_shift_ordered"
+        yardstick="copy:a memcpy of the same bytes" timed="1 MiB blocks" ;;
     halo_exchange)
         kind=mpi counts="1 2 3 4 5 6 8" what="the halo exchange" quick="-n 16 --timeout 5"
         right="every ghost cell right, 4 steps exact (13 x 11 field, two process grids)"
@@ -98,8 +103,11 @@ for count in $counts; do
     launch 60 "$count" "$work/$checked" $quick -r 1 -w 0 >"$work/out" 2>"$work/err"
     status=$?
     if [ "$status" -ne 0 ]; then
-        # -a: Open MPI 5's own messages hold bytes that are not text in the C locale
-        why=$(grep -ahE '^(FAILED|HANG|MPI ERROR): ' "$work/out" "$work/err" | head -n 1)
+        # -a: Open MPI 5's own messages hold bytes that are not text in the C locale. Every
+        # stuck rank prints a HANG line, saying what it waits in: all of them, in rank order.
+        why=$(grep -ahE '^(FAILED|MPI ERROR): ' "$work/out" "$work/err" | head -n 1)
+        [ -z "$why" ] && why=$(grep -ah '^HANG: ' "$work/out" "$work/err" | sort -t ' ' -k3,3n -u |
+            sed "2,\$s/^/    $units: /")
         if [ -z "$why" ] && { [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; }; then
             why="did not finish in 60 s"
         elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" = omp ]; then

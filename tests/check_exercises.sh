@@ -69,7 +69,7 @@ if [ "$solutions" = yes ]; then
     # Nobody sends: every receiver waits; the watchdog names a rank that hangs.
     if planted collective_tree gather_tree.c nobody 's/if (rank & d) {/if (rank \& d \&\& 0) {/' &&
         checked collective_tree not "$tmp/nobody" &&
-        grep -Eq "^    2 ranks: HANG: rank 0 of 2: gather_tree has not returned in 5 s" "$out"; then ok
+        grep -Eq "^    2 ranks: HANG: rank 0 of 2: gather_tree has not returned in 5 s: in MPI_Recv from rank 1 \(tag 0\)$" "$out"; then ok
     else bad "planted: no rank sends: wanted rank 0 named as hanging on 2 ranks: $(tail -n 2 "$out")"; fi
 
     # A file that does not compile is said to, with the compiler's words.
@@ -114,6 +114,43 @@ if [ "$solutions" = yes ]; then
     else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
+# A blocking send to oneself past the eager limit waits for ever; where a library buffers it, the
+# ring of 2 deadlocks. Every stuck rank names the MPI_Send it waits in.
+echo "=== deadlock_ring"
+if checked deadlock_ring not exercises/deadlock_ring &&
+    grep -Eq "^check: deadlock_ring: NOT DONE: the ring shift is not right on [12] ranks? " "$out" &&
+    grep -Eq "^    [12] ranks?: HANG: rank 0 of [12]: the ring shift has not returned in 5 s: in MPI_Send to rank [01] \([0-9]+ bytes, tag 7\)$" "$out" &&
+    [ ! -s build/exercises/deadlock_ring/build.log ]; then ok
+else bad "the skeleton as shipped: wanted a HANG in MPI_Send on 1 or 2 ranks: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked deadlock_ring right exercises/solutions/deadlock_ring && grep -q '^check: deadlock_ring: DONE$' "$out" &&
+        [ "$(grep -c 'every block from the left neighbour' "$out")" -eq 6 ] &&
+        grep -Eq '^    speed on [0-9] ranks, .*: yours: ring_shift [0-9.e+-]+ [mu]?s, ring_shift_ordered [0-9.e+-]+ [mu]?s; a memcpy of the same bytes [0-9.e+-]+ [mu]?s$' "$out" &&
+        [ ! -s build/exercises/deadlock_ring/build.log ]; then ok
+    else bad "the solution: wanted DONE at 6 rank counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # The ordered shift without its one-rank case: a send to itself, waiting in MPI_Send.
+    if planted deadlock_ring ring.c nosize1 '/if (size == 1) {/,/^    }$/d' && checked deadlock_ring not "$tmp/nosize1" &&
+        grep -Eq "^    [12] ranks?: HANG: rank 0 of [12]: .*: in MPI_Send to rank [01] " "$out"; then ok
+    else bad "planted: no one-rank case: $(tail -n 2 "$out")"; fi
+
+    # Receiving from the right where the left sends: on 3 ranks every rank waits for a message
+    # that goes elsewhere, and each of the three lines says from whom.
+    if planted deadlock_ring ring.c wrongpeer 's/in, count, MPI_INT64_T, left, TAG, comm,$/in, count, MPI_INT64_T, right, TAG, comm,/' &&
+        checked deadlock_ring not "$tmp/wrongpeer" &&
+        [ "$(grep -c "^    3 ranks: HANG: rank [012] of 3: .*: in MPI_Sendrecv, to rank [012] (tag 7) and from rank [012] (tag 7)$" "$out")" -eq 3 ]; then ok
+    else bad "planted: receiving from the wrong neighbour: wanted three HANG lines: $(tail -n 4 "$out")"; fi
+
+    # The shift the wrong way round: consistent, so no hang, but every block is the right
+    # neighbour's.
+    if planted deadlock_ring ring.c reversed 's/MPI_Sendrecv(out, count, MPI_INT64_T, right, TAG, in, count, MPI_INT64_T, left,/MPI_Sendrecv(out, count, MPI_INT64_T, left, TAG, in, count, MPI_INT64_T, right,/' &&
+        checked deadlock_ring not "$tmp/reversed" &&
+        grep -q "^    3 ranks: FAILED: ring_shift, 1 element (8 bytes): rank 0: where rank 2's element 0 belongs, it has rank 1's element 0$" "$out"; then ok
+    else bad "planted: the shift reversed: $(tail -n 2 "$out")"; fi
+fi
+
 echo "=== halo_exchange"
 if checked halo_exchange not exercises/halo_exchange &&
     grep -q "^check: halo_exchange: NOT DONE: the halo exchange is not right on 2 ranks" "$out" &&
@@ -150,7 +187,7 @@ if [ "$solutions" = yes ]; then
     # Receives that wait for a tag no rank sends: the watchdog names the rank that hangs.
     if planted halo_exchange halo.c tag 's/dir\[k\].from, TAG, d->cart,$/dir[k].from, TAG + 1, d->cart,/' &&
         checked halo_exchange not "$tmp/tag" &&
-        grep -q "^    2 ranks: HANG: rank 0 of 2: the exchange has not returned in 5 s" "$out"; then ok
+        grep -q "^    2 ranks: HANG: rank 0 of 2: the exchange has not returned in 5 s: in MPI_Sendrecv, .* from rank 1 (tag 24)$" "$out"; then ok
     else bad "planted: a tag no rank sends: $(tail -n 2 "$out")"; fi
 fi
 
@@ -159,7 +196,7 @@ for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree halo_exchange race_histogram" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange race_histogram" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -168,6 +205,7 @@ if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/pa
     grep -qx 'parlab/exercises/collective_tree/gather_tree.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/race_histogram/histogram.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/halo_exchange/halo.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/deadlock_ring/ring.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 

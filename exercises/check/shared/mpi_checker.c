@@ -1,7 +1,16 @@
-/* mpi_checker.c: the MPI exercises' shared checking (mpi_checker.h). */
+/* mpi_checker.c: the MPI exercises' shared checking (mpi_checker.h).
+ *
+ * Who waits for whom: the blocking calls a learner uses are wrapped here through MPI's profiling
+ * interface (each MPI_X is ours and calls the library's PMPI_X), and each says, before it goes
+ * in, what it waits for: "in MPI_Send to rank 1 (4194304 bytes, tag 23)". A rank's HANG line ends
+ * with the call it is stuck in, and every stuck rank prints its own, so the lines together show
+ * the cycle. */
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exit_codes.h"
 #include "mpi_checker.h"
 #include "watchdog.h"
@@ -24,12 +33,120 @@ void checker_say_mpi_errors(MPI_Comm comm)
     MPI_Errhandler_free(&handler);
 }
 
+/* ---- what this rank waits in --------------------------------------------------------------- */
+
+/* Written in turns, so the one the watchdog may read is never the one being written. */
+static char said[2][200];
+static int turn;
+static _Atomic(const char *) waiting_in;
+
+static void entering(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void entering(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(said[turn], sizeof said[turn], fmt, ap);
+    va_end(ap);
+    atomic_store(&waiting_in, said[turn]);
+    turn ^= 1;
+}
+
+static int left(int rc)
+{
+    atomic_store(&waiting_in, NULL);
+    return rc;
+}
+
+static const char *hang_detail(void)
+{
+    const char *in = atomic_load(&waiting_in);
+    return in ? in : ": in no MPI call (a loop that never ends?)\n";
+}
+
+/* "rank 3", "no rank (MPI_PROC_NULL)" or "any rank"; in one of two buffers, so a call may name
+ * two peers. */
+static const char *peer(int r)
+{
+    static char names[2][24];
+    static int which;
+    if (r == MPI_PROC_NULL)
+        return "no rank (MPI_PROC_NULL)";
+    if (r == MPI_ANY_SOURCE)
+        return "any rank";
+    which ^= 1;
+    snprintf(names[which], sizeof names[which], "rank %d", r);
+    return names[which];
+}
+
+static long long bytes(int count, MPI_Datatype type)
+{
+    int size = 0;
+    PMPI_Type_size(type, &size);
+    return (long long)count * size;
+}
+
+int MPI_Send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm)
+{
+    entering(": in MPI_Send to %s (%lld bytes, tag %d)\n", peer(dest), bytes(count, type), tag);
+    return left(PMPI_Send(buf, count, type, dest, tag, comm));
+}
+
+int MPI_Ssend(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm)
+{
+    entering(": in MPI_Ssend to %s (%lld bytes, tag %d)\n", peer(dest), bytes(count, type), tag);
+    return left(PMPI_Ssend(buf, count, type, dest, tag, comm));
+}
+
+int MPI_Recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
+             MPI_Status *status)
+{
+    entering(": in MPI_Recv from %s (tag %d)\n", peer(source), tag);
+    return left(PMPI_Recv(buf, count, type, source, tag, comm, status));
+}
+
+int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                 void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                 MPI_Comm comm, MPI_Status *status)
+{
+    const char *to = peer(dest), *from = peer(source);
+    entering(": in MPI_Sendrecv, to %s (tag %d) and from %s (tag %d)\n", to, sendtag, from,
+             recvtag);
+    return left(PMPI_Sendrecv(sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount,
+                              recvtype, source, recvtag, comm, status));
+}
+
+int MPI_Wait(MPI_Request *request, MPI_Status *status)
+{
+    entering(": in MPI_Wait\n");
+    return left(PMPI_Wait(request, status));
+}
+
+int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[])
+{
+    entering(": in MPI_Waitall of %d requests\n", count);
+    return left(PMPI_Waitall(count, requests, statuses));
+}
+
+/* ---- the watchdog -------------------------------------------------------------------------- */
+
+static int hang_rank, hang_size;
+
+/* Once this rank's HANG line is out: wait until every rank's is (rank r prints 0.1 r s after rank
+ * 0), then exit, so the first exit does not make the launcher end the ranks that have not
+ * printed yet. */
+static void after_every_line(int code)
+{
+    (void)code;
+    plb_sleep(0.1 * (hang_size - hang_rank) + 0.5);
+}
+
 int checker_watch_hangs(const char *call, int rank, int size, double timeout_s)
 {
-    char line[256];
-    snprintf(line, sizeof line, "HANG: rank %d of %d: %s has not returned in %g s: it waits for "
-             "a message no rank sends, or sends one no rank receives\n", rank, size, call,
-             timeout_s);
-    /* rank 0 prints first; the others' lines follow a tenth of a second apart */
-    return plb_watchdog_install(line, STDERR_FILENO, timeout_s, 0.1 * rank, NULL);
+    char line[160];
+    snprintf(line, sizeof line, "HANG: rank %d of %d: %s has not returned in %g s", rank, size,
+             call, timeout_s);
+    hang_rank = rank;
+    hang_size = size;
+    plb_watchdog_detail(hang_detail);
+    return plb_watchdog_install(line, STDERR_FILENO, timeout_s, 0.1 * rank, after_every_line);
 }

@@ -11,8 +11,9 @@
 void checker_say_mpi_errors(MPI_Comm comm);
 
 /* Starts the watchdog (common/watchdog.h): while watched, a call that has not returned after
- * timeout_s seconds ends the run with "HANG: rank R of P: CALL has not returned in S s: ...".
- * 0, or -1 when it could not be started. */
+ * timeout_s seconds ends the run with "HANG: rank R of P: CALL has not returned in S s: in
+ * MPI_Recv from rank 2 (tag 0)", the blocking MPI call (point to point, or a wait) the rank is
+ * stuck in, from every stuck rank. 0, or -1 when it could not be started. */
 int checker_watch_hangs(const char *call, int rank, int size, double timeout_s);
 
 #endif

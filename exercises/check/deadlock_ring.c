@@ -1,0 +1,225 @@
+/* deadlock_ring: the checker of the deadlock_ring exercise (exercises/deadlock_ring/): the
+ * learner's ring_shift and ring_shift_ordered run on this run's ranks at 1, 1000 and 2^19
+ * elements (8 bytes to 4 MiB: past every MPI's eager limit), every rank's received block checked
+ * element for element; a call that does not return within --timeout seconds is reported by every
+ * stuck rank in a HANG line that names the MPI call it waits in, so the lines show the cycle.
+ * Then timed beside a memcpy of the same bytes on each rank (copy: what moving them costs
+ * without MPI).
+ * Built with the learner's file, or the solution's, by exercises/check.sh (make check
+ * EX=deadlock_ring); not a file to edit.
+ * Rate: MB/s = 8 * count / median_s / 1e6: the bytes each rank sends, over one call's time.
+ *
+ *   usage: mpirun -np P deadlock_ring [-n BYTES] [-r R] [-w W] [-V sendrecv,ordered,copy]
+ *          [--timeout S] [--csv]
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arrays.h"
+#include "exit_codes.h"
+#include "lesson.h"
+#include "mpi_checker.h"
+#include "mpi_support.h"
+#include "ring.h"
+#include "watchdog.h"
+
+#define POISON INT64_C(-1)
+#define LARGEST_CHECK (1 << 19)
+
+typedef enum way { WAY_SENDRECV, WAY_ORDERED, WAY_COPY, WAYS } way;
+static const char *const variants[] = {"sendrecv", "ordered", "copy", NULL};
+static const char *const calls[] = {"ring_shift", "ring_shift_ordered", "memcpy"};
+
+typedef struct job {
+    int rank, size, count;
+    way w;
+    int64_t stamp; /* changes every batch, so a stale block cannot pass */
+    int64_t *out, *in;
+    MPI_Comm comm;
+    char detail[PLB_DETAIL_LEN];
+} job;
+
+/* Element i of rank r's block: the stamp, r and i in bits 48-62, 24-47 and 0-23. */
+static int64_t element(const job *j, int r, int i)
+{
+    return (j->stamp & 0x7fff) << 48 | (int64_t)r << 24 | i;
+}
+
+static void prepare(void *arg)
+{
+    job *j = arg;
+    j->stamp++;
+    for (int i = 0; i < j->count; i++) {
+        j->out[i] = element(j, j->rank, i);
+        j->in[i] = POISON;
+    }
+}
+
+static void shift(void *arg)
+{
+    job *j = arg;
+    if (j->w == WAY_COPY) {
+        memcpy(j->in, j->out, (size_t)j->count * sizeof *j->in);
+        return;
+    }
+    MPI_Barrier(j->comm);
+    plb_watchdog_watch(true);
+    if (j->w == WAY_SENDRECV)
+        ring_shift(j->out, j->in, j->count, j->comm);
+    else
+        ring_shift_ordered(j->out, j->in, j->count, j->comm);
+    plb_watchdog_watch(false);
+}
+
+/* This rank's received block against its left neighbour's; 0 when right. */
+static int wrong_here(job *j)
+{
+    int left = j->w == WAY_COPY ? j->rank : (j->rank - 1 + j->size) % j->size;
+    for (int i = 0; i < j->count; i++) {
+        int64_t got = j->in[i], want = element(j, left, i);
+        if (got == want)
+            continue;
+        int from = (int)(got >> 24 & 0xffffff), at = (int)(got & 0xffffff);
+        if (got == POISON)
+            snprintf(j->detail, sizeof j->detail, "rank %d: element %d of rank %d's block never "
+                     "arrived", j->rank, i, left);
+        else if (from < j->size && at < j->count && got == element(j, from, at))
+            snprintf(j->detail, sizeof j->detail, "rank %d: where rank %d's element %d belongs, "
+                     "it has rank %d's element %d", j->rank, left, i, from, at);
+        else
+            snprintf(j->detail, sizeof j->detail, "rank %d: where rank %d's element %d belongs, "
+                     "it has %" PRIx64 ", no rank's", j->rank, left, i, (uint64_t)got);
+        return 1;
+    }
+    return 0;
+}
+
+/* Every rank's block: 0 on every rank when all are right, else 1, with the lowest wrong rank's
+ * detail on every rank. Collective. */
+static int verify(void *arg, long runs)
+{
+    (void)runs;
+    job *j = arg;
+    int mine = wrong_here(j) ? j->rank : INT_MAX, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, j->comm);
+    if (first == INT_MAX)
+        return 0;
+    MPI_Bcast(j->detail, sizeof j->detail, MPI_CHAR, first, j->comm);
+    return 1;
+}
+
+static double timeout_s = 10.0;
+static const plb_opt extra[] = {
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
+     .arg_name = "S", .help = "a ring shift that has not returned after S seconds hangs"},
+    PLB_OPT_END,
+};
+static const plb_program program = {
+    .name = "deadlock_ring",
+    .summary = "the deadlock_ring exercise: your two ring shifts, checked and timed",
+    .variants = variants,
+    .extra = extra,
+};
+
+/* The learner's selected shifts at 1, 1000 and 2^19 elements: NULL, or what went wrong, on every
+ * rank. Collective. */
+static const char *check_sizes(job *j, const plb_options *opt)
+{
+    static char why[PLB_DETAIL_LEN + 64];
+    const int counts[] = {1, 1000, LARGEST_CHECK};
+    for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++)
+        for (int w = WAY_SENDRECV; w <= WAY_ORDERED; w++) {
+            if (!plb_variant_selected(&program, opt, variants[w]))
+                continue;
+            j->w = (way)w;
+            j->count = counts[c];
+            prepare(j);
+            shift(j);
+            if (verify(j, 1)) {
+                snprintf(why, sizeof why, "%s, %d element%s (%d bytes): %s", calls[w],
+                         counts[c], counts[c] > 1 ? "s" : "", 8 * counts[c], j->detail);
+                return why;
+            }
+        }
+    return NULL;
+}
+
+/* Each selected way timed at -n bytes, its row printed: NULL, or why one failed. Collective. */
+static const char *time_ways(job *j, const plb_options *opt, FILE *out)
+{
+    static char why[PLB_DETAIL_LEN + 64];
+    plb_sync sync = plb_mpi_sync(&j->comm);
+    j->count = (int)(opt->n / 8);
+    for (int w = 0; w < WAYS; w++) {
+        if (!plb_variant_selected(&program, opt, variants[w]))
+            continue;
+        j->w = (way)w;
+        plb_kernel k = {prepare, shift, verify, j};
+        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
+                               .repeats = opt->repeats, .sync = &sync};
+        plb_measurement m;
+        int measured = plb_measure(&k, &cfg, &m);
+        plb_result r = {.program = program.name, .variant = variants[w],
+                        .n = 8 * (int64_t)j->count, .ranks = j->size, .threads = 1,
+                        .repeats = opt->repeats, .batch = m.batch, .time = m.stats,
+                        .rate = plb_rate(8.0 * j->count, m.stats.median, 1e6),
+                        .rate_unit = "MB/s", .verified = measured == PLB_MEASURE_OK};
+        if (out)
+            plb_report_row(out, opt->csv, &r);
+        if (measured != PLB_MEASURE_OK) {
+            snprintf(why, sizeof why, "%s, timed: %s", variants[w], plb_measure_error(measured));
+            return why;
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    job j = {.comm = MPI_COMM_WORLD};
+    MPI_Comm_rank(j.comm, &j.rank);
+    MPI_Comm_size(j.comm, &j.size);
+    plb_options opt = {.n = 1 << 20, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, j.comm);
+    if (status < 0 && (opt.n < 8 || opt.n / 8 > 1 << 24)) {
+        if (j.rank == 0)
+            fprintf(stderr, "%s: -n %" PRId64 ": a block is 8 to %d bytes\n", program.name, opt.n,
+                    8 << 24);
+        status = PLB_EXIT_USAGE;
+    }
+    int64_t room = opt.n / 8 > LARGEST_CHECK ? opt.n / 8 : LARGEST_CHECK;
+    if (status < 0 && !plb_mpi_memory_check(program.name, 16.0 * (double)room, j.comm))
+        status = PLB_EXIT_USAGE;
+    if (status < 0) {
+        j.out = plb_array_alloc((size_t)room * sizeof *j.out, 1);
+        j.in = plb_array_alloc((size_t)room * sizeof *j.in, 1);
+        int broken = !j.out || !j.in ||
+                     checker_watch_hangs("the ring shift", j.rank, j.size, timeout_s) != 0;
+        if (plb_mpi_agree(broken, j.comm)) {
+            if (j.rank == 0)
+                fprintf(stderr, "%s: out of memory, or no watchdog thread\n", program.name);
+            status = PLB_EXIT_FAILED;
+        }
+    }
+    if (status < 0) {
+        checker_say_mpi_errors(j.comm);
+        plb_context ctx;
+        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, j.comm);
+        const char *failure = check_sizes(&j, &opt);
+        if (out && !failure)
+            plb_report_param(out, "checked", "1, 1000 and 524288 elements: every block from "
+                             "the left neighbour");
+        if (out && !failure)
+            plb_report_columns(out, opt.csv);
+        if (!failure)
+            failure = time_ways(&j, &opt, out);
+        status = plb_mpi_verdict(&opt, failure, j.comm);
+    }
+    plb_array_free(j.out);
+    plb_array_free(j.in);
+    MPI_Finalize();
+    return status;
+}
