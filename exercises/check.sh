@@ -46,6 +46,11 @@ case $name in
         right="every bin exact, three ways (1, 1000 and 4194304 values)"
         yours="critical:critical,atomic:atomic,reduction:reduction"
         yardstick="seq:one thread alone" timed="4M values" ;;
+    scatter_uneven)
+        kind=mpi counts="1 2 3 4 5 7 8" what="the scatter/gather round" quick="-n 1K --timeout 5"
+        right="every block dealt, scattered, squared and gathered (1, 10, 1000, 999983 elements)"
+        yours="p2p:scatter and gather by hand"
+        yardstick="collective:MPI_Scatterv/MPI_Gatherv,seq:the root alone" timed="1M elements" ;;
     deadlock_ring)
         kind=mpi counts="1 2 3 4 5 8" what="the ring shift" quick="-n 8K --timeout 5"
         right="every block from the left neighbour, 8 bytes to 4 MiB, two ways"

@@ -114,6 +114,41 @@ if [ "$solutions" = yes ]; then
     else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
+echo "=== scatter_uneven"
+if checked scatter_uneven not exercises/scatter_uneven &&
+    grep -q "^check: scatter_uneven: NOT DONE: the scatter/gather round is not right on 1 rank " "$out" &&
+    grep -q "^    1 rank: FAILED: scatter_by_hand and gather_by_hand, 1 element: rank 0: la\[0\] = " "$out" &&
+    [ ! -s build/exercises/scatter_uneven/build.log ]; then ok
+else bad "the skeleton as shipped: wanted NOT DONE on 1 rank, rank 0's block wrong: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked scatter_uneven right exercises/solutions/scatter_uneven && grep -q '^check: scatter_uneven: DONE$' "$out" &&
+        [ "$(grep -c 'every block dealt, scattered, squared and gathered' "$out")" -eq 7 ] &&
+        grep -Eq '^    speed on [0-9] ranks, .*: yours: scatter and gather by hand [0-9.e+-]+ [mu]?s; MPI_Scatterv/MPI_Gatherv [0-9.e+-]+ [mu]?s, the root alone [0-9.e+-]+ [mu]?s$' "$out" &&
+        [ ! -s build/exercises/scatter_uneven/build.log ]; then ok
+    else bad "the solution: wanted DONE at 7 rank counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # The skeleton's own dealing: the remainder goes to no rank.
+    if planted scatter_uneven blocks.c rest 's/counts\[r\] = (int)(base + (r < extra));/counts[r] = (int)base;/' &&
+        checked scatter_uneven not "$tmp/rest" &&
+        grep -q "^    2 ranks: FAILED: deal_blocks, 1 element on 2 ranks: the blocks hold 0 elements, not 1: 1 dealt to no rank$" "$out"; then ok
+    else bad "planted: the remainder dealt to no rank: $(tail -n 2 "$out")"; fi
+
+    # The whole remainder to the last rank: every element dealt, but not evenly.
+    if planted scatter_uneven blocks.c last 's/counts\[r\] = (int)(base + (r < extra));/counts[r] = (int)(base + (r == ranks - 1 ? extra : 0));/' &&
+        checked scatter_uneven not "$tmp/last" &&
+        grep -q "^    3 ranks: FAILED: deal_blocks, 999983 elements on 3 ranks: blocks of 333327 to 333329 elements: not as even as can be$" "$out"; then ok
+    else bad "planted: the remainder to the last rank: $(tail -n 2 "$out")"; fi
+
+    # Gathered blocks put at r * count, right only when the blocks are even: found by the
+    # lesson's own check of the root's result.
+    if planted scatter_uneven blocks.c gathered 's/MPI_Irecv(j->b + j->displs\[r\]/MPI_Irecv(j->b + r * j->count/' &&
+        checked scatter_uneven not "$tmp/gathered" &&
+        grep -Eq "^    3 ranks: FAILED: scatter_by_hand and gather_by_hand, 10 elements: rank 0: b\[[0-9]+\] = -?[0-9]+, expected [0-9]+$" "$out"; then ok
+    else bad "planted: blocks gathered at r * count: $(tail -n 2 "$out")"; fi
+fi
+
 # A blocking send to oneself past the eager limit waits for ever; where a library buffers it, the
 # ring of 2 deadlocks. Every stuck rank names the MPI_Send it waits in.
 echo "=== deadlock_ring"
@@ -196,7 +231,7 @@ for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange race_histogram" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange race_histogram scatter_uneven" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -206,6 +241,7 @@ if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/pa
     grep -qx 'parlab/exercises/race_histogram/histogram.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/halo_exchange/halo.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/deadlock_ring/ring.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/scatter_uneven/blocks.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 
