@@ -34,10 +34,15 @@ static void wait_until_read(int fd)
 static void fire(void)
 {
     if (text_fd >= 0) {
-        ssize_t ignored = write(text_fd, text, strlen(text));
-        const char *detail = detail_now ? detail_now() : NULL;
-        if (detail)
-            ignored = write(text_fd, detail, strlen(detail));
+        /* one write, line and detail together: ranks that fire at once share a pipe */
+        static char line[sizeof text + 512];
+        const char *detail = detail_now ? detail_now() : "";
+        size_t len = strlen(text), more = strlen(detail);
+        if (more > sizeof line - 1 - len)
+            more = sizeof line - 1 - len;
+        memcpy(line, text, len);
+        memcpy(line + len, detail, more);
+        ssize_t ignored = write(text_fd, line, len + more);
         (void)ignored;
         wait_until_read(text_fd);
     }

@@ -46,6 +46,10 @@ case $name in
         right="every bin exact, three ways (1, 1000 and 4194304 values)"
         yours="critical:critical,atomic:atomic,reduction:reduction"
         yardstick="seq:one thread alone" timed="4M values" ;;
+    queue_condvar)
+        kind=omp counts="2 3 4 8" what="the queue" quick="-n 1K --timeout 5"
+        right="every item taken once, in order (1, 1000 and 20000 items through 4 slots)"
+        yours="yours:bq_put/bq_take" yardstick="lesson:omp_queue's condvar" timed="20000 items" ;;
     scatter_uneven)
         kind=mpi counts="1 2 3 4 5 7 8" what="the scatter/gather round" quick="-n 1K --timeout 5"
         right="every block dealt, scattered, squared and gathered (1, 10, 1000, 999983 elements)"

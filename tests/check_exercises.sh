@@ -114,6 +114,42 @@ if [ "$solutions" = yes ]; then
     else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
+# Without the waits the ring is written over, or read empty: found on one core too.
+echo "=== queue_condvar"
+if "${pin[@]}" make --no-print-directory check EX=queue_condvar >"$out" 2>&1; then status=0; else status=$?; fi
+if [ "$status" -ne 0 ] && grep -q "^check: queue_condvar: NOT DONE: the queue is not right on 2 threads" "$out" &&
+    grep -Eq "^    2 threads: (FAILED: [0-9]+ items?: (item [0-9]+ was (never taken|taken [0-9]+ times)|the consumers took more than were put|a consumer took)|HANG: .*consumers 1 done)" "$out" &&
+    [ ! -s build/exercises/queue_condvar/build.log ]; then ok
+else bad "the skeleton as shipped, on one core: wanted NOT DONE on 2 threads, items lost or taken twice: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked queue_condvar right exercises/solutions/queue_condvar && grep -q '^check: queue_condvar: DONE$' "$out" &&
+        [ "$(grep -c 'every item taken once, in order' "$out")" -eq 4 ] &&
+        grep -Eq "^    speed on [0-9] threads, .*: yours: bq_put/bq_take [0-9.e+-]+ [mu]?s; omp_queue's condvar [0-9.e+-]+ [mu]?s$" "$out" &&
+        [ ! -s build/exercises/queue_condvar/build.log ]; then ok
+    else bad "the solution: wanted DONE at 4 thread counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # No wake-up for the consumers: they sleep for ever; the HANG line says where everyone is.
+    if planted queue_condvar bounded_queue.c nosignal '/pthread_cond_signal(&q->not_empty);/d' &&
+        checked queue_condvar not "$tmp/nosignal" &&
+        grep -Eq "^    2 threads: HANG: the queue has not moved in 5 s: producers 1 (done|in bq_put), consumers 1 in bq_take, the ring holds [0-4] of 4$" "$out"; then ok
+    else bad "planted: no signal of not_empty: $(tail -n 2 "$out")"; fi
+
+    # The consumer wakes the consumers, not the producers: a producer sleeps in bq_put.
+    if planted queue_condvar bounded_queue.c wrongcv 's/pthread_cond_signal(&q->not_full);/pthread_cond_signal(\&q->not_empty);/' &&
+        checked queue_condvar not "$tmp/wrongcv" &&
+        grep -Eq "^    [2-8] threads: HANG: the queue has not moved in 5 s: producers [0-9]+ in bq_put" "$out"; then ok
+    else bad "planted: not_empty signalled where not_full belongs: $(tail -n 2 "$out")"; fi
+
+    # No wait while empty: a consumer takes what was never put (and, its takes used up, may
+    # leave a producer asleep on a full ring: a hang).
+    if planted queue_condvar bounded_queue.c nowait '/while (q->tail == q->head)/,+1d' &&
+        checked queue_condvar not "$tmp/nowait" &&
+        grep -Eq "^    2 threads: (FAILED: [0-9]+ items?: (the consumers took more than were put|item [0-9]+ was taken [0-9]+ times|a consumer took)|HANG: .*consumers 1 done)" "$out"; then ok
+    else bad "planted: no wait while empty: $(tail -n 2 "$out")"; fi
+fi
+
 echo "=== scatter_uneven"
 if checked scatter_uneven not exercises/scatter_uneven &&
     grep -q "^check: scatter_uneven: NOT DONE: the scatter/gather round is not right on 1 rank " "$out" &&
@@ -231,7 +267,7 @@ for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange race_histogram scatter_uneven" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange queue_condvar race_histogram scatter_uneven" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -242,6 +278,7 @@ if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/pa
     grep -qx 'parlab/exercises/halo_exchange/halo.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/deadlock_ring/ring.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/scatter_uneven/blocks.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/queue_condvar/bounded_queue.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 
