@@ -29,39 +29,55 @@ if [ -z "$name" ] || [[ $name == */* ]] || [ ! -f "exercises/check/$name.c" ]; t
     exit 2
 fi
 from=${2:-exercises/$name}
+# A call that has not returned after this many seconds hangs (PLB_CHECK_HANG_S: the tests' own,
+# shorter; a right answer returns in well under a second at every count here).
+hang_s=${PLB_CHECK_HANG_S:-5}
 # Per exercise: mpi (counts are ranks) or omp (threads); the counts; what the learner writes; what
 # a right run at one count showed; the arguments of those runs; the variants of the timed run that
 # run the learner's code and the yardstick's, VARIANT:LABEL pairs between commas; what the timed
-# run measures; flags for the build the checks run (-O0 splits `counts[b]++` into a load, an add
-# and a store, so a race loses updates even where the threads share one core: a slow or loaded
-# machine; the timed build is the Makefile's).
+# run measures; flags for the build the checks run (-O0 splits `counts[b]++` or `total += v` into
+# a load, an add and a store, so a race loses updates even where the threads share one core: a
+# slow or loaded machine; the timed build is the Makefile's).
 case $name in
     collective_tree)
-        kind=mpi counts="1 2 3 4 5 7 8" what=gather_tree quick="-V exercise -n 8K --timeout 5"
+        kind=mpi counts="1 2 3 4 5 7 8" what=gather_tree
+        quick="-V exercise -n 8K --timeout $hang_s"
         right="every block in its place (1, 3 and 1000 elements a block)"
         yours="exercise:gather_tree" yardstick="mpi:MPI_Gather" timed="64 KiB blocks" ;;
     race_histogram)
-        kind=omp counts="1 2 3 4 8" what="the histogram" quick="-V critical,atomic,reduction -n 1K"
+        kind=omp counts="1 2 3 4 8" what="the histogram"
+        quick="-V critical,atomic,reduction -n 1K"
         checked_at="-O0"
         right="every bin exact, three ways (1, 1000 and 4194304 values)"
         yours="critical:critical,atomic:atomic,reduction:reduction"
         yardstick="seq:one thread alone" timed="4M values" ;;
+    reduction_by_hand)
+        kind=omp counts="1 2 3 4 8" what="the sum"
+        quick="-V private,partials -n 1K"
+        checked_at="-O0"
+        right="both sums exact (1, 1000 and 4194304 values)"
+        yours="private:sum_private,partials:sum_partials"
+        yardstick="clause:the reduction clause,seq:one thread alone" timed="16M values" ;;
     queue_condvar)
-        kind=omp counts="2 3 4 8" what="the queue" quick="-n 1K --timeout 5"
+        kind=omp counts="2 3 4 8" what="the queue"
+        quick="-n 1K --timeout $hang_s"
         right="every item taken once, in order (1, 1000 and 20000 items through 4 slots)"
         yours="yours:bq_put/bq_take" yardstick="lesson:omp_queue's condvar" timed="20000 items" ;;
     scatter_uneven)
-        kind=mpi counts="1 2 3 4 5 7 8" what="the scatter/gather round" quick="-n 1K --timeout 5"
+        kind=mpi counts="1 2 3 4 5 7 8" what="the scatter/gather round"
+        quick="-n 1K --timeout $hang_s"
         right="every block dealt, scattered, squared and gathered (1, 10, 1000, 999983 elements)"
         yours="p2p:scatter and gather by hand"
         yardstick="collective:MPI_Scatterv/MPI_Gatherv,seq:the root alone" timed="1M elements" ;;
     deadlock_ring)
-        kind=mpi counts="1 2 3 4 5 8" what="the ring shift" quick="-n 8K --timeout 5"
+        kind=mpi counts="1 2 3 4 5 8" what="the ring shift"
+        quick="-n 8K --timeout $hang_s"
         right="every block from the left neighbour, 8 bytes to 4 MiB, two ways"
         yours="sendrecv:ring_shift,ordered:ring_shift_ordered"
         yardstick="copy:a memcpy of the same bytes" timed="1 MiB blocks" ;;
     halo_exchange)
-        kind=mpi counts="1 2 3 4 5 6 8" what="the halo exchange" quick="-n 16 --timeout 5"
+        kind=mpi counts="1 2 3 4 5 6 8" what="the halo exchange"
+        quick="-n 16 --timeout $hang_s"
         right="every ghost cell right, 4 steps exact (13 x 11 field, two process grids)"
         yours="sendrecv:halo_sendrecv,overlap:halo_start/finish"
         yardstick="neighbor:MPI_Neighbor_alltoallw" timed="512 x 512 field, a step" ;;
@@ -148,7 +164,13 @@ speeds() {
     done
     echo "$line"
 }
-launch 120 "$count" "$work/exercise" -r 5 --csv >"$work/exercise.csv" 2>/dev/null
+# The timed run verifies every batch too: a race that the checks missed can show here.
+if ! launch 120 "$count" "$work/exercise" -r 5 --csv >"$work/exercise.csv" 2>"$work/err"; then
+    why=$(grep -ahE '^(FAILED|HANG|MPI ERROR): ' "$work/exercise.csv" "$work/err" | head -n 1)
+    echo "    $count ${unit}s, timed: ${why:-$(tail -n 3 "$work/err")}"
+    echo "check: $name: NOT DONE: $what is not right on $count ${unit}s (above)"
+    exit 1
+fi
 line="yours: $(speeds "$work/exercise.csv" "$yours"); $(speeds "$work/exercise.csv" "$yardstick")"
 if [ "$from" != "exercises/solutions/$name" ] && [ -d "exercises/solutions/$name" ] &&
     build "exercises/solutions/$name" "$work/solution" >"$work/build.log"; then

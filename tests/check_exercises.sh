@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
+# Hangs are caught after 2 s here, not a learner's 5: the planted hangs cost 7 x 3 s less.
+export PLB_CHECK_HANG_S=2
+
 # checked EXERCISE right|not DIR: `make check EX=EXERCISE FROM=DIR` succeeds, or fails (make exits
 # 2 for any failed recipe); its output in $out.
 checked() {
@@ -69,7 +72,7 @@ if [ "$solutions" = yes ]; then
     # Nobody sends: every receiver waits; the watchdog names a rank that hangs.
     if planted collective_tree gather_tree.c nobody 's/if (rank & d) {/if (rank \& d \&\& 0) {/' &&
         checked collective_tree not "$tmp/nobody" &&
-        grep -Eq "^    2 ranks: HANG: rank 0 of 2: gather_tree has not returned in 5 s: in MPI_Recv from rank 1 \(tag 0\)$" "$out"; then ok
+        grep -Eq "^    2 ranks: HANG: rank 0 of 2: gather_tree has not returned in 2 s: in MPI_Recv from rank 1 \(tag 0\)$" "$out"; then ok
     else bad "planted: no rank sends: wanted rank 0 named as hanging on 2 ranks: $(tail -n 2 "$out")"; fi
 
     # A file that does not compile is said to, with the compiler's words.
@@ -114,6 +117,35 @@ if [ "$solutions" = yes ]; then
     else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
+# The reduction by hand: like the histogram, its race must show on one core.
+echo "=== reduction_by_hand"
+if "${pin[@]}" make --no-print-directory check EX=reduction_by_hand >"$out" 2>&1; then status=0; else status=$?; fi
+if [ "$status" -ne 0 ] && grep -Eq "^check: reduction_by_hand: NOT DONE: the sum is not right on [2-8] threads" "$out" &&
+    grep -Eq "^    [2-8] threads: FAILED: sum_(private|partials), [0-9]+ values?: [0-9]+, expected [0-9]+: [0-9]+ short, additions lost$" "$out" &&
+    grep -q "^    1 thread: both sums exact" "$out" && [ ! -s build/exercises/reduction_by_hand/build.log ]; then ok
+else bad "the skeleton as shipped, on one core: wanted NOT DONE with additions lost at 2 to 8 threads: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked reduction_by_hand right exercises/solutions/reduction_by_hand && grep -q '^check: reduction_by_hand: DONE$' "$out" &&
+        [ "$(grep -c 'both sums exact' "$out")" -eq 5 ] &&
+        grep -Eq '^    speed on [0-9] threads, .*: yours: sum_private [0-9.e+-]+ [mu]?s, sum_partials [0-9.e+-]+ [mu]?s; the reduction clause [0-9.e+-]+ [mu]?s, one thread alone [0-9.e+-]+ [mu]?s$' "$out" &&
+        [ ! -s build/exercises/reduction_by_hand/build.log ]; then ok
+    else bad "the solution: wanted DONE at 5 thread counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # The loop adding to the shared total, not to the private sum: the race is back.
+    if planted reduction_by_hand sum.c shared 's/^\( *\)mine += values/\1total += values/' &&
+        checked reduction_by_hand not "$tmp/shared" &&
+        grep -Eq "^    [2-8] threads: FAILED: sum_private, [0-9]+ values?: .*short, additions lost$" "$out"; then ok
+    else bad "planted: the loop adding to the shared total: $(tail -n 2 "$out")"; fi
+
+    # Every thread's partial in element 0: one shared sum again.
+    if planted reduction_by_hand sum.c onepartial 's/&partial\[omp_get_thread_num() \* LINE_WORDS\]/\&partial[0]/' &&
+        checked reduction_by_hand not "$tmp/onepartial" &&
+        grep -Eq "^    [2-8] threads: FAILED: sum_partials, [0-9]+ values?: .*short, additions lost$" "$out"; then ok
+    else bad "planted: every thread's partial in element 0: $(tail -n 2 "$out")"; fi
+fi
+
 # Without the waits the ring is written over, or read empty: found on one core too.
 echo "=== queue_condvar"
 if "${pin[@]}" make --no-print-directory check EX=queue_condvar >"$out" 2>&1; then status=0; else status=$?; fi
@@ -133,13 +165,13 @@ if [ "$solutions" = yes ]; then
     # No wake-up for the consumers: they sleep for ever; the HANG line says where everyone is.
     if planted queue_condvar bounded_queue.c nosignal '/pthread_cond_signal(&q->not_empty);/d' &&
         checked queue_condvar not "$tmp/nosignal" &&
-        grep -Eq "^    2 threads: HANG: the queue has not moved in 5 s: producers 1 (done|in bq_put), consumers 1 in bq_take, the ring holds [0-4] of 4$" "$out"; then ok
+        grep -Eq "^    2 threads: HANG: the queue has not moved in 2 s: producers 1 (done|in bq_put), consumers 1 in bq_take, the ring holds [0-4] of 4$" "$out"; then ok
     else bad "planted: no signal of not_empty: $(tail -n 2 "$out")"; fi
 
     # The consumer wakes the consumers, not the producers: a producer sleeps in bq_put.
     if planted queue_condvar bounded_queue.c wrongcv 's/pthread_cond_signal(&q->not_full);/pthread_cond_signal(\&q->not_empty);/' &&
         checked queue_condvar not "$tmp/wrongcv" &&
-        grep -Eq "^    [2-8] threads: HANG: the queue has not moved in 5 s: producers [0-9]+ in bq_put" "$out"; then ok
+        grep -Eq "^    [2-8] threads: HANG: the queue has not moved in 2 s: producers [0-9]+ in bq_put" "$out"; then ok
     else bad "planted: not_empty signalled where not_full belongs: $(tail -n 2 "$out")"; fi
 
     # No wait while empty: a consumer takes what was never put (and, its takes used up, may
@@ -190,7 +222,7 @@ fi
 echo "=== deadlock_ring"
 if checked deadlock_ring not exercises/deadlock_ring &&
     grep -Eq "^check: deadlock_ring: NOT DONE: the ring shift is not right on [12] ranks? " "$out" &&
-    grep -Eq "^    [12] ranks?: HANG: rank 0 of [12]: the ring shift has not returned in 5 s: in MPI_Send to rank [01] \([0-9]+ bytes, tag 7\)$" "$out" &&
+    grep -Eq "^    [12] ranks?: HANG: rank 0 of [12]: the ring shift has not returned in 2 s: in MPI_Send to rank [01] \([0-9]+ bytes, tag 7\)$" "$out" &&
     [ ! -s build/exercises/deadlock_ring/build.log ]; then ok
 else bad "the skeleton as shipped: wanted a HANG in MPI_Send on 1 or 2 ranks: $(tail -n 3 "$out")"; fi
 
@@ -258,7 +290,7 @@ if [ "$solutions" = yes ]; then
     # Receives that wait for a tag no rank sends: the watchdog names the rank that hangs.
     if planted halo_exchange halo.c tag 's/dir\[k\].from, TAG, d->cart,$/dir[k].from, TAG + 1, d->cart,/' &&
         checked halo_exchange not "$tmp/tag" &&
-        grep -q "^    2 ranks: HANG: rank 0 of 2: the exchange has not returned in 5 s: in MPI_Sendrecv, .* from rank 1 (tag 24)$" "$out"; then ok
+        grep -q "^    2 ranks: HANG: rank 0 of 2: the exchange has not returned in 2 s: in MPI_Sendrecv, .* from rank 1 (tag 24)$" "$out"; then ok
     else bad "planted: a tag no rank sends: $(tail -n 2 "$out")"; fi
 fi
 
@@ -267,7 +299,7 @@ for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange queue_condvar race_histogram scatter_uneven" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange queue_condvar race_histogram reduction_by_hand scatter_uneven" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -279,6 +311,7 @@ if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/pa
     grep -qx 'parlab/exercises/deadlock_ring/ring.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/scatter_uneven/blocks.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/queue_condvar/bounded_queue.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/reduction_by_hand/sum.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 
