@@ -99,7 +99,7 @@ build() {
     # shellcheck disable=SC2086 # flags and libraries, word-split as make would
     $cc ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check -Iexercises/check/shared \
         ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} \
-        "exercises/check/$name.c" "${shared[@]}" "${files[@]}" $libs -o "$2" \
+        "exercises/check/$name.c" ${shared[@]+"${shared[@]}"} "${files[@]}" $libs -o "$2" \
         ${LDLIBS:--lm -lpthread -lpng} 2>&1
 }
 
@@ -112,10 +112,13 @@ launch() {
 }
 
 echo "check: $name, the files in $from/"
+# The compiler's words: build.log (the timed build), checked.log (the checks' build, when apart).
+rm -f "$work/checked.log"
 if ! build "$from" "$work/exercise" >"$work/build.log" ||
     { [ -n "$checked_at" ] &&
-        ! build "$from" "$work/checked" "$checked_at" >"$work/build.log"; }; then
-    sed 's/^/    /' "$work/build.log" | head -n 30
+        ! build "$from" "$work/checked" "$checked_at" >"$work/checked.log"; }; then
+    cat "$work/build.log" ${checked_at:+"$work/checked.log"} 2>/dev/null | sed 's/^/    /' |
+        head -n 30
     echo "check: $name: NOT DONE: the files in $from/ do not compile (above)"
     exit 1
 fi
@@ -173,7 +176,7 @@ if ! launch 120 "$count" "$work/exercise" -r 5 --csv >"$work/exercise.csv" 2>"$w
 fi
 line="yours: $(speeds "$work/exercise.csv" "$yours"); $(speeds "$work/exercise.csv" "$yardstick")"
 if [ "$from" != "exercises/solutions/$name" ] && [ -d "exercises/solutions/$name" ] &&
-    build "exercises/solutions/$name" "$work/solution" >"$work/build.log"; then
+    build "exercises/solutions/$name" "$work/solution" >"$work/solution.log"; then
     launch 120 "$count" "$work/solution" -r 5 --csv >"$work/solution.csv" 2>/dev/null
     line="$line; the solution's: $(speeds "$work/solution.csv" "$yours")"
 fi

@@ -86,17 +86,17 @@ fi
 # pinned to one core, as a loaded machine may run it.
 echo "=== race_histogram"
 if taskset -c 0 true 2>/dev/null; then pin=(taskset -c 0); else pin=(); fi
-if "${pin[@]}" make --no-print-directory check EX=race_histogram >"$out" 2>&1; then status=0; else status=$?; fi
+if ${pin[@]+"${pin[@]}"} make --no-print-directory check EX=race_histogram >"$out" 2>&1; then status=0; else status=$?; fi
 if [ "$status" -ne 0 ] && grep -Eq "^check: race_histogram: NOT DONE: the histogram is not right on [2-8] threads" "$out" &&
     grep -Eq "^    [2-8] threads: FAILED: (critical|atomic|reduction), [0-9]+ values: bin [0-9]+ counted [0-9]+, expected [0-9]+; [0-9]+ updates lost$" "$out" &&
-    grep -q "^    1 thread: every bin exact" "$out" && [ ! -s build/exercises/race_histogram/build.log ]; then ok
+    grep -q "^    1 thread: every bin exact" "$out" && [ ! -s build/exercises/race_histogram/build.log ] && [ ! -s build/exercises/race_histogram/checked.log ]; then ok
 else bad "the skeleton as shipped, on one core: wanted NOT DONE with updates lost at 2 to 8 threads: $(tail -n 3 "$out")"; fi
 
 if [ -n "$solutions" ]; then
     if checked race_histogram right exercises/solutions/race_histogram && grep -q '^check: race_histogram: DONE$' "$out" &&
         [ "$(grep -c 'every bin exact, three ways' "$out")" -eq 5 ] &&
         grep -Eq '^    speed on [0-9] threads, .*: yours: critical [0-9.e+-]+ [mu]?s, atomic [0-9.e+-]+ [mu]?s, reduction [0-9.e+-]+ [mu]?s; one thread alone [0-9.e+-]+ [mu]?s$' "$out" &&
-        [ ! -s build/exercises/race_histogram/build.log ]; then ok
+        [ ! -s build/exercises/race_histogram/build.log ] && [ ! -s build/exercises/race_histogram/checked.log ]; then ok
     else bad "the solution: wanted DONE at 5 thread counts and the speed line: $(tail -n 4 "$out")"; fi
 fi
 if [ "$solutions" = yes ]; then
@@ -113,23 +113,25 @@ if [ "$solutions" = yes ]; then
 
     # A reduction over bin 0 alone: the other bins are written past the private copy's end.
     if planted race_histogram histogram.c onebin 's/counts\[:bins\]/counts[:1]/' && checked race_histogram not "$tmp/onebin" &&
-        grep -Eq "^    1 thread: (crashed: SIGSEGV|FAILED: reduction)" "$out"; then ok
+        grep -Eq "^    1 thread: (crashed: SIG[A-Z]+|FAILED: reduction)" "$out"; then ok
     else bad "planted: a reduction over one bin: $(tail -n 2 "$out")"; fi
 fi
 
 # The reduction by hand: like the histogram, its race must show on one core.
 echo "=== reduction_by_hand"
-if "${pin[@]}" make --no-print-directory check EX=reduction_by_hand >"$out" 2>&1; then status=0; else status=$?; fi
+if ${pin[@]+"${pin[@]}"} make --no-print-directory check EX=reduction_by_hand >"$out" 2>&1; then status=0; else status=$?; fi
 if [ "$status" -ne 0 ] && grep -Eq "^check: reduction_by_hand: NOT DONE: the sum is not right on [2-8] threads" "$out" &&
     grep -Eq "^    [2-8] threads: FAILED: sum_(private|partials), [0-9]+ values?: [0-9]+, expected [0-9]+: [0-9]+ short, additions lost$" "$out" &&
-    grep -q "^    1 thread: both sums exact" "$out" && [ ! -s build/exercises/reduction_by_hand/build.log ]; then ok
+    grep -q "^    1 thread: both sums exact" "$out" && [ ! -s build/exercises/reduction_by_hand/build.log ] &&
+        [ ! -s build/exercises/reduction_by_hand/checked.log ]; then ok
 else bad "the skeleton as shipped, on one core: wanted NOT DONE with additions lost at 2 to 8 threads: $(tail -n 3 "$out")"; fi
 
 if [ -n "$solutions" ]; then
     if checked reduction_by_hand right exercises/solutions/reduction_by_hand && grep -q '^check: reduction_by_hand: DONE$' "$out" &&
         [ "$(grep -c 'both sums exact' "$out")" -eq 5 ] &&
         grep -Eq '^    speed on [0-9] threads, .*: yours: sum_private [0-9.e+-]+ [mu]?s, sum_partials [0-9.e+-]+ [mu]?s; the reduction clause [0-9.e+-]+ [mu]?s, one thread alone [0-9.e+-]+ [mu]?s$' "$out" &&
-        [ ! -s build/exercises/reduction_by_hand/build.log ]; then ok
+        [ ! -s build/exercises/reduction_by_hand/build.log ] &&
+        [ ! -s build/exercises/reduction_by_hand/checked.log ]; then ok
     else bad "the solution: wanted DONE at 5 thread counts and the speed line: $(tail -n 4 "$out")"; fi
 fi
 if [ "$solutions" = yes ]; then
@@ -148,7 +150,7 @@ fi
 
 # Without the waits the ring is written over, or read empty: found on one core too.
 echo "=== queue_condvar"
-if "${pin[@]}" make --no-print-directory check EX=queue_condvar >"$out" 2>&1; then status=0; else status=$?; fi
+if ${pin[@]+"${pin[@]}"} make --no-print-directory check EX=queue_condvar >"$out" 2>&1; then status=0; else status=$?; fi
 if [ "$status" -ne 0 ] && grep -q "^check: queue_condvar: NOT DONE: the queue is not right on 2 threads" "$out" &&
     grep -Eq "^    2 threads: (FAILED: [0-9]+ items?: (item [0-9]+ was (never taken|taken [0-9]+ times)|the consumers took more than were put|a consumer took)|HANG: .*consumers 1 done)" "$out" &&
     [ ! -s build/exercises/queue_condvar/build.log ]; then ok
@@ -246,6 +248,13 @@ if [ "$solutions" = yes ]; then
         [ "$(grep -c "^    3 ranks: HANG: rank [012] of 3: .*: in MPI_Sendrecv, to rank [012] (tag 7) and from rank [012] (tag 7)$" "$out")" -eq 3 ]; then ok
     else bad "planted: receiving from the wrong neighbour: wanted three HANG lines: $(tail -n 4 "$out")"; fi
 
+    # The ordered shift handing its work to MPI_Sendrecv: right, but not the exercise; the
+    # profiling layer sees the call.
+    if planted deadlock_ring ring.c ordsendrecv 's/^    if (size == 1) {/    ring_shift(out, in, count, comm);\n    return;\n    if (size == 1) {/' &&
+        checked deadlock_ring not "$tmp/ordsendrecv" &&
+        grep -q "^    1 rank: FAILED: ring_shift_ordered, 1 element (8 bytes): rank 0: ring_shift_ordered used MPI_Sendrecv: MPI_Send and MPI_Recv alone" "$out"; then ok
+    else bad "planted: the ordered shift calling MPI_Sendrecv: $(tail -n 2 "$out")"; fi
+
     # The shift the wrong way round: consistent, so no hang, but every block is the right
     # neighbour's.
     if planted deadlock_ring ring.c reversed 's/MPI_Sendrecv(out, count, MPI_INT64_T, right, TAG, in, count, MPI_INT64_T, left,/MPI_Sendrecv(out, count, MPI_INT64_T, left, TAG, in, count, MPI_INT64_T, right,/' &&
@@ -286,6 +295,18 @@ if [ "$solutions" = yes ]; then
         checked halo_exchange not "$tmp/intoedge" &&
         grep -q "^    2 ranks: FAILED: halo_start/halo_finish, 2x1 ranks, one exchange: rank 0's own cell (1, 1) was overwritten with cell (8, 1)'s value" "$out"; then ok
     else bad "planted: receives into the edges: $(tail -n 2 "$out")"; fi
+
+    # halo_finish waiting for the receives alone: the sends are left pending.
+    if planted halo_exchange halo.c finish4 's/MPI_Waitall(8, req, status);/MPI_Waitall(4, req, status);/' &&
+        checked halo_exchange not "$tmp/finish4" &&
+        grep -q "^    1 rank: FAILED: halo_start/halo_finish, 1x1 ranks, one exchange: rank 0: halo_finish left 4 of the 8 requests unfinished" "$out"; then ok
+    else bad "planted: halo_finish waiting for 4 of 8: $(tail -n 2 "$out")"; fi
+
+    # halo_start with blocking sends: right at this size, but it does not return at once.
+    if planted halo_exchange halo.c startblocks 's/MPI_Isend(u + dir\[k\].send_at, 1, dir\[k\].type, dir\[k\].to, TAG, d->cart, &req\[4 + k\]);/MPI_Send(u + dir[k].send_at, 1, dir[k].type, dir[k].to, TAG, d->cart);/' &&
+        checked halo_exchange not "$tmp/startblocks" &&
+        grep -q "^    1 rank: FAILED: halo_start/halo_finish, 1x1 ranks, one exchange: rank 0: halo_start made 4 blocking calls" "$out"; then ok
+    else bad "planted: halo_start with blocking sends: $(tail -n 2 "$out")"; fi
 
     # Receives that wait for a tag no rank sends: the watchdog names the rank that hangs.
     if planted halo_exchange halo.c tag 's/dir\[k\].from, TAG, d->cart,$/dir[k].from, TAG + 1, d->cart,/' &&

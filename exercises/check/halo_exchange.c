@@ -44,23 +44,61 @@ typedef struct job {
     heat_dist d;
     way w;
     int64_t step;
+    char misuse[PLB_DETAIL_LEN]; /* how the overlap's two halves broke their promise, if they did */
     char detail[PLB_DETAIL_LEN];
 } job;
+
+/* The overlap's halves, keeping their promises: halo_start returns without waiting (no blocking
+ * call inside), halo_finish leaves every request done (MPI_REQUEST_NULL). What broke one goes to
+ * j->misuse. */
+static void start_and_finish(job *j, void (*between)(job *j))
+{
+    MPI_Request req[8];
+    for (int k = 0; k < 8; k++)
+        req[k] = MPI_REQUEST_NULL;
+    checker_calls before = checker_calls_so_far();
+    halo_start(&j->d, req);
+    checker_calls after = checker_calls_so_far();
+    if (between)
+        between(j);
+    halo_finish(req);
+    int open = 0;
+    for (int k = 0; k < 8; k++)
+        open += req[k] != MPI_REQUEST_NULL;
+    long blocking = (after.send - before.send) + (after.ssend - before.ssend) +
+                    (after.recv - before.recv) + (after.sendrecv - before.sendrecv) +
+                    (after.wait - before.wait) + (after.waitall - before.waitall);
+    if (blocking && !j->misuse[0])
+        snprintf(j->misuse, sizeof j->misuse, "rank %d: halo_start made %ld blocking call%s "
+                 "(MPI_Send, MPI_Recv, MPI_Sendrecv, MPI_Wait...): it must return at once",
+                 j->d.rank, blocking, blocking > 1 ? "s" : "");
+    else if (open && !j->misuse[0])
+        snprintf(j->misuse, sizeof j->misuse, "rank %d: halo_finish left %d of the 8 requests "
+                 "unfinished: wait for all of them", j->d.rank, open);
+    for (int k = 0; k < 8; k++) /* never leave one behind, right or wrong */
+        if (req[k] != MPI_REQUEST_NULL)
+            MPI_Wait(&req[k], MPI_STATUS_IGNORE);
+}
 
 /* One exchange the way w does it, watched for a hang. */
 static void exchange(job *j)
 {
-    MPI_Request req[8];
     plb_watchdog_watch(true);
     if (j->w == WAY_SENDRECV) {
         halo_sendrecv(&j->d);
     } else if (j->w == WAY_OVERLAP) {
-        halo_start(&j->d, req);
-        halo_finish(req);
+        start_and_finish(j, NULL);
     } else {
         heat_exchange(&j->d, HEAT_NEIGHBOR);
     }
     plb_watchdog_watch(false);
+}
+
+/* The points that need no ghost cell: computed while the halo travels. */
+static void sweep_interior(job *j)
+{
+    heat_block *b = &j->d.b;
+    heat_sweep(b, j->p.r, 2, b->rows, 2, b->cols);
 }
 
 /* One step: the ghosts poisoned, exchanged, the block computed. overlap computes the points that
@@ -72,11 +110,8 @@ static void step(void *arg)
     heat_set_boundary(&j->p, b, j->step);
     heat_dist_poison_ghosts(&j->d);
     if (j->w == WAY_OVERLAP) {
-        MPI_Request req[8];
         plb_watchdog_watch(true);
-        halo_start(&j->d, req);
-        heat_sweep(b, j->p.r, 2, b->rows, 2, b->cols);
-        halo_finish(req);
+        start_and_finish(j, sweep_interior);
         plb_watchdog_watch(false);
         heat_sweep_rim(b, j->p.r);
     } else {
@@ -129,7 +164,12 @@ static int ghosts_wrong(job *j)
         for (int64_t c = 0; c <= last_col; c++)
             b->u[a * s + c] = (double)((b->i0 + a) * TAG_BASE + b->j0 + c);
     heat_dist_poison_ghosts(d);
+    j->misuse[0] = '\0';
     exchange(j);
+    if (j->misuse[0]) {
+        snprintf(j->detail, sizeof j->detail, "%s", j->misuse);
+        return 1;
+    }
     for (int64_t a = 0; a <= last_row; a++)
         for (int64_t c = 0; c <= last_col; c++) {
             int64_t i = b->i0 + a, jj = b->j0 + c;
@@ -139,10 +179,14 @@ static int ghosts_wrong(job *j)
                 continue;
             int from;
             const char *where = edge(d, a, c, &from);
-            int64_t gi = (int64_t)got / TAG_BASE, gj = (int64_t)got % TAG_BASE;
             char cell[48] = "a value of no cell";
-            if (got == floor(got) && got >= 0 && gi <= CHECK_ROWS + 1 && gj <= CHECK_COLS + 1)
-                snprintf(cell, sizeof cell, "cell (%" PRId64 ", %" PRId64 ")'s value", gi, gj);
+            if (isfinite(got) && got >= 0 && got < (CHECK_ROWS + 2.0) * TAG_BASE &&
+                got == floor(got)) { /* a tag: converting anything else to an integer is UB */
+                int64_t gi = (int64_t)got / TAG_BASE, gj = (int64_t)got % TAG_BASE;
+                if (gj <= CHECK_COLS + 1)
+                    snprintf(cell, sizeof cell, "cell (%" PRId64 ", %" PRId64 ")'s value", gi,
+                             gj);
+            }
             if (!*where)
                 snprintf(j->detail, sizeof j->detail, "rank %d's own cell (%" PRId64 ", %" PRId64
                          ") was overwritten with %s", d->rank, i, jj, cell);

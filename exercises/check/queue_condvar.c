@@ -37,7 +37,7 @@ static const char *const variants[] = {"yours", "lesson", NULL};
 /* Where each thread is, for the HANG line. */
 typedef enum place { RUNNING, IN_PUT, IN_TAKE, DONE } place;
 static atomic_int where[MAX_THREADS];
-static bounded_queue *watched; /* the queue a hang is in */
+static struct job *watched; /* the run a hang is in */
 static int team_producers, team_size;
 
 typedef struct job {
@@ -46,7 +46,10 @@ typedef struct job {
     atomic_int *seen;          /* seen[i]: how many times item i was taken */
     atomic_llong out_of_order; /* items a consumer got after a later one of the same producer */
     atomic_llong foreign;      /* items taken that no producer put */
-    atomic_llong takes;        /* every take, stop items included: past n + C, a take of nothing */
+    atomic_llong takes;        /* this run's takes, stop items included: past n + C, from nothing */
+    atomic_llong too_many;     /* runs whose consumers took more than was put */
+    atomic_llong puts_done, takes_done; /* completed calls: the HANG line's count of what the
+                                           ring holds */
     int64_t first_foreign, first_late;
     atomic_int producers_done;
     bounded_queue q;
@@ -59,6 +62,7 @@ static void put(job *j, int me, int64_t item)
 {
     atomic_store(&where[me], IN_PUT);
     bq_put(&j->q, item);
+    atomic_fetch_add(&j->puts_done, 1);
     atomic_store(&where[me], RUNNING);
     plb_watchdog_progress();
 }
@@ -67,6 +71,7 @@ static int64_t take(job *j, int me)
 {
     atomic_store(&where[me], IN_TAKE);
     int64_t item = bq_take(&j->q);
+    atomic_fetch_add(&j->takes_done, 1);
     atomic_store(&where[me], RUNNING);
     plb_watchdog_progress();
     return item;
@@ -92,8 +97,10 @@ static void consume(job *j, int me)
     for (int p = 0; p < j->producers; p++)
         last[p] = -1;
     for (;;) {
-        if (atomic_fetch_add(&j->takes, 1) >= j->n + j->consumers)
-            break; /* more takes than puts: from an empty ring; verify says so */
+        if (atomic_fetch_add(&j->takes, 1) >= j->n + j->consumers) {
+            atomic_fetch_add(&j->too_many, 1); /* takes from an empty ring; verify says so */
+            break;
+        }
         int64_t item = take(j, me);
         if (item == STOP)
             break;
@@ -126,7 +133,7 @@ static void prepare(void *arg)
         atomic_store(&j->seen[i], 0);
     atomic_store(&j->out_of_order, 0);
     atomic_store(&j->foreign, 0);
-    atomic_store(&j->takes, 0);
+    atomic_store(&j->too_many, 0);
     memset(j->tally.seen, 0, (size_t)j->n * sizeof *j->tally.seen);
     memset(j->tally.taken_by, 0, (size_t)j->consumers * sizeof *j->tally.taken_by);
     atomic_store(&j->tally.out_of_order, 0);
@@ -139,8 +146,11 @@ static void run(void *arg)
         queue_run(&j->lesson, j->producers, j->consumers, j->n, &j->tally);
         return;
     }
-    j->q.head = j->q.tail = 0;
+    j->q.head = j->q.tail = 0; /* a batch runs several times between prepare and verify */
     atomic_store(&j->producers_done, 0);
+    atomic_store(&j->takes, 0);
+    atomic_store(&j->puts_done, 0);
+    atomic_store(&j->takes_done, 0);
     for (int t = 0; t < j->producers + j->consumers; t++)
         atomic_store(&where[t], RUNNING);
     plb_watchdog_watch(true);
@@ -165,7 +175,7 @@ static int verify(void *arg, long runs)
             snprintf(j->detail, PLB_DETAIL_LEN, "the lesson's queue: item %" PRId64 " lost", bad);
         return bad >= 0 || atomic_load(&j->tally.out_of_order) != 0;
     }
-    if (atomic_load(&j->takes) > j->n + j->consumers) {
+    if (atomic_load(&j->too_many)) {
         snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: the consumers took more than "
                  "were put (from an empty ring?)", j->n, j->n > 1 ? "s" : "");
         return 1;
@@ -178,10 +188,11 @@ static int verify(void *arg, long runs)
     }
     for (int64_t i = 0; i < j->n; i++) {
         int got = atomic_load(&j->seen[i]);
-        if (got != 1) {
+        if (got != runs) { /* once a run */
             if (got)
                 snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: item %" PRId64 " was "
-                         "taken %d times", j->n, j->n > 1 ? "s" : "", i, got);
+                         "taken %d times in %ld run%s", j->n, j->n > 1 ? "s" : "", i, got, runs,
+                         runs > 1 ? "s" : "");
             else
                 snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: item %" PRId64 " was "
                          "never taken", j->n, j->n > 1 ? "s" : "", i);
@@ -218,8 +229,8 @@ static const char *where_everyone_is(void)
             len += snprintf(text + len, sizeof text - (size_t)len, " consumers");
     }
     if (len < (int)sizeof text)
-        snprintf(text + len, sizeof text - (size_t)len, " the ring holds %" PRId64 " of %d\n",
-                 watched->tail - watched->head, CAPACITY);
+        snprintf(text + len, sizeof text - (size_t)len, " the ring holds %lld of %d\n",
+                 atomic_load(&watched->puts_done) - atomic_load(&watched->takes_done), CAPACITY);
     return text;
 }
 
@@ -255,7 +266,7 @@ int main(int argc, char **argv)
     job j = {.producers = threads / 2, .consumers = threads - threads / 2, .detail = detail};
     team_producers = j.producers;
     team_size = threads;
-    watched = &j.q;
+    watched = &j;
     j.seen = calloc((size_t)room, sizeof *j.seen);
     j.q.slot = calloc(CAPACITY, sizeof *j.q.slot);
     j.q.capacity = CAPACITY;

@@ -88,9 +88,13 @@ static int run_with_learners_blocks(int64_t n, MPI_Comm comm, char *why, size_t 
     }
     deal_blocks(n, size, j->counts, j->displs);
     const char *dealt = deal_wrong(n, size, j->counts, j->displs);
-    if (dealt) {
+    /* every rank judges its own deal: a deal that differs between ranks must stop them all */
+    if (plb_mpi_agree(dealt != NULL, comm)) {
+        int mine = dealt ? rank : INT_MAX, first;
+        MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
         snprintf(why, len, "deal_blocks, %" PRId64 " element%s on %d rank%s: %s", n,
-                 n > 1 ? "s" : "", size, size > 1 ? "s" : "", dealt);
+                 n > 1 ? "s" : "", size, size > 1 ? "s" : "", dealt ? dealt : "");
+        MPI_Bcast(why, (int)len, MPI_CHAR, first, comm);
         sg_destroy(j);
         return 1;
     }
@@ -165,9 +169,16 @@ int main(int argc, char **argv)
             failure = "out of memory for the timed run";
         if (j) {
             deal_blocks(opt.n, size, j->counts, j->displs);
-            j->count = j->counts[rank];
-            j->displ = j->displs[rank];
-            failure = sg_run(j, &program, &ctx, &opt, out);
+            const char *dealt = deal_wrong(opt.n, size, j->counts, j->displs);
+            if (plb_mpi_agree(dealt != NULL, comm)) { /* a block past its room would overrun */
+                snprintf(why, sizeof why, "deal_blocks, %" PRId64 " elements: the blocks are "
+                         "not as checked", opt.n);
+                failure = why;
+            } else {
+                j->count = j->counts[rank];
+                j->displ = j->displs[rank];
+                failure = sg_run(j, &program, &ctx, &opt, out);
+            }
             sg_destroy(j);
         }
         status = plb_mpi_verdict(&opt, failure, comm);

@@ -4,10 +4,13 @@
  * interface (each MPI_X is ours and calls the library's PMPI_X), and each says, before it goes
  * in, what it waits for: "in MPI_Send to rank 1 (4194304 bytes, tag 23)". A rank's HANG line ends
  * with the call it is stuck in, and every stuck rank prints its own, so the lines together show
- * the cycle. */
+ * the cycle. The wrappers also count their calls, for checkers that must see how a learner's code
+ * waits (checker_calls_so_far). */
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -35,32 +38,51 @@ void checker_say_mpi_errors(MPI_Comm comm)
 
 /* ---- what this rank waits in --------------------------------------------------------------- */
 
-/* Written in turns, so the one the watchdog may read is never the one being written. */
-static char said[2][200];
-static int turn;
-static _Atomic(const char *) waiting_in;
+/* What the rank waits in, written by the rank's thread and read by the watchdog's: a sequence
+ * count, odd while the text is being written, tells the reader whether its copy is whole. */
+static char said[200];
+static atomic_uint said_seq;
+static atomic_bool inside; /* in a wrapped call now */
+static checker_calls calls;
 
-static void entering(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void entering(const char *fmt, ...)
+static void entering(long *count, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void entering(long *count, const char *fmt, ...)
 {
+    ++*count;
+    atomic_fetch_add(&said_seq, 1); /* odd: being written */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(said[turn], sizeof said[turn], fmt, ap);
+    vsnprintf(said, sizeof said, fmt, ap);
     va_end(ap);
-    atomic_store(&waiting_in, said[turn]);
-    turn ^= 1;
+    atomic_fetch_add(&said_seq, 1); /* even: whole */
+    atomic_store(&inside, true);
 }
 
 static int left(int rc)
 {
-    atomic_store(&waiting_in, NULL);
+    atomic_store(&inside, false);
     return rc;
+}
+
+checker_calls checker_calls_so_far(void)
+{
+    return calls;
 }
 
 static const char *hang_detail(void)
 {
-    const char *in = atomic_load(&waiting_in);
-    return in ? in : ": in no MPI call (a loop that never ends?)\n";
+    static char copy[sizeof said];
+    for (int tries = 0; tries < 100 && atomic_load(&inside); tries++) {
+        unsigned before = atomic_load(&said_seq);
+        memcpy(copy, said, sizeof copy);
+        if (before % 2 == 0 && atomic_load(&said_seq) == before) {
+            copy[sizeof copy - 1] = '\0';
+            return copy;
+        }
+        plb_sleep(0.001);
+    }
+    return ": in no MPI call that the checker watches (a loop that never ends, or a call such as "
+           "MPI_Probe or MPI_Barrier)\n";
 }
 
 /* "rank 3", "no rank (MPI_PROC_NULL)" or "any rank"; in one of two buffers, so a call may name
@@ -81,26 +103,29 @@ static const char *peer(int r)
 static long long bytes(int count, MPI_Datatype type)
 {
     int size = 0;
-    PMPI_Type_size(type, &size);
+    if (type != MPI_DATATYPE_NULL) /* its error would be MPI_COMM_SELF's: fatal, not the call's */
+        PMPI_Type_size(type, &size);
     return (long long)count * size;
 }
 
 int MPI_Send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm)
 {
-    entering(": in MPI_Send to %s (%lld bytes, tag %d)\n", peer(dest), bytes(count, type), tag);
+    entering(&calls.send, ": in MPI_Send to %s (%lld bytes, tag %d)\n", peer(dest),
+             bytes(count, type), tag);
     return left(PMPI_Send(buf, count, type, dest, tag, comm));
 }
 
 int MPI_Ssend(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm)
 {
-    entering(": in MPI_Ssend to %s (%lld bytes, tag %d)\n", peer(dest), bytes(count, type), tag);
+    entering(&calls.ssend, ": in MPI_Ssend to %s (%lld bytes, tag %d)\n", peer(dest),
+             bytes(count, type), tag);
     return left(PMPI_Ssend(buf, count, type, dest, tag, comm));
 }
 
 int MPI_Recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
              MPI_Status *status)
 {
-    entering(": in MPI_Recv from %s (tag %d)\n", peer(source), tag);
+    entering(&calls.recv, ": in MPI_Recv from %s (tag %d)\n", peer(source), tag);
     return left(PMPI_Recv(buf, count, type, source, tag, comm, status));
 }
 
@@ -109,21 +134,21 @@ int MPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int 
                  MPI_Comm comm, MPI_Status *status)
 {
     const char *to = peer(dest), *from = peer(source);
-    entering(": in MPI_Sendrecv, to %s (tag %d) and from %s (tag %d)\n", to, sendtag, from,
-             recvtag);
+    entering(&calls.sendrecv, ": in MPI_Sendrecv, to %s (tag %d) and from %s (tag %d)\n", to,
+             sendtag, from, recvtag);
     return left(PMPI_Sendrecv(sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount,
                               recvtype, source, recvtag, comm, status));
 }
 
 int MPI_Wait(MPI_Request *request, MPI_Status *status)
 {
-    entering(": in MPI_Wait\n");
+    entering(&calls.wait, ": in MPI_Wait\n");
     return left(PMPI_Wait(request, status));
 }
 
 int MPI_Waitall(int count, MPI_Request requests[], MPI_Status statuses[])
 {
-    entering(": in MPI_Waitall of %d requests\n", count);
+    entering(&calls.waitall, ": in MPI_Waitall of %d requests\n", count);
     return left(PMPI_Waitall(count, requests, statuses));
 }
 

@@ -10,6 +10,13 @@
  * by the launcher or be pages long. */
 void checker_say_mpi_errors(MPI_Comm comm);
 
+/* How many times each blocking call has been entered so far on this rank (the wrappers count
+ * them): a checker compares two of these around a learner's function to see how it waits. */
+typedef struct checker_calls {
+    long send, ssend, recv, sendrecv, wait, waitall;
+} checker_calls;
+checker_calls checker_calls_so_far(void);
+
 /* Starts the watchdog (common/watchdog.h): while watched, a call that has not returned after
  * timeout_s seconds ends the run with "HANG: rank R of P: CALL has not returned in S s: in
  * MPI_Recv from rank 2 (tag 0)", the blocking MPI call (point to point, or a wait) the rank is
