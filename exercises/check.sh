@@ -50,7 +50,7 @@ case $name in
         checked_at="-O0"
         right="every bin exact, three ways (1, 1000 and 4194304 values)"
         yours="critical:critical,atomic:atomic,reduction:reduction"
-        yardstick="seq:one thread alone" timed="4M values" ;;
+        yardstick="seq:one thread alone" timed="2M values" ;;
     reduction_by_hand)
         kind=omp counts="1 2 3 4 8" what="the sum"
         quick="-V private,partials -n 1K"
@@ -61,8 +61,8 @@ case $name in
     queue_condvar)
         kind=omp counts="2 3 4 8" what="the queue"
         quick="-n 1K --timeout $hang_s"
-        right="every item taken once, in order (1, 1000 and 20000 items through 4 slots)"
-        yours="yours:bq_put/bq_take" yardstick="lesson:omp_queue's condvar" timed="20000 items" ;;
+        right="every item taken once, in order (1, 1000 and 5000 items through 4 slots)"
+        yours="yours:bq_put/bq_take" yardstick="lesson:omp_queue's condvar" timed="5000 items" ;;
     scatter_uneven)
         kind=mpi counts="1 2 3 4 5 7 8" what="the scatter/gather round"
         quick="-n 1K --timeout $hang_s"

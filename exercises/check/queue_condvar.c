@@ -1,5 +1,5 @@
 /* queue_condvar: the checker of the queue_condvar exercise (exercises/queue_condvar/): the
- * learner's bq_put and bq_take carry 1, 1000 and 20000 items through a ring of 4 slots, from P
+ * learner's bq_put and bq_take carry 1, 1000 and 5000 items through a ring of 4 slots, from P
  * producers to C consumers (the -t threads split in two, producers first), each consumer taking
  * until it gets a stop item. Every item must be taken exactly once, and each consumer must get
  * every producer's items in the order they were put. A run that stops advancing for --timeout
@@ -249,7 +249,7 @@ static const plb_program program = {
 
 int main(int argc, char **argv)
 {
-    plb_options opt = {.n = 20000, .repeats = 5, .warmup = 1};
+    plb_options opt = {.n = 5000, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
                 program.name, threads, MAX_THREADS);
         return PLB_EXIT_USAGE;
     }
-    int64_t room = opt.n > 20000 ? opt.n : 20000;
+    int64_t room = opt.n > 5000 ? opt.n : 5000;
     if (!plb_memory_check(program.name, 8.0 * (double)room))
         return PLB_EXIT_USAGE;
     char detail[PLB_DETAIL_LEN] = "";
@@ -285,7 +285,7 @@ int main(int argc, char **argv)
     omp_set_dynamic(0);
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
-    const int64_t sizes[] = {1, 1000, 20000};
+    const int64_t sizes[] = {1, 1000, 5000};
     const char *failure = NULL;
     call calls[WAYS] = {{&j, WAY_YOURS}, {&j, WAY_LESSON}};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && !failure; s++) {
@@ -296,7 +296,7 @@ int main(int argc, char **argv)
             failure = detail;
     }
     if (!failure) {
-        plb_report_param(stdout, "checked", "1, 1000 and 20000 items through 4 slots, %d "
+        plb_report_param(stdout, "checked", "1, 1000 and 5000 items through 4 slots, %d "
                          "producer%s to %d consumer%s: each taken once, in order", j.producers,
                          j.producers > 1 ? "s" : "", j.consumers, j.consumers > 1 ? "s" : "");
         j.n = opt.n;
