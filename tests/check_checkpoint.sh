@@ -24,13 +24,11 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
 . common/run/parlab.sh
 
-# Three kill chains a field; one under the sanitizers, which make every run several times slower,
-# and under Hydra (MPICH 4.0 has no setting that makes its waiting ranks yield: 4 ranks on fewer
-# cores crawl).
-hydra() { "${MPIRUN:-mpirun}" --version 2>&1 | grep -qi hydra; }
-TRIALS=${PLB_CHECKPOINT_TRIALS:-$({ [ -n "${PLB_SANITIZE:-}" ] || hydra; } && echo 1 || echo 3)}
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
+# Three kill chains a field; one under the sanitizers, which make every run several times slower,
+# and under Hydra (hydra: tests/check_common.sh).
+TRIALS=${PLB_CHECKPOINT_TRIALS:-$({ [ -n "${PLB_SANITIZE:-}" ] || hydra; } && echo 1 || echo 3)}
 
 # The runs killed here kill mpilaunch too, before it removes the directory it gives Open MPI 5's
 # mpirun: they are made in this script's own, removed at its end.

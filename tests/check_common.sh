@@ -9,6 +9,9 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck disable=SC2034 # used by the scripts that source this
 out=$tmp/out err=$tmp/err
 ok() { passed=$((passed + 1)); }
+# Whether the MPI launcher is Hydra's (MPICH, Intel MPI). MPICH 4.0 has no setting that makes its
+# waiting ranks yield: ranks beyond the cores spin against each other and crawl.
+hydra() { "${MPIRUN:-mpirun}" --version 2>&1 | grep -qi hydra; }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 # processes PATTERN: the pids of the processes whose command line (its words joined by blanks)
 # matches the extended regular expression PATTERN, from /proc: procps may not be installed, and a
