@@ -94,6 +94,19 @@ bool plb_mpi_first_error(const char *err, MPI_Comm comm)
     return first != INT_MAX;
 }
 
+bool plb_mpi_share_detail(bool failed, char *detail, int len, MPI_Comm comm)
+{
+    int rank, first;
+    MPI_Comm_rank(comm, &rank);
+    int mine = failed ? rank : INT_MAX;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+    if (first == INT_MAX)
+        return false;
+    MPI_Bcast(detail, len, MPI_CHAR, first, comm);
+    detail[len - 1] = '\0';
+    return true;
+}
+
 bool plb_mpi_memory_check(const char *program, double bytes, MPI_Comm comm)
 {
     char err[256];

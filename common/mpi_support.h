@@ -40,6 +40,10 @@ int plb_mpi_verdict(const plb_options *opt, const char *failure, MPI_Comm comm);
  * and every rank returns false (the caller exits 2). Collective. */
 bool plb_mpi_memory_check(const char *program, double bytes, MPI_Comm comm);
 
+/* Whether any rank failed; the lowest failing rank's detail (len bytes, a string) is copied to
+ * every rank. Collective. */
+bool plb_mpi_share_detail(bool failed, char *detail, int len, MPI_Comm comm);
+
 /* Each rank's one-line error, or NULL: the lowest rank with one prints it on stderr, and every rank
  * learns whether any rank had one. Collective. */
 bool plb_mpi_first_error(const char *err, MPI_Comm comm);

@@ -31,7 +31,8 @@ int plb_watchdog_install(const char *line, int fd, double timeout_s, double grac
 
 /* When it fires, the watchdog writes detail()'s text right after the line (NULL: nothing more):
  * what the stuck thread was doing, as the program keeps it. Called from the watchdog's thread, so
- * it may only read what it can without a lock (a buffer published with an atomic store). */
+ * it may only read what it can without a lock (atomics, or a buffer checked with a sequence
+ * count, as exercises/check/shared/mpi_checker.c does). */
 void plb_watchdog_detail(const char *(*detail)(void));
 
 /* Turns watching on (the timeout starts now) or off. Switching it on from off flushes stdout

@@ -382,10 +382,7 @@ static int verify(void *arg, long runs)
 /* The lowest failing rank's detail, on every rank. Collective. */
 static void share_detail(job *j, MPI_Comm comm)
 {
-    int mine = j->detail[0] ? j->rank : j->size, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-    if (first < j->size)
-        MPI_Bcast(j->detail, PLB_DETAIL_LEN, MPI_CHAR, first, comm);
+    plb_mpi_share_detail(j->detail[0] != '\0', j->detail, PLB_DETAIL_LEN, comm);
 }
 
 /* Times one collective, one way, one size and prints its row; the median time, or 0 when it

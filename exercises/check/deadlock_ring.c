@@ -13,7 +13,6 @@
  *          [--timeout S] [--csv]
  */
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,12 +114,7 @@ static int verify(void *arg, long runs)
 {
     (void)runs;
     job *j = arg;
-    int mine = wrong_here(j) ? j->rank : INT_MAX, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, j->comm);
-    if (first == INT_MAX)
-        return 0;
-    MPI_Bcast(j->detail, sizeof j->detail, MPI_CHAR, first, j->comm);
-    return 1;
+    return plb_mpi_share_detail(wrong_here(j), j->detail, sizeof j->detail, j->comm);
 }
 
 static double timeout_s = 10.0;

@@ -89,12 +89,10 @@ static int run_with_learners_blocks(int64_t n, MPI_Comm comm, char *why, size_t 
     deal_blocks(n, size, j->counts, j->displs);
     const char *dealt = deal_wrong(n, size, j->counts, j->displs);
     /* every rank judges its own deal: a deal that differs between ranks must stop them all */
-    if (plb_mpi_agree(dealt != NULL, comm)) {
-        int mine = dealt ? rank : INT_MAX, first;
-        MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+    if (dealt)
         snprintf(why, len, "deal_blocks, %" PRId64 " element%s on %d rank%s: %s", n,
-                 n > 1 ? "s" : "", size, size > 1 ? "s" : "", dealt ? dealt : "");
-        MPI_Bcast(why, (int)len, MPI_CHAR, first, comm);
+                 n > 1 ? "s" : "", size, size > 1 ? "s" : "", dealt);
+    if (plb_mpi_share_detail(dealt != NULL, why, (int)len, comm)) {
         sg_destroy(j);
         return 1;
     }
@@ -102,9 +100,7 @@ static int run_with_learners_blocks(int64_t n, MPI_Comm comm, char *why, size_t 
     j->displ = j->displs[rank];
     int wrong = sg_run_once(j, SG_P2P);
     if (wrong) {
-        int mine = j->detail[0] ? rank : INT_MAX, first;
-        MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-        MPI_Bcast(j->detail, sizeof j->detail, MPI_CHAR, first == INT_MAX ? 0 : first, comm);
+        plb_mpi_share_detail(j->detail[0] != '\0', j->detail, sizeof j->detail, comm);
         snprintf(why, len, "scatter_by_hand and gather_by_hand, %" PRId64 " element%s: %s", n,
                  n > 1 ? "s" : "", j->detail);
     }
