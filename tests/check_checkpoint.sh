@@ -167,6 +167,7 @@ for signal in USR1 TERM USR1-one; do
     file=$tmp/signal-$signal.npy
     launched 4 -n 200x100 --steps 10000000 -V sendrecv --checkpoint "$file" --every 1000000
     up "$file" 4
+    catching 4 "^bin/mpi_heat .* $file "
     sleep 0.5
     # the ranks, as Slurm's --signal does; USR1-one: one rank only, the others must stop with it
     # shellcheck disable=SC2046 # a list of pids
@@ -232,7 +233,7 @@ if [ -n "$want" ] && [ "$(checksum)" = "$want" ] && cmp -s "$ck-whole.npy" "$ck-
 else bad "omp_heat's checkpoint at step 250, mpi_heat on 4 ranks to 400: checksum $(checksum), uninterrupted '$want'"; fi
 bin/omp_heat -n 200x100 --steps 100000000 -V parallel -t 2 --checkpoint "$ck-signal.npy" >"$out" 2>"$err" &
 pid=$!
-sleep 1
+catching 1 "^bin/omp_heat .* $ck-signal.npy"
 kill -USR1 "$pid"
 wait "$pid"
 status=$?

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # check_common.sh: what the check scripts share, sourced by them: the tally (ok, bad), a scratch
 # folder removed at exit with $out and $err for a run's output, the processes whose command line
-# matches (processes), and the closing line (check_end).
+# matches (processes), whether they have set their stop handler (catching), and the closing
+# line (check_end).
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -22,6 +23,22 @@ processes() {
         cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
         [[ $cmd =~ $1 ]] && echo "${p#/proc/}"
     done
+}
+# catching N PATTERN: true once N processes matching PATTERN catch SIGUSR1 (bit 10 of SigCgt in
+# /proc), that is, once their stop handler is set; 60 s at most. A signal sent sooner kills a run
+# that starts slowly (a sanitized build, a loaded machine).
+catching() {
+    local i pid n mask
+    for ((i = 0; i < 600; i++)); do
+        n=0
+        for pid in $(processes "$2"); do
+            mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
+            [ -n "$mask" ] && (((0x$mask >> 9) & 1)) && n=$((n + 1))
+        done
+        [ "$n" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
 }
 # check_end NAME: prints "NAME: N passed, N failed"; its status is whether none failed.
 check_end() {
