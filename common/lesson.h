@@ -3,6 +3,7 @@
 #ifndef PARLAB_LESSON_H
 #define PARLAB_LESSON_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "measure.h"
@@ -24,15 +25,32 @@ typedef struct plb_variant {
     const char *rate_unit;
     double plausible_s;      /* fastest believable run (0: no floor) */
     const char *detail;      /* what verify found wrong, written by the program; may be NULL */
+    const char *outcome;     /* the verified column's word for people ("lost updates"), written
+                                by the program's verify; NULL or "": "yes" */
+    bool idles;              /* its threads idle by design (a sleep, a condition variable, an
+                                unequal share, a device): few cores busy is its lesson, not a
+                                disturbed run */
 } plb_variant;
 
+/* A run is disturbed, its time and speedup not the lesson, when its median sample took
+ * PLB_DISTURBED_SPREAD times its fastest (a thread lost its core for a while), or when a variant
+ * that does not idle by design kept busy fewer than PLB_DISTURBED_BUSY of the cores it could have
+ * had (its threads, at most the CPUs of this process over the ranks of its node: a thread got no
+ * core). The second needs samples of PLB_DISTURBED_SAMPLE_S or more: Linux adds another thread's
+ * CPU time to the process's clock at its scheduler ticks (1 to 10 ms apart), so a short sample
+ * misses some of it. */
+#define PLB_DISTURBED_SPREAD 2.0
+#define PLB_DISTURBED_BUSY 0.75
+#define PLB_DISTURBED_SAMPLE_S 0.05
+
 /* Measures the variants of v[0..count) that opt selects, in order. Rows go to out (NULL: print
- * nothing, as on MPI ranks other than 0), then one "# runs" note per variant (every run of it,
- * the samples and batch kept, the guard they met), one "# cpu" note per variant (CPU seconds of
- * this process per run against the mean real time: the cores it kept busy) and one "# speedup" note per variant against
- * `seq` when both ran. Each variant's measurement goes to measured[i] when measured is not NULL
- * (status -1: not selected). Returns NULL when every variant verified, else why the first one
- * failed (the text lives until the next call). */
+ * nothing, as on MPI ranks other than 0), then, with -v or --csv, one "# runs" note per variant
+ * (every run of it, the samples and batch kept, the guard they met), one "# cpu" note per variant
+ * (CPU seconds of this process per run against the mean real time: the cores it kept busy) and
+ * one "# speedup" note per variant against `seq` when both ran; in every mode, a "# disturbed"
+ * note per variant whose run was disturbed. Each variant's measurement goes to measured[i] when
+ * measured is not NULL (status -1: not selected). Returns NULL when every variant verified, else
+ * why the first one failed (the text lives until the next call). */
 const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
                              const plb_options *opt, plb_variant *v, int count,
                              const plb_sync *sync, FILE *out, plb_measurement *measured);

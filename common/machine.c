@@ -282,6 +282,23 @@ static void read_job(plb_machine *m)
         snprintf(m->job, sizeof m->job, "none");
 }
 
+int plb_usable_cpus(void)
+{
+#if defined(_OPENMP)
+    /* The CPUs the process was given: OpenMP's runtime read them at start, before OMP_PROC_BIND
+     * bound this (the initial) thread to the first place, which sched_getaffinity would see. */
+    return omp_get_num_procs();
+#else
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return CPU_COUNT(&set);
+#endif
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 0;
+#endif
+}
+
 void plb_machine_read(const char *root, plb_machine *m)
 {
     *m = (plb_machine){.memory = -1.0};
@@ -299,17 +316,7 @@ void plb_machine_read(const char *root, plb_machine *m)
     if (!*m->cpu)
         snprintf(m->cpu, sizeof m->cpu, "unknown");
     read_topology(root, m);
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    m->usable = online > 0 ? (int)online : 0;
-#if defined(_OPENMP)
-    /* The CPUs the process was given: OpenMP's runtime read them at start, before OMP_PROC_BIND
-     * bound this (the initial) thread to the first place, which sched_getaffinity would see. */
-    m->usable = omp_get_num_procs();
-#elif defined(__linux__)
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        m->usable = CPU_COUNT(&set);
-#endif
+    m->usable = plb_usable_cpus();
     read_caches(root, m);
     if (!*m->caches)
         snprintf(m->caches, sizeof m->caches, "unknown");
@@ -338,24 +345,43 @@ static void count_or_unknown(char *out, size_t len, int value)
         snprintf(out, len, "unknown");
 }
 
-void plb_machine_report(FILE *out, const plb_machine *m)
+static void report_topology(FILE *out, const plb_machine *m)
 {
-    char sockets[16], cores[16], threads[16], cpus[16], numa[16], ram[32] = "unknown";
+    char sockets[16], cores[16], threads[16], cpus[16];
     count_or_unknown(sockets, sizeof sockets, m->sockets);
     count_or_unknown(cores, sizeof cores, m->cores);
     count_or_unknown(threads, sizeof threads, m->threads_per_core);
     count_or_unknown(cpus, sizeof cpus, m->cpus);
+    plb_report_param(out, "topology", "%s socket(s), %s core(s), %s thread(s) per core: %s CPUs, "
+                     "%d usable here", sockets, cores, threads, cpus, m->usable);
+}
+
+static void report_load(FILE *out, const plb_machine *m)
+{
+    plb_report_param(out, "load", "%s (1, 5, 15 min) at start", m->load);
+}
+
+void plb_machine_report(FILE *out, const plb_machine *m)
+{
+    char numa[16], ram[32] = "unknown";
     count_or_unknown(numa, sizeof numa, m->numa_nodes);
     if (m->memory >= 0)
         plb_memory_format(m->memory, ram, sizeof ram);
     plb_report_param(out, "processor", "%s", m->cpu);
-    plb_report_param(out, "topology", "%s socket(s), %s core(s), %s thread(s) per core: %s CPUs, "
-                     "%d usable here", sockets, cores, threads, cpus, m->usable);
+    report_topology(out, m);
     plb_report_param(out, "caches", "%s", m->caches);
     plb_report_param(out, "numa", "%s node(s)", numa);
     plb_report_param(out, "ram", "%s installed", ram);
     plb_report_param(out, "kernel", "%s", m->kernel);
     plb_report_param(out, "isolation", "%s", m->isolation);
-    plb_report_param(out, "load", "%s (1, 5, 15 min) at start", m->load);
+    report_load(out, m);
     plb_report_param(out, "job", "%s", m->job);
+}
+
+void plb_machine_brief(FILE *out, const plb_machine *m)
+{
+    report_topology(out, m);
+    report_load(out, m);
+    if (strcmp(m->job, "none") != 0)
+        plb_report_param(out, "job", "%s", m->job);
 }

@@ -31,5 +31,10 @@ void plb_machine_read(const char *root, plb_machine *m);
 /* The "# name : value" lines of *m: processor, topology, caches, numa, ram, kernel, isolation,
  * load, job. */
 void plb_machine_report(FILE *out, const plb_machine *m);
+/* The lines a learner needs to trust a time: topology, load, and job when there is one. */
+void plb_machine_brief(FILE *out, const plb_machine *m);
+
+/* The CPUs this process may run on (0: unknown). */
+int plb_usable_cpus(void);
 
 #endif

@@ -76,7 +76,13 @@ FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     plb_mpi_library(library, sizeof library);
-    *ctx = (plb_context){program, size, threads, library};
+    MPI_Comm node; /* the ranks that share rank 0's node share its cores */
+    int node_ranks;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &node_ranks);
+    MPI_Comm_free(&node);
+    *ctx = (plb_context){.program = program, .ranks = size, .threads = threads,
+                         .mpi_library = library, .node_ranks = node_ranks};
     if (rank != 0)
         return NULL;
     plb_report_header(stdout, ctx, opt);

@@ -21,7 +21,7 @@ enum { PARSE_RUN = -1 };
 #define PLB_STRING(x) PLB_STRING_(x)
 #define PLB_STRING_(x) #x
 
-enum { COMMON_OPTIONS = 10 }; /* the common table, its terminator included */
+enum { COMMON_OPTIONS = 11 }; /* the common table, its terminator included */
 
 /* Scratch targets for the common table: copied into plb_options after a successful parse. */
 typedef struct common_values {
@@ -29,7 +29,7 @@ typedef struct common_values {
     const char *grid; /* -n of a grid program, parsed after the loop */
     int repeats, warmup, threads;
     const char *variant;
-    bool csv, long_run, help, version;
+    bool csv, verbose, long_run, help, version;
 } common_values;
 
 /* The most threads -t accepts here: PLB_MAX_THREADS_PER_CORE per core this process may use, and
@@ -63,7 +63,10 @@ static void common_table(common_values *v, bool grid, plb_opt table[COMMON_OPTIO
         {.long_name = "variant", .short_name = 'V', .kind = PLB_OPT_TEXT, .target = &v->variant,
          .arg_name = "LIST", .help = "variants to run, comma-separated, or all"},
         {.long_name = "csv", .kind = PLB_OPT_FLAG, .target = &v->csv,
-         .help = "CSV rows on stdout, verdict on stderr"},
+         .help = "CSV rows on stdout, verdict on stderr (the whole report, as with -v)"},
+        {.long_name = "verbose", .short_name = 'v', .kind = PLB_OPT_FLAG, .target = &v->verbose,
+         .help = "the whole report: every header line, the full statistics, the runs, cpu and "
+                 "speedup notes"},
         {.long_name = "long-run", .kind = PLB_OPT_FLAG, .target = &v->long_run,
          .help = "allow a run whose fastest believable time is over a day"},
         {.long_name = "help", .short_name = 'h', .kind = PLB_OPT_FLAG, .target = &v->help,
@@ -427,6 +430,7 @@ int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_option
     opt->warmup = v.warmup;
     opt->threads = v.threads;
     opt->csv = v.csv;
+    opt->verbose = v.verbose || v.csv;
     opt->long_run = v.long_run;
     opt->variants = mask;
     opt->argc = argc;

@@ -1,10 +1,10 @@
 /* options.h: the one command line every parlab program shares.
  *
  * Common options: -n/--size, -r/--repeat, -w/--warmup, -t/--threads, -V/--variant, --csv,
- * -h/--help, --version; a program appends its own table of extra options. Parsing is strict:
- * a missing value, a non-number, a negative, a value under the minimum or over the maximum,
- * an unknown option or variant and a stray argument each give one line `PROGRAM: problem`
- * and exit code 2. Values take the last occurrence of an option. */
+ * -v/--verbose, -h/--help, --version; a program appends its own table of extra options. Parsing
+ * is strict: a missing value, a non-number, a negative, a value under the minimum or over the
+ * maximum, an unknown option or variant and a stray argument each give one line
+ * `PROGRAM: problem` and exit code 2. Values take the last occurrence of an option. */
 #ifndef PARLAB_OPTIONS_H
 #define PARLAB_OPTIONS_H
 
@@ -52,6 +52,7 @@ typedef struct plb_options {
     int warmup;        /* -w: samples discarded first */
     int threads;       /* -t: 0 means the runtime's default */
     bool csv;          /* --csv */
+    bool verbose;      /* -v, or --csv: the whole report; else the short one for people */
     bool long_run;     /* --long-run: no limit on the believable run time */
     unsigned variants; /* bit i set: program variant i selected (-V) */
     int argc;          /* the command line, for the report */

@@ -53,6 +53,16 @@ static void print_command(FILE *out, int argc, char **argv)
     fputc('\n', out);
 }
 
+static void report_size(FILE *out, const plb_options *opt)
+{
+    if (opt->cols) /* a grid: the rows' n column counts its points */
+        plb_report_param(out, "n", "%" PRId64 " points: %" PRId64 " x %" PRId64 " interior",
+                         plb_grid_points(opt), opt->n, opt->cols);
+    else
+        plb_report_param(out, "n", "%" PRId64, opt->n);
+    plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);
+}
+
 void plb_report_by_lines(void)
 {
     static char out_buffer[BUFSIZ], err_buffer[BUFSIZ];
@@ -64,7 +74,8 @@ void plb_report_by_lines(void)
     setvbuf(stderr, err_buffer, _IOLBF, sizeof err_buffer);
 }
 
-void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt)
+/* The whole header (-v, --csv): everything a result needs to be told apart and compared. */
+static void report_full_header(FILE *out, const plb_context *ctx, const plb_machine *machine)
 {
     char host[256] = "unknown", date[32] = "unknown";
     if (gethostname(host, sizeof host) != 0)
@@ -75,14 +86,11 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     if (gmtime_r(&now, &utc))
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &utc);
 
-    plb_report_param(out, "program", "%s", ctx->program);
     plb_report_param(out, "version", "parlab %s", plb_version());
     plb_report_param(out, "compiler", "%s", PLB_COMPILER);
     plb_report_param(out, "mpi", "%s", ctx->mpi_library ? ctx->mpi_library : "none");
     plb_report_param(out, "host", "%s", host);
-    plb_machine machine;
-    plb_machine_read("", &machine);
-    plb_machine_report(out, &machine);
+    plb_machine_report(out, machine);
     plb_report_param(out, "ranks", "%d", ctx->ranks);
     plb_report_param(out, "threads", "%d", ctx->threads);
     plb_report_param(out, "date", "%s", date);
@@ -97,35 +105,80 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
     const char *bind = getenv("OMP_PROC_BIND"), *places = getenv("OMP_PLACES");
     plb_report_param(out, "binding", "OMP_PROC_BIND=%s OMP_PLACES=%s", bind ? bind : "(unset)",
                      places ? places : "(unset)");
+}
+
+void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt)
+{
+    plb_machine machine;
+    plb_machine_read("", &machine);
+    plb_report_param(out, "program", "%s", ctx->program);
+    if (opt->verbose) {
+        report_full_header(out, ctx, &machine);
+    } else { /* what a learner needs to trust the times */
+        if (ctx->mpi_library)
+            plb_report_param(out, "mpi", "%s", ctx->mpi_library);
+        plb_machine_brief(out, &machine);
+    }
     print_command(out, opt->argc, opt->argv);
-    if (opt->cols) /* a grid: the rows' n column counts its points */
-        plb_report_param(out, "n", "%" PRId64 " points: %" PRId64 " x %" PRId64 " interior",
-                         plb_grid_points(opt), opt->n, opt->cols);
-    else
-        plb_report_param(out, "n", "%" PRId64, opt->n);
-    plb_report_param(out, "repeats", "%d (after %d warm-up)", opt->repeats, opt->warmup);
+    report_size(out, opt);
 }
 
 #define TABLE_FORMAT "%-18s %-18s %12s %5s %7s %7s %7s %11s %11s %11s %11s %10s %11s %-12s %s\n"
+/* For people: at most 99 columns with a verified word of 14 characters ("lost updates"). */
+#define BRIEF_FORMAT "%-18s %5s %7s %10s %10s %9s %9s %-9s %s\n"
 
-void plb_report_columns(FILE *out, bool csv)
+void plb_report_columns(FILE *out, const plb_options *opt)
 {
-    if (csv) {
+    if (opt->csv)
         fputs(PLB_CSV_COLUMNS "\n", out);
-        return;
-    }
-    fprintf(out, TABLE_FORMAT, "program", "variant", "n", "ranks", "threads", "repeats", "batch",
-            "min_s", "median_s", "mean_s", "max_s", "sd_s", "rate", "rate_unit", "verified");
+    else if (opt->verbose)
+        fprintf(out, TABLE_FORMAT, "program", "variant", "n", "ranks", "threads", "repeats",
+                "batch", "min_s", "median_s", "mean_s", "max_s", "sd_s", "rate", "rate_unit",
+                "verified");
+    else
+        fprintf(out, BRIEF_FORMAT, "variant", "ranks", "threads", "n", "median", "speedup", "rate",
+                "unit", "verified");
 }
 
-void plb_report_row(FILE *out, bool csv, const plb_result *r)
+void plb_report_seconds(double s, char *buf, size_t len)
+{
+    static const struct { const char *name; double size; } units[] = {
+        {"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+    int u = 0;
+    while (u < 3 && s < units[u].size * 0.9995) /* 0.9996 ms is "1 ms", not "1e+03 us" */
+        u++;
+    snprintf(buf, len, "%.3g %s", s / units[u].size, units[u].name);
+}
+
+static void report_brief_row(FILE *out, const plb_result *r)
+{
+    char n[24], ranks[12], threads[12], median[24], speedup[24] = "-", rate[24];
+    snprintf(n, sizeof n, "%" PRId64, r->n);
+    snprintf(ranks, sizeof ranks, "%d", r->ranks);
+    snprintf(threads, sizeof threads, "%d", r->threads);
+    plb_report_seconds(r->time.median, median, sizeof median);
+    if (r->disturbed)
+        snprintf(speedup, sizeof speedup, "disturbed");
+    else if (r->speedup > 0.0)
+        snprintf(speedup, sizeof speedup, "%.3gx", r->speedup);
+    snprintf(rate, sizeof rate, "%.4g", r->rate);
+    const char *verified = !r->verified ? "no" : r->outcome && *r->outcome ? r->outcome : "yes";
+    fprintf(out, BRIEF_FORMAT, r->variant, ranks, threads, n, median, speedup, rate, r->rate_unit,
+            verified);
+}
+
+void plb_report_row(FILE *out, const plb_options *opt, const plb_result *r)
 {
     const char *verified = r->verified ? "yes" : "no";
     const plb_stats *t = &r->time;
-    if (csv) {
+    if (opt->csv) {
         fprintf(out, "%s,%s,%" PRId64 ",%d,%d,%d,%ld,%.9g,%.9g,%.9g,%.9g,%.3g,%.6g,%s,%s\n",
                 r->program, r->variant, r->n, r->ranks, r->threads, r->repeats, r->batch, t->min,
                 t->median, t->mean, t->max, t->stddev, r->rate, r->rate_unit, verified);
+        return;
+    }
+    if (!opt->verbose) {
+        report_brief_row(out, r);
         return;
     }
     char n[24], ranks[12], threads[12], repeats[12], batch[24], tmin[16], tmed[16], tmean[16],

@@ -1,9 +1,11 @@
 /* report.h: the one output format every parlab program prints.
  *
  *   # header lines: program, version, compiler, MPI library, host, ranks, threads, date, command,
- *     then the run's parameters, one "# name : value" each;
- *   a table, one row per variant, with the columns of PLB_CSV_COLUMNS (aligned for people, or
- *     comma-separated with --csv);
+ *     then the run's parameters, one "# name : value" each (for people, without -v: the few a
+ *     learner needs, program, MPI library, topology, load, job, command, n and repeats);
+ *   a table, one row per variant: for people, variant, ranks, threads, n, median time, speedup
+ *     over seq, rate and verified, within 100 columns; with -v or --csv, the columns of
+ *     PLB_CSV_COLUMNS (aligned with -v, comma-separated with --csv);
  *   the verdict line, "VERIFIED" or "FAILED: <why>" (on stderr with --csv, so stdout stays CSV).
  * The exit code follows the verdict (exit_codes.h). */
 #ifndef PARLAB_REPORT_H
@@ -27,6 +29,7 @@ typedef struct plb_context {
     int ranks;               /* 1 for a single process */
     int threads;             /* OpenMP threads per rank */
     const char *mpi_library; /* NULL when the program does not use MPI */
+    int node_ranks;          /* ranks sharing rank 0's node (0: 1, a single process) */
 } plb_context;
 
 typedef struct plb_result {
@@ -39,6 +42,11 @@ typedef struct plb_result {
     double rate;
     const char *rate_unit;   /* "GB/s", "Mupdates/s" */
     bool verified;
+    /* For people's table only (--csv has neither): */
+    double speedup;          /* over seq; 0: none */
+    bool disturbed;          /* the run was disturbed: its time and speedup are not the lesson */
+    const char *outcome;     /* the verified column's word for a verified row ("lost updates");
+                                NULL or "": "yes" */
 } plb_result;
 
 /* stdout and stderr written a whole line at a time, each line one write(); called by the option
@@ -50,9 +58,11 @@ void plb_report_header(FILE *out, const plb_context *ctx, const plb_options *opt
 /* One "# name : value" line (printf-style value). */
 void plb_report_param(FILE *out, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The column names: the CSV header line, or the aligned table's heading. */
-void plb_report_columns(FILE *out, bool csv);
-void plb_report_row(FILE *out, bool csv, const plb_result *r);
+/* The column names: the CSV header line, or the aligned table's heading (opt->csv, opt->verbose). */
+void plb_report_columns(FILE *out, const plb_options *opt);
+void plb_report_row(FILE *out, const plb_options *opt, const plb_result *r);
+/* A time in seconds as people read it, 3 digits and a unit: "357 us", "7.99 ms", "1.2 s". */
+void plb_report_seconds(double s, char *buf, size_t len);
 /* Prints the verdict (failure NULL: VERIFIED) and returns the exit code that goes with it. */
 int plb_report_verdict(const plb_options *opt, const char *failure);
 /* Like plb_report_verdict for a watchdog that caught a deadlock: "DEADLOCK: <why>", exit 3. */

@@ -404,7 +404,7 @@ static double time_one(job *j, const plb_options *opt, const plb_context *ctx,
                     .rate = plb_rate((double)bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
                     .verified = status == PLB_MEASURE_OK};
     if (out)
-        plb_report_row(out, opt->csv, &r);
+        plb_report_row(out, opt, &r);
     if (status != PLB_MEASURE_OK) {
         share_detail(j, j->b.comm);
         snprintf(why, sizeof why, "%s, %" PRId64 " bytes: %s%s%s", r.variant, bytes,
@@ -537,7 +537,7 @@ int main(int argc, char **argv)
             plb_report_param(out, "barrier", "%.3g us a call (median): each call below starts "
                              "with one, and its time includes it", alone.stats.median * 1e6);
         if (out)
-            plb_report_columns(out, opt.csv);
+            plb_report_columns(out, &opt);
         for (j.op = 0; j.op < OPS && !failure; j.op++) {
             double t[WAYS][2] = {{0}};
             int64_t bytes[2] = {8, 8};

@@ -560,7 +560,7 @@ static double time_part(job *j, part half, const plb_options *opt, const plb_con
                     .rate_unit = half == COMPUTE_ONLY ? "MLUP/s" : "-",
                     .verified = status == PLB_MEASURE_OK};
     if (out)
-        plb_report_row(out, opt->csv, &r);
+        plb_report_row(out, opt, &r);
     if (status != PLB_MEASURE_OK && !*failure) {
         snprintf(why, sizeof why, "%s: %s: %s", name, plb_measure_error(status), j->detail);
         *failure = why;
@@ -708,8 +708,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
                     .rate = elapsed > 0.0 ? updates / elapsed / 1e6 : 0.0, .rate_unit = "MLUP/s",
                     .verified = !failure && checked};
     if (out) {
-        plb_report_columns(out, opt->csv);
-        plb_report_row(out, opt->csv, &r);
+        plb_report_columns(out, opt);
+        plb_report_row(out, opt, &r);
     }
     report_checkpoints(out, written, bytes, writing, elapsed, ctx.ranks, each, stopped);
     if (!failure && stopped) {

@@ -104,7 +104,7 @@ static double time_size(job *j, const plb_options *opt, const plb_context *ctx,
                     .time = one_way, .rate = plb_rate(j->bytes, one_way.median, 1e6),
                     .rate_unit = "MB/s", .verified = status == PLB_MEASURE_OK};
     if (out)
-        plb_report_row(out, opt->csv, &r);
+        plb_report_row(out, opt, &r);
     if (status != PLB_MEASURE_OK && !*failure) {
         snprintf(why, sizeof why, "%d bytes: %s: %s", j->bytes, plb_measure_error(status),
                  j->detail);
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
                              " by fours", j.far, j.far ? "" : " (itself: a copy in memory)",
                              opt.n);
         if (out)
-            plb_report_columns(out, opt.csv);
+            plb_report_columns(out, &opt);
         plb_sync sync = plb_mpi_sync(&comm);
         const char *failure = NULL;
         int small = 0, large = 0;

@@ -176,7 +176,9 @@ int main(int argc, char **argv)
         v[k] = (plb_variant){.name = variants[k], .threads = 1,
                              .kernel = {prepare, run, verify, &jobs[k]},
                              .amount = (double)a.count, .unit = 1.0, .rate_unit = "images/s",
-                             .plausible_s = pixels / size / PLB_MAX_CLOCK_HZ, .detail = detail};
+                             .plausible_s = pixels / size / PLB_MAX_CLOCK_HZ, .detail = detail,
+                             /* rank 0 idles: done early (static), or handing out (farm) */
+                             .idles = k != FARM_SEQ};
     }
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, report, NULL);
     for (int k = 1; report && k < 3; k++)

@@ -231,7 +231,7 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
     if (out && status == PLB_MEASURE_TOO_SHORT)
         fprintf(out, "# split       : %s too short to time alone\n", name);
     else if (out)
-        plb_report_row(out, opt->csv, &r);
+        plb_report_row(out, opt, &r);
     return status != PLB_MEASURE_OK && status != PLB_MEASURE_TOO_SHORT;
 }
 

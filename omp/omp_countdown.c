@@ -208,7 +208,7 @@ int main(int argc, char **argv)
     };
     plb_measurement measured[2];
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; opt.verbose && i < 2; i++)
         if (measured[i].status == PLB_MEASURE_OK)
             printf("# ns/decrement: %s %.3f per thread\n", v[i].name,
                    measured[i].stats.median * 1e9 / (i ? busiest : n));

@@ -306,8 +306,8 @@ static int production(job *j, const plb_options *opt, const plb_context *ctx)
                     .rate = (double)j->p.rows * (double)j->p.cols * (double)(j->step - first) /
                             (elapsed > 0.0 ? elapsed : 1.0) / 1e6,
                     .rate_unit = "MLUP/s", .verified = !failure && checked};
-    plb_report_columns(stdout, opt->csv);
-    plb_report_row(stdout, opt->csv, &r);
+    plb_report_columns(stdout, opt);
+    plb_report_row(stdout, opt, &r);
     if (written)
         printf("# checkpoint  : %d written to %s, %.3g s in all, %.0f%% of the run\n", written,
                heat_cli.checkpoint, writing, 100.0 * writing / elapsed);
@@ -402,7 +402,7 @@ int main(int argc, char **argv)
          .detail = detail},
         {.name = "target", .threads = threads, .kernel = {prepare, run_target, verify, &j},
          .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s / 1e3,
-         .detail = detail},
+         .detail = detail, .idles = true}, /* on a device, the host waits; without, one team */
     };
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     if (heat_cli.checkpoint || heat_cli.restart) {

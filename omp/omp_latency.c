@@ -239,7 +239,8 @@ int main(int argc, char **argv)
         v[i] = (plb_variant){.name = variants[i], .threads = i == EVENTLOOP ? 1 : t,
                              .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
                              .unit = 1.0, .rate_unit = "tasks/s",
-                             .plausible_s = rounds * work.wait_s, .detail = detail};
+                             .plausible_s = rounds * work.wait_s, .detail = detail,
+                             .idles = true}; /* waiting is the work */
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);

@@ -405,7 +405,8 @@ int main(int argc, char **argv)
         v[k] = (plb_variant){.name = variants[k], .threads = threads,
                              .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
                              .unit = 1e6, .rate_unit = "Mitem/s",
-                             .plausible_s = fastest_run_s(&opt), .detail = detail};
+                             .plausible_s = fastest_run_s(&opt), .detail = detail,
+                             .idles = true}; /* a producer or consumer waits its turn */
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);

@@ -8,7 +8,8 @@
  * read-modify-write), critical (a runtime-wide mutex), lock (an omp_lock_t), reduction (a private
  * counter per thread, one sum at the end: no sharing at all). seq is one thread alone.
  * Rate: updates per second, Mupd/s = n / median_s / 1e6; notes give ns per update.
- * Verified after every batch: the last run's count is exactly n (unsync: at most n).
+ * Verified after every batch: the last run's count is exactly n (unsync: at most n; its row says
+ * "lost updates" for people once a run lost one).
  *
  *   usage: omp_race [-n N] [-r R] [-w W] [-t T]
  *                   [-V seq,unsync,atomic,critical,lock,reduction] [--csv]
@@ -101,6 +102,7 @@ typedef struct job {
     int threads;
     race_kind kind;
     char *detail;
+    char outcome[16]; /* the row's word for people: "lost updates" once unsync lost one */
 } job;
 
 static void prepare(void *arg)
@@ -124,6 +126,7 @@ static int verify(void *arg, long runs)
                                           : j->count == j->n;
     if (!possible)
         snprintf(j->detail, PLB_DETAIL_LEN, "counted %" PRId64 ", expected %" PRId64, j->count, j->n);
+    snprintf(j->outcome, sizeof j->outcome, "%s", j->lost > 0 ? "lost updates" : "");
     return !possible;
 }
 
@@ -156,25 +159,25 @@ int main(int argc, char **argv)
     plb_variant v[KINDS];
     for (int i = 0; i < KINDS; i++) {
         int t = i == RACE_SEQ ? 1 : threads;
-        jobs[i] = (job){opt.n, 0, 0, 0, t, (race_kind)i, detail};
+        jobs[i] = (job){.n = opt.n, .threads = t, .kind = (race_kind)i, .detail = detail};
         v[i] = (plb_variant){.name = variants[i], .threads = t,
                              .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
                              .unit = 1e6, .rate_unit = "Mupd/s",
                              .plausible_s = (double)opt.n / t / PLB_MAX_CLOCK_HZ,
-                             .detail = detail};
+                             .detail = detail, .outcome = jobs[i].outcome};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     plb_measurement m[KINDS];
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, KINDS, NULL, stdout, m);
-    for (int i = 0; i < KINDS; i++)
+    for (int i = 0; opt.verbose && i < KINDS; i++)
         if (m[i].status == PLB_MEASURE_OK)
             printf("# ns/update   : %-9s %.3f\n", variants[i], m[i].stats.median * 1e9 / opt.n);
     const job *u = &jobs[RACE_UNSYNC];
     if (m[RACE_UNSYNC].status == PLB_MEASURE_OK)
         printf("# unsync      : race %s: last run counted %" PRId64 " of %" PRId64 " (%" PRId64
-               " lost); %" PRId64 " of %" PRId64 " updates lost over %" PRId64 " runs\n",
-               u->lost ? "observed" : "not observed", u->count, opt.n, opt.n - u->count, u->lost,
-               u->runs * opt.n, u->runs);
+               " lost)\n# unsync      : %" PRId64 " of %" PRId64 " updates lost over %" PRId64
+               " runs\n", u->lost ? "observed" : "not observed", u->count, opt.n, opt.n - u->count,
+               u->lost, u->runs * opt.n, u->runs);
     return plb_report_verdict(&opt, failure);
 }

@@ -490,7 +490,8 @@ int main(int argc, char **argv)
         v[k] = (plb_variant){.name = variants[k], .threads = t,
                              .kernel = {prepare, run, verify, &jobs[k]},
                              .amount = (double)a.count, .unit = 1.0, .rate_unit = "images/s",
-                             .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail};
+                             .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail,
+                             .idles = k == STATIC}; /* the lesson: threads done early idle */
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);

@@ -3,7 +3,7 @@
 # and every link between the pages leads to a file that is there.
 # A page marks each excerpt with the command that makes it:
 #
-#   <!-- output: bin/omp_race -n 100000 -t 2 | grep -E '^(program |omp_race |VERIFIED)' | columns -->
+#   <!-- output: bin/omp_race -n 100000 -t 2 | table '# unsync' -->
 #   ```text
 #   ...the command's output (stdout and stderr), as the page shows it...
 #   ```
@@ -31,22 +31,28 @@ fi
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
-# columns: what an excerpt's command pipes a program's output through: of the table, the program,
-# variant, ranks, threads, median_s, rate and verified columns (98 characters; the full table is
-# 173 wide); every other line cut at 100 columns. Defined for the commands (exported).
-columns() {
-    awk '/^program +variant / || /^[a-z_]+ +[a-z][a-z0-9_.]* +[0-9]/ {
-             print substr($0, 1, 38) substr($0, 51, 14) substr($0, 93, 12) substr($0, 140, 34); next }
-         { print substr($0, 1, 100) }'
+# table [REGEX]: what an excerpt's command pipes a program's output through: its table for people
+# (the heading and the rows below it), the notes matching the extended REGEX, and the verdict;
+# every line cut at 100 columns. Defined for the commands (exported).
+table() {
+    awk -v keep="${1:-}" '
+        /^variant +ranks / { rows = 1; print; next }
+        rows && !/^(#|VERIFIED|FAILED|DEADLOCK)/ { print; next }
+        { rows = 0 }
+        keep != "" && $0 ~ "^(" keep ")" || /^(VERIFIED|FAILED|DEADLOCK)/ { print }' |
+        cut -c 1-100
 }
-export -f columns
+export -f table
 
 # shape: the text with numbers (1, 2.5, 3.1e-05, 0x1f) masked and runs of blanks made one; a line
 # of 100 characters or more loses its last word too (a line cut at 100 columns ends in part of a
-# word, which part depending on the widths of the numbers before it).
+# word, which part depending on the widths of the numbers before it). What a busy machine changes
+# is masked too: a row's speedup that says "disturbed", a race's "lost updates" that one run did
+# not see, a time in another unit.
 shape() {
     awk '{ cut = length($0) >= 100
            gsub(/(0x)?[0-9][0-9a-fx.]*([eE][-+]?[0-9]+)?/, "N"); gsub(/[ \t]+/, " ")
+           sub(/ N [nmu]?s (disturbed|Nx|-) /, " N s Nx "); sub(/ lost updates$/, " yes")
            if (cut) sub(/ ?[^ ]*$/, ""); print }'
 }
 

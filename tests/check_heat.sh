@@ -106,8 +106,8 @@ for check in seq exact mode; do
     done
     for t in 2 3; do
         same_sum "$ref" 2 mpi_heat -t "$t" -V sendrecv "${common[@]}"
-        if ! grep -q "^# threads     : $t\$" "$out"; then
-            bad "mpi_heat np=2 -t $t --check $check: the header does not say $t threads"
+        if ! grep -Eq "^sendrecv +2 +$t " "$out"; then
+            bad "mpi_heat np=2 -t $t --check $check: the row does not say $t threads"
         fi
     done
     for v in chain overlap neighbor gather; do
@@ -325,22 +325,28 @@ else bad "omp_heat and mpi_heat (2 ranks) drew different PNGs of the same -n 300
 
 # ---- 6. the table output: the header lines, the rows, the verdict ------------------------------
 echo "=== table output"
-# table NP PROGRAM THREADS VARIANTS ARGS...: the last run's output is the documented table.
+# table NP PROGRAM THREADS VARIANTS ARGS...: the last run's output is the documented table: for
+# people (variant, ranks, threads, n, median, speedup, rate, unit, verified), or with -v among
+# ARGS the whole one (the CSV's columns, and the ranks and threads in the header).
 table() {
-    local np=$1 program=$2 threads=$3 variants=$4 status v line wrong=
+    local np=$1 program=$2 threads=$3 variants=$4 status v line wrong='' verbose=''
     shift 4
+    [[ " $* " == *" -v "* ]] && verbose=1
     heat "$np" "$program" -t "$threads" -V "$variants" "$@"
     status=$?
     local -a want=(
         "^# program     : $program\$"
-        "^# ranks       : $np\$"
-        "^# threads     : $threads\$"
         "^# grid        : 37 x 41 interior points, a fixed boundary ring around them\$"
         "^# steps       : 7 per run, r = 0.125\$"
         "^# check       : mode: "
         "^# checksum    : [0-9a-f]{16} after 7 steps\$"
-        "^program +variant +n +ranks +threads +repeats +batch +min_s +median_s +mean_s +max_s +sd_s +rate +rate_unit +verified\$"
     )
+    if [ -n "$verbose" ]; then
+        want+=("^# ranks       : $np\$" "^# threads     : $threads\$"
+            "^program +variant +n +ranks +threads +repeats +batch +min_s +median_s +mean_s +max_s +sd_s +rate +rate_unit +verified\$")
+    else
+        want+=("^variant +ranks +threads +n +median +speedup +rate +unit +verified\$")
+    fi
     [ "$program" = mpi_heat ] && want+=("^# ranks grid  : [0-9]+ x [0-9]+ \\(--dims auto\\), non-periodic\$")
     for line in "${want[@]}"; do
         [ "$(grep -Ec "$line" "$out")" -eq 1 ] || wrong+=" no single line '$line';"
@@ -349,11 +355,18 @@ table() {
     local ranks_col threads_col
     for v in ${variants//,/ }; do
         if [ "$v" = seq ]; then ranks_col=1 threads_col=1; else ranks_col=$np threads_col=$threads; fi
-        grep -Eq "^$program +$v +1517 +$ranks_col +$threads_col +1 +[0-9]+ .* yes\$" "$out" ||
-            wrong+=" no verified $v row on $ranks_col ranks x $threads_col threads;"
+        if [ -n "$verbose" ]; then
+            line="^$program +$v +1517 +$ranks_col +$threads_col +1 +[0-9]+ .* yes\$"
+        else # the median in its unit; the speedup over seq, - for seq itself
+            line="^$v +$ranks_col +$threads_col +1517 +[0-9.]+ [nmu]?s +(-|[0-9.]+x|disturbed) +[0-9.e+]+ +MLUP/s +yes\$"
+        fi
+        grep -Eq "$line" "$out" || wrong+=" no verified $v row on $ranks_col ranks x $threads_col threads;"
     done
+    if [ -z "$verbose" ] && [ "$(grep -Ec '^seq +1 +1 +1517 +[0-9.]+ [nmu]?s +- ' "$out")" -ne 1 ]; then
+        wrong+=" seq's speedup is not '-';"
+    fi
     # every line is a header line, the column line, a row of this program, or the final verdict
-    line=$(grep -Ev "^(# [a-z /]{11} : |program +variant |$program +[a-z.]+ +1517 |VERIFIED\$)" "$out" | head -n 1)
+    line=$(grep -Ev "^(# [a-z /]{11} : |program +variant |variant +ranks |$program +[a-z.]+ +1517 |[a-z.]+ +[0-9]+ +[0-9]+ +1517 |VERIFIED\$)" "$out" | head -n 1)
     [ -z "$line" ] || wrong+=" stray line '$line';"
     [ "$(tail -n 1 "$out")" = VERIFIED ] || wrong+=" last line '$(tail -n 1 "$out")', not VERIFIED;"
     [ ! -s "$err" ] || wrong+=" stderr: $(head -c 200 "$err");"
@@ -361,6 +374,8 @@ table() {
     else bad "$program np=$np -t $threads -V $variants $*: exit $status;$wrong"; fi
 }
 table 1 omp_heat 2 seq,parallel -n "$GRID" --steps 7 --r 0.125 --check mode
+table 1 omp_heat 2 seq,parallel -n "$GRID" --steps 7 --r 0.125 --check mode -v
 table 3 mpi_heat 1 seq,gather,chain,sendrecv,overlap,neighbor -n "$GRID" --steps 7 --r 0.125 --check mode
+table 3 mpi_heat 1 seq,gather,chain,sendrecv,overlap,neighbor -n "$GRID" --steps 7 --r 0.125 --check mode -v
 
 check_end heat

@@ -250,7 +250,7 @@ if [ -x bin/omp_latency ]; then
     launch bin/omp_latency -n 7 -t 3 --wait-ms 0.5 --spin 1000 -r 2 --csv
     check_csv omp_latency 4 $?
     # The event loop waits on timers, not in a busy loop: on pure waits it keeps no core busy.
-    launch bin/omp_latency -n 64 -t 16 --wait-ms 5 -V eventloop -r 3
+    launch bin/omp_latency -n 64 -t 16 --wait-ms 5 -V eventloop -r 3 -v
     if [ "$(tail -n 1 "$out")" = VERIFIED ] &&
         grep -Eq '^# cpu         : eventloop .* real: 0[.][0-4][0-9] cores busy$' "$out"; then ok
     else bad "omp_latency -V eventloop: wanted under half a core busy while it waits: $(grep '^# cpu' "$out")"; fi
@@ -475,7 +475,7 @@ fi
 if [ -x bin/hybrid_map_square ]; then
     if common/run/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&
         [ "$(grep -c '^# placement   : rank [01] on .*, threads on cpus [0-9]* [0-9]*$' "$out")" -eq 2 ] &&
-        grep -q '^hybrid_map_square  collective  *1000003 *2 *2 ' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
+        grep -Eq '^collective +2 +2 +1000003 ' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "hybrid_map_square --threads 2 on 2 ranks: wanted 2 threads per rank, placement lines"; fi
 fi
 
@@ -487,14 +487,40 @@ if [ -x bin/omp_increment ]; then
     else bad "docs/reference.md shows '$shown' but bin/omp_increment -n 12x prints '$printed'"; fi
 fi
 
-# The tour (make run): its summary table; with --quiz, a question before the lesson and the
-# measured answer after it, and the guess read only where there is a terminal.
-if [ -x bin/omp_race ]; then
-    if common/run/tour.sh omp_race </dev/null >"$out" 2>"$err" && [ ! -s "$err" ] && grep -Eq '^omp_race +reduction +[0-9]+ +1 ' "$out" &&
+# The course file (docs/quiz.txt): every program has its lesson there, a question comparing two
+# variants it has (or asking whether one finishes), the lesson's answer, why, and a finding that
+# is a valid pattern.
+# shellcheck source=common/run/quiz.sh disable=SC1091 # followed with shellcheck -x
+. common/run/quiz.sh
+for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
+    [ -x "$p" ] || continue
+    name=${p#bin/}
+    IFS=$'\t' read -r kind variant baseline expect question why finding _ <<<"$(quiz_entry "$name" 2 4)"
+    variants=" $("$p" --help | sed -n 's/^Variants: \(.*\) (default: all)$/\1/p') "
+    case $kind:$expect in
+        compare:faster | compare:same | compare:slower | compare:depends | outcome:finishes | \
+            outcome:hangs | outcome:depends) known=1 ;;
+        *) known= ;;
+    esac
+    if [ -n "$known" ] && [[ $variants == *" ${variant%@*} "* ]] &&
+        { [ "$kind" = outcome ] || [[ $variants == *" ${baseline%@*} "* ]]; } &&
+        [ -n "$question" ] && [ -n "$why" ] && [[ $question$why != *"{"* ]] &&
+        { [ "$finding" = - ] || grep -Eq "$finding" /dev/null; [ $? -lt 2 ]; }
+    then ok; else bad "docs/quiz.txt: $name: wanted a lesson with kind, variants it has, expect, question and why: '$kind' '$variant' '$baseline' '$expect' (variants:$variants)"; fi
+done
+
+# The tour (make run): the lessons in the course's order, each one's finding, the summary table;
+# with --quiz, a question before the lesson and the measured answer after it, and the guess read
+# only where there is a terminal.
+if [ -x bin/omp_race ] && [ -x bin/omp_countdown ]; then
+    if common/run/tour.sh omp_race omp_countdown </dev/null >"$out" 2>"$err" && [ ! -s "$err" ] &&
+        [ "$(grep -E '^\[[12]/2\] ' "$out" | cut -d ' ' -f 2 | tr '\n' ' ')" = "omp_countdown omp_race " ] &&
+        grep -q '^      # unsync      : race ' "$out" &&
+        grep -A 6 '^omp_race:$' "$out" | grep -Eq '^  reduction +1 +[0-9]+ +1000000 +[0-9.]+ [nmu]?s +([0-9.]+x|disturbed) ' &&
         ! grep -q 'question:' "$out"; then ok
-    else bad "tour.sh omp_race: wanted its summary table, no question, nothing on stderr: $(cat "$err")"; fi
+    else bad "tour.sh omp_race omp_countdown: wanted omp_countdown first, omp_race's finding, the summary table, no question, nothing on stderr: $(cat "$out" "$err")"; fi
     if common/run/tour.sh --quiz omp_race </dev/null >"$out" 2>"$err" && grep -q '^      question: .* threads add 1 to one shared counter' "$out" &&
-        grep -Eq '^      answer: atomic is (about the same as|[0-9.]+x (faster|slower) than) seq \(' "$out" &&
+        grep -Eq '^      answer: (atomic is (about the same as|[0-9.]+x (faster|slower) than) seq \(|not judged: this run was disturbed)' "$out" &&
         grep -q '^      why: ' "$out" && ! grep -q 'you said' "$out" &&
         grep -q '^quiz: no guesses to score (they are read only from a terminal)$' "$out"; then ok
     else bad "tour.sh --quiz omp_race without a terminal: wanted question, answer and why, no guess: $(cat "$out" "$err")"; fi
@@ -502,10 +528,19 @@ if [ -x bin/omp_race ]; then
         # A reply that is not an answer is asked again; the score closes the tour.
         printf 'x\nl\n' | script -qec "common/run/tour.sh --quiz omp_race" /dev/null >"$out" 2>"$err"
         if grep -q "'x' is not an answer: f, s or l" "$out" &&
-            grep -Eq 'you said slower: (right|the measurement says (faster|same))' "$out" &&
-            grep -Eq '^quiz: [01] of 1 guesses right' "$out"; then ok
+            { grep -Eq 'you said slower: (right|the measurement says (faster|same))' "$out" &&
+                grep -Eq '^quiz: [01] of 1 guesses right' "$out" ||
+                grep -q '^quiz: no guesses to score (1 not judged: their runs were disturbed)' "$out"; }; then ok
         else bad "tour.sh --quiz omp_race on a terminal: 'x' then 'l' (slower): wanted 'x' refused, the guess read and scored: $(tail -n 8 "$out")"; fi
     fi
+fi
+# A deadlock lesson asks whether it finishes, and answers from the run's verdict.
+if [ -x bin/omp_deadlock ] && command -v script >/dev/null; then
+    printf 'l\nh\n' | script -qec "common/run/tour.sh --quiz omp_deadlock" /dev/null >"$out" 2>"$err"
+    if grep -q "'l' is not an answer: f or h" "$out" &&
+        grep -q '^      answer: deadlock hangs: the watchdog saw no progress' "$out" &&
+        grep -q 'you said hangs: right' "$out" && grep -q '^quiz: 1 of 1 guesses right' "$out"; then ok
+    else bad "tour.sh --quiz omp_deadlock on a terminal: 'l' then 'h' (hangs): wanted 'l' refused, hangs measured and judged right: $(tail -n 8 "$out")"; fi
 fi
 
 echo

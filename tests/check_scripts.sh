@@ -2,7 +2,7 @@
 # check_scripts.sh: the shell helpers every long script shares (common/run/parlab.sh): the
 # progress line with the time left, and the provenance lines a benchmark copies from a program's
 # header; mpilaunch's signals; the docs' excerpt check (tests/check_docs.sh), which must fail on
-# an excerpt that differs. Ends with "scripts: N passed, N failed".
+# an excerpt that differs; the quiz's answers. Ends with "scripts: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
@@ -160,5 +160,29 @@ printf 'See [the start](start.md), [its part](start.md#part) and [nothing](gone.
 if tests/check_docs.sh "$tmp/links.md" >"$out" 2>&1; then bad "check_docs: a link to a missing file passed"
 elif grep -q 'links to gone.md, which is not there' "$out" && grep -q 'docs: 1 passed, 1 failed' "$out"; then ok
 else bad "check_docs: links: wanted gone.md named and '1 passed, 1 failed': $(cat "$out")"; fi
+
+# The quiz answers from a run's medians, and judges no guess on a run the program found disturbed.
+# shellcheck source=common/run/quiz.sh disable=SC1091 # followed with shellcheck -x
+. common/run/quiz.sh
+{ echo "program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate,rate_unit,verified"
+    echo "p,seq,8,1,1,3,1,0.2,0.2,0.2,0.2,0,1,x/s,yes"
+    echo "p,atomic,8,1,2,3,1,0.5,1.0,1.0,1.5,0.5,1,x/s,yes"; } >"$tmp/quiz.csv"
+quiz_guess=slower
+quiz_answer "$tmp/quiz.csv" atomic seq slower "because" >"$out"
+if grep -q '^      answer: atomic is 5.00x slower than seq (1 s against 0.2 s, medians of this run)$' "$out" &&
+    grep -q '^      you said slower: right$' "$out" && ! grep -q 'the lesson expects' "$out"; then ok
+else bad "quiz_answer on a quiet run: $(cat "$out")"; fi
+# Where the machine measured otherwise than the lesson expects, the quiz says both.
+quiz_guess=
+quiz_answer "$tmp/quiz.csv" seq atomic slower "because" >"$out"
+if grep -q '^      the lesson expects slower; this machine measured faster' "$out"; then ok
+else bad "quiz_answer against the lesson's answer: $(cat "$out")"; fi
+echo "# disturbed   : atomic took a median 2 times its fastest sample" >>"$tmp/quiz.csv"
+quiz_guess=faster
+quiz_answer "$tmp/quiz.csv" atomic seq slower "because" >"$out"
+if grep -q '^      answer: not judged: this run was disturbed (atomic took a median 2 times its fastest sample): run it again' "$out" &&
+    ! grep -q 'you said' "$out" &&
+    [ "$(quiz_score)" = "quiz: 1 of 1 guesses right (1 not judged: their runs were disturbed)" ]; then ok
+else bad "quiz_answer on a disturbed run: $(cat "$out"; quiz_score)"; fi
 
 check_end scripts

@@ -61,8 +61,9 @@ run() {
     fi
 }
 
-# field FILE VARIANT COLUMN: a column of a variant's row in a program's table (rate: 13).
-field() { awk -v v="$2" -v c="$3" '$1 !~ /^#/ && $2 == v { print $c }' "$1"; }
+# rate FILE VARIANT: the rate in a variant's row of a program's table for people, its 8th word
+# (variant, ranks, threads, n, the median and its unit, speedup, rate).
+rate() { awk -v v="$2" '$1 == v { print $8 }' "$1"; }
 # note FILE PREFIX: the lines of a note, prefix removed.
 note() { sed -n "s/^# $2 *: //p" "$1"; }
 
@@ -105,7 +106,7 @@ threads_line="omp_heat parallel MLUP/s by threads:"
 for t in 1 2 4 8 16 32 64; do
     [ "$t" -le "$cores" ] || break
     "$bin/omp_heat" -n 8192 --steps 20 -V parallel -t "$t" -r 3 >"$out/threads_$t.txt" 2>&1
-    threads_line="$threads_line $t: $(field "$out/threads_$t.txt" parallel 13)"
+    threads_line="$threads_line $t: $(rate "$out/threads_$t.txt" parallel)"
 done
 ranks_line="mpi_heat sendrecv: no mpirun ran it"
 if command -v mpirun >/dev/null 2>&1 && [ -x "$bin/mpi_heat" ]; then
@@ -115,7 +116,7 @@ if command -v mpirun >/dev/null 2>&1 && [ -x "$bin/mpi_heat" ]; then
         OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 \
             mpirun -np "$np" --bind-to core "$bin/mpi_heat" -n 8192 --steps 20 -V sendrecv \
             -r 3 >"$out/ranks_$np.txt" 2>&1
-        ranks_line="$ranks_line $np: $(field "$out/ranks_$np.txt" sendrecv 13)"
+        ranks_line="$ranks_line $np: $(rate "$out/ranks_$np.txt" sendrecv)"
     done
 fi
 
@@ -124,16 +125,16 @@ echo
 echo "=== GPU lesson on: $gpu; $cores CPU cores; $(gcc --version 2>/dev/null | head -n 1)"
 echo "Tested with | $gpu | $(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -n 1) |" \
      "OMP_TARGET_OFFLOAD=MANDATORY | $passed passed, $failed failed |"
-echo "omp_heat ${heat_n}^2, $steps steps: target $(field "$heat" target 13) MLUP/s," \
-     "parallel on $cores cores $(field "$heat" parallel 13) MLUP/s"
-awk -v g="$(field "$heat" target 13)" -v c="$(field "$heat" parallel 13)" \
+echo "omp_heat ${heat_n}^2, $steps steps: target $(rate "$heat" target) MLUP/s," \
+     "parallel on $cores cores $(rate "$heat" parallel) MLUP/s"
+awk -v g="$(rate "$heat" target)" -v c="$(rate "$heat" parallel)" \
     'BEGIN { if (c > 0) printf "  target is %.3gx parallel on all CPU cores\n", g / c }'
 note "$heat" "first launch" | sed 's/^/  first launch: /'
 note "$heat" "target" | sed 's/^/  /'
 note "$out/heat_exact.txt" "target" | head -n 1 | sed 's/^/  exact check: /'
 echo "  r = 0.2 on the device: $(tail -n 1 "$out/heat_r02.txt")"
-echo "omp_map_square $map_n: target $(field "$out/map_square.txt" target 13) GB/s," \
-     "static on $cores cores $(field "$out/map_square.txt" static 13) GB/s"
+echo "omp_map_square $map_n: target $(rate "$out/map_square.txt" target) GB/s," \
+     "static on $cores cores $(rate "$out/map_square.txt" static) GB/s"
 note "$out/map_square.txt" "target" | sed 's/^/  /'
 echo "$cupy_line"
 echo "$threads_line"

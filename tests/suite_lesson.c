@@ -2,6 +2,7 @@
  * -V selects and only those, a row each, the notes, the speedup against seq, and the first failure
  * with its detail, whether the result was wrong or the work was optimised away. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,10 +10,12 @@
 #include "lesson.h"
 #include "suites.h"
 
-/* A kernel whose run takes `seconds` (a sleep: no CPU) and whose result is wrong when told so. */
+/* A kernel whose run takes `seconds` (a sleep: no CPU), or five times that in two runs of every
+ * three when `uneven`, and whose result is wrong when told so. */
 typedef struct fake {
     double seconds;
     int wrong;
+    bool uneven;
     long runs;
     char detail[PLB_DETAIL_LEN];
 } fake;
@@ -20,9 +23,10 @@ typedef struct fake {
 static void fake_run(void *arg)
 {
     fake *f = arg;
+    double seconds = f->uneven && f->runs % 3 != 0 ? 5 * f->seconds : f->seconds;
     f->runs++;
-    if (f->seconds > 0) {
-        struct timespec t = {0, (long)(f->seconds * 1e9)};
+    if (seconds > 0) {
+        struct timespec t = {0, (long)(seconds * 1e9)};
         nanosleep(&t, NULL);
     }
 }
@@ -45,16 +49,19 @@ typedef struct outcome {
     plb_measurement m[3];
 } outcome;
 
-static outcome run_three(fake f[3], unsigned selected, double plausible_s)
+/* How run_three runs: -v or not; whether the fakes' sleeps are their lesson (idles). */
+enum { QUIET = 0, VERBOSE = 1, IDLES = 2 };
+
+static outcome run_three(fake f[3], unsigned selected, double plausible_s, int how)
 {
-    plb_options opt = {.n = 1000, .repeats = 3, .variants = selected};
+    plb_options opt = {.n = 1000, .repeats = 3, .variants = selected, .verbose = how & VERBOSE};
     plb_context ctx = {.program = prog.name, .ranks = 1, .threads = 2};
     plb_variant v[3];
     for (int i = 0; i < 3; i++)
         v[i] = (plb_variant){.name = names[i], .threads = i == 0 ? 1 : 2,
                              .kernel = {NULL, fake_run, fake_verify, &f[i]}, .amount = 8000.0,
                              .unit = 1e6, .rate_unit = "MB/s", .plausible_s = plausible_s,
-                             .detail = f[i].detail};
+                             .detail = f[i].detail, .idles = how & IDLES};
     outcome o = {0};
     size_t size;
     FILE *out = open_memstream(&o.text, &size);
@@ -75,7 +82,7 @@ static int count_lines(const char *text, const char *start)
 static void test_all_verified(void)
 {
     fake f[3] = {{.seconds = 2e-3}, {.seconds = 1e-3}, {.seconds = 1e-3}};
-    outcome o = run_three(f, 7u, 0.0);
+    outcome o = run_three(f, 7u, 0.0, VERBOSE | IDLES);
     CU_ASSERT_PTR_NULL(o.failure);
     CU_ASSERT_EQUAL(count_lines(o.text, "lesson_test "), 3);
     CU_ASSERT_EQUAL(count_lines(o.text, "# runs        : "), 3);
@@ -91,10 +98,62 @@ static void test_all_verified(void)
     free(o.text);
 }
 
+/* For people: a row each in 100 columns, its speedup over seq in the row, and no notes. */
+static void test_brief(void)
+{
+    fake f[3] = {{.seconds = 8e-3}, {.seconds = 4e-3}, {.seconds = 4e-3}};
+    outcome o = run_three(f, 7u, 0.0, QUIET | IDLES);
+    CU_ASSERT_PTR_NULL(o.failure);
+    CU_ASSERT_EQUAL(count_lines(o.text, "variant "), 1);
+    CU_ASSERT_EQUAL(count_lines(o.text, "seq "), 1);
+    CU_ASSERT_EQUAL(count_lines(o.text, "parallel "), 1);
+    CU_ASSERT_EQUAL(count_lines(o.text, "#"), 0);
+    for (const char *p = o.text; *p; p = strchr(p, '\n') + 1)
+        CU_ASSERT(strchr(p, '\n') - p < 100);
+    const char *parallel = strstr(o.text, "\nparallel ");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(parallel);
+    double median, speedup;
+    char unit[8];
+    /* variant ranks threads n median (a number and its unit) speedup */
+    CU_ASSERT_EQUAL_FATAL(sscanf(parallel, " parallel 1 2 1000 %lf %7s %lfx", &median, unit,
+                                 &speedup), 3);
+    CU_ASSERT_STRING_EQUAL(unit, "ms");
+    CU_ASSERT(median >= 4.0);
+    CU_ASSERT_DOUBLE_EQUAL(speedup, o.m[0].stats.median / o.m[1].stats.median, 0.01 * speedup);
+    free(o.text);
+}
+
+/* A variant that slept where it should have computed kept no core busy; one whose samples spread
+ * 5 to 1 lost its core for a while: both runs are disturbed, their rows and a note say so. */
+static void test_disturbed(void)
+{
+    fake f[3] = {{.seconds = 6e-2}, {.seconds = 6e-2}, {.seconds = 6e-2}};
+    outcome o = run_three(f, 3u, 0.0, QUIET);
+    CU_ASSERT_PTR_NULL(o.failure);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : seq kept 0."), 1);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : parallel kept 0."), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(o.text, "# disturbed   : so those times, and every speedup, "
+                                          "are not the lesson"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(o.text, " disturbed "));
+    free(o.text);
+    fake g[3] = {{.seconds = 2e-3}, {.seconds = 2e-3, .uneven = true}, {.seconds = 2e-3}};
+    o = run_three(g, 3u, 0.0, QUIET | IDLES);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : "), 2);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : parallel took a median "), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(o.text, "# disturbed   : so those times and speedups are not"));
+    free(o.text);
+    /* Samples too short for the process's CPU clock: their cores busy is not judged. */
+    fake h[3] = {{.seconds = 2e-3}, {.seconds = 2e-3}, {.seconds = 2e-3}};
+    o = run_three(h, 3u, 0.0, QUIET);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : seq kept "), 0);
+    CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : parallel kept "), 0);
+    free(o.text);
+}
+
 static void test_only_selected(void)
 {
     fake f[3] = {{.seconds = 1e-4}, {.seconds = 1e-4}, {.seconds = 1e-4}};
-    outcome o = run_three(f, 2u, 0.0); /* -V parallel */
+    outcome o = run_three(f, 2u, 0.0, VERBOSE | IDLES); /* -V parallel */
     CU_ASSERT_PTR_NULL(o.failure);
     CU_ASSERT_EQUAL(f[0].runs, 0);
     CU_ASSERT(f[1].runs > 0);
@@ -109,7 +168,7 @@ static void test_only_selected(void)
 static void test_first_failure_with_detail(void)
 {
     fake f[3] = {{.seconds = 1e-4}, {.seconds = 1e-4, .wrong = 1}, {.seconds = 1e-4, .wrong = 1}};
-    outcome o = run_three(f, 7u, 0.0);
+    outcome o = run_three(f, 7u, 0.0, VERBOSE | IDLES);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o.failure);
     CU_ASSERT_STRING_EQUAL(o.failure,
                            "parallel: result does not verify: element 7 is 8, expected 7");
@@ -125,7 +184,7 @@ static void test_first_failure_with_detail(void)
 static void test_no_op_caught(void)
 {
     fake f[3] = {{.seconds = 0}, {.seconds = 0}, {.seconds = 0}};
-    outcome o = run_three(f, 1u, 1e-3);
+    outcome o = run_three(f, 1u, 1e-3, QUIET | IDLES);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o.failure);
     CU_ASSERT_PTR_NOT_NULL(strstr(o.failure, "seq: implausibly fast"));
     CU_ASSERT_EQUAL(o.m[0].status, PLB_MEASURE_IMPLAUSIBLE);
@@ -134,6 +193,8 @@ static void test_no_op_caught(void)
 
 CU_TestInfo lesson_tests[] = {
     {"every selected variant: a row, its notes, the speedup over seq", test_all_verified},
+    {"for people: 100 columns, the speedup in the row, no notes", test_brief},
+    {"a run that kept too few cores busy, or spread, is disturbed", test_disturbed},
     {"-V runs the variants it names and no others", test_only_selected},
     {"the first failure, with what verify found", test_first_failure_with_detail},
     {"a kernel that does nothing is implausibly fast", test_no_op_caught},

@@ -1,70 +1,130 @@
-# quiz.sh: the tour's questions, asked before a lesson runs and answered by its measurement
+# quiz.sh: the course's order and its questions, read from docs/quiz.txt (a file a teacher edits;
+# its head says how), asked before a lesson runs and answered by the lesson's own run
 # (`make run QUIZ=1`, `common/run/tour.sh --quiz`). Sourced by tour.sh.
 # shellcheck shell=bash
 
-# quiz_entry PROGRAM THREADS RANKS: "VARIANT|BASELINE|QUESTION|WHY" for the lessons the tutorials
-# ask about: is VARIANT faster than BASELINE, the same, or slower? Nothing for the others.
-quiz_entry() {
-    local t=$2 r=$3 doubling=0
-    while [ $((2 << doubling)) -le "$r" ]; do doubling=$((doubling + 1)); done
-    [ $((1 << doubling)) -lt "$r" ] && doubling=$((doubling + 2)) # ranks beyond a power of two
-    case $1 in
-        omp_countdown) echo "parallel|seq|$t threads count a number down to 0, each its share: faster than one thread, the same, or slower? (Python threads: the same, the GIL)|C threads run on different cores at once and share nothing until the end; only the cores you have can help" ;;
-        omp_increment) echo "parallel|seq|$t threads add 1 to every element of a large array: faster than one thread, the same, or slower?|each element costs 16 bytes of memory traffic for 1 add: the memory's bandwidth sets the pace, and one core can already use much of it" ;;
-        omp_map_square) echo "dynamic|seq|$t threads square an array, handed out one small chunk at a time (schedule(dynamic)): faster than one thread, the same, or slower?|each chunk is handed out at run time by a synchronised step that costs more than squaring the chunk" ;;
-        omp_race) echo "atomic|seq|$t threads add 1 to one shared counter, each update atomic: faster than one thread counting alone, the same, or slower?|every update needs the counter's cache line to itself, so the threads take turns, and each turn is a trip between cores" ;;
-        omp_latency) echo "parallel|seq|tasks that each wait 1 ms (a ping), on $t threads: faster than one thread, the same, or slower?|a waiting thread leaves its core free, so many more threads than cores can wait at once" ;;
-        omp_thumbnails) echo "static|seq|$t threads make thumbnails of 200 images that grow with their number, each thread an equal block of images (schedule(static)): faster than one thread, the same, or slower?|the thread that drew the last, largest images works on alone while the others wait; dynamic and tasks hand out one image at a time instead" ;;
-        omp_queue) echo "spin|condvar|a queue whose threads busy-wait (spin) instead of sleeping on a condition variable: faster, the same, or slower?|spinning saves the sleep and the wake-up, a system call each; it wins while every thread has a core, and burns those cores while it waits (see the # cpu notes)" ;;
-        mpi_countdown) echo "parallel|seq|$r processes count a number down to 0, each its share: faster than one, the same, or slower? (Python: multiprocessing)|processes share nothing while they count; one number each crosses at the end" ;;
-        mpi_map_square) echo "collective|seq|scatter an array to $r processes, square it there, gather it back: faster than one process squaring it, the same, or slower?|each element crosses between processes twice to be multiplied once: moving it costs more than squaring it" ;;
-        mpi_thumbnails) echo "farm|static|thumbnails of images that grow with their number, on $r processes: handed out one at a time by a master (a task farm), against equal blocks per process: is the farm faster, the same, or slower?|the farm balances the uneven images, but its master only hands out (one process fewer at work) and every thumbnail crosses as a message; which wins depends on how uneven the work is and how many processes there are" ;;
-        omp_heat) echo "target|seq|the heat equation's steps in an OpenMP target region, on a GPU where there is one (the # target note says where it ran): faster than one CPU thread, the same, or slower?|with a GPU the field goes there once and every step runs there; without one (host fallback) the target region runs on the host, and its teams cost more than they give" ;;
-        mpi_heat) echo "sendrecv|seq|a heat field split over $r processes, each exchanging only its edges with its neighbours every step: faster than one process, the same, or slower?|each rank computes its block's n^2 points and sends 4n values a step: unlike scatter and gather, the data stay where they are computed" ;;
-        mpi_collectives) echo "allreduce_tree|allreduce_linear|an allreduce of 1 MiB on $r processes: recursive doubling ($doubling steps, every process sending the whole message in each) against a reduce to one process and a broadcast back ($((2 * (r - 1))) steps, one message at a time): faster, the same, or slower?|a 1 MiB message costs its bytes more than its steps: the linear way pushes $((2 * (r - 1))) whole messages through one process's link one after another, doubling sends $doubling per process, all at the same time: across nodes that wins; on one machine with fewer cores than processes, they all share the cores and the memory bus, and either can win" ;;
-        mpi_messages) echo "farm|static|tasks of uneven cost, handed out on request (a task farm) or in fixed blocks: is the farm faster, the same, or slower?|fixed blocks leave ranks that drew cheap tasks idle while one works on; the farm hands the next task to whoever is free" ;;
-    esac
+QUIZ_FILE=${QUIZ_FILE:-docs/quiz.txt}
+
+# quiz_records: one line per lesson of the quiz file, in its order, its fields apart by tabs:
+# lesson, kind (compare or outcome), variant, baseline (- for an outcome), expect, question, why,
+# finding and args (- where there are none).
+quiz_records() {
+    awk '
+        function flush() {
+            if (f["lesson"] != "")
+                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f["lesson"], kind, a, b,
+                       f["expect"], f["question"], f["why"], f["finding"] == "" ? "-" : f["finding"],
+                       f["args"] == "" ? "-" : f["args"]
+            split("", f); kind = a = b = ""
+        }
+        /^#/ { next }
+        /^[ \t]*$/ { flush(); next }
+        {
+            key = $0; sub(/:.*/, "", key); text = $0; sub(/^[a-z]+: */, "", text)
+            f[key] = text
+            if (key == "compare") { kind = "compare"; a = text; sub(/ .*/, "", a); b = text; sub(/^[^ ]* */, "", b) }
+            if (key == "outcome") { kind = "outcome"; a = text; b = "-" }
+        }
+        END { flush() }' "$QUIZ_FILE"
 }
 
-# The score: guesses judged, and those the measurement agreed with (quiz_score prints it).
+# quiz_lessons: the lessons in the course's order.
+quiz_lessons() { quiz_records | cut -f 1; }
+
+# quiz_entry PROGRAM THREADS RANKS: the lesson's record (quiz_records' fields after the lesson),
+# its question and why with {threads}, {ranks}, {doubling} and {linear} filled in; nothing for a
+# program the file does not hold.
+quiz_entry() {
+    local t=$2 r=$3 doubling=0 record
+    while [ $((2 << doubling)) -le "$r" ]; do doubling=$((doubling + 1)); done
+    [ $((1 << doubling)) -lt "$r" ] && doubling=$((doubling + 2)) # ranks beyond a power of two
+    record=$(quiz_records | awk -F '\t' -v p="$1" '$1 == p' | cut -f 2-)
+    record=${record//\{threads\}/$t}
+    record=${record//\{ranks\}/$r}
+    record=${record//\{doubling\}/$doubling}
+    printf '%s\n' "${record//\{linear\}/$((2 * (r - 1)))}" | grep .
+}
+
+# The score: guesses judged, those the measurement agreed with, and those left unjudged because
+# their run was disturbed (quiz_score prints it).
 quiz_asked=0
 quiz_right=0
+quiz_unjudged=0
 
-# quiz_ask QUESTION: prints the question and reads a guess from a terminal (none without one),
-# asking again until the answer is one of the three. Sets quiz_guess to faster, same, slower or
-# nothing (no terminal, or the input ended).
+# quiz_ask KIND QUESTION: prints the question and reads a guess from a terminal (none without one),
+# asking again until it is an answer: for compare, faster, same or slower; for outcome, finishes
+# or hangs. Sets quiz_guess to the answer, or nothing (no terminal, or the input ended).
 quiz_ask() {
     quiz_guess=
-    echo "      question: $1"
+    echo "      question: $2"
     [ -t 0 ] || return 0
-    local reply
+    local reply prompt="[f]aster, the [s]ame or s[l]ower? " choices="f, s or l"
+    [ "$1" = outcome ] && prompt="does it [f]inish or [h]ang? " choices="f or h"
     while [ -z "$quiz_guess" ]; do
-        read -r -p "      [f]aster, the [s]ame or s[l]ower? " reply || return 0
-        case $reply in
-            f | faster) quiz_guess=faster ;;
-            s | same | "the same") quiz_guess=same ;;
-            l | slower) quiz_guess=slower ;;
-            *) echo "      '$reply' is not an answer: f, s or l" ;;
+        read -r -p "      $prompt" reply || return 0
+        case $1:$reply in
+            compare:f | compare:faster) quiz_guess=faster ;;
+            compare:s | compare:same | "compare:the same") quiz_guess=same ;;
+            compare:l | compare:slower) quiz_guess=slower ;;
+            outcome:f | outcome:finish | outcome:finishes) quiz_guess=finishes ;;
+            outcome:h | outcome:hang | outcome:hangs) quiz_guess=hangs ;;
+            *) echo "      '$reply' is not an answer: $choices" ;;
         esac
     done
 }
 
 # quiz_score: "quiz: N of M guesses right", or why there was nothing to score.
 quiz_score() {
+    local unjudged=
+    [ "$quiz_unjudged" -gt 0 ] &&
+        unjudged=" ($quiz_unjudged not judged: their runs were disturbed)"
     if [ "$quiz_asked" -gt 0 ]; then
-        echo "quiz: $quiz_right of $quiz_asked guesses right"
+        echo "quiz: $quiz_right of $quiz_asked guesses right$unjudged"
+    elif [ "$quiz_unjudged" -gt 0 ]; then
+        echo "quiz: no guesses to score$unjudged"
     else
         echo "quiz: no guesses to score (they are read only from a terminal)"
     fi
 }
 
-# quiz_answer CSV VARIANT BASELINE WHY: the measured answer, from the two rows' medians in one run:
-# faster or slower beyond 20% apart, else the same; then the why, and the guess against it.
+# quiz_judge MEASURED EXPECT WHY: the lesson's expected answer where this machine measured
+# another, the why, and the guess against the measurement.
+quiz_judge() {
+    [ "$2" = depends ] || [ "$2" = "$1" ] ||
+        echo "      the lesson expects $2; this machine measured $1: the why says when each holds"
+    echo "      why: $3"
+    [ -n "$quiz_guess" ] || return 0
+    quiz_asked=$((quiz_asked + 1))
+    if [ "$quiz_guess" = "$1" ]; then
+        quiz_right=$((quiz_right + 1))
+        echo "      you said $quiz_guess: right"
+    else
+        echo "      you said $quiz_guess: the measurement says $1"
+    fi
+}
+
+# quiz_answer CSV VARIANT BASELINE EXPECT WHY: is VARIANT faster than BASELINE, from the two rows'
+# medians in one run (VARIANT@N: the row of size N): faster or slower beyond 20% apart, else the
+# same; then quiz_judge. A run the program found disturbed (a "# disturbed" note on either row)
+# answers nothing: it says so, and the guess is not judged.
 quiz_answer() {
-    local csv=$1 variant=$2 baseline=$3 why=$4 said
+    local csv=$1 variant=$2 baseline=$3 expect=$4 why=$5 said disturbed
+    disturbed=$(grep -E "^# disturbed   : (${variant%@*}|${baseline%@*}) " "$csv" | sed 's/^# disturbed   : //')
+    if [ -n "$disturbed" ]; then
+        echo "      answer: not judged: this run was disturbed ($(paste -sd ';' - <<<"$disturbed" |
+            sed 's/;/; /g')): run it again on a quieter machine"
+        echo "      why: $why"
+        [ -n "$quiz_guess" ] && quiz_unjudged=$((quiz_unjudged + 1))
+        return 0
+    fi
     said=$(plb_csv -v v="$variant" -v b="$baseline" '
-        col("variant") == v { tv = col("median_s") }
-        col("variant") == b { tb = col("median_s") }
+        function is(spec, at) { # the row named by spec: VARIANT, or VARIANT@N
+            at = index(spec, "@")
+            if (!at) return col("variant") == spec
+            return col("variant") == substr(spec, 1, at - 1) && col("n") == substr(spec, at + 1)
+        }
+        is(v) { tv = col("median_s") }
+        is(b) { tb = col("median_s") }
         END {
             if (tv <= 0 || tb <= 0) exit 1
             r = tb / tv
@@ -74,13 +134,18 @@ quiz_answer() {
                    b, tv, tb
         }' "$csv") || { echo "      answer: not measured (no $variant and $baseline rows)"; return; }
     echo "      answer: ${said#*|}"
-    echo "      why: $why"
-    [ -n "$quiz_guess" ] || return 0
-    quiz_asked=$((quiz_asked + 1))
-    if [ "$quiz_guess" = "${said%%|*}" ]; then
-        quiz_right=$((quiz_right + 1))
-        echo "      you said $quiz_guess: right"
+    quiz_judge "${said%%|*}" "$expect" "$why"
+}
+
+# quiz_outcome VERDICT VARIANT EXPECT WHY: did VARIANT finish or hang, from the run's verdict line
+# (a DEADLOCK verdict: its watchdog ended it); then quiz_judge.
+quiz_outcome() {
+    local measured=finishes
+    [[ $1 == DEADLOCK:* ]] && measured=hangs
+    if [ "$measured" = hangs ]; then
+        echo "      answer: $2 hangs: the watchdog saw no progress and ended the run"
     else
-        echo "      you said $quiz_guess: the measurement says ${said%%|*}"
+        echo "      answer: $2 finishes (${1:-no verdict})"
     fi
+    quiz_judge "$measured" "$3" "$4"
 }

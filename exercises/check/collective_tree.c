@@ -178,7 +178,7 @@ int main(int argc, char **argv)
             plb_report_param(out, "checked", "1, 3 and 1000 elements a block: every block in "
                              "its place on rank 0");
         if (out && !failure)
-            plb_report_columns(out, opt.csv);
+            plb_report_columns(out, &opt);
         plb_sync sync = plb_mpi_sync(&j.b.comm);
         j.b.count = largest;
         for (j.library = 0; j.library < 2 && !failure; j.library++) {
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
                             .rate = plb_rate(bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
                             .verified = measured == PLB_MEASURE_OK};
             if (out)
-                plb_report_row(out, opt.csv, &r);
+                plb_report_row(out, &opt, &r);
             if (measured != PLB_MEASURE_OK) {
                 static char why[PLB_DETAIL_LEN + 64];
                 share_detail(&j);

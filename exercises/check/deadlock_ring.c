@@ -174,7 +174,7 @@ static const char *time_ways(job *j, const plb_options *opt, FILE *out)
                         .rate = plb_rate(8.0 * j->count, m.stats.median, 1e6),
                         .rate_unit = "MB/s", .verified = measured == PLB_MEASURE_OK};
         if (out)
-            plb_report_row(out, opt->csv, &r);
+            plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
             snprintf(why, sizeof why, "%s, timed: %s", variants[w], plb_measure_error(measured));
             return why;
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
             plb_report_param(out, "checked", "1, 1000 and 524288 elements: every block from "
                              "the left neighbour");
         if (out && !failure)
-            plb_report_columns(out, opt.csv);
+            plb_report_columns(out, &opt);
         if (!failure)
             failure = time_ways(&j, &opt, out);
         status = plb_mpi_verdict(&opt, failure, j.comm);

@@ -289,7 +289,7 @@ static const char *time_ways(const plb_options *opt, int ranks, FILE *out, MPI_C
                         .rate = plb_rate((double)opt->n * (double)opt->n, m.stats.median, 1e6),
                         .rate_unit = "MLUP/s", .verified = measured == PLB_MEASURE_OK};
         if (out)
-            plb_report_row(out, opt->csv, &r);
+            plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
             MPI_Bcast(j.detail, sizeof j.detail, MPI_CHAR, 0, comm);
             snprintf(why, sizeof why, "%s, timed: %s%s%s", variants[w],
@@ -334,7 +334,7 @@ int main(int argc, char **argv)
             plb_report_param(out, "checked", "a 13 x 11 field on MPI_Dims_create's grid and in "
                              "strips: every ghost cell right, 4 steps exact");
         if (out && !failure)
-            plb_report_columns(out, opt.csv);
+            plb_report_columns(out, &opt);
         if (!failure)
             failure = time_ways(&opt, ranks, out, comm);
         status = plb_mpi_verdict(&opt, failure, comm);
