@@ -1,18 +1,21 @@
 /* hybrid_map_square: b[i] = a[i] * a[i] with MPI between ranks and OpenMP threads inside each:
  * the root scatters, every rank squares its block with a parallel for, the root gathers.
  *
- * MPI is started with MPI_Init_thread(MPI_THREAD_FUNNELED): only the main thread of a rank calls
- * MPI, the OpenMP threads only compute. The program prints where every rank and thread runs (core
- * and node) and warns when ranks x threads exceed a node's cores. With Open MPI, start it so each
- * rank may use several cores: `mpirun --bind-to none -x OMP_NUM_THREADS` or
- * `--map-by slot:PE=T` (common/run/mpilaunch --threads T does the first). Variants and rate as in
- * mpi_map_square, whose scatter and gather steps it reuses: seq (the root alone, with its
- * threads), collective, p2p, bare;
- *   GB/s = 16 * n / median_s / 1e9.
- * Verified after every batch: every rank checks its block, the root every element.
+ * The lesson: MPI_Init_thread(MPI_THREAD_FUNNELED) in main: only a rank's main thread calls
+ * MPI, its OpenMP threads only compute (square_with_threads below). The threads speed up the
+ * squaring, not the scatter and the gather, so the distributed variants still lose to the root
+ * alone. describe prints where every rank and thread runs (core and node) and warns when ranks x
+ * threads exceed a node's cores: start it so each rank may use several cores (Open MPI: `mpirun
+ * --bind-to none -x OMP_NUM_THREADS` or `--map-by slot:PE=T`; common/run/mpilaunch --threads T
+ * does the first).
+ *
+ * Measurement (not the lesson): variants and rate as in mpi_map_square, whose scatter and gather
+ * steps it reuses: seq (the root alone, with its threads), collective, p2p, bare;
+ * GB/s = 16 * n / median_s / 1e9. Verified after every batch: every rank checks its block, the
+ * root every element.
  *
  *   usage: mpirun -np P hybrid_map_square [-n N] [-r R] [-w W] [-t T]
- *                  [-V seq,collective,p2p,bare] [--csv]
+ *                  [-V seq,collective,p2p,bare] [-v] [--csv]
  */
 #define _GNU_SOURCE
 #include <omp.h>

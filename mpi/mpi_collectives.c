@@ -16,15 +16,16 @@
  * log2 P times). Before the timings, one MPI_Allreduce answers a question with numbers spread
  * over the ranks: their mean and spread (mpitutorial's averages).
  *
- * Data: 64-bit unsigned integers summed modulo 2^64 (exact in any order), so every result is
- * checked element for element on every rank that has one, after every batch; a new pattern each
- * batch, and results poisoned before it, so a stale or missing result fails. Message sizes: each
+ * Measurement (not the lesson): data are 64-bit unsigned integers summed modulo 2^64 (exact in
+ * any order), so every result is checked element for element on every rank that has one, after
+ * every batch; a new pattern each batch, and results poisoned before it, so a stale or missing
+ * result fails. Message sizes: each
  * rank's contribution m, 8 bytes up by sixteens to n; the row's n is m (an allgather's result is
  * P times larger). Times: the slowest rank's, per call, each call after an MPI_Barrier, whose
  * own time (the "# barrier" note) is in every row.
  * Rate: MB/s = m / t / 1e6, t the median time of one call (the "algorithm bandwidth").
  *
- *   usage: mpirun -np P mpi_collectives [-n BYTES] [-r R] [-w W] [-V VARIANTS] [--csv]
+ *   usage: mpirun -np P mpi_collectives [-n BYTES] [-r R] [-w W] [-V VARIANTS] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <limits.h>

@@ -1,15 +1,20 @@
-/* mpi_countdown: the tutorial's countdown (n = 50,000,000) split over MPI ranks, processes that
+/* mpi_countdown: the tutorials' countdown (n = 50,000,000) split over MPI ranks, processes that
  * share nothing: the multiprocessing version of the lesson, without the GIL or the pickling.
  *
- * Each rank counts its share of n down by single decrements (countdown() of omp/omp_countdown.c,
- * which keeps the loop from being deleted); seq is the root counting all of n alone. Nothing but the final check crosses between ranks, so
- * the speedup over one rank is near the rank count, up to the cores. The notes give each rank's
- * own time in the last run. --demo shows named ranks counting 5..1 at once, then one by one.
- * Rate: decrements per second, Gdec/s = n / median_s / 1e9. No run may take under one clock cycle
- * (6 GHz assumed) per decrement of the busiest rank: faster means deleted work.
- * Verified after every batch: every rank's share reached 0, and the shares add up to n.
+ * The lesson: each rank counts its share of n down on its own (run below), and nothing but one
+ * MPI_Allreduce of the shares crosses between ranks at the end, so the speedup over one rank is
+ * near the rank count, up to the cores: ranks beyond the cores only take turns. The notes give
+ * each rank's own time in the last run; --demo shows named ranks counting 5..1 at once, then one
+ * by one (the order at once changes from run to run).
  *
- *   usage: mpirun -np P mpi_countdown [-n N] [-r R] [-w W] [-V seq,parallel] [--demo] [--csv]
+ * Measurement (not the lesson): seq is the root counting all of n alone, with countdown() of
+ * omp/omp_countdown.c, which keeps the loop from being deleted. Rate: decrements per second,
+ * Gdec/s = n / median_s / 1e9. No run may take under one clock cycle (6 GHz assumed) per decrement
+ * of the busiest rank: faster means deleted work. Verified after every batch: every rank's share
+ * reached 0, and the shares add up to n.
+ *
+ *   usage: mpirun -np P mpi_countdown [-n N] [-r R] [-w W] [-V seq,parallel] [--demo] [-v]
+ *                  [--csv]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>

@@ -2,22 +2,24 @@
  * plain MPI_Send only when the message is too big to be sent eagerly, which is why such code
  * passes tests with small messages and hangs in production.
  *
- * Ranks pair up (0-1, 2-3, ...; an odd last rank sits out) and swap n int64 each. Variants, run in
- * this order: sendrecv (MPI_Sendrecv), nonblocking (MPI_Irecv + MPI_Isend + MPI_Waitall), parity
- * (even ranks send first, odd ranks receive first), all of which complete, then ssend (both
- * MPI_Ssend first), which never does: a watchdog on every rank, told of every completed exchange,
- * ends it after --timeout seconds without one, with the verdict DEADLOCK (printed by rank 0, which
- * goes first so that no other rank's exit cuts its line off) and exit code 3. Where the library
- * provides MPI_THREAD_MULTIPLE (asked for at start, reported in the header), the watchdog thread
- * then calls MPI_Abort(MPI_COMM_WORLD, 3), so the launcher ends every rank with code 3; elsewhere
- * each rank exits 3 on its own and the launcher's own code may differ (Hydra: 9 at times).
- * --sweep shows, for message sizes from 8 bytes up to 8n, whether a plain MPI_Send completes
- * before its receive is posted (eager) or would block.
- * Rate: bytes each rank sends per second, GB/s = 8 * n / median_s / 1e9.
+ * The lesson (exchange below): ranks pair up (0-1, 2-3, ...; an odd last rank sits out) and swap n
+ * int64 each. sendrecv (MPI_Sendrecv), nonblocking (MPI_Irecv + MPI_Isend + MPI_Waitall) and parity
+ * (even ranks send first, odd ranks receive first) complete; ssend (both MPI_Ssend first) never
+ * does, and a watchdog ends it with the verdict DEADLOCK, naming the call each rank waits in.
+ * --sweep (send_completes_alone) shows for which sizes a plain MPI_Send completes before its
+ * receive is posted (eager) and from which it would block: MPI_Send is not a buffered send.
+ *
+ * Measurement (not the lesson): variants run in the order sendrecv, nonblocking, parity, ssend.
+ * The watchdog on every rank, told of every completed exchange, fires after --timeout seconds
+ * without one, with exit code 3 (rank 0 prints first, so that no other rank's exit cuts its line
+ * off). Where the library provides MPI_THREAD_MULTIPLE (asked for at start, reported in the
+ * header), the watchdog thread then calls MPI_Abort(MPI_COMM_WORLD, 3), so the launcher ends every
+ * rank with code 3; elsewhere each rank exits 3 on its own and the launcher's own code may differ
+ * (Hydra: 9 at times). Rate: bytes each rank sends per second, GB/s = 8 * n / median_s / 1e9.
  * Verified after every batch: every rank received exactly its partner's data.
  *
  *   usage: mpirun -np P mpi_deadlock [-n N] [-r R] [-w W]
- *                  [-V sendrecv,nonblocking,parity,ssend] [--timeout S] [--sweep] [--csv]
+ *                  [-V sendrecv,nonblocking,parity,ssend] [--timeout S] [--sweep] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <stdbool.h>

@@ -17,17 +17,17 @@
  * -t T runs each rank's sweep on T threads (MPI_THREAD_FUNNELED: MPI is called outside them).
  * Rows sendrecv.exchange and sendrecv.compute time the two halves of a step apart.
  *
- * Rate: MLUP/s = rows * cols * steps / median_s / 1e6, against the memory ceiling of all ranks
- * copying their blocks at once (16 bytes per update, as STREAM counts a copy).
- * Verified after every batch: every rank's block against the closed form (--check exact, mode),
- * or (--check seq) its checksum against the root's sequential field on the same rectangle. Ghost
- * cells are set to NaN before every exchange, so a missed one poisons the field.
+ * Measurement (not the lesson): MLUP/s = rows * cols * steps / median_s / 1e6, against the
+ * memory ceiling of all ranks copying their blocks at once (16 bytes per update, as STREAM counts
+ * a copy). Verified after every batch: every rank's block against the closed form (--check exact,
+ * mode), or (--check seq) its checksum against the root's sequential field on the same rectangle.
+ * Ghost cells are set to NaN before every exchange, so a missed one poisons the field.
  *
  * --weak makes -n each rank's block: the grid grows with the ranks (weak scaling).
  *
  *   usage: mpirun -np P mpi_heat [-n N|RxC] [--weak] [--steps K] [--dims auto|1d|PxQ] [-t T]
  *          [--check seq|exact|mode] [-V seq,gather,chain,sendrecv,overlap,neighbor] [--save F]
- *          [--png F [--show-ranks]]
+ *          [--png F [--show-ranks]] [-v]
  */
 #include <inttypes.h>
 #include <limits.h>

@@ -1,16 +1,20 @@
 /* mpi_increment: a[i] + 1 across MPI ranks: the root scatters an int64 array, every rank adds 1
- * to its block, the root gathers. The tutorial's shared Array, with processes that share nothing:
- * every element travels to a rank and back.
+ * to its block, the root gathers. The tutorials' shared Array, with processes that share nothing.
  *
- * Variants: seq (the root alone), collective (MPI_Scatterv + MPI_Gatherv, any n and rank count),
- * p2p (hand-written MPI_Send/MPI_Recv loops), bare (the same calls made directly), with the
- * scatter and gather steps of mpi_map_square.c: this lesson's own part is the compute. The split
- * rows (collective.scatter, ...) time scatter, compute and gather apart, each the max over ranks.
- * Inputs are a[i] = i. Rate: 16 bytes per element (8 read, 8 written),
- *   GB/s = 16 * n / median_s / 1e9.
- * Verified after every batch: every rank checks its block, the root every element (a[i] + 1).
+ * The lesson: every element travels to a rank and back for one addition, so the distributed
+ * variants are slower than the root alone: moving data costs more than this compute. The scatter
+ * and gather are mpi_map_square.c's (scatter_blocks, gather_blocks: MPI_Scatterv, MPI_Gatherv;
+ * and by hand); this lesson's own part is the compute (compute below). The split rows
+ * (collective.scatter, .compute, .gather) show where the time goes.
  *
- *   usage: mpirun -np P mpi_increment [-n N] [-r R] [-w W] [-V seq,collective,p2p,bare] [--csv]
+ * Measurement (not the lesson): variants seq (the root alone), collective, p2p (hand-written
+ * MPI_Send/MPI_Recv loops), bare (the same calls made directly: the floor); each split row is the
+ * maximum over ranks. Inputs are a[i] = i. Rate: 16 bytes per element (8 read, 8 written),
+ * GB/s = 16 * n / median_s / 1e9. Verified after every batch: every rank checks its block, the
+ * root every element (a[i] + 1).
+ *
+ *   usage: mpirun -np P mpi_increment [-n N] [-r R] [-w W] [-V seq,collective,p2p,bare] [-v]
+ *                  [--csv]
  */
 #include "mpi_map_square.h"
 #include "omp_increment.h"

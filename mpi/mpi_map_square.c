@@ -1,23 +1,27 @@
 /* mpi_map_square: b[i] = a[i] * a[i] across MPI ranks: the root scatters, every rank squares its
- * block, the root gathers. The tutorial's Pool.map(square, data) with processes that share nothing.
+ * block, the root gathers. The tutorials' Pool.map(square, data) with processes that share nothing.
  *
- * Variants: seq (the root alone, the baseline), collective (MPI_Scatterv + MPI_Gatherv, any n and
- * any rank count), p2p (the same with hand-written MPI_Send/MPI_Recv loops: what the collectives
- * save you writing), bare (MPI_Scatterv, square and MPI_Gatherv called directly on the same
- * buffers: the floor collective is held against, which make bench-mpi compares it with). The split rows (collective.scatter, .compute, .gather, and p2p.*) time
- * each step apart, each the maximum over ranks: for a kernel this cheap, moving the data costs
- * more than computing it.
- * Every large array comes from plb_array_alloc (common/arrays.h: 2 MiB-aligned, huge pages
+ * The lesson is below, in the order a run does it: scatter_blocks (MPI_Scatterv: the root deals
+ * each rank its block, any n, any rank count), square (the compute), gather_blocks (MPI_Gatherv),
+ * then the same by hand with MPI_Send/MPI_Recv loops (scatter_blocks_p2p, gather_blocks_p2p: what
+ * the collectives save you writing). Each element crosses twice to be multiplied once, so every
+ * distributed variant is slower than the root alone: the split rows (collective.scatter, .compute,
+ * .gather, and p2p.*) show moving the data costing more than computing it.
+ *
+ * Measurement (not the lesson): variants seq (the root alone, the baseline), collective, p2p, bare
+ * (MPI_Scatterv, square and MPI_Gatherv called directly on the same buffers: the floor collective
+ * is held against, which make bench-mpi compares it with); each split row is the maximum over
+ * ranks. Every large array comes from plb_array_alloc (common/arrays.h: 2 MiB-aligned, huge pages
  * advised, first touched where it is used); the square runs in the CPU's widest vector
- * instructions (common/simd.h). Inputs are 2 + (i mod 2^31): exact squares, none equal to its input. Each rank squares its
- * block in place. Rate: 16 bytes per element (8 read, 8 written), GB/s = 16 * n / median_s / 1e9.
- * Verified after every batch: every rank checks its block, the root checks every element.
- * The lesson is below, in the order a run does it: scatter_blocks (MPI_Scatterv), square (the
- * compute), gather_blocks (MPI_Gatherv), then the same by hand; mpi_increment and
- * hybrid_map_square reuse these steps with a compute of their own. The runner
- * (scatter_gather.c) sets up the blocks, times each variant and each step, and verifies.
+ * instructions (common/simd.h). Inputs are 2 + (i mod 2^31): exact squares, none equal to its
+ * input; each rank squares its block in place. Rate: 16 bytes per element (8 read, 8 written),
+ * GB/s = 16 * n / median_s / 1e9. Verified after every batch: every rank checks its block, the
+ * root every element. mpi_increment and hybrid_map_square reuse these steps with a compute of
+ * their own; the runner (scatter_gather.c) sets up the blocks, times each variant and each step,
+ * and verifies.
  *
- *   usage: mpirun -np P mpi_map_square [-n N] [-r R] [-w W] [-V seq,collective,p2p,bare] [--csv]
+ *   usage: mpirun -np P mpi_map_square [-n N] [-r R] [-w W] [-V seq,collective,p2p,bare] [-v]
+ *                  [--csv]
  */
 #include <string.h>
 

@@ -1,18 +1,19 @@
-/* mpi_messages: messages between processes, the tutorial's multiprocessing.Queue and
+/* mpi_messages: messages between processes, the tutorials' multiprocessing.Queue and
  * ProcessPoolExecutor.
  *
- * First the queue: every worker sends "hello from worker N" to the root, which receives with
- * MPI_ANY_SOURCE and prints who arrived in which order (it changes from run to run). Then a task
- * farm: n items of rising cost (item i costs 1 + 7i/n units of --spin decrements), done by the
- * root alone (seq), split into equal blocks up front (static: the last rank gets the dearest
- * items and everyone waits for it), or handed out on demand by the root to whichever worker asks
- * (farm: balanced, but the root only hands out, it does no items when it has workers).
- * Rate: items per second = n / median_s. The notes say how many items each rank did.
- * Verified: every worker's hello arrived once and intact; after every batch, every item's result
- * (3i + 1) reached the root exactly once.
+ * The lesson: first the queue: every worker sends "hello from worker N" to the root, which
+ * receives with MPI_ANY_SOURCE and prints who arrived in which order (it changes from run to
+ * run: processes run at once). Then a task farm over items of rising cost: split into equal
+ * blocks up front (farm_static below: the last rank gets the dearest items and everyone waits for
+ * it), or handed out on demand by the root to whichever worker asks (farm_dynamic: master and
+ * worker, balanced, but the root only hands out). The notes say how many items each rank did.
+ *
+ * Measurement (not the lesson): item i costs 1 + 7i/n units of --spin decrements; seq is the root
+ * alone. Rate: items per second = n / median_s. Verified: every worker's hello arrived once and
+ * intact; after every batch, every item's result (3i + 1) reached the root exactly once.
  *
  *   usage: mpirun -np P mpi_messages [-n ITEMS] [-r R] [-w W] [-V seq,static,farm] [--spin N]
- *                  [--csv]
+ *                  [-v] [--csv]
  */
 #include <inttypes.h>
 #include <stdio.h>

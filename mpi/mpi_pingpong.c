@@ -1,18 +1,19 @@
 /* mpi_pingpong: what one message costs, the two numbers every model of an MPI program starts from.
  *
- * Rank 0 sends a message of m bytes to the last rank, which sends it straight back (OSU's
- * osu_latency and osu_bw in one): half the round trip is the one-way time t(m). Message sizes
- * from 8 bytes up by fours to n, one row each. Small messages cost the latency alpha (software and
- * wire, whatever the size), large ones m / beta (beta: the bandwidth), and the Hockney model
- * t(m) = alpha + m / beta, fitted through the smallest and the largest size, is printed in the
- * "# model" note: `make bench` predicts the halo exchange of mpi_heat from it. Launched across
- * nodes, the last rank is on another node and the figures are the network's; on one node they are
- * shared memory's. Ranks other than the two wait. One rank sends to itself (a memory copy).
- * One run is a round trip; the rows' times are a message's, one way: half the round trip.
- * Rate: one-way bandwidth, MB/s = m / t(m) / 1e6, t(m) the median one-way time.
- * Verified after every batch: each message arrived intact at the far rank and came back intact.
+ * The lesson: rank 0 sends a message of m bytes to the last rank, which sends it straight back
+ * (round_trip below; OSU's osu_latency and osu_bw in one): half the round trip is the one-way time
+ * t(m). Small messages cost the latency alpha (software and wire, whatever the size), large ones
+ * m / beta (beta: the bandwidth): the Hockney model t(m) = alpha + m / beta, in the "# model"
+ * note, from which `make bench` predicts mpi_heat's halo exchange. Across nodes the last rank is
+ * on another node and the figures are the network's; on one node they are shared memory's.
  *
- *   usage: mpirun -np P mpi_pingpong [-n BYTES] [-r R] [-w W] [--csv]
+ * Measurement (not the lesson): message sizes from 8 bytes up by fours to n, one row each; the
+ * model is fitted through the smallest and the largest. Ranks other than the two wait; one rank
+ * sends to itself (a memory copy). One run is a round trip; the rows' times are a message's, one
+ * way. Rate: one-way bandwidth, MB/s = m / t(m) / 1e6. Verified after every batch: each message
+ * arrived intact at the far rank and came back intact.
+ *
+ *   usage: mpirun -np P mpi_pingpong [-n BYTES] [-r R] [-w W] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <limits.h>

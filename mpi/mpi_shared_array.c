@@ -1,20 +1,23 @@
-/* mpi_shared_array: the tutorial's shared Value and Array, across processes, with MPI-3
- * shared-memory windows (MPI_Comm_split_type + MPI_Win_allocate_shared): the ranks of a node read
- * and write one array, allocated by the first rank, with plain loads and stores, no messages.
+/* mpi_shared_array: the tutorials' shared Value and Array, across processes, with MPI-3
+ * shared-memory windows: the ranks of a node read and write one array with plain loads and
+ * stores, no messages.
  *
- * Variants: slices (each rank adds 1 to its slice of the n-element array, in place; rate
- * GB/s = 16 * n / median_s / 1e9), and a counter that the ranks add 1 to --updates times in all
- * (by default 100000, or as many as take a quarter second where one atomic is slow: MPICH 4.0's
- * wait for the window owner's progress, 2 ms each when ranks outnumber cores):
- * fetch_and_op (MPI_Fetch_and_op, atomic), accumulate (MPI_Accumulate, atomic), racy (a plain
- * load and store through the shared pointer: processes lose each other's updates exactly as
- * threads do; its row verifies when the count is possible, its note says what was lost).
- * Counter rate: Mupd/s = updates / median_s / 1e6.
- * Verified after every batch, on each node's first rank: a[i] == i + runs; the counter is exactly
- * runs x updates (racy: at most that).
+ * The lesson: shared_window_create below (MPI_Comm_split_type, then MPI_Win_allocate_shared: the
+ * node's first rank allocates, the others map it). slices: each rank adds 1 to its own slice, no
+ * conflict. A counter every rank adds to (shared_count): fetch_and_op (MPI_Fetch_and_op) and
+ * accumulate (MPI_Accumulate) are atomic; racy, a plain load and store through the shared pointer,
+ * loses updates between processes exactly as threads do (its "# racy" note counts them), as
+ * multiprocessing.Value does without its lock.
+ *
+ * Measurement (not the lesson): the counter takes --updates additions in all (by default 100000,
+ * or as many as take a quarter second where one atomic is slow: MPICH 4.0 waits for the window
+ * owner's progress, 2 ms each when ranks outnumber cores). Rates: slices GB/s = 16 * n /
+ * median_s / 1e9; counter Mupd/s = updates / median_s / 1e6. Verified after every batch, on each
+ * node's first rank: a[i] == i + runs; the counter is exactly runs x updates (racy: at most that,
+ * its row verified when the count is possible).
  *
  *   usage: mpirun -np P mpi_shared_array [-n N] [-r R] [-w W]
- *                  [-V slices,fetch_and_op,accumulate,racy] [--updates U] [--csv]
+ *                  [-V slices,fetch_and_op,accumulate,racy] [--updates U] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <stdio.h>

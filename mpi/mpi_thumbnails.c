@@ -1,20 +1,23 @@
-/* mpi_thumbnails: omp_thumbnails' images shared out between processes, the tutorial's
+/* mpi_thumbnails: omp_thumbnails' images shared out between processes, the tutorials'
  * ProcessPoolExecutor.map, on mpi_messages' task farm.
  *
- * The images and the thumbnail are omp_thumbnails' (--input DIR, or n generated images whose sizes
- * grow with their number; --output DIR; --thumb-size; --largest). Every rank reads the images
- * itself, so an input folder must be visible to every rank (as a cluster's shared file system is).
- * A worker sends each thumbnail back to the root as one message: its number, its width and height,
- * then its pixels. Variants: seq (the root alone); static (equal blocks of images, one per rank,
- * gathered with MPI_Gatherv at the end: the rank that drew the large images works on alone); farm
- * (the root hands out one image at a time to whichever worker asks for more: it balances uneven
- * work, and the root only hands out).
- * Rate: images per second = n / median_s. The notes say how many images each rank made.
- * Verified on the root after every batch: every byte of every thumbnail equal to the one the root
- * made alone before the measurement.
+ * The lesson: uneven work between processes. static gives each rank an equal block of images and
+ * gathers the thumbnails with MPI_Gatherv at the end (the rank that drew the large images works
+ * on alone); farm (farm_run of mpi/mpi_messages.c, fed by make_result and take_result below) has
+ * the root hand out one image at a time to whichever worker asks: it balances, but the root only
+ * hands out, and every thumbnail crosses as a message. The notes say how many images each rank
+ * made.
+ *
+ * Measurement (not the lesson): the images and the thumbnail are omp_thumbnails' (--input DIR, or
+ * n generated images whose sizes grow with their number; --output DIR; --thumb-size; --largest).
+ * Every rank reads the images itself, so an input folder must be visible to every rank (as a
+ * cluster's shared file system is). A thumbnail travels as one message: its number, its width and
+ * height, then its pixels. seq is the root alone. Rate: images per second = n / median_s. Verified
+ * on the root after every batch: every byte of every thumbnail equal to the one the root made
+ * alone before the measurement.
  *
  *   usage: mpirun -np P mpi_thumbnails [-n IMAGES] [-r R] [-w W] [-V seq,static,farm]
- *                  [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [--csv]
+ *                  [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <stdio.h>

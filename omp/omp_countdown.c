@@ -1,17 +1,19 @@
-/* omp_countdown: the tutorial's countdown (`while n > 0: n -= 1`, n = 50,000,000), sequential and
- * split over OpenMP threads.
+/* omp_countdown: the tutorials' countdown (`while n > 0: n -= 1`, n = 50,000,000), sequential and
+ * split over OpenMP threads: threads against the GIL.
  *
- * In CPython, threads cannot speed this up: the GIL lets one thread run bytecode at a time. In C
- * every OpenMP thread counts its own share on its own core at the same time, so the speedup is
- * near the thread count, up to the number of cores. Each decrement is one dependent instruction,
- * so a run can never take under one clock cycle per decrement; the program fails loudly if one
- * does (assumed clock at most 6 GHz), because then the compiler deleted the loop (see countdown()
- * below for how it is kept). Rate: decrements per second, Gdec/s = n / median_s / 1e9; the
- * notes add ns per decrement per thread. --demo shows named workers counting 5..1 together (the
- * interleaving real threads produce) and then one after the other.
+ * The lesson: in CPython, threads cannot speed this up: the GIL lets one thread run bytecode at a
+ * time. In C every OpenMP thread counts its own share on its own core at the same time
+ * (countdown_parallel below: `#pragma omp parallel`, each thread its share), so the speedup is
+ * near the thread count, up to the number of cores. --demo shows named workers counting 5..1
+ * together (the interleaving real threads produce), then one after the other.
+ *
+ * Measurement (not the lesson): each decrement is one dependent instruction, so a run can never
+ * take under one clock cycle per decrement; the program fails loudly if one does (assumed clock at
+ * most 6 GHz), because then the compiler deleted the loop (see countdown() for how it is kept).
+ * Rate: decrements per second, Gdec/s = n / median_s / 1e9 (-v adds ns per decrement per thread).
  * Verified after every batch: every thread's share counted down to 0, the shares adding to n.
  *
- *   usage: omp_countdown [-n N] [-r R] [-w W] [-t T] [-V seq,parallel] [--demo] [--csv]
+ *   usage: omp_countdown [-n N] [-r R] [-w W] [-t T] [-V seq,parallel] [--demo] [-v] [--csv]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>

@@ -1,17 +1,20 @@
 /* omp_deadlock: two threads take two locks in opposite order, the classic deadlock, next to the
  * fix: one global lock order.
  *
- * Thread 0 holds A and waits for B while thread 1 holds B and waits for A: neither can go on,
- * forever. The kernel makes that interleaving certain by letting each thread wait for the other
- * to hold its first lock; the fixed variant, both threads taking A before B, gets through the same
- * interleaving. A watchdog, told of every completed round, ends a run that makes no progress for
- * --timeout seconds with the verdict DEADLOCK and exit code 3, so the caller never hangs; a slow
- * run that keeps completing rounds is never called deadlocked. Variants run in
- * the order fixed, deadlock. Rate: lock rounds per second, krounds/s = n / median_s / 1e3; the
- * times include the forced meeting in the first round (up to 5 ms, the fixed variant's wait).
- * Verified after every batch: the counter both threads add to under both locks is exactly 2n.
+ * The lesson (lock_pair below): thread 0 holds A and waits for B while thread 1 holds B and waits
+ * for A: neither can go on, forever. The fixed variant, both threads taking A before B, cannot
+ * make such a cycle. A watchdog ends a run that makes no progress for --timeout seconds with the
+ * verdict DEADLOCK and exit code 3 and says which thread holds which lock, so the caller never
+ * hangs; a slow run that keeps completing rounds is never called deadlocked.
  *
- *   usage: omp_deadlock [-n ROUNDS] [-r R] [-w W] [-V fixed,deadlock] [--timeout S] [--csv]
+ * Measurement (not the lesson): the kernel makes the deadlocking interleaving certain by letting
+ * each thread wait for the other to hold its first lock; the fixed variant gets through the same
+ * interleaving. Variants run in the order fixed, deadlock. Rate: lock rounds per second,
+ * krounds/s = n / median_s / 1e3; the times include the forced meeting in the first round (up to
+ * 5 ms). Verified after every batch: the counter both threads add to under both locks is exactly
+ * 2n.
+ *
+ *   usage: omp_deadlock [-n ROUNDS] [-r R] [-w W] [-V fixed,deadlock] [--timeout S] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <omp.h>

@@ -6,10 +6,11 @@
  * thread a band of rows, the same band every step, so it streams the memory it first touched.
  * Every row is updated by heat_row, so `parallel` equals `seq` bit for bit at any thread count.
  *
- * Rate: MLUP/s, million lattice updates a second = rows * cols * steps / median_s / 1e6. A step
- * reads u and writes next: 16 bytes per update as STREAM counts a copy (24 with the write-allocate
- * read of next), so the memory ceiling is STREAM copy bandwidth / 16 bytes, measured in the same
- * run on the field's own arrays and printed beside the rates ("# ceiling").
+ * Measurement (not the lesson): MLUP/s, million lattice updates a second = rows * cols * steps /
+ * median_s / 1e6. A step reads u and writes next: 16 bytes per update as STREAM counts a copy (24
+ * with the write-allocate read of next), so the memory ceiling is STREAM copy bandwidth / 16
+ * bytes, measured in the same run on the field's own arrays and printed beside the rates
+ * ("# ceiling").
  * Verified after every batch: --check seq (the default) against a sequential reference, every
  * point bit for bit; --check exact and --check mode against closed forms (heat.h).
  *
@@ -18,7 +19,7 @@
  *
  *   usage: omp_heat [-n N|RxC] [--steps K] [--r R] [--check seq|exact|mode] [-t T]
  *          [-V seq,parallel,target] [--save F] [--load F] [--png F]
- *          [--checkpoint F [--every K]] [--restart F]
+ *          [--checkpoint F [--every K]] [--restart F] [-v]
  */
 #include <inttypes.h>
 #include <stdbool.h>

@@ -1,13 +1,16 @@
 /* omp_increment: a[i] += 1 over an int64 array, sequential and with an OpenMP parallel for.
  *
- * The tutorial's shared multiprocessing.Array, done with threads that share memory for real: one
- * array, each thread a contiguous block (static schedule), no locks because no element is shared.
- * It is memory-bound: the rate counts 16 bytes per element (one 8-byte load, one 8-byte store;
- * the write-allocate read that most CPUs add is not counted, as STREAM does not count it), so
- *   GB/s = 16 * n / median_s / 1e9.
- * Verified after every batch: a[i] == i + runs for every i.
+ * The lesson: the tutorials' shared multiprocessing.Array, done with threads that share memory for
+ * real (increment_fill below: `#pragma omp parallel for schedule(static)`): one array, each thread
+ * a contiguous block, no locks because no element is shared. One addition per 16 bytes moved: the
+ * memory's bandwidth sets the pace, so threads help only until the memory is saturated, often at
+ * a few cores (omp_stream measures that ceiling).
  *
- *   usage: omp_increment [-n N] [-r R] [-w W] [-t T] [-V seq,parallel] [--csv]
+ * Measurement (not the lesson): the rate counts 16 bytes per element (one 8-byte load, one 8-byte
+ * store; the write-allocate read that most CPUs add is not counted, as STREAM does not count it),
+ * so GB/s = 16 * n / median_s / 1e9. Verified after every batch: a[i] == i + runs for every i.
+ *
+ *   usage: omp_increment [-n N] [-r R] [-w W] [-t T] [-V seq,parallel] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <omp.h>

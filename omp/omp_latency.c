@@ -1,20 +1,21 @@
-/* omp_latency: the tutorial's threaded "ping test" without a network. n tasks each wait
+/* omp_latency: the tutorials' threaded "ping test" without a network: n tasks each wait
  * --wait-ms (a stand-in for I/O latency), then do --spin decrements of CPU work.
  *
- * A waiting thread leaves its core free, so latency-bound work keeps speeding up with more threads
- * than cores: the default is 4 threads per core. CPU-bound work (--wait-ms 0 --spin 10M) stops
- * speeding up at the core count, whatever -t says. This is why Python's threads do help for I/O:
- * the GIL is released while a thread waits. Variants: seq, parallel (a for loop handing out one
- * task at a time), tasks (one OpenMP task per item), and eventloop: Python's asyncio, one thread
- * that keeps T waits in flight as timers in an epoll set and runs each task's CPU part when its
- * timer fires. It matches T threads while the work is waiting (concurrency without parallelism)
- * and gains nothing once the work is CPU (--wait-ms 0 --spin 10M): one thread computes alone.
- * The "# cpu" notes show the difference: waiting costs no CPU time, working does.
- * Rate: tasks per second = n / median_s. No run can beat ceil(n / T) * wait, the floor.
- * Verified after every batch: every task ran exactly once (done[i] == i + 1).
+ * The lesson: a waiting thread leaves its core free, so latency-bound work keeps speeding up with
+ * more threads than cores (the default is 4 threads per core); CPU-bound work (--wait-ms 0
+ * --spin 10M) stops at the core count, whatever -t says. That is why Python's threads do help for
+ * I/O: the GIL is released while a thread waits. Variants below: latency_parallel (`#pragma omp
+ * parallel for schedule(dynamic, 1)`), latency_tasks (`#pragma omp task` per item), and
+ * latency_eventloop, Python's asyncio: one thread that keeps T waits in flight as timers in an
+ * epoll set. It matches T threads while the work waits (concurrency without parallelism) and
+ * gains nothing once the work is CPU: one thread computes alone.
+ *
+ * Measurement (not the lesson): -v's "# cpu" notes show that waiting costs no CPU time. Rate:
+ * tasks per second = n / median_s; no run can beat ceil(n / T) * wait, the floor. Verified after
+ * every batch: every task ran exactly once (done[i] == i + 1).
  *
  *   usage: omp_latency [-n TASKS] [-r R] [-w W] [-t T] [-V seq,parallel,tasks,eventloop]
- *                      [--wait-ms MS] [--spin N] [--csv]
+ *                      [--wait-ms MS] [--spin N] [-v] [--csv]
  */
 #define _GNU_SOURCE /* timerfd and epoll */
 #include <errno.h>

@@ -1,15 +1,19 @@
-/* omp_map_square: b[i] = a[i] * a[i], the tutorial's Pool.map(square, data), under each OpenMP
+/* omp_map_square: b[i] = a[i] * a[i], the tutorials' Pool.map(square, data), under each OpenMP
  * schedule.
  *
- * Pool.map ships every item to a worker process and the result back; OpenMP threads read a and
- * write b in place. The schedule decides who does which i: static (one block per thread, no
- * bookkeeping), dynamic and guided (chunks handed out at run time: balance for uneven work, at a
- * cost per chunk that -c 1 makes visible). Inputs are 2 + (i mod 2^31): every square is exact.
- * Memory-bound: 16 bytes per element (8 read from a, 8 written to b; write-allocate not counted),
- *   GB/s = 16 * n / median_s / 1e9.
- * Verified after every batch: every b[i] equals its closed form; b is poisoned before each batch.
+ * The lesson: Pool.map ships every item to a worker process and the result back; OpenMP threads
+ * read a and write b in place. The schedule clause decides who does which i (map_square_fill
+ * below): static (one block per thread, decided up front, no bookkeeping), dynamic and guided
+ * (chunks handed out at run time: balance for uneven work, at a cost per chunk that -c 1 makes
+ * visible: hundreds of times slower than one thread on a loop this cheap).
  *
- *   usage: omp_map_square [-n N] [-r R] [-w W] [-t T] [-V seq,static,dynamic,guided] [-c C] [--csv]
+ * Measurement (not the lesson): inputs are 2 + (i mod 2^31), so every square is exact.
+ * Memory-bound: 16 bytes per element (8 read from a, 8 written to b; write-allocate not counted),
+ * GB/s = 16 * n / median_s / 1e9. target is the GPU lesson's (docs/gpu.md). Verified after every
+ * batch: every b[i] equals its closed form; b is poisoned before each batch.
+ *
+ *   usage: omp_map_square [-n N] [-r R] [-w W] [-t T] [-V seq,static,dynamic,guided,target]
+ *                         [-c C] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <stdbool.h>

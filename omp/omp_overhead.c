@@ -1,15 +1,18 @@
 /* omp_overhead: what an OpenMP parallel region and a barrier cost by themselves, EPCC-style.
  *
- * reference runs n small delays (--delay decrements each) on one thread; parallel runs n parallel
- * regions, each thread doing one delay; barrier runs one region in which every thread does n
- * rounds of a delay and a barrier. The overhead of one region (or one barrier) is
- * (median of the variant - median of reference) / n, printed in the notes: it is why a parallel
- * loop over a few thousand elements is slower than a plain one (see the crossover in make bench).
- * Rate: constructs per second, M/s = n / median_s / 1e6.
- * Verified after every batch: every thread entered every region, or passed every barrier.
+ * The lesson: `#pragma omp parallel` wakes a team of threads and ends with a barrier; both cost
+ * microseconds, which is why a parallel loop over a few thousand elements is slower than a plain
+ * one (see the crossover in make bench). reference (overhead_reference below) runs n small delays
+ * (--delay decrements each) on one thread; parallel (overhead_regions) runs n parallel regions,
+ * each thread doing one delay; barrier (overhead_barriers) runs one region in which every thread
+ * does n rounds of a delay and a `#pragma omp barrier`. The "# overhead" notes give the cost of
+ * one region or one barrier: (median of the variant - median of reference) / n.
+ *
+ * Measurement (not the lesson): rate: constructs per second, M/s = n / median_s / 1e6. Verified
+ * after every batch: every thread entered every region, or passed every barrier.
  *
  *   usage: omp_overhead [-n N] [-r R] [-w W] [-t T] [-V reference,parallel,barrier]
- *                       [--delay D] [--csv]
+ *                       [--delay D] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <omp.h>

@@ -1,25 +1,28 @@
 /* omp_queue: the tutorials' Queue between threads. P producers put n items into a bounded buffer of
  * K slots; C consumers take them out until each gets the stop item (Python's q.put(None)).
  *
- * The buffer is the same ring in every variant; what differs is how a thread waits for room or
- * for an item, and who gets the lock:
+ * The lesson: the buffer is the same ring in every variant; what differs is how a thread waits
+ * for room or for an item, and who gets the lock (queue_put and queue_take below):
  *   condvar     a mutex and two condition variables, not_full and not_empty: queue.Queue's design.
  *               A waiting thread sleeps in the kernel and costs no CPU time.
  *   semaphores  counting semaphores of free and filled slots (the waiting), a mutex around the
  *               ring's indices (the exclusion): the textbook bounded buffer.
  *   spin        a test-and-set lock and busy waiting: a thread that finds the ring full or empty
- *               tries again at once. It burns a core the whole time it waits (see "# cpu").
+ *               tries again at once, burning a core the whole time it waits.
  *   fifo        condvar, with each consumer taking a ticket and waiting for its turn: the consumers
  *               are served in the order they came, a fair lock.
  * Starvation: the "# shares" note gives each consumer's part of the items. A lock that the thread
  * that just let go can take back at once (a mutex, test-and-set) can let one consumer take nearly
- * everything while the others wait; fifo serves the consumers in turn.
- * Rate: items per second, Mitem/s = n / median_s / 1e6 (one put and one take per item).
- * Verified after every batch: every item taken exactly once per run, none lost or duplicated,
- * every consumer got each producer's items in the order they were put, the stop items aside.
+ * everything while the others wait; fifo serves the consumers in turn. A condition variable's wait
+ * sits in a loop (`while (full) wait`): a wake-up does not mean the condition holds.
+ *
+ * Measurement (not the lesson): rate: items per second, Mitem/s = n / median_s / 1e6 (one put and
+ * one take per item). Verified after every batch: every item taken exactly once per run, none lost
+ * or duplicated, every consumer got each producer's items in the order they were put, the stop
+ * items aside.
  *
  *   usage: omp_queue [-n ITEMS] [-r R] [-w W] [-t T] [-V condvar,semaphores,spin,fifo]
- *                    [--producers P] [--capacity K] [--csv]
+ *                    [--producers P] [--capacity K] [-v] [--csv]
  */
 #define _GNU_SOURCE /* sched_yield */
 #include <inttypes.h>

@@ -1,18 +1,19 @@
-/* omp_race: the tutorial's race quiz, measured. T threads add 1 to one shared counter, n updates
- * in all.
+/* omp_race: one shared counter, many threads: the race and its fixes (the tutorials' race quiz).
  *
- * unsync is the race: `counter = counter + 1` is a read, an add and a write, and a write from
- * another thread in between is lost. The program prints the expected and obtained totals and the
- * lost updates. Its row verifies when the count is possible (at most n); the note says whether the
- * race was observed. The fixes are always exact, at very different prices: atomic (one hardware
- * read-modify-write), critical (a runtime-wide mutex), lock (an omp_lock_t), reduction (a private
- * counter per thread, one sum at the end: no sharing at all). seq is one thread alone.
- * Rate: updates per second, Mupd/s = n / median_s / 1e6; notes give ns per update.
- * Verified after every batch: the last run's count is exactly n (unsync: at most n; its row says
- * "lost updates" for people once a run lost one).
+ * The lesson: T threads add 1 to one counter, n updates in all. unsync's `counter = counter + 1`
+ * is a read, an add and a write; a write from another thread in between is lost, and the note
+ * counts the lost updates. The fixes are exact, at very different prices (race_count's variants
+ * below): `#pragma omp atomic` (one hardware read-modify-write), `#pragma omp critical` (a
+ * runtime-wide mutex), an omp_lock_t, and `reduction(+ : counter)` (a private counter per thread,
+ * one sum at the end: no sharing at all). `volatile` does not fix a race: it only makes every
+ * read and write go to memory, so unsync, whose counter is volatile, still loses updates.
+ *
+ * Measurement (not the lesson): seq is one thread alone. Rate: updates per second, Mupd/s =
+ * n / median_s / 1e6 (-v adds ns per update). Verified after every batch: the last run's count is
+ * exactly n (unsync: at most n; its row says "lost updates" once a run lost one).
  *
  *   usage: omp_race [-n N] [-r R] [-w W] [-t T]
- *                   [-V seq,unsync,atomic,critical,lock,reduction] [--csv]
+ *                   [-V seq,unsync,atomic,critical,lock,reduction] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <omp.h>
@@ -26,7 +27,7 @@
 
 static int64_t unsync(int64_t n, int threads)
 {
-    volatile int64_t counter = 0;
+    volatile int64_t counter = 0; /* volatile: every update goes to memory, and still races */
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (int64_t i = 0; i < n; i++)
         counter = counter + 1; /* read, add, write: another thread's write in between is lost */

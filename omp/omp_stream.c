@@ -1,15 +1,20 @@
-/* omp_stream: the machine's streaming memory bandwidth, STREAM-style, the yardstick the
+/* omp_stream: the machine's streaming memory bandwidth, STREAM-style: the yardstick the
  * memory-bound lessons (increment, map-square) are held against.
  *
- * copy  b[i] = a[i]            bytes counted = 16 * n
- * triad a[i] = b[i] + 3 * c[i] bytes counted = 24 * n
- * counted as STREAM counts them (the write-allocate read of the output is not counted), over
- * doubles, static schedule, each array first touched by the thread that streams it.
- * Rate: GB/s = bytes / median_s / 1e9. Run it at n much larger than the last-level cache.
- * Verified after every batch: every output element equals its closed form (small whole numbers,
- * exact in double); the output is poisoned before each batch.
+ * The lesson: a loop that does one or two operations per element it loads runs at the speed the
+ * memory delivers data, not the speed the cores compute. copy (b[i] = a[i], 16 bytes an element)
+ * and triad (a[i] = b[i] + 3 * c[i], 24 bytes) are STREAM's kernels (stream_fill_copy and
+ * stream_fill_triad below, `#pragma omp parallel for simd schedule(static)`): triad takes about
+ * 1.5 times copy's time whatever its arithmetic, and more threads help only until the memory is
+ * saturated. Run it at n much larger than the last-level cache.
  *
- *   usage: omp_stream [-n N] [-r R] [-w W] [-t T] [-V copy,triad] [--csv]
+ * Measurement (not the lesson): bytes counted as STREAM counts them (the write-allocate read of
+ * the output is not counted), over doubles, static schedule, each array first touched by the
+ * thread that streams it. Rate: GB/s = bytes / median_s / 1e9. Verified after every batch: every
+ * output element equals its closed form (small whole numbers, exact in double); the output is
+ * poisoned before each batch.
+ *
+ *   usage: omp_stream [-n N] [-r R] [-w W] [-t T] [-V copy,triad] [-v] [--csv]
  */
 #include <inttypes.h>
 #include <omp.h>

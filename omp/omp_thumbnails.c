@@ -1,23 +1,25 @@
-/* omp_thumbnails: the tutorials' executor on real work. ThreadPoolExecutor.map(make_thumbnail,
+/* omp_thumbnails: the tutorials' executor on real work: ThreadPoolExecutor.map(make_thumbnail,
  * files) over many images of uneven sizes, written as OpenMP loops and tasks.
  *
- * The images are the PNG files of --input DIR (any PNG that libpng reads, as 8-bit RGB), or by
- * default n generated images whose longer sides grow from 32 pixels to --largest (1024) with their
- * number, so the last images are the largest (a folder of icons and photos, sorted by name). Making a thumbnail reads
- * the image (decodes the PNG, or draws the generated one), then shrinks it by the smallest whole
- * factor f that brings its longer side to --thumb-size pixels or less: each thumbnail pixel is the
- * rounded mean of an f x f block of the image. --output DIR writes the thumbnails as PNG files.
- * Variants: seq; dynamic (a parallel for handing out one image at a time: Executor.map); tasks (one
- * OpenMP task per image: Executor.submit); static (equal blocks of images, one per thread: the
- * thread that gets the large images works on long after the others are done).
- * "The user time is higher than the real time: why?" The "# cpu" notes give the CPU time of every
- * thread together against the real time: T threads at work spend up to T seconds of CPU a second.
- * Rate: images per second = n / median_s.
- * Verified after every batch: every byte of every thumbnail equal to the one made sequentially
- * before the measurement.
+ * The lesson: how uneven work is handed out. dynamic (thumbnails_dynamic below, `#pragma omp
+ * parallel for schedule(dynamic, 1)`: Executor.map) and tasks (thumbnails_tasks, a `#pragma omp
+ * task` per image: Executor.submit) give the next image to whichever thread is free; static
+ * (thumbnails_static, equal blocks of images up front) leaves the thread that got the large
+ * images working long after the others are done. "The user time is higher than the real time:
+ * why?" -v's "# cpu" notes: T threads at work spend up to T seconds of CPU a second.
+ *
+ * Measurement (not the lesson): the images are the PNG files of --input DIR (any PNG libpng reads,
+ * as 8-bit RGB), or by default n generated images whose longer sides grow from 32 pixels to
+ * --largest (1024) with their number, so the last are the largest (a folder of icons and photos,
+ * sorted by name). A thumbnail: read the image (decode the PNG, or draw the generated one), then
+ * shrink it by the smallest whole factor f that brings its longer side to --thumb-size pixels or
+ * less, each pixel the rounded mean of an f x f block. --output DIR writes the thumbnails as PNG
+ * files. Rate: images per second = n / median_s. Verified after every batch: every byte of every
+ * thumbnail equal to the one made sequentially before the measurement.
  *
  *   usage: omp_thumbnails [-n IMAGES] [-r R] [-w W] [-t T] [-V seq,dynamic,tasks,static]
- *                         [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [--csv]
+ *                         [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [-v]
+ *                         [--csv]
  */
 #define _DEFAULT_SOURCE /* scandir, alphasort */
 #include <dirent.h>
