@@ -23,6 +23,13 @@ double plb_cpu_now(void)
     return seconds_of(&ts);
 }
 
+double plb_thread_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return seconds_of(&ts);
+}
+
 struct timespec plb_timespec(double seconds)
 {
     return (struct timespec){(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};

@@ -21,5 +21,8 @@ void plb_sleep(double seconds);
 /* CPU seconds this process has used, all its threads, user and system
  * (CLOCK_PROCESS_CPUTIME_ID): against wall time it shows how many cores a run kept busy. */
 double plb_cpu_now(void);
+/* CPU seconds the calling thread has used (CLOCK_THREAD_CPUTIME_ID): exact at any length, where
+ * the process's clock takes in its other threads' time only at scheduler ticks. */
+double plb_thread_cpu_now(void);
 
 #endif

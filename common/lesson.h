@@ -34,16 +34,19 @@ typedef struct plb_variant {
 
 /* A run is disturbed, its time and speedup not the lesson, when its median sample took
  * PLB_DISTURBED_SPREAD times its fastest (a thread lost its core for a while), or when a variant
- * that does not idle by design kept busy fewer than PLB_DISTURBED_BUSY of the cores it could have
- * had (its threads, at most the CPUs of this process over the ranks of its node: a thread got no
- * core). The second needs samples of PLB_DISTURBED_SAMPLE_S or more: Linux adds another thread's
- * CPU time to the process's clock at its scheduler ticks (1 to 10 ms apart), so a short sample
- * misses some of it. */
+ * that does not idle by design kept busy fewer than PLB_DISTURBED_BUSY of its threads' cores (a
+ * thread got no core). One thread of one process is judged by its own CPU clock, exact at any
+ * length; more threads by the process's, on samples of PLB_DISTURBED_SAMPLE_S or more: Linux adds
+ * another thread's CPU time to the process's clock at its scheduler ticks (1 to 10 ms apart), so
+ * a short sample misses some of it. A variant with more threads than the CPUs one rank may count
+ * on (its own where the launcher bound it, else its share of the node's) shares cores by its
+ * own design, and is not judged. */
 #define PLB_DISTURBED_SPREAD 2.0
 #define PLB_DISTURBED_BUSY 0.75
 #define PLB_DISTURBED_SAMPLE_S 0.05
 
-/* Measures the variants of v[0..count) that opt selects, in order. Rows go to out (NULL: print
+/* Measures the variants of v[0..count) that opt selects: `seq` first, where it is one (the
+ * speedups are over its time), then the others in order. Rows go to out (NULL: print
  * nothing, as on MPI ranks other than 0), then, with -v or --csv, one "# runs" note per variant
  * (every run of it, the samples and batch kept, the guard they met), one "# cpu" note per variant
  * (CPU seconds of this process per run against the mean real time: the cores it kept busy) and

@@ -22,19 +22,21 @@ static double sync_max(const plb_sync *s, double value)
  * batch before the last rank is done. The span is agreed before anyone verifies: on ranks that
  * share cores, a rank still to read its clock after the barrier would otherwise wait for a core
  * behind the others' checking, and count that wait (12% of a scatter/gather round at 4 ranks on
- * 2 cores). *wrong is set when any rank's verify failed. */
+ * 2 cores). *wrong is set when any rank's verify failed; cpu[0] gets the CPU time this process
+ * spent in the batch, cpu[1] that of the calling thread alone. */
 static double timed_batch(const plb_kernel *k, const plb_sync *s, long batch, int *wrong,
-                          double *cpu_s)
+                          double cpu[2])
 {
     if (k->prepare)
         k->prepare(k->arg);
     sync_barrier(s);
-    double start = plb_now(), cpu_start = plb_cpu_now();
+    double start = plb_now(), cpu_start = plb_cpu_now(), thread_start = plb_thread_cpu_now();
     for (long i = 0; i < batch; i++)
         k->run(k->arg);
     sync_barrier(s);
     double elapsed = plb_now() - start;
-    *cpu_s = plb_cpu_now() - cpu_start;
+    cpu[0] = plb_cpu_now() - cpu_start;
+    cpu[1] = plb_thread_cpu_now() - thread_start;
     double span = sync_max(s, elapsed);
     double bad = k->verify && k->verify(k->arg, batch) != 0 ? 1.0 : 0.0;
     *wrong = sync_max(s, bad) > 0.0;
@@ -65,9 +67,9 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
     double target = 2.0 * out->guard_s;
     int wrong = 0, passes = 0;
     long batch = 1;
-    double cpu_s, cpu_kept = 0.0;
+    double cpu[2], cpu_kept = 0.0, thread_cpu_kept = 0.0;
     while (passes < 2) {
-        double t = timed_batch(k, s, batch, &wrong, &cpu_s);
+        double t = timed_batch(k, s, batch, &wrong, cpu);
         out->runs += batch;
         if (wrong)
             return finish(out, PLB_MEASURE_UNVERIFIED);
@@ -92,7 +94,7 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
     int status = PLB_MEASURE_OK, warm = 0, kept = 0;
     double warm_s = 0.0;
     while (kept < cfg->repeats && status == PLB_MEASURE_OK) {
-        double t = timed_batch(k, s, batch, &wrong, &cpu_s);
+        double t = timed_batch(k, s, batch, &wrong, cpu);
         out->runs += batch;
         if (wrong) {
             status = PLB_MEASURE_UNVERIFIED;
@@ -103,17 +105,19 @@ int plb_measure(const plb_kernel *k, const plb_measure_cfg *cfg, plb_measurement
                 status = PLB_MEASURE_TOO_SHORT;
             batch = 2 * batch < max_batch ? 2 * batch : max_batch;
             warm = kept = 0;
-            warm_s = cpu_kept = 0.0;
+            warm_s = cpu_kept = thread_cpu_kept = 0.0;
         } else if (warm < cfg->warmup || (cfg->warmup > 0 && warm_s < cfg->warmup_s)) {
             warm++;
             warm_s += t;
         } else {
             samples[kept++] = t / (double)batch;
-            cpu_kept += cpu_s;
+            cpu_kept += cpu[0];
+            thread_cpu_kept += cpu[1];
         }
     }
     out->batch = batch;
     out->cpu_s = cpu_kept / ((double)cfg->repeats * (double)batch);
+    out->thread_cpu_s = thread_cpu_kept / ((double)cfg->repeats * (double)batch);
     if (status == PLB_MEASURE_OK && plb_stats_compute(samples, (size_t)cfg->repeats, &out->stats))
         status = PLB_MEASURE_NO_MEMORY;
     free(samples);

@@ -64,6 +64,7 @@ typedef struct plb_measurement {
     long runs;        /* every run of the kernel, calibration and warm-up included */
     double guard_s;   /* the shortest sample the guard accepted */
     double cpu_s;     /* CPU seconds of this process per run, over the kept samples */
+    double thread_cpu_s; /* of the calling thread alone (exact at any length: its own clock) */
     int status;       /* enum plb_measure_status */
 } plb_measurement;
 

@@ -362,7 +362,9 @@ int main(int argc, char **argv)
                         .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = 1,
                              .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
-                             .unit = 1.0, .rate_unit = "items/s", .detail = detail};
+                             .unit = 1.0, .rate_unit = "items/s", .detail = detail,
+                             /* rank 0 idles: its block is the cheapest, or it only hands out */
+                             .idles = k != FARM_SEQ};
     }
     const char *bad = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, out, NULL);
     failure = failure ? failure : bad;

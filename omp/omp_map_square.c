@@ -237,7 +237,8 @@ int main(int argc, char **argv)
         v[i] = (plb_variant){.name = variants[i], .threads = one ? 1 : threads,
                              .kernel = {prepare, runs[i], verify, &jobs[i]}, .amount = moved,
                              .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = one ? floor_s : floor_s / threads, .detail = detail};
+                             .plausible_s = one ? floor_s : floor_s / threads, .detail = detail,
+                             .idles = i == 4}; /* target: on a device, the host waits */
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);

@@ -165,7 +165,9 @@ int main(int argc, char **argv)
                              .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
                              .unit = 1e6, .rate_unit = "Mupd/s",
                              .plausible_s = (double)opt.n / t / PLB_MAX_CLOCK_HZ,
-                             .detail = detail, .outcome = jobs[i].outcome};
+                             .detail = detail, .outcome = jobs[i].outcome,
+                             /* a thread waiting for the lock may sleep */
+                             .idles = i == RACE_CRITICAL || i == RACE_LOCK};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);

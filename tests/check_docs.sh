@@ -32,14 +32,13 @@ fi
 . tests/check_common.sh
 
 # table [REGEX]: what an excerpt's command pipes a program's output through: its table for people
-# (the heading and the rows below it), the notes matching the extended REGEX, and the verdict;
+# (the heading, and the rows, known by their shape wherever they are: a program may print notes
+# between its rows and its split rows), the notes matching the extended REGEX, and the verdict;
 # every line cut at 100 columns. Defined for the commands (exported).
 table() {
     awk -v keep="${1:-}" '
-        /^variant +ranks / { rows = 1; print; next }
-        rows && !/^(#|VERIFIED|FAILED|DEADLOCK)/ { print; next }
-        { rows = 0 }
-        keep != "" && $0 ~ "^(" keep ")" || /^(VERIFIED|FAILED|DEADLOCK)/ { print }' |
+        /^variant +ranks / || /^[a-z][a-z0-9_.]* +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ [nmu]?s / ||
+            keep != "" && $0 ~ "^(" keep ")" || /^(VERIFIED|FAILED|DEADLOCK)/' |
         cut -c 1-100
 }
 export -f table

@@ -145,8 +145,11 @@ for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     read -r -a only <<<"$(contract_args "$name")"
     launch "$p" -n 1000 -r 3 -w 0 --csv "${only[@]}"
     check_csv "$name" "$(contract_rows "$p")" $?
-    if launch "$p" -n 1000 -r 2 "${only[@]}" && [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q "^# program     : $name$" "$out"; then ok
-    else bad "$name: table mode did not end in VERIFIED"; fi
+    # For people: a table of under 100 columns (its heading and rows), and the verdict last.
+    if launch "$p" -n 1000 -r 2 "${only[@]}" && [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q "^# program     : $name$" "$out" &&
+        grep -Eq '^variant +ranks +threads +n +median +speedup +rate +unit +verified$' "$out" &&
+        [ -z "$(awk '(/^variant +ranks / || /^[a-z][a-z0-9_.]* +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ [nmu]?s /) && length >= 100' "$out")" ]
+    then ok; else bad "$name: table mode: wanted a table under 100 columns and VERIFIED last"; fi
     if "$p" --help | grep -q "^Usage: $name"; then ok; else bad "$name --help"; fi
     if "$p" --version | grep -q "^$name (parlab) "; then ok; else bad "$name --version"; fi
     # Under the sanitizers (each start about 1 s), the refusals of the shared parser are checked
@@ -504,7 +507,7 @@ for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     esac
     if [ -n "$known" ] && [[ $variants == *" ${variant%@*} "* ]] &&
         { [ "$kind" = outcome ] || [[ $variants == *" ${baseline%@*} "* ]]; } &&
-        [ -n "$question" ] && [ -n "$why" ] && [[ $question$why != *"{"* ]] &&
+        [ "$question" != - ] && [ "$why" != - ] && [[ $question$why != *"{"* ]] &&
         { [ "$finding" = - ] || grep -Eq "$finding" /dev/null; [ $? -lt 2 ]; }
     then ok; else bad "docs/quiz.txt: $name: wanted a lesson with kind, variants it has, expect, question and why: '$kind' '$variant' '$baseline' '$expect' (variants:$variants)"; fi
 done

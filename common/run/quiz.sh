@@ -6,15 +6,17 @@
 QUIZ_FILE=${QUIZ_FILE:-docs/quiz.txt}
 
 # quiz_records: one line per lesson of the quiz file, in its order, its fields apart by tabs:
-# lesson, kind (compare or outcome), variant, baseline (- for an outcome), expect, question, why,
-# finding and args (- where there are none).
+# lesson, kind (compare or outcome), variant, baseline, expect, question, why, finding and args;
+# an empty field is "-" (a baseline for an outcome, a key left out), so none is ever empty: read
+# with IFS=tab, empty fields would merge and shift the rest.
 quiz_records() {
     awk '
+        function field(x) { return x == "" ? "-" : x }
         function flush() {
             if (f["lesson"] != "")
-                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f["lesson"], kind, a, b,
-                       f["expect"], f["question"], f["why"], f["finding"] == "" ? "-" : f["finding"],
-                       f["args"] == "" ? "-" : f["args"]
+                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f["lesson"], field(kind),
+                       field(a), field(b), field(f["expect"]), field(f["question"]),
+                       field(f["why"]), field(f["finding"]), field(f["args"])
             split("", f); kind = a = b = ""
         }
         /^#/ { next }
@@ -23,7 +25,7 @@ quiz_records() {
             key = $0; sub(/:.*/, "", key); text = $0; sub(/^[a-z]+: */, "", text)
             f[key] = text
             if (key == "compare") { kind = "compare"; a = text; sub(/ .*/, "", a); b = text; sub(/^[^ ]* */, "", b) }
-            if (key == "outcome") { kind = "outcome"; a = text; b = "-" }
+            if (key == "outcome") { kind = "outcome"; a = text }
         }
         END { flush() }' "$QUIZ_FILE"
 }
@@ -137,15 +139,20 @@ quiz_answer() {
     quiz_judge "${said%%|*}" "$expect" "$why"
 }
 
-# quiz_outcome VERDICT VARIANT EXPECT WHY: did VARIANT finish or hang, from the run's verdict line
-# (a DEADLOCK verdict: its watchdog ended it); then quiz_judge.
+# quiz_outcome CSV VERDICT VARIANT EXPECT WHY: did VARIANT finish or hang: it finished when the
+# run's CSV has its row (a variant's row is printed once it completed), it hung when it has none
+# and the verdict is DEADLOCK (its watchdog ended the run); then quiz_judge.
 quiz_outcome() {
-    local measured=finishes
-    [[ $1 == DEADLOCK:* ]] && measured=hangs
-    if [ "$measured" = hangs ]; then
-        echo "      answer: $2 hangs: the watchdog saw no progress and ended the run"
+    local measured
+    if [ -n "$(plb_csv -v v="$3" 'col("variant") == v' "$1")" ]; then
+        measured=finishes
+        echo "      answer: $3 finishes"
+    elif [[ $2 == DEADLOCK:* ]]; then
+        measured=hangs
+        echo "      answer: $3 hangs: the watchdog saw no progress and ended the run"
     else
-        echo "      answer: $2 finishes (${1:-no verdict})"
+        echo "      answer: not measured (no $3 row, and the verdict is '${2:-none}')"
+        return
     fi
-    quiz_judge "$measured" "$3" "$4"
+    quiz_judge "$measured" "$4" "$5"
 }

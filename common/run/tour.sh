@@ -92,7 +92,7 @@ for p in "${programs[@]}"; do
         sed 's/^/      /'
     if [ "$quiz" = 1 ] && [ -n "$entry" ]; then
         if [ "$kind" = outcome ]; then
-            quiz_outcome "$verdict" "$variant" "$expect" "$why"
+            quiz_outcome "$work/$name.csv" "$verdict" "$variant" "$expect" "$why"
         else
             quiz_answer "$work/$name.csv" "$variant" "$baseline" "$expect" "$why"
         fi
@@ -105,7 +105,7 @@ echo
 csvs=()
 for p in "${programs[@]}"; do csvs+=("$work/${p#bin/}.csv"); done
 disturbed=$(for csv in "${csvs[@]}"; do
-    sed -n "s/^# disturbed   : \([a-z0-9_.]*\) \(kept\|took\) .*/$(basename "$csv" .csv) \1/p" "$csv"
+    sed -nE "s/^# disturbed   : ([a-z0-9_.]+) (kept|took) .*/$(basename "$csv" .csv) \1/p" "$csv"
 done)
 # One table from every program's CSV rows (comments and header lines skipped), in 100 columns.
 plb_csv -v disturbed="$disturbed" '

@@ -305,7 +305,7 @@ int main(int argc, char **argv)
             v[w] = (plb_variant){.name = variants[w], .threads = threads,
                                  .kernel = {prepare, run, verify, &calls[w]},
                                  .amount = (double)opt.n, .unit = 1e6, .rate_unit = "Mitem/s",
-                                 .detail = detail};
+                                 .detail = detail, .idles = true}; /* waiting its turn */
         failure = plb_run_variants(&program, &ctx, &opt, v, WAYS, NULL, stdout, NULL);
     }
     free(j.seen);
