@@ -14,7 +14,8 @@
  * owner's progress, 2 ms each when ranks outnumber cores). Rates: slices GB/s = 16 * n /
  * median_s / 1e9; counter Mupd/s = updates / median_s / 1e6. Verified after every batch, on each
  * node's first rank: a[i] == i + runs; the counter is exactly runs x updates (racy: at most that,
- * its row verified when the count is possible).
+ * its row verified when the count is possible, and saying "lost updates" for people once a batch
+ * lost one).
  *
  *   usage: mpirun -np P mpi_shared_array [-n N] [-r R] [-w W]
  *                  [-V slices,fetch_and_op,accumulate,racy] [--updates U] [-v] [--csv]
@@ -156,6 +157,7 @@ typedef struct job {
     int64_t node_updates; /* all of this node's ranks' shares */
     int64_t counted, possible;
     char *detail;
+    char outcome[16]; /* the row's word for people: "lost updates" once racy lost one */
 } job;
 
 static void prepare(void *arg)
@@ -188,6 +190,8 @@ static int verify(void *arg, long runs)
     j->possible = runs * j->node_updates;
     int ok = j->kind == COUNTER_RACY ? j->counted >= (j->possible > 0) && j->counted <= j->possible
                                      : j->counted == j->possible;
+    if (j->kind == COUNTER_RACY && j->counted < j->possible)
+        snprintf(j->outcome, sizeof j->outcome, "lost updates");
     if (!ok)
         snprintf(j->detail, PLB_DETAIL_LEN, "counter %" PRId64 ", expected %" PRId64, j->counted,
                  j->possible);
@@ -267,7 +271,8 @@ int main(int argc, char **argv)
     for (int k = 0; k < 4; k++) {
         counter_kind kind = (counter_kind)(k - 1);
         int is_racy = kind == COUNTER_RACY;
-        jobs[k] = (job){&s, k == 0, kind, mine[is_racy], node_all[is_racy], 0, 0, detail};
+        jobs[k] = (job){.s = &s, .slices = k == 0, .kind = kind, .updates = mine[is_racy],
+                        .node_updates = node_all[is_racy], .detail = detail};
         v[k] = k == 0 ? (plb_variant){.name = variants[k], .threads = 1,
                                       .kernel = {prepare, run, verify, &jobs[k]},
                                       .amount = 16.0 * (double)opt.n, .unit = 1e9,
@@ -275,7 +280,8 @@ int main(int argc, char **argv)
                       : (plb_variant){.name = variants[k], .threads = 1,
                                       .kernel = {prepare, run, verify, &jobs[k]},
                                       .amount = (double)all[is_racy], .unit = 1e6,
-                                      .rate_unit = "Mupd/s", .detail = detail};
+                                      .rate_unit = "Mupd/s", .detail = detail,
+                                      .outcome = jobs[k].outcome};
     }
     MPI_Comm comm = MPI_COMM_WORLD;
     plb_sync sync = plb_mpi_sync(&comm);
