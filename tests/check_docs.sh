@@ -46,12 +46,12 @@ export -f table
 # shape: the text with numbers (1, 2.5, 3.1e-05, 0x1f) masked and runs of blanks made one; a line
 # of 100 characters or more loses its last word too (a line cut at 100 columns ends in part of a
 # word, which part depending on the widths of the numbers before it). What a busy machine changes
-# is masked too: a row's speedup that says "disturbed", a race's "lost updates" that one run did
-# not see, a time in another unit.
+# is masked too: a row's speedup that says "disturbed" (a speedup, 1.5x, is a number already), a
+# race's "lost updates" that one run did not see, a time in another unit.
 shape() {
     awk '{ cut = length($0) >= 100
            gsub(/(0x)?[0-9][0-9a-fx.]*([eE][-+]?[0-9]+)?/, "N"); gsub(/[ \t]+/, " ")
-           sub(/ N [nmu]?s (disturbed|Nx|-) /, " N s Nx "); sub(/ lost updates$/, " yes")
+           sub(/ N [nmu]?s (disturbed|N|-) /, " N s N "); sub(/ lost updates$/, " yes")
            if (cut) sub(/ ?[^ ]*$/, ""); print }'
 }
 

@@ -150,8 +150,18 @@ on_host() {
 PBS_ON_HYDRA='mkdir -p hydra && ln -sf /usr/bin/mpirun.mpich hydra/mpirun &&
     ln -sf /usr/bin/hydra_pmi_proxy hydra/ && PATH=$PWD/hydra:$PATH tests/jobs/pbs_test.sh'
 
-lane_debian12_openmpi() { local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""; }
+# Every lane has what the suites use where it is there (numpy reads the heat programs' files), so
+# that a lane runs the same checks, and its count of them is the same, on any machine.
+host_numpy() {
+    /usr/bin/python3 -c 'import numpy' 2>/dev/null || apt-get install -y -q python3-numpy >/dev/null
+}
+
+lane_debian12_openmpi() {
+    host_numpy
+    local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""
+}
 lane_debian12_mpich() {
+    host_numpy
     command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
     local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich" "$PBS_ON_HYDRA"
 }
@@ -174,9 +184,14 @@ unmount_trixie() {
 # debootstrap resolves no virtual packages (trixie's libltdl-dev, under libopenmpi-dev, needs
 # automake-1.17, which the automake package provides), so it lays down the base system and apt,
 # inside it, installs the rest.
+TRIXIE_PACKAGES=(make gcc libc6-dev openmpi-bin libopenmpi-dev libcunit1-dev libpng-dev python3-numpy)
 make_trixie() {
-    [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] &&
-        [ -f "$TRIXIE/usr/include/png.h" ] && return 0
+    if [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] &&
+        [ -f "$TRIXIE/usr/include/png.h" ]; then # kept from an earlier run: what it may lack since
+        chroot "$TRIXIE" python3 -c 'import numpy' 2>/dev/null && return 0
+        mount_trixie && DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" apt-get install -y -q \
+            --no-install-recommends "${TRIXIE_PACKAGES[@]}" >>"$OUT/debootstrap.log" 2>&1 && return 0
+    fi
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
     local mirror
     mirror=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
@@ -187,7 +202,7 @@ make_trixie() {
     { debootstrap --variant=minbase trixie "$TRIXIE" "$mirror" && mount_trixie &&
         chroot "$TRIXIE" apt-get update -q &&
         DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" apt-get install -y -q --no-install-recommends \
-            make gcc libc6-dev openmpi-bin libopenmpi-dev libcunit1-dev libpng-dev; } >"$OUT/debootstrap.log" 2>&1 ||
+            "${TRIXIE_PACKAGES[@]}"; } >"$OUT/debootstrap.log" 2>&1 ||
         { tail -n 20 "$OUT/debootstrap.log"; return 1; }
 }
 
