@@ -21,6 +21,8 @@
 # build/lanes/. Every lane runs under a timeout, and the root file system's mounts are always
 # undone. Exits non-zero when a lane fails.
 set -u
+# shellcheck disable=SC2317 # in one group shellcheck takes the functions for unreachable
+{ # read whole before it runs: an edit to this file while lanes run (an hour) cannot reach them
 cd "$(dirname "$0")/.." || exit 1
 
 LANES=(debian12-openmpi debian12-mpich debian13-openmpi)
@@ -141,7 +143,7 @@ row() {
 on_host() {
     timeout --kill-after=10 "$LANE_TIMEOUT" runuser -u "$USER_NAME" -- env -i \
         HOME="$(getent passwd "$USER_NAME" | cut -d: -f6)" PATH=/usr/local/bin:/usr/bin:/bin \
-        MAKEARGS="$2" LANE_EXTRA="${3:-}" bash -c "cd '$1' && $LANE_SCRIPT"
+        MAKEARGS="$2" LANE_EXTRA="${3:-}" bash -c "cd '$1' || exit 1; $LANE_SCRIPT"
 }
 
 # The PBS scripts as a site with MPICH runs them: there `mpirun` is Hydra's, and the scripts must
@@ -213,7 +215,7 @@ lane_debian13_openmpi() {
     chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
     timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
         env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh \
-        bash -c "cd /home/$USER_NAME/parlab && $LANE_SCRIPT"
+        bash -c "cd /home/$USER_NAME/parlab || exit 1; $LANE_SCRIPT"
 }
 
 [ $# -gt 0 ] && LANES=("$@")
@@ -237,3 +239,5 @@ for lane in "${LANES[@]}"; do
 done
 echo "lanes: ${#LANES[@]} run, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}

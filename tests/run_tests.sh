@@ -18,6 +18,7 @@
 # Each step's heading says how long the run has taken and, from the step times of the last run in
 # this tree (build/test_times.txt), about how long is left.
 set -u
+{ # read whole before it runs: an edit to this file while it runs cannot reach it
 cd "$(dirname "$0")/.." || exit 1
 
 T=build/tests
@@ -170,3 +171,5 @@ mv "$TIMES.new" "$TIMES"
 echo
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
+exit
+}
