@@ -95,6 +95,8 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
         ranks[i] = seq ? 1 : ctx->ranks; /* seq is one process (under MPI: the root alone) */
         medians[i] = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
         disturbance(ctx, &v[i], ranks[i], &m, disturbed[i], sizeof disturbed[i]);
+        if (measured)
+            measured[i].disturbed = disturbed[i][0] != '\0';
         if (seq) {
             seq_median = medians[i];
             seq_width = v[i].threads;
@@ -151,4 +153,20 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
                     seq_median / medians[i] * seq_width / (ranks[i] * v[i].threads));
     }
     return first_failure;
+}
+
+const char *plb_compared(const plb_measurement *m, const plb_measurement *base, char *buf,
+                         size_t len)
+{
+    if (m->status != PLB_MEASURE_OK || base->status != PLB_MEASURE_OK || m->disturbed ||
+        base->disturbed || m->stats.median <= 0.0 || base->stats.median <= 0.0)
+        return NULL;
+    double r = base->stats.median / m->stats.median;
+    if (r >= PLB_SAME_WITHIN)
+        snprintf(buf, len, "%.3gx faster than", r);
+    else if (r <= 1.0 / PLB_SAME_WITHIN)
+        snprintf(buf, len, "%.3gx slower than", 1.0 / r);
+    else
+        snprintf(buf, len, "about as fast as");
+    return buf;
 }

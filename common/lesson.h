@@ -52,10 +52,19 @@ typedef struct plb_variant {
  * (CPU seconds of this process per run against the mean real time: the cores it kept busy) and
  * one "# speedup" note per variant against `seq` when both ran; in every mode, a "# disturbed"
  * note per variant whose run was disturbed. Each variant's measurement goes to measured[i] when
- * measured is not NULL (status -1: not selected). Returns NULL when every variant verified, else
- * why the first one failed (the text lives until the next call). */
+ * measured is not NULL (status -1: not selected; disturbed: as its note says). Returns NULL when
+ * every variant verified, else why the first one failed (the text lives until the next call). */
 const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
                              const plb_options *opt, plb_variant *v, int count,
                              const plb_sync *sync, FILE *out, plb_measurement *measured);
+
+/* Two medians within this factor of each other are "about as fast" (the quiz's rule too). */
+#define PLB_SAME_WITHIN 1.2
+
+/* How m ran against base, in words for a lesson's finding: "1.92x faster than", "about as fast
+ * as" or "5.1x slower than" (from the medians). NULL where either failed or was disturbed: its
+ * time is not the lesson. The text is written to buf. */
+const char *plb_compared(const plb_measurement *m, const plb_measurement *base, char *buf,
+                         size_t len);
 
 #endif

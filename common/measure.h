@@ -11,6 +11,8 @@
 #ifndef PARLAB_MEASURE_H
 #define PARLAB_MEASURE_H
 
+#include <stdbool.h>
+
 #include "stats.h"
 
 /* A kept sample must last this many clock resolutions (0.1% quantisation error); batches are
@@ -66,6 +68,7 @@ typedef struct plb_measurement {
     double cpu_s;     /* CPU seconds of this process per run, over the kept samples */
     double thread_cpu_s; /* of the calling thread alone (exact at any length: its own clock) */
     int status;       /* enum plb_measure_status */
+    bool disturbed;   /* set by plb_run_variants (lesson.h): its time is not the lesson */
 } plb_measurement;
 
 /* Times k under cfg into *out and returns out->status. */

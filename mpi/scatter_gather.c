@@ -206,11 +206,11 @@ const int64_t *sg_result(const sg_job *j)
 /* Measures one step of a distributed variant on its own and prints it as a row of its own, the
  * variant named VARIANT.STEP ("collective.scatter"), with the bytes that step moves or computes
  * (scatter and gather: 8 per element; compute: the kernel's). A step too short to time alone gets
- * a note instead. Returns whether it failed to verify. The in-place compute cannot be repeated
- * on its own output, so it is never batched. */
+ * a note instead; its median goes to *median_s (0: not timed). Returns whether it failed to
+ * verify. The in-place compute cannot be repeated on its own output, so it is never batched. */
 static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *prog,
                      const plb_context *ctx, const plb_options *opt, const plb_sync *sync,
-                     FILE *out)
+                     FILE *out, double *median_s)
 {
     static const char *const step_names[] = {"all", "scatter", "compute", "gather"};
     sg_call c = {j, v, st};
@@ -228,11 +228,26 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
                     .threads = j->threads, .repeats = opt->repeats, .batch = m.batch,
                     .time = m.stats, .rate = plb_rate(bytes, m.stats.median, 1e9),
                     .rate_unit = "GB/s", .verified = status == PLB_MEASURE_OK};
+    *median_s = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
     if (out && status == PLB_MEASURE_TOO_SHORT)
         fprintf(out, "# split       : %s too short to time alone\n", name);
     else if (out)
         plb_report_row(out, opt, &r);
     return status != PLB_MEASURE_OK && status != PLB_MEASURE_TOO_SHORT;
+}
+
+/* The lesson's finding: how collective ran against seq, and, where its steps (scatter, compute,
+ * gather: step_s) were each long enough to time alone, the share of their time that moving the
+ * data took. */
+static void report_finding(FILE *out, const plb_measurement *m, const double step_s[3], int ranks)
+{
+    char how[48], share[48] = "";
+    if (!out || !plb_compared(&m[SG_COLLECTIVE], &m[SG_SEQ], how, sizeof how))
+        return;
+    if (step_s[0] > 0.0 && step_s[1] > 0.0 && step_s[2] > 0.0)
+        snprintf(share, sizeof share, ", %.0f%% of it moving the data",
+                 100.0 * (step_s[0] + step_s[2]) / (step_s[0] + step_s[1] + step_s[2]));
+    plb_report_param(out, "finding", "collective ran %s seq on %d ranks%s", how, ranks, share);
 }
 
 const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
@@ -250,22 +265,26 @@ const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
                              .kernel = {prepare, run, verify, &calls[i]}, .amount = bytes,
                              .unit = 1e9, .rate_unit = "GB/s", .detail = j->detail};
     }
-    const char *bad = plb_run_variants(prog, ctx, opt, v, SG_VARIANTS, &sync, out, NULL);
+    plb_measurement measured[SG_VARIANTS];
+    const char *bad = plb_run_variants(prog, ctx, opt, v, SG_VARIANTS, &sync, out, measured);
 
     /* Where the time of a distributed run goes: each step measured on its own, a row each. */
     static const enum sg_variant split[] = {SG_COLLECTIVE, SG_P2P};
+    double step_s[2][3] = {{0.0}};
     for (int i = 0; i < 2; i++) {
         if (!plb_variant_selected(prog, opt, sg_variant_names[split[i]]))
             continue;
         int failed = 0;
         for (step st = STEP_SCATTER; st <= STEP_GATHER; st++)
-            failed |= time_step(j, split[i], st, prog, ctx, opt, &sync, out);
+            failed |= time_step(j, split[i], st, prog, ctx, opt, &sync, out,
+                                &step_s[i][st - STEP_SCATTER]);
         if (failed && !bad) {
             snprintf(failure, sizeof failure, "%s split: %s", sg_variant_names[split[i]],
                      j->detail);
             bad = failure;
         }
     }
+    report_finding(out, measured, step_s[0], ctx->ranks);
     return bad;
 }
 

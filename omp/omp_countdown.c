@@ -210,6 +210,10 @@ int main(int argc, char **argv)
     };
     plb_measurement measured[2];
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[1], &measured[0], how, sizeof how))
+        plb_report_param(stdout, "finding", "parallel ran %s seq: %d threads counting their shares "
+                         "at once", how, threads);
     for (int i = 0; opt.verbose && i < 2; i++)
         if (measured[i].status == PLB_MEASURE_OK)
             printf("# ns/decrement: %s %.3f per thread\n", v[i].name,

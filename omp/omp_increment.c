@@ -126,7 +126,13 @@ int main(int argc, char **argv)
     };
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
+    plb_measurement measured[2];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[1], &measured[0], how, sizeof how))
+        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, moving %.3g GB/s",
+                         how, threads,
+                         v[1].amount / measured[1].stats.median / 1e9);
     plb_array_free(j.a);
     return plb_report_verdict(&opt, failure);
 }

@@ -249,7 +249,15 @@ int main(int argc, char **argv)
     plb_report_param(stdout, "spin", "%" PRId64 " decrements per task", spin);
     plb_report_param(stdout, "cores", "%d (CPU-bound work stops speeding up here)", cores);
     plb_report_param(stdout, "eventloop", "1 thread, up to %d waits in flight", in_flight);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
+    plb_measurement measured[4];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
+        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, %d cores: the "
+                         "waits overlap", how, threads, cores);
+    if (plb_compared(&measured[EVENTLOOP], &measured[SEQ], how, sizeof how))
+        plb_report_param(stdout, "finding", "eventloop ran %s seq on one thread: a wait needs no "
+                         "core", how);
     plb_array_free(done);
     return plb_report_verdict(&opt, failure);
 }

@@ -247,6 +247,10 @@ int main(int argc, char **argv)
         plb_report_device(stdout);
     plb_measurement measured[5];
     const char *failure = plb_run_variants(&program, &ctx, &opt, v, 5, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[2], &measured[1], how, sizeof how))
+        plb_report_param(stdout, "finding", "dynamic, chunks of %d handed out at run time, ran %s "
+                         "static", chunk, how);
     if (!failure && target)
         report_target(&jobs[4], &measured[4], opt.repeats);
     plb_array_free(a);

@@ -498,7 +498,12 @@ int main(int argc, char **argv)
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, &opt);
     album_report(stdout, &a);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, NULL);
+    plb_measurement measured[4];
+    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[3], &measured[1], how, sizeof how))
+        plb_report_param(stdout, "finding", "static, equal blocks of images fixed up front, ran %s "
+                         "dynamic", how);
     if (album_wanted.output && thumbnails_save(stdout, &a, reference) && !failure)
         failure = "output: not every thumbnail could be written";
     thumbnails_free(reference, &a, 2);

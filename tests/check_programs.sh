@@ -138,6 +138,21 @@ contract_rows() {
     esac
 }
 
+# shellcheck source=common/run/quiz.sh disable=SC1091 # followed with shellcheck -x
+. common/run/quiz.sh
+
+# findings_shown PROGRAM: the last run's output has the lesson's finding right after the table,
+# one or two "# finding" lines of under 100 columns, where the course file shows that note; or
+# the note that the run was disturbed (then its times are no finding).
+findings_shown() {
+    local finding
+    IFS=$'\t' read -r _ _ _ _ _ _ finding _ <<<"$(quiz_entry "$1" 2 4)"
+    [ "$finding" = '^# finding' ] || return 0
+    grep -q '^# disturbed   : ' "$out" && return 0
+    awk '/^# finding     : / { n++; if (length >= 100 || after_verdict) bad = 1 }
+         /^(VERIFIED|FAILED)/ { after_verdict = 1 } END { exit bad || n < 1 || n > 2 }' "$out"
+}
+
 for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     [ -x "$p" ] || continue
     name=$(basename "$p")
@@ -145,11 +160,12 @@ for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     read -r -a only <<<"$(contract_args "$name")"
     launch "$p" -n 1000 -r 3 -w 0 --csv "${only[@]}"
     check_csv "$name" "$(contract_rows "$p")" $?
-    # For people: a table of under 100 columns (its heading and rows), and the verdict last.
+    # For people: a table of under 100 columns (its heading and rows), the finding, the verdict last.
     if launch "$p" -n 1000 -r 2 "${only[@]}" && [ "$(tail -n 1 "$out")" = VERIFIED ] && grep -q "^# program     : $name$" "$out" &&
         grep -Eq '^variant +ranks +threads +n +median +speedup +rate +unit +verified$' "$out" &&
-        [ -z "$(awk '(/^variant +ranks / || /^[a-z][a-z0-9_.]* +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ [nmu]?s /) && length >= 100' "$out")" ]
-    then ok; else bad "$name: table mode: wanted a table under 100 columns and VERIFIED last"; fi
+        [ -z "$(awk '(/^variant +ranks / || /^[a-z][a-z0-9_.]* +[0-9]+ +[0-9]+ +[0-9]+ +[0-9.]+ [nmu]?s /) && length >= 100' "$out")" ] &&
+        findings_shown "$name"
+    then ok; else bad "$name: table mode: wanted a table under 100 columns, its finding and VERIFIED last: $(grep -E '^# (finding|disturbed)' "$out")"; fi
     if "$p" --help | grep -q "^Usage: $name"; then ok; else bad "$name --help"; fi
     if "$p" --version | grep -q "^$name (parlab) "; then ok; else bad "$name --version"; fi
     # Under the sanitizers (each start about 1 s), the refusals of the shared parser are checked
@@ -493,8 +509,6 @@ fi
 # The course file (docs/quiz.txt): every program has its lesson there, a question comparing two
 # variants it has (or asking whether one finishes), the lesson's answer, why, and a finding that
 # is a valid pattern.
-# shellcheck source=common/run/quiz.sh disable=SC1091 # followed with shellcheck -x
-. common/run/quiz.sh
 for p in bin/omp_* bin/mpi_* bin/hybrid_*; do
     [ -x "$p" ] || continue
     name=${p#bin/}

@@ -151,6 +151,9 @@ static void test_disturbed(void)
                                         "the lesson; rerun it on a quieter machine"), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(o.text, " disturbed "));
     CU_ASSERT(all_under_100(o.text));
+    CU_ASSERT(o.m[0].disturbed && o.m[1].disturbed);
+    char how[48];
+    CU_ASSERT_PTR_NULL(plb_compared(&o.m[1], &o.m[0], how, sizeof how)); /* no finding from it */
     free(o.text);
     /* (seq's short sleeps may spread too on a loaded machine: only parallel's line is certain) */
     fake g[3] = {{.seconds = 2e-3}, {.seconds = 2e-3, .uneven = true}, {.seconds = 2e-3}};
@@ -169,7 +172,34 @@ static void test_disturbed(void)
     fake k[3] = {{.seconds = 6e-2}, {.seconds = 6e-2}, {.seconds = 6e-2}};
     o = run_three(k, 2u, 0.0, QUIET | OVERSUBSCRIBED);
     CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : "), 0);
+    CU_ASSERT(!o.m[0].disturbed && !o.m[1].disturbed);
     free(o.text);
+}
+
+/* A finding's words for two medians: beyond 20% apart faster or slower, by how much; within,
+ * about as fast; none from a run that failed or was disturbed. */
+static void test_compared(void)
+{
+    plb_measurement seq = {.stats = {.median = 1.0}, .status = PLB_MEASURE_OK};
+    plb_measurement m = seq;
+    char how[48];
+    m.stats.median = 0.25;
+    CU_ASSERT_STRING_EQUAL(plb_compared(&m, &seq, how, sizeof how), "4x faster than");
+    m.stats.median = 5.0;
+    CU_ASSERT_STRING_EQUAL(plb_compared(&m, &seq, how, sizeof how), "5x slower than");
+    m.stats.median = 1.19;
+    CU_ASSERT_STRING_EQUAL(plb_compared(&m, &seq, how, sizeof how), "about as fast as");
+    m.stats.median = 1.0 / 1.19;
+    CU_ASSERT_STRING_EQUAL(plb_compared(&m, &seq, how, sizeof how), "about as fast as");
+    m.stats.median = 1.0 / 1.21;
+    CU_ASSERT_STRING_EQUAL(plb_compared(&m, &seq, how, sizeof how), "1.21x faster than");
+    m.disturbed = true;
+    CU_ASSERT_PTR_NULL(plb_compared(&m, &seq, how, sizeof how));
+    m.disturbed = false;
+    seq.status = PLB_MEASURE_UNVERIFIED;
+    CU_ASSERT_PTR_NULL(plb_compared(&m, &seq, how, sizeof how));
+    seq.status = -1; /* not selected */
+    CU_ASSERT_PTR_NULL(plb_compared(&m, &seq, how, sizeof how));
 }
 
 static void test_only_selected(void)
@@ -217,6 +247,7 @@ CU_TestInfo lesson_tests[] = {
     {"every selected variant: a row, its notes, the speedup over seq", test_all_verified},
     {"for people: 100 columns, the speedup in the row, no notes", test_brief},
     {"a run that kept too few cores busy, or spread, is disturbed", test_disturbed},
+    {"a finding's words: faster, about as fast, slower; none if disturbed", test_compared},
     {"-V runs the variants it names and no others", test_only_selected},
     {"the first failure, with what verify found", test_first_failure_with_detail},
     {"a kernel that does nothing is implausibly fast", test_no_op_caught},

@@ -105,13 +105,17 @@ quiz_judge() {
     fi
 }
 
+# quiz_disturbed CSV: the variants a program's output found disturbed, "VARIANT WHY" a line (its
+# "# disturbed" notes, but the last, which says what that means).
+quiz_disturbed() { sed -nE 's/^# disturbed   : ([a-z0-9_.]+) ((kept|took) .*)/\1 \2/p' "$1"; }
+
 # quiz_answer CSV VARIANT BASELINE EXPECT WHY: is VARIANT faster than BASELINE, from the two rows'
 # medians in one run (VARIANT@N: the row of size N): faster or slower beyond 20% apart, else the
 # same; then quiz_judge. A run the program found disturbed (a "# disturbed" note on either row)
 # answers nothing: it says so, and the guess is not judged.
 quiz_answer() {
     local csv=$1 variant=$2 baseline=$3 expect=$4 why=$5 said disturbed
-    disturbed=$(grep -E "^# disturbed   : (${variant%@*}|${baseline%@*}) " "$csv" | sed 's/^# disturbed   : //')
+    disturbed=$(quiz_disturbed "$csv" | awk -v a="${variant%@*}" -v b="${baseline%@*}" '$1 == a || $1 == b')
     if [ -n "$disturbed" ]; then
         echo "      answer: not judged: this run was disturbed ($(paste -sd ';' - <<<"$disturbed" |
             sed 's/;/; /g')): run it again on a quieter machine"

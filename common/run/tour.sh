@@ -105,7 +105,7 @@ echo
 csvs=()
 for p in "${programs[@]}"; do csvs+=("$work/${p#bin/}.csv"); done
 disturbed=$(for csv in "${csvs[@]}"; do
-    sed -nE "s/^# disturbed   : ([a-z0-9_.]+) (kept|took) .*/$(basename "$csv" .csv) \1/p" "$csv"
+    quiz_disturbed "$csv" | awk -v p="$(basename "$csv" .csv)" '{ print p, $1 }'
 done)
 # One table from every program's CSV rows (comments and header lines skipped), in 100 columns.
 plb_csv -v disturbed="$disturbed" '
