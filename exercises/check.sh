@@ -58,6 +58,13 @@ case $name in
         right="both sums exact (1, 1000 and 4194304 values)"
         yours="private:sum_private,partials:sum_partials"
         yardstick="clause:the reduction clause,seq:one thread alone" timed="16M values" ;;
+    schedule_uneven)
+        kind=omp counts="1 2 3 4 8" what="the loop"
+        quick="-n 1K"
+        right="every item exact (1, 7 and 1000 items), none waiting behind a held-up thread"
+        yours="yours:do_items"
+        yardstick="static:the static schedule,dynamic:dynamic chunks of 1,seq:one thread alone"
+        timed="4000 items" ;;
     queue_condvar)
         kind=omp counts="2 3 4 8" what="the queue"
         quick="-n 1K --timeout $hang_s"

@@ -153,6 +153,41 @@ if [ "$solutions" = yes ]; then
     else bad "planted: every thread's partial in element 0: $(tail -n 2 "$out")"; fi
 fi
 
+# The schedule: told by the items that wait behind a held-up thread, not by a clock.
+echo "=== schedule_uneven"
+if checked schedule_uneven not exercises/schedule_uneven &&
+    grep -q "^check: schedule_uneven: NOT DONE: the loop is not right on 2 threads" "$out" &&
+    grep -Eq "^    2 threads: FAILED: do_items, 2 threads: while item [0-9]+ held its thread up, [0-9]+ of the other items waited for that thread, though the others were free: they were dealt out before the loop ran$" "$out" &&
+    grep -q "^    1 thread: every item exact" "$out" && [ ! -s build/exercises/schedule_uneven/build.log ]; then ok
+else bad "the skeleton as shipped: wanted NOT DONE at 2 threads, items waiting behind the held thread: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked schedule_uneven right exercises/solutions/schedule_uneven && grep -q '^check: schedule_uneven: DONE$' "$out" &&
+        [ "$(grep -c 'none waiting behind a held-up thread' "$out")" -eq 5 ] &&
+        grep -Eq '^    speed on [0-9] threads, .*: yours: do_items [0-9.e+-]+ [mu]?s; the static schedule [0-9.e+-]+ [mu]?s, dynamic chunks of 1 [0-9.e+-]+ [mu]?s, one thread alone [0-9.e+-]+ [mu]?s$' "$out" &&
+        [ ! -s build/exercises/schedule_uneven/build.log ]; then ok
+    else bad "the solution: wanted DONE at 5 thread counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # guided: its first chunk, 1000 / threads items, waits behind the held thread.
+    if planted schedule_uneven items.c guided 's/schedule(dynamic, 1)/schedule(guided)/' &&
+        checked schedule_uneven not "$tmp/guided" &&
+        grep -Eq "^    2 threads: FAILED: do_items, 2 threads: while item [0-9]+ held its thread up, [0-9]+ of the other items waited" "$out"; then ok
+    else bad "planted: schedule(guided): $(tail -n 2 "$out")"; fi
+
+    # No parallel loop at all: one thread did every item.
+    if planted schedule_uneven items.c serial '/#pragma omp parallel for/d' &&
+        checked schedule_uneven not "$tmp/serial" &&
+        grep -q '^    2 threads: FAILED: do_items, 2 threads: one thread did every item: is the loop an omp parallel for?$' "$out"; then ok
+    else bad "planted: no omp parallel for: $(tail -n 2 "$out")"; fi
+
+    # The last item skipped: named.
+    if planted schedule_uneven items.c short 's/i < n;/i < n - 1;/' &&
+        checked schedule_uneven not "$tmp/short" &&
+        grep -q '^    1 thread: FAILED: do_items, 7 items: item 6 was never done$' "$out"; then ok
+    else bad "planted: the last item skipped: $(tail -n 2 "$out")"; fi
+fi
+
 # Without the waits the ring is written over, or read empty: found on one core too.
 echo "=== queue_condvar"
 if ${pin[@]+"${pin[@]}"} make --no-print-directory check EX=queue_condvar >"$out" 2>&1; then status=0; else status=$?; fi
@@ -325,7 +360,7 @@ for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange queue_condvar race_histogram reduction_by_hand scatter_uneven" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange queue_condvar race_histogram reduction_by_hand scatter_uneven schedule_uneven" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -338,6 +373,7 @@ if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/pa
     grep -qx 'parlab/exercises/scatter_uneven/blocks.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/queue_condvar/bounded_queue.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/reduction_by_hand/sum.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/schedule_uneven/items.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 
