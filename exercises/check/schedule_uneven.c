@@ -146,12 +146,12 @@ static int verify(void *arg, long runs)
         if (j->out[i] == j->want[i])
             continue;
         if (j->out[i] == 0)
-            snprintf(j->detail, PLB_DETAIL_LEN, "do_items, %" PRId64 " items: item %" PRId64
-                     " was never done", j->n, i);
+            snprintf(j->detail, PLB_DETAIL_LEN, "do_items, %" PRId64 " item%s: item %" PRId64
+                     " was never done", j->n, j->n > 1 ? "s" : "", i);
         else
-            snprintf(j->detail, PLB_DETAIL_LEN, "do_items, %" PRId64 " items: item %" PRId64
-                     " holds %" PRIu64 ", not its result %" PRIu64, j->n, i, j->out[i],
-                     j->want[i]);
+            snprintf(j->detail, PLB_DETAIL_LEN, "do_items, %" PRId64 " item%s: item %" PRId64
+                     " holds %" PRIu64 ", not its result %" PRIu64, j->n, j->n > 1 ? "s" : "", i,
+                     j->out[i], j->want[i]);
         return 1;
     }
     return 0;
