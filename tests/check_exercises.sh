@@ -27,10 +27,11 @@ checked() {
 }
 
 # planted EXERCISE FILE NAME SED: the solution's FILE with the sed script applied, in $tmp/NAME;
-# fails when the sed changed nothing (the solution moved on: the test must follow).
+# fails when the sed changed nothing (the solution moved on: the test must follow), or when NAME
+# was planted before (its folder would hold another exercise's files).
 planted() {
     local solution=exercises/solutions/$1/$2
-    mkdir -p "$tmp/$3"
+    mkdir "$tmp/$3" || return 1
     sed "$4" "$solution" >"$tmp/$3/$2"
     ! cmp -s "$solution" "$tmp/$3/$2"
 }
@@ -182,8 +183,8 @@ if [ "$solutions" = yes ]; then
     else bad "planted: no omp parallel for: $(tail -n 2 "$out")"; fi
 
     # The last item skipped: named.
-    if planted schedule_uneven items.c short 's/i < n;/i < n - 1;/' &&
-        checked schedule_uneven not "$tmp/short" &&
+    if planted schedule_uneven items.c skipped 's/i < n;/i < n - 1;/' &&
+        checked schedule_uneven not "$tmp/skipped" &&
         grep -q '^    1 thread: FAILED: do_items, 1 item: item 0 was never done$' "$out"; then ok
     else bad "planted: the last item skipped: $(tail -n 2 "$out")"; fi
 fi
