@@ -28,9 +28,11 @@ WARN     := -std=c11 -Wall -Wextra -Wvla -Wmissing-prototypes -Wstrict-prototype
 WARN     += $(if $(findstring clang,$(shell $(CC) --version 2>/dev/null)),-Wno-pass-failed)
 # What parlab needs is added to CPPFLAGS and LDLIBS, given on the command line or not (override:
 # a cluster's `make CPPFLAGS=-I$$HOME/include LDFLAGS=-L$$HOME/lib` keeps parlab's own flags);
-# LDFLAGS is on every link line.
-override CPPFLAGS += -Icommon -Iomp -Impi
-override LDLIBS   += -lm -lpthread
+# LDFLAGS is on every link line. Added once: from the environment, make hands the sum on to the
+# scripts and the makes they start, which must see the same flags (the toolchain stamp below).
+PLB_CPPFLAGS := -Icommon -Iomp -Impi
+override CPPFLAGS := $(filter-out $(PLB_CPPFLAGS),$(CPPFLAGS)) $(PLB_CPPFLAGS)
+override LDLIBS   := $(filter-out -lm -lpthread,$(LDLIBS)) -lm -lpthread
 
 # OFFLOAD=nvptx: target regions compiled for NVIDIA GPUs too, by GCC's nvptx offload compiler
 # (make deps OFFLOAD=nvptx installs it), as PTX for OFFLOAD_ISA that the driver compiles for the
@@ -43,7 +45,7 @@ OFFLOAD_ISA ?= sm_80
 ifeq ($(OFFLOAD),nvptx)
 OFFLOAD_FLAGS := -foffload=nvptx-none \
     -foffload-options=nvptx-none="-misa=$(OFFLOAD_ISA) -lm -ffp-contract=off"
-override CPPFLAGS += -DPLB_OFFLOAD='"nvptx-none"'
+override CPPFLAGS := $(filter-out -DPLB_OFFLOAD=%,$(CPPFLAGS)) -DPLB_OFFLOAD='"nvptx-none"'
 else
 OFFLOAD_FLAGS := $(if $(IS_CLANG),,-foffload=disable)
 endif
@@ -130,7 +132,7 @@ help:
 	@echo '  suites and checks (tests/jobs/: the Slurm, PBS and cluster tests); jobs/ the job scripts'
 
 deps:
-	@common/run/deps.sh
+	@CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' common/run/deps.sh
 
 check-warnings:
 	@$(MAKE) --no-print-directory WERROR=1 all tests

@@ -8,8 +8,10 @@
 #       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
 #       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich); then the PBS scripts in a
 #                          simulated PBS job with Hydra's mpirun (tests/jobs/pbs_test.sh)
-#       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5; then
-#                          the PBS scripts with Open MPI 5's mpirun (tests/jobs/pbs_test.sh)
+#       debian13-openmpi   Debian 13 in a debootstrap root file system: gcc 14, Open MPI 5, and
+#                          CUnit and libpng as a cluster user has them, unpacked into a prefix of
+#                          the user's own and found only through CPPFLAGS and LDFLAGS; then the
+#                          PBS scripts with Open MPI 5's mpirun (tests/jobs/pbs_test.sh)
 #   tests/lanes.sh --check [LANE...]  the README's rows of these lanes (default: all) are what
 #                              the lanes last produced (CI runs two lanes and checks their rows:
 #                              the first lane's make test is CI's own last step, as root)
@@ -182,17 +184,19 @@ unmount_trixie() {
     done
 }
 
-# Debian 13 from the mirror this machine's apt uses, with what parlab needs preinstalled.
+# Debian 13 from the mirror this machine's apt uses, with what parlab needs preinstalled but CUnit
+# and libpng, which the lane's user unpacks into a prefix of its own (PRIVATE_PACKAGES).
 # debootstrap resolves no virtual packages (trixie's libltdl-dev, under libopenmpi-dev, needs
 # automake-1.17, which the automake package provides), so it lays down the base system and apt,
 # inside it, installs the rest.
-TRIXIE_PACKAGES=(make gcc libc6-dev openmpi-bin libopenmpi-dev libcunit1-dev libpng-dev python3-numpy)
+TRIXIE_PACKAGES=(make gcc libc6-dev openmpi-bin libopenmpi-dev python3-numpy)
+SYSTEM_ONLY=(libcunit1-dev libpng-dev) # never in the root: their headers and link libraries
+PRIVATE_PACKAGES=(libcunit1 libcunit1-dev libpng16-16t64 libpng-dev)
 make_trixie() {
-    if [ -x "$TRIXIE/usr/bin/mpicc" ] && [ -f "$TRIXIE/usr/include/CUnit/CUnit.h" ] &&
-        [ -f "$TRIXIE/usr/include/png.h" ]; then # kept from an earlier run: what it may lack since
-        chroot "$TRIXIE" python3 -c 'import numpy' 2>/dev/null && return 0
-        mount_trixie && DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" apt-get install -y -q \
-            --no-install-recommends "${TRIXIE_PACKAGES[@]}" >>"$OUT/debootstrap.log" 2>&1 && return 0
+    if [ -x "$TRIXIE/usr/bin/mpicc" ]; then # kept from an earlier run: brought to what this one needs
+        mount_trixie && DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" sh -c \
+            "apt-get install -y -q --no-install-recommends ${TRIXIE_PACKAGES[*]} &&
+             apt-get purge -y -q ${SYSTEM_ONLY[*]}" >>"$OUT/debootstrap.log" 2>&1 && return 0
     fi
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
     local mirror
@@ -208,14 +212,27 @@ make_trixie() {
         { tail -n 20 "$OUT/debootstrap.log"; return 1; }
 }
 
+# as_user SCRIPT [NAME=VALUE...]: SCRIPT in the Debian 13 root as the lane's user, in its home,
+# with only those variables set (and HOME, PATH), under the lane's timeout.
+as_user() {
+    timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
+        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin "${@:2}" \
+        bash -c "cd /home/$USER_NAME || exit 1; $1"
+}
+
 lane_debian13_openmpi() {
     make_trixie && mount_trixie || return 1
     chroot "$TRIXIE" id "$USER_NAME" >/dev/null 2>&1 || chroot "$TRIXIE" useradd --create-home "$USER_NAME"
+    # shellcheck disable=SC2016 # $deb: the user's shell's
+    as_user "set -e; rm -rf prefix debs; mkdir debs; cd debs
+        apt-get download -q ${PRIVATE_PACKAGES[*]} >/dev/null"'
+        for deb in *.deb; do dpkg -x "$deb" ../prefix; done' || return 1
+    local usr=/home/$USER_NAME/prefix/usr lib
+    lib=$usr/lib/$(chroot "$TRIXIE" gcc -print-multiarch)
     copy_tree "$TRIXIE/home/$USER_NAME/parlab"
     chroot "$TRIXIE" chown -R "$USER_NAME:" "/home/$USER_NAME/parlab"
-    timeout --kill-after=10 "$LANE_TIMEOUT" chroot --userspec="$USER_NAME:$USER_NAME" "$TRIXIE" \
-        env -i HOME="/home/$USER_NAME" PATH=/usr/bin:/bin MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh \
-        bash -c "cd /home/$USER_NAME/parlab || exit 1; $LANE_SCRIPT"
+    as_user "cd parlab || exit 1; $LANE_SCRIPT" CPPFLAGS="-I$usr/include" \
+        LDFLAGS="-L$lib -Wl,-rpath,$lib" MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh
 }
 
 [ $# -gt 0 ] && LANES=("$@")

@@ -162,6 +162,14 @@ grep -q -- ' -I/opt/site/include -Icommon -Iomp -Impi ' "$log" &&
     grep -q -- ' -L/opt/site/lib .* -o bin/omp_heat -lsite -lm -lpthread -lpng$' "$log"
 tally $? "CPPFLAGS, LDFLAGS and LDLIBS on the command line add to parlab's flags" \
     "make CPPFLAGS=... LDFLAGS=... LDLIBS=... lost parlab's flags or the user's:"
+# From the environment, make hands the sum on to a script's make: that one adds nothing twice
+# (a second -Icommon would change the toolchain stamp, and rebuild everything at every call).
+CPPFLAGS="-I/opt/site/include -Icommon -Iomp -Impi" LDLIBS="-lsite -lm -lpthread" \
+    make --no-print-directory -B -n bin/omp_heat >"$log" 2>&1
+[ "$(grep -c -- ' -I/opt/site/include -Icommon -Iomp -Impi ' "$log")" -gt 0 ] &&
+    ! grep -q -- '-Impi.* -Icommon' "$log" && grep -q -- ' -o bin/omp_heat -lsite -lm -lpthread -lpng$' "$log"
+tally $? "CPPFLAGS and LDLIBS from a make's environment: parlab's flags added once" \
+    "parlab's flags added twice to the environment's (a rebuild at every make a script starts):"
 
 ! grep -n 'CU_ASSERT[A-Z_]*_FATAL\|CU_FAIL_FATAL' tests/*mpi*.c >"$log"
 tally $? "MPI suites use non-fatal asserts only" \

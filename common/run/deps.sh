@@ -61,11 +61,14 @@ C
         missing+=("gcc-$("$CC" -dumpversion | cut -d. -f1)-offload-nvptx")
         problems+=("'$CC -foffload=nvptx-none' cannot build an offloaded OpenMP program")
     fi
-    if ! "$CC" "$work/cunit.c" -o "$work/cunit" -lcunit >/dev/null 2>&1; then
+    # CPPFLAGS and LDFLAGS as the build adds them: libraries in a prefix of the user's own count.
+    # shellcheck disable=SC2086 # flags, word-split as make would
+    if ! "$CC" ${CPPFLAGS:-} ${LDFLAGS:-} "$work/cunit.c" -o "$work/cunit" -lcunit >/dev/null 2>&1; then
         missing+=(libcunit1-dev)
         problems+=("CUnit (header CUnit/CUnit.h, library -lcunit) not found")
     fi
-    if ! "$CC" "$work/png.c" -o "$work/png" -lpng >/dev/null 2>&1; then
+    # shellcheck disable=SC2086
+    if ! "$CC" ${CPPFLAGS:-} ${LDFLAGS:-} "$work/png.c" -o "$work/png" -lpng >/dev/null 2>&1; then
         missing+=(libpng-dev)
         problems+=("libpng (header png.h, library -lpng) not found")
     fi
