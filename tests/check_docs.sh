@@ -47,11 +47,13 @@ export -f table
 # of 100 characters or more loses its last word too (a line cut at 100 columns ends in part of a
 # word, which part depending on the widths of the numbers before it). What a busy machine changes
 # is masked too: a row's speedup that says "disturbed" (a speedup, 1.5x, is a number already), a
-# race's "lost updates" that one run did not see, a time in another unit.
+# race's "lost updates" or "race observed" that one run did not see (threads that took turns on
+# a busy machine), a time in another unit.
 shape() {
     awk '{ cut = length($0) >= 100
            gsub(/(0x)?[0-9][0-9a-fx.]*([eE][-+]?[0-9]+)?/, "N"); gsub(/[ \t]+/, " ")
            sub(/ N [nmu]?s (disturbed|N|-) /, " N s N "); sub(/ lost updates$/, " yes")
+           sub(/: race not observed: /, ": race observed: ")
            if (cut) sub(/ ?[^ ]*$/, ""); print }'
 }
 
