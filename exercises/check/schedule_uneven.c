@@ -47,12 +47,16 @@ static int64_t cost(int64_t i, int64_t n)
     return 1 + (int64_t)(99.0 * x * x);
 }
 
-/* Item i's result: a chain of dependent steps seeded with i; never 0, what no item leaves. */
+/* Item i's result: a chain of dependent steps seeded with i; never 0, what no item leaves. The
+ * empty asm "may change x" at each step: clang otherwise folds the chain into a few instructions
+ * (its measured time fell under a cycle a step), and the items would cost nothing. */
 static uint64_t chain(int64_t i, int64_t steps)
 {
     uint64_t x = (uint64_t)i * UINT64_C(0x9e3779b97f4a7c15) + 1;
-    for (int64_t s = 0; s < steps; s++)
+    for (int64_t s = 0; s < steps; s++) {
         x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        __asm__ volatile("" : "+r"(x));
+    }
     return x | 1;
 }
 
