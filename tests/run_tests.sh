@@ -166,8 +166,10 @@ tally $? "CPPFLAGS, LDFLAGS and LDLIBS on the command line add to parlab's flags
 # (a second -Icommon would change the toolchain stamp, and rebuild everything at every call).
 CPPFLAGS="-I/opt/site/include -Icommon -Iomp -Impi" LDLIBS="-lsite -lm -lpthread" \
     make --no-print-directory -B -n bin/omp_heat >"$log" 2>&1
-[ "$(grep -c -- ' -I/opt/site/include -Icommon -Iomp -Impi ' "$log")" -gt 0 ] &&
-    ! grep -q -- '-Impi.* -Icommon' "$log" && grep -q -- ' -o bin/omp_heat -lsite -lm -lpthread -lpng$' "$log"
+compiles=$(grep -v '^echo ' "$log" | grep -- ' -Icommon ') # (not the toolchain stamp's line)
+[ -n "$compiles" ] && ! grep -v -- ' -I/opt/site/include -Icommon -Iomp -Impi ' <<<"$compiles" &&
+    ! grep -q -- '-Impi.* -Icommon' <<<"$compiles" &&
+    grep -q -- ' -o bin/omp_heat -lsite -lm -lpthread -lpng$' "$log"
 tally $? "CPPFLAGS and LDLIBS from a make's environment: parlab's flags added once" \
     "parlab's flags added twice to the environment's (a rebuild at every make a script starts):"
 
