@@ -27,7 +27,7 @@
 #include "memory.h"
 
 #define PROBE_ITEMS 1000
-/* Items that may wait for the held thread: its chunk (dynamic, up to 62 items a chunk). */
+/* Items that may wait for the held thread: the rest of its chunk (dynamic, chunks up to 63). */
 #define MAY_WAIT (PROBE_ITEMS / 16)
 #define HOLD_S 2.0
 /* Dependent steps per unit of cost: an item of cost 1 takes about 0.1 us. */
