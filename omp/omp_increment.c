@@ -131,8 +131,7 @@ int main(int argc, char **argv)
     char how[48];
     if (plb_compared(&measured[1], &measured[0], how, sizeof how))
         plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, moving %.3g GB/s",
-                         how, threads,
-                         v[1].amount / measured[1].stats.median / 1e9);
+                         how, threads, plb_rate(v[1].amount, measured[1].stats.median, v[1].unit));
     plb_array_free(j.a);
     return plb_report_verdict(&opt, failure);
 }

@@ -176,7 +176,7 @@ int main(int argc, char **argv)
         if (measured[i].status == PLB_MEASURE_OK && !measured[i].disturbed) {
             plb_report_param(stdout, "finding", "%s moved %.3g GB/s on %d threads: the ceiling "
                              "of every array lesson here", v[i].name,
-                             v[i].amount / measured[i].stats.median / 1e9, threads);
+                             plb_rate(v[i].amount, measured[i].stats.median, v[i].unit), threads);
             break;
         }
     plb_array_free(j.a);

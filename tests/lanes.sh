@@ -190,13 +190,13 @@ unmount_trixie() {
 # automake-1.17, which the automake package provides), so it lays down the base system and apt,
 # inside it, installs the rest.
 TRIXIE_PACKAGES=(make gcc libc6-dev openmpi-bin libopenmpi-dev python3-numpy)
-SYSTEM_ONLY=(libcunit1-dev libpng-dev) # never in the root: their headers and link libraries
+NOT_IN_ROOT=(libcunit1-dev libpng-dev) # their headers and link libraries: the prefix's alone
 PRIVATE_PACKAGES=(libcunit1 libcunit1-dev libpng16-16t64 libpng-dev)
 make_trixie() {
     if [ -x "$TRIXIE/usr/bin/mpicc" ]; then # kept from an earlier run: brought to what this one needs
         mount_trixie && DEBIAN_FRONTEND=noninteractive chroot "$TRIXIE" sh -c \
             "apt-get install -y -q --no-install-recommends ${TRIXIE_PACKAGES[*]} &&
-             apt-get purge -y -q ${SYSTEM_ONLY[*]}" >>"$OUT/debootstrap.log" 2>&1 && return 0
+             apt-get purge -y -q ${NOT_IN_ROOT[*]}" >>"$OUT/debootstrap.log" 2>&1 && return 0
     fi
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
     local mirror
