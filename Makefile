@@ -57,7 +57,11 @@ export OMPI_CC  := $(CC)
 export MPICH_CC := $(CC)
 export CC MPICC MPIRUN
 
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+# The version: a release's VERSION file (make dist writes it), else git's description of this
+# checkout (only at its top: a tarball unpacked inside another repository is not described by it).
+VERSION := $(shell if [ -r VERSION ]; then cat VERSION; \
+    elif [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+        git describe --tags --always --dirty; else echo unknown; fi)
 
 obj = $(patsubst %.c,build/%.o,$(1))
 
@@ -88,7 +92,8 @@ COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
 .PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs docs \
-        lint lint-jobs slurm-test pbs-test cluster-test check handout clean help FORCE
+        lint lint-jobs slurm-test pbs-test cluster-test install-test check handout dist install clean \
+        help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -106,6 +111,9 @@ help:
 	@echo '  make compare-python  the Python way of each lesson beside the C one'
 	@echo '  make check EX=NAME  check an exercise of exercises/: right at every rank count, and how fast'
 	@echo '  make handout     results/handout/parlab-handout.tar.gz: the tree without the exercises'"'"' solutions'
+	@echo '  make install     PREFIX=/opt/parlab (default /usr/local), DESTDIR=stage: the programs, the'
+	@echo '                   parlab command, job scripts, docs and a modulefile (module load parlab)'
+	@echo '  make dist        parlab-VERSION.tar.gz: a release whose build knows its version without git'
 	@echo '  make bench-check fail when a performance target is missed (not part of make test)'
 	@echo '  make bench-omp   omp_stream against plain OpenMP loops, the kernels against STREAM, per thread count'
 	@echo '  make bench-mpi   scatter/compute/gather at 16M elements, np 2 and 4, against bare and mpi4py'
@@ -116,6 +124,7 @@ help:
 	@echo '  make slurm-test  bring up a one-node Slurm here (root) and submit every Slurm script'
 	@echo '  make pbs-test    parse every #PBS line and run each PBS script in a simulated PBS job'
 	@echo '  make cluster-test  two hosts in network namespaces (root): MPI over TCP across them'
+	@echo '  make install-test  install into a temporary prefix; run it, its jobs and its modulefile'
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make check-warnings  build everything with -Werror (what CI does on every lane)'
 	@echo '  make lint        cppcheck over the C sources: any finding fails (CI runs it)'
@@ -144,20 +153,56 @@ check:
 	@CC='$(CC)' MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS) $(OFFLOAD_FLAGS)' \
 	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(if $(FROM),'$(FROM)')
 
-# What a teacher hands out: the last commit's tree (git archive: not the files as edited here),
-# without exercises/solutions/; in a copy that is not a git checkout of its own (a release, or
-# make sanitize's copy under build/), the files here but bin/, build/, results/.
+# What a teacher hands out: the tree without exercises/solutions/ (common/run/archive.sh: the last
+# commit's, in a git checkout).
 HANDOUT := results/handout/parlab-handout.tar.gz
 handout:
-	@mkdir -p $(dir $(HANDOUT))
-	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
-	    git archive --format=tar.gz --prefix=parlab/ -o $(HANDOUT) HEAD -- . ':(exclude)exercises/solutions'; \
-	else \
-	    tar -czf $(HANDOUT) --exclude=./exercises/solutions --exclude=./bin --exclude=./build \
-	        --exclude=./results --exclude=./.git --transform 's,^\.,parlab,' .; \
-	fi
+	@common/run/archive.sh $(HANDOUT) parlab '$(VERSION)' exercises/solutions
 	@echo "handout: $(HANDOUT) ($$(tar -tzf $(HANDOUT) | grep -c '^parlab/exercises/check/.*[.]c$$')" \
 	    "exercises, no solutions)"
+
+# A release: parlab-VERSION.tar.gz of the last commit, with a VERSION file, so that its build says
+# which it is without git. (Uncommitted changes are not in it: the version is the commit's.)
+DIST := parlab-$(VERSION:-dirty=)
+dist:
+	@common/run/archive.sh $(DIST).tar.gz $(DIST) '$(VERSION:-dirty=)'
+	@echo "dist: $(DIST).tar.gz ($$(tar -tzf $(DIST).tar.gz | grep -vc '/$$') files, version $(VERSION:-dirty=))"
+
+# make install PREFIX=... DESTDIR=...: PARLAB_HOME, $(PREFIX)/libexec/parlab, is the tree the
+# scripts and job scripts run in, as in a checkout (bin/, common/run|bench|plot/, jobs/,
+# docs/quiz.txt); $(PREFIX)/bin links each program and the parlab command there; the docs go to
+# share/doc/parlab, the modulefile (Tcl: Lmod and Environment Modules) to
+# share/modulefiles/parlab/VERSION. MODULE_LOAD: modules it loads first (the compiler and MPI the
+# programs were built with, e.g. "gcc/12 openmpi/4"). Results never go into the install: they go
+# to PARLAB_RESULTS, by default results/ in the folder a script is started from.
+PREFIX ?= /usr/local
+MODULE_LOAD ?=
+INSTALL_HOME := $(DESTDIR)$(PREFIX)/libexec/parlab
+INSTALL_SCRIPTS := common/run/parlab common/run/mpilaunch common/run/parlab.sh common/run/quiz.sh \
+    common/run/tour.sh common/bench/bench.sh common/bench/countdown_copies.sh \
+    common/bench/bench_report.awk common/bench/heat_model.awk common/bench/compare_python.sh \
+    $(wildcard common/bench/python/*.py) common/plot/plots.sh \
+    $(wildcard jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh) docs/quiz.txt
+install: all
+	install -d $(INSTALL_HOME)/bin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/parlab \
+	    $(DESTDIR)$(PREFIX)/share/modulefiles/parlab
+	install -m 755 $(OMP_PROGRAMS) $(MPI_PROGRAMS) $(INSTALL_HOME)/bin/
+	@for f in $(INSTALL_SCRIPTS); do \
+	    mode=644; [ -x $$f ] && mode=755; \
+	    install -D -m $$mode $$f $(INSTALL_HOME)/$$f || exit 1; \
+	done
+	@echo "install: $(words $(INSTALL_SCRIPTS)) scripts into $(INSTALL_HOME)"
+	cd $(DESTDIR)$(PREFIX)/bin && for p in $(notdir $(OMP_PROGRAMS) $(MPI_PROGRAMS)); do \
+	    ln -sfn ../libexec/parlab/bin/$$p $$p; done && ln -sfn ../libexec/parlab/common/run/parlab parlab
+	cp -R README.md LICENSE docs figures $(DESTDIR)$(PREFIX)/share/doc/parlab/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@MODULE_LOAD@|$(MODULE_LOAD)|g' \
+	    common/run/modulefile.tcl >$(DESTDIR)$(PREFIX)/share/modulefiles/parlab/$(VERSION)
+	@echo "install: parlab $(VERSION) in $(DESTDIR)$(PREFIX); 'module use $(PREFIX)/share/modulefiles'" \
+	    "then 'module load parlab' puts it on the path"
+
+install-test: deps
+	@$(MAKE) --no-print-directory all
+	@tests/jobs/install_test.sh
 
 sanitize: deps
 	@tests/sanitize.sh

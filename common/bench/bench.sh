@@ -23,6 +23,9 @@
 # --quick) runs a small sweep in under a minute.
 # shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
 set -u
+# Results: in PARLAB_RESULTS, by default results/ in the folder it is started from (an install
+# is never written to; in a checkout, make starts it at the top).
+results=${PARLAB_RESULTS:-$PWD/results}
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh
@@ -69,7 +72,7 @@ while [ "$heat_grid" -gt 256 ] && [ $((heat_grid * heat_grid * 8 * 6)) -gt "${ro
     heat_block=$((heat_block / 2))
 done
 
-dir=results/$(date -u +%Y%m%dT%H%M%SZ)
+dir=$results/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$dir"
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -149,5 +152,5 @@ echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $
     plb_csv -v cores="$cores" -v model="$dir/heat_model.csv" -v net="${PLB_NET:-}" -f common/bench/heat_model.awk \
         "$dir/limits.csv" "$dir/heat_strong.csv" "$dir/heat_weak.csv"
 } | tee "$dir/report.txt"
-ln -sfn "$(basename "$dir")" results/latest
+ln -sfn "$(basename "$dir")" "$results/latest"
 [ "$failures" -eq 0 ]

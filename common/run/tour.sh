@@ -6,7 +6,8 @@
 # median time, speedup over the program's `seq` variant (where it has one; "disturbed" where the
 # program found that run disturbed), rate and verdict. Exits non-zero when any program failed; a
 # deadlock lesson ending in DEADLOCK (exit 3) is its lesson shown, not a failure. mpi_heat also
-# draws its final field, with the ranks' blocks outlined, into results/tour/mpi_heat.png. The
+# draws its final field, with the ranks' blocks outlined, into results/tour/mpi_heat.png (under
+# PARLAB_RESULTS where that is set). The
 # course's order, each lesson's finding and the arguments the course runs it with (mpi_collectives:
 # its allreduce alone) come from docs/quiz.txt (common/run/quiz.sh).
 #
@@ -17,6 +18,9 @@
 #            the end (common/run/quiz.sh; `make run QUIZ=1`)
 #   PROGRAM  only these lessons (default: every program in bin/), in the course's order
 set -u
+# Results: in PARLAB_RESULTS, by default results/ in the folder it is started from (an install
+# is never written to; in a checkout, make starts it at the top).
+results=${PARLAB_RESULTS:-$PWD/results}
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh
@@ -71,13 +75,13 @@ for p in "${programs[@]}"; do
     [ -n "$entry" ] && [ "$args" != - ] && read -r -a extra <<<"$args" # the quiz file's args
     [ ${#extra[@]} -gt 0 ] && echo "      (with ${extra[*]}, as the course runs it)"
     if [ "$name" = mpi_heat ]; then
-        mkdir -p results/tour
-        extra+=(--png results/tour/mpi_heat.png --show-ranks)
+        mkdir -p "$results/tour"
+        extra+=(--png "$results/tour/mpi_heat.png" --show-ranks)
     fi
     plb_launch --timeout 300 "$ranks" "$name" --csv "${extra[@]}" >"$work/$name.csv" 2>"$work/$name.err"
     status=$?
     [ "$name" = mpi_heat ] && [ "$status" -eq 0 ] &&
-        echo "      the field it computed, where the $ranks ranks' blocks meet outlined: results/tour/mpi_heat.png"
+        echo "      the field it computed, where the $ranks ranks' blocks meet outlined: $results/tour/mpi_heat.png"
     verdict=$(grep -E '^(VERIFIED|FAILED|DEADLOCK)' "$work/$name.err" | tail -n 1)
     echo "      ${verdict:-no verdict} (exit $status)"
     if [ "$status" -eq 3 ] && [[ $name == *_deadlock ]] && [[ $verdict == DEADLOCK:* ]]; then

@@ -233,7 +233,7 @@ else
     if [ "$status" -eq 4 ] && [ "$(queued)" -eq "$before" ] &&
         grep -q '^parlab: heat STOPPED: SIGTERM at step ' "$log" &&
         grep -q '^parlab: not continued: stopped by SIGTERM (scancel, qdel, or the time limit itself)' "$log" &&
-        grep -q "^parlab:   cd $PWD && qsub -v PARLAB_CHECKPOINT_DIR=$PWD/results/$id jobs/pbs/heat-restart.pbs" "$log"
+        grep -q "^parlab:   cd $PWD && qsub -v PARLAB_CHECKPOINT_DIR=$PWD/results/$id,PARLAB_RESULTS=$PWD/results jobs/pbs/heat-restart.pbs" "$log"
     then
         echo "pbs-test: heat-restart under qdel (SIGTERM to the job's processes): stopped with a checkpoint," \
             "not continued (heat-restart's tests: $((SECONDS - started)) s)"
