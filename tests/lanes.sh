@@ -4,7 +4,8 @@
 # `make test` there as a normal user, then writes one row of the README's "Tested with" table
 # from what the run itself printed (the OS, the compiler, the MPI library a program linked).
 #
-#   tests/lanes.sh [LANE...]   run lanes (default: all of them, in this order):
+#   tests/lanes.sh [--parallel] [LANE...]   run lanes (default: all of them, in this order; with
+#                              --parallel all at once, each on a machine the others load):
 #       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
 #       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich); then the PBS scripts in a
 #                          simulated PBS job with Hydra's mpirun (tests/jobs/pbs_test.sh)
@@ -17,6 +18,8 @@
 #                              the first lane's make test is CI's own last step, as root)
 #   tests/lanes.sh --write     put the rows the lanes last produced into the README (a lane with no
 #                              row here keeps the README's)
+#   tests/lanes.sh --prepare   only make the Debian 13 root file system (CI starts it early, in the
+#                              background: mostly downloads, which the lane would wait for)
 #
 # Needs root (it adds the user `parlab`, and debootstraps Debian 13 from the mirror apt uses into
 # PLB_TRIXIE_ROOT, default /var/tmp/parlab-trixie, kept for the next run). Rows and logs go to
@@ -235,25 +238,60 @@ lane_debian13_openmpi() {
         LDFLAGS="-L$lib -Wl,-rpath,$lib" MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh
 }
 
-[ $# -gt 0 ] && LANES=("$@")
 trap unmount_trixie EXIT
-failed=0
-for lane in "${LANES[@]}"; do
-    fn=lane_${lane//-/_}
-    if ! declare -F "$fn" >/dev/null; then echo "lanes: no lane '$lane'" >&2; exit 2; fi
-    echo "=== lane $lane"
+parallel=0
+if [ "${1:-}" = --parallel ]; then
+    parallel=1
+    shift
+fi
+if [ "${1:-}" = --prepare ]; then
+    make_trixie >"$OUT/prepare.log" 2>&1 || { cat "$OUT/prepare.log"; exit 1; }
+    echo "lanes: the Debian 13 root file system is ready in $TRIXIE"
+    exit 0
+fi
+[ $# -gt 0 ] && LANES=("$@")
+# run_lane LANE: the lane's run, its log in $OUT/LANE.log, its row, a summary; its exit status.
+run_lane() {
+    local lane=$1 fn=lane_${1//-/_} start status
     start=$(date +%s)
     "$fn" >"$OUT/$lane.log" 2>&1
     status=$?
     row "$lane" "$status"
-    grep -E '^(total|programs|serial|mpi np=[0-9]+|pbs-test):' "$OUT/$lane.log" | tail -n 4
-    echo "    $(cat "$OUT/$lane.row")  ($(($(date +%s) - start)) s)"
-    if [ "$status" -ne 0 ]; then
-        failed=$((failed + 1))
-        grep -E '^FAILED|FAILED:' "$OUT/$lane.log" | head -n 20
-        tail -n 15 "$OUT/$lane.log"
-    fi
+    {
+        echo "=== lane $lane"
+        grep -E '^(total|programs|serial|mpi np=[0-9]+|pbs-test):' "$OUT/$lane.log" | tail -n 4
+        echo "    $(cat "$OUT/$lane.row")  ($(($(date +%s) - start)) s)"
+        if [ "$status" -ne 0 ]; then
+            grep -E '^FAILED|FAILED:' "$OUT/$lane.log" | head -n 20
+            tail -n 15 "$OUT/$lane.log"
+        fi
+    } >"$OUT/$lane.summary"
+    return "$status"
+}
+
+for lane in "${LANES[@]}"; do
+    declare -F "lane_${lane//-/_}" >/dev/null || { echo "lanes: no lane '$lane'" >&2; exit 2; }
+    rm -f "$OUT/$lane.row"
 done
+failed=0
+if [ "$parallel" = 1 ]; then
+    # The Debian 13 root is made first (apt in it, and the mounts, are not for two at once).
+    [[ " ${LANES[*]} " == *" debian13-openmpi "* ]] && { make_trixie || { echo "lanes: no Debian 13 root"; exit 1; }; }
+    pids=()
+    for lane in "${LANES[@]}"; do
+        run_lane "$lane" &
+        pids+=($!)
+    done
+    for i in "${!LANES[@]}"; do
+        wait "${pids[$i]}" || failed=$((failed + 1))
+        cat "$OUT/${LANES[$i]}.summary"
+    done
+else
+    for lane in "${LANES[@]}"; do
+        run_lane "$lane" || failed=$((failed + 1))
+        cat "$OUT/$lane.summary"
+    done
+fi
 echo "lanes: ${#LANES[@]} run, $failed failed"
 [ "$failed" -eq 0 ]
 exit
