@@ -37,6 +37,9 @@ rank_counts() {
     echo "$1"
 }
 
+EOF
+    echo "steps_total=\$(( \$(rank_counts \"\$ranks\" | wc -l) * ${#STEPS[@]} ))"
+    cat <<'EOF'
 for np in $(rank_counts "$ranks"); do
 EOF
     local s name command
@@ -85,6 +88,12 @@ mkdir -p "$out" || exit 1
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
 failed=0
+# Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+# (plb_progress, of the scripts' helpers beside the programs).
+# shellcheck source=/dev/null
+. common/run/parlab.sh
+steps_done=0
+job_start=$(date +%s)
 EOF
     case $MODE in mpi | hybrid) echo 'np=$ranks # the ranks a step runs on: all of the job'\''s, but in a scaling loop' ;; esac
     if [ -n "${RESTARTABLE:-}" ]; then
@@ -189,13 +198,17 @@ EOF
     fi
     cat <<'EOF'
     echo "parlab: $name $verdict"
+    steps_done=$((steps_done + 1))
+    echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
 EOF
     if [ "$MODE" = bench ]; then
         cat <<'EOF'
-echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0})"
-if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$PARLAB_RESULTS common/bench/bench.sh >"$out/bench.log" 2>&1; then
+echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
+# Its whole output in bench.log; its progress lines, [point/points, s, time left], here too.
+if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$PARLAB_RESULTS common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
+    sed -un 's/^\(\[[0-9]*\/[0-9]*, [^]]*\]\).*/parlab: bench \1/p'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
     cp -r "$PARLAB_RESULTS/latest/." "$out/" && echo "parlab: bench VERIFIED"
 else
     failed=1
@@ -206,6 +219,7 @@ EOF
     if [ "${SCALE:-}" = ranks ]; then
         scaling_steps
     else
+        echo "steps_total=${#STEPS[@]}"
         for s in "${STEPS[@]}"; do
             echo "step ${s//\$PARLAB_INDEX/\"\$index\"}"
         done

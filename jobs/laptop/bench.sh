@@ -45,6 +45,12 @@ mkdir -p "$out" || exit 1
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
 failed=0
+# Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+# (plb_progress, of the scripts' helpers beside the programs).
+# shellcheck source=/dev/null
+. common/run/parlab.sh
+steps_done=0
+job_start=$(date +%s)
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
 step() {
@@ -65,15 +71,20 @@ step() {
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     echo "parlab: $name $verdict"
+    steps_done=$((steps_done + 1))
+    echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
-echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0})"
-if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$PARLAB_RESULTS common/bench/bench.sh >"$out/bench.log" 2>&1; then
+echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
+# Its whole output in bench.log; its progress lines, [point/points, s, time left], here too.
+if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$PARLAB_RESULTS common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
+    sed -un 's/^\(\[[0-9]*\/[0-9]*, [^]]*\]\).*/parlab: bench \1/p'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
     cp -r "$PARLAB_RESULTS/latest/." "$out/" && echo "parlab: bench VERIFIED"
 else
     failed=1
     echo "parlab: bench FAILED: $(tail -n 1 "$out/bench.log")"
 fi
+steps_total=0
 
 if [ "$failed" -eq 0 ]; then
     echo "parlab: all steps VERIFIED; results in $out"

@@ -64,6 +64,12 @@ mkdir -p "$out" || exit 1
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
 failed=0
+# Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+# (plb_progress, of the scripts' helpers beside the programs).
+# shellcheck source=/dev/null
+. common/run/parlab.sh
+steps_done=0
+job_start=$(date +%s)
 np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop
 # Checkpoints (the same folder in every run of the job, whatever its id: Slurm keeps the id on a
 # requeue, a PBS continuation is told the folder) and what stopped a step, if anything did.
@@ -126,8 +132,11 @@ step() {
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     echo "parlab: $name $verdict"
+    steps_done=$((steps_done + 1))
+    echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
+steps_total=1
 step heat bin/mpi_heat -n "${PARLAB_GRID:-8192}" -V sendrecv --steps "${PARLAB_STEPS:-2000000}" --check exact
 
 # Stopped with checkpoints: by the time limit's warning (SIGUSR1), the job continues itself, unless

@@ -47,6 +47,12 @@ mkdir -p "$out" || exit 1
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
 failed=0
+# Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+# (plb_progress, of the scripts' helpers beside the programs).
+# shellcheck source=/dev/null
+. common/run/parlab.sh
+steps_done=0
+job_start=$(date +%s)
 np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
@@ -75,6 +81,8 @@ step() {
         grep -v '^#' "$out/$name.csv" | tail -n +2 >>"$out/weak.csv"
     ) 9>"$out/weak.csv.lock"
     echo "parlab: $name $verdict"
+    steps_done=$((steps_done + 1))
+    echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
 # rank_counts N: 1, 2, 4, ... below N, then N.
@@ -87,6 +95,7 @@ rank_counts() {
     echo "$1"
 }
 
+steps_total=$(( $(rank_counts "$ranks" | wc -l) * 1 ))
 for np in $(rank_counts "$ranks"); do
     step "heat-np$np" bin/mpi_heat --weak -n "${PARLAB_GRID:-4096}" -V sendrecv --steps 20 --check exact
 done

@@ -46,6 +46,12 @@ mkdir -p "$out" || exit 1
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
 failed=0
+# Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+# (plb_progress, of the scripts' helpers beside the programs).
+# shellcheck source=/dev/null
+. common/run/parlab.sh
+steps_done=0
+job_start=$(date +%s)
 np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
@@ -67,8 +73,11 @@ step() {
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     echo "parlab: $name $verdict"
+    steps_done=$((steps_done + 1))
+    echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
+steps_total=1
 step hybrid_map_square bin/hybrid_map_square -n "${PARLAB_N:-64M}"
 
 if [ "$failed" -eq 0 ]; then

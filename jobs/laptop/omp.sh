@@ -45,6 +45,12 @@ mkdir -p "$out" || exit 1
 echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
 failed=0
+# Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+# (plb_progress, of the scripts' helpers beside the programs).
+# shellcheck source=/dev/null
+. common/run/parlab.sh
+steps_done=0
+job_start=$(date +%s)
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
 # its verdict to this log.
 step() {
@@ -65,8 +71,11 @@ step() {
     { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     echo "parlab: $name $verdict"
+    steps_done=$((steps_done + 1))
+    echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
+steps_total=3
 step increment bin/omp_increment -n "${PARLAB_N:-64M}"
 step map_square bin/omp_map_square -n "${PARLAB_N:-64M}" -V seq,static,guided
 step countdown bin/omp_countdown

@@ -48,6 +48,12 @@ for index in $(seq 1 $(( 16 < $(nproc) * 2 ? 16 : $(nproc) * 2 ))); do
     echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
 
     failed=0
+    # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
+    # (plb_progress, of the scripts' helpers beside the programs).
+    # shellcheck source=/dev/null
+    . common/run/parlab.sh
+    steps_done=0
+    job_start=$(date +%s)
     # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
     # its verdict to this log.
     step() {
@@ -75,8 +81,11 @@ for index in $(seq 1 $(( 16 < $(nproc) * 2 ? 16 : $(nproc) * 2 ))); do
             grep -v '^#' "$out/$name.csv" | tail -n +2 >>"$out/sweep.csv"
         ) 9>"$out/sweep.csv.lock"
         echo "parlab: $name $verdict"
+        steps_done=$((steps_done + 1))
+        echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
     }
 
+    steps_total=2
     step map_square bin/omp_map_square -n "${PARLAB_N:-16M}" -V seq,static -t "$index"
     step countdown bin/omp_countdown -t "$index"
 

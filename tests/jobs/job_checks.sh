@@ -28,3 +28,11 @@ offload_devices() {
 # line in a job log shows it.
 # shellcheck disable=SC2034 # read by the tests that source this file
 REFUSED_NO_DEVICE='FAILED: exit 2: [a-z_]*: OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP sees no device'
+
+# progress_done LOG: the job's log showed its progress, and the last progress line counts every
+# step done: "parlab: progress [N/N, ...]" after the steps, or for the bench job "parlab: bench
+# [N/N, ...]" from make bench's points.
+progress_done() {
+    grep -E '^parlab: (progress|bench) \[[0-9]+/[0-9]+, ' "$1" | tail -n 1 |
+        grep -Eq '^parlab: [a-z]+ \[([1-9][0-9]*)/\1, [0-9]+ s, '
+}

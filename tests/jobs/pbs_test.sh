@@ -92,8 +92,8 @@ simulate() {
     "${job[@]}" >"$log" 2>&1
 }
 run() { # NAME RANKS THREADS [ARRAY-INDEX]: the job must verify every step
-    if simulate "$@" && grep -q '^parlab: all steps VERIFIED' "$log"; then
-        echo "pbs-test: $1${4:+ element $4} ($2 ranks x $3 threads): all steps VERIFIED"
+    if simulate "$@" && grep -q '^parlab: all steps VERIFIED' "$log" && progress_done "$log"; then
+        echo "pbs-test: $1${4:+ element $4} ($2 ranks x $3 threads): all steps VERIFIED, progress to the last"
         ok
     else
         bad "$1${4:+ element $4}: $(tail -n 3 "$log")"

@@ -116,10 +116,12 @@ job() {
         grep -o 'JobId=[0-9]* \|JobState=[A-Z_]*\|ExitCode=[0-9:]*' | tr '\n' ' ')
     logs=$(find "$work/out" -name "$name-*.out" | wc -l)
     verdicts=$(grep -l '^parlab: all steps VERIFIED' "$work/out/$name-"*.out 2>/dev/null | wc -l)
-    if [ -z "$wrong" ] && [ "$logs" -ge 1 ] && [ "$verdicts" -eq "$logs" ]; then
-        ok "$name (job $id, $logs log(s)): COMPLETED, exit 0, all steps VERIFIED"
+    local log progressed=0
+    for log in "$work/out/$name-"*.out; do progress_done "$log" && progressed=$((progressed + 1)); done
+    if [ -z "$wrong" ] && [ "$logs" -ge 1 ] && [ "$verdicts" -eq "$logs" ] && [ "$progressed" -eq "$logs" ]; then
+        ok "$name (job $id, $logs log(s)): COMPLETED, exit 0, all steps VERIFIED, progress to the last"
     else
-        bad "$name (job $id): $wrong$verdicts of $logs logs verified"
+        bad "$name (job $id): $wrong$verdicts of $logs logs verified, $progressed showed progress to the last step"
         tail -n 8 "$work/out/$name-"*.out
         return 1
     fi
