@@ -92,8 +92,8 @@ COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
 .PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs docs \
-        lint lint-jobs slurm-test pbs-test cluster-test install-test check handout dist install clean \
-        help FORCE
+        lint lint-jobs slurm-test pbs-test cluster-test install-test check handout dist install report \
+        clean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(OMP_PROGRAMS) $(MPI_PROGRAMS)
@@ -108,6 +108,8 @@ help:
 	@echo '  make test        install what is missing, build, run every CUnit suite (serial and MPI)'
 	@echo '  make bench       the scaling lab: limits, sweeps, report in results/ (QUICK=1: a minute)'
 	@echo '  make plots       PNG and SVG figures of the last make bench (RESULTS=dir for another)'
+	@echo '  make report      one self-contained HTML file of the last make bench (RESULTS=dir), its'
+	@echo '                   figures and verdicts; BASELINE=dir compares it with another run'
 	@echo '  make compare-python  the Python way of each lesson beside the C one'
 	@echo '  make check EX=NAME  check an exercise of exercises/: right at every rank count, and how fast'
 	@echo '  make handout     results/handout/parlab-handout.tar.gz: the tree without the exercises'"'"' solutions'
@@ -180,7 +182,8 @@ MODULE_LOAD ?=
 INSTALL_HOME := $(DESTDIR)$(PREFIX)/libexec/parlab
 INSTALL_SCRIPTS := common/run/parlab common/run/mpilaunch common/run/parlab.sh common/run/quiz.sh \
     common/run/tour.sh common/bench/bench.sh common/bench/countdown_copies.sh \
-    common/bench/bench_report.awk common/bench/heat_model.awk common/bench/compare_python.sh \
+    common/bench/bench_report.awk common/bench/heat_model.awk common/bench/report.sh \
+    common/bench/compare_python.sh \
     $(wildcard common/bench/python/*.py) common/plot/plots.sh \
     $(wildcard jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh) docs/quiz.txt
 install: all
@@ -225,6 +228,9 @@ bench: deps
 plots:
 	@common/plot/plots.sh $(RESULTS)
 
+report:
+	@BASELINE='$(BASELINE)' common/bench/report.sh $(RESULTS)
+
 compare-python: deps
 	@$(MAKE) --no-print-directory all
 	@common/bench/compare_python.sh
@@ -262,11 +268,15 @@ cluster-test: deps
 	@$(MAKE) --no-print-directory all tests
 	@tests/jobs/cluster_test.sh
 
+# The verdicts are kept beside the last make bench's results too (make report shows them).
+bench-check: SHELL := /bin/bash
 bench-check: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_stream build/bench/plain_heat
-	@common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
-	 common/bench/bench_heat.sh --check; heat=$$?; \
-	 test $$omp -eq 0 && test $$mpi -eq 0 && test $$heat -eq 0
+	@{ common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
+	   common/bench/bench_heat.sh --check; heat=$$?; \
+	   test $$omp -eq 0 && test $$mpi -eq 0 && test $$heat -eq 0; } 2>&1 | \
+	 if [ -d results/latest ]; then tee results/latest/bench-check.txt; else cat; fi; \
+	 exit $${PIPESTATUS[0]}
 
 bench-heat: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_heat

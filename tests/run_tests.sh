@@ -10,7 +10,8 @@
 #      variants' (tests/check_offload.sh); the heat scaling model against figures worked out by
 #      hand (tests/check_model.sh); mpi_heat's checkpoints, killed and restarted at other rank
 #      counts (tests/check_checkpoint.sh); the scripts' shared helpers (tests/check_scripts.sh);
-#      the course pages' program output and links (tests/check_docs.sh); the exercises' checks
+#      make report's page from a committed bench run (tests/check_report.sh); the course pages'
+#      program output and links (tests/check_docs.sh); the exercises' checks
 #      (tests/check_exercises.sh);
 #   4. the runners' self-tests: a failing test must make each runner report it and exit non-zero;
 #   5. make without an MPI compiler says to run `make deps`; flags given to make add to parlab's;
@@ -130,6 +131,7 @@ STEP_TIMEOUT=$((2 * STEP_TIMEOUT)) run "heat programs" tests/check_heat.sh
 run "target variants (host fallback here)" tests/check_offload.sh
 run "heat scaling model" tests/check_model.sh
 run "shell helpers: progress, provenance, signals, the docs' check" tests/check_scripts.sh
+run "the HTML report (make report) of a committed bench run" tests/check_report.sh
 # The pages' output compared with the programs': under the sanitizers the same programs have run
 # above already, and their text is no different.
 if [ -z "${PLB_SANITIZE:-}" ]; then

@@ -8,7 +8,8 @@
 #   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
 #      1, 2, 4, ... up to all cores and twice the cores (marked oversubscribed), and mpi_map_square,
 #      mpi_increment, mpi_countdown likewise over ranks;
-#   3. the report (common/bench/bench_report.awk, in report.txt; its fitted figures in fits.csv): crossover size, speedup and efficiency, a fitted
+#   3. the report (common/bench/bench_report.awk, in report.txt; its fitted figures in fits.csv,
+#      its tables' rows in summary.csv for make report): crossover size, speedup and efficiency, a fitted
 #      Amdahl serial fraction with its fit error, and rates against the measured limits (the
 #      countdowns' times against the independent copies');
 #   4. the heat equation's scaling: mpi_heat on a fixed grid (strong: sendrecv beside gather) and
@@ -148,7 +149,7 @@ for i in "${!points[@]}"; do
 done
 echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $(($(date +%s) - start)) s; results in $dir" >&2
 {
-    plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv"
+    plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -v summary="$dir/summary.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv"
     plb_csv -v cores="$cores" -v model="$dir/heat_model.csv" -v net="${PLB_NET:-}" -f common/bench/heat_model.awk \
         "$dir/limits.csv" "$dir/heat_strong.csv" "$dir/heat_weak.csv"
 } | tee "$dir/report.txt"

@@ -1,6 +1,9 @@
 # bench_report.awk: the report of `make bench`, from limits.csv and sweep.csv, read by column
-# name: run it with plb_csv -v cores=N -v fits=FILE -f (common/run/parlab.sh). The figures the plots
-# need go to FILE as CSV too: program,crossover_n,serial_fraction,fit_rms (empty where none). For each kernel: the crossover size (from which the
+# name: run it with plb_csv -v cores=N -v fits=FILE -v summary=FILE -f (common/run/parlab.sh). The
+# figures the plots need go to fits as CSV too: program,crossover_n,serial_fraction,fit_rms (empty
+# where none); the tables' rows to summary (make report's tables): program, n, workers (threads or
+# ranks; 0 for seq), median_s, min_s, max_s, repeats, speedup, efficiency, limit_pct and limit (the
+# measured limit it is held against), oversubscribed. For each kernel: the crossover size (from which the
 # parallel variant on all cores beats seq at every larger n), speedup and efficiency per thread or
 # rank count at the largest n, an Amdahl fit, and the rate against the measured limit: STREAM for
 # the memory-bound kernels, the bare round (mpi_map_square -V bare) for scatter/compute/gather, and for the countdowns the
@@ -25,6 +28,7 @@ FILENAME ~ /limits\.csv$/ {
     if (!(prog in seen)) { seen[prog] = 1; order[++programs] = prog }
     sizes[prog, n] = 1; if (n > largest[prog]) largest[prog] = n
     if (col("verified") != "yes") failed[prog] = 1
+    spread[prog, n, col("variant") == "seq" ? 0 : width] = col("min_s") "," col("max_s") "," col("repeats")
     if (col("variant") == "seq") { seq[prog, n] = col("median_s"); next }
     par[prog, n, width] = col("median_s"); rate[prog, n, width] = col("rate"); unit[prog] = col("rate_unit")
     widths[prog, width] = 1; if (width > maxw[prog]) maxw[prog] = width
@@ -41,6 +45,7 @@ function sorted_keys(set, out, count,    k, i, j, t) {
 
 END {
     print "program,crossover_n,serial_fraction,fit_rms" >fits
+    print "program,n,workers,median_s,min_s,max_s,repeats,speedup,efficiency,limit_pct,limit,oversubscribed" >summary
     print ""
     print "== Machine limits"
     split("", w); split("", sz); split("", ranks) # arrays before they are passed (mawk)
@@ -90,6 +95,8 @@ END {
         printf "  at n = %d:\n  %8s %12s %9s %11s  %s\n", big, prog ~ /^omp_/ ? "threads" : "ranks",
                "median_s", "speedup", "efficiency", "rate vs limit"
         printf "  %8s %12.4e %9s %11s\n", "seq", seq[prog, big], "1.00", ""
+        if ((prog, big) in seq)
+            printf "%s,%d,0,%s,%s,1.00,,,,no\n", prog, big, seq[prog, big], spread[prog, big, 0] >summary
         nwidth = 0; delete wl
         for (key in widths) { split(key, kk, SUBSEP); if (kk[1] == prog) wl[++nwidth] = kk[2] + 0 }
         for (i = 2; i <= nwidth; i++)
@@ -99,17 +106,22 @@ END {
             p = wl[i]
             if (!((prog, big, p) in par) || !((prog, big) in seq)) continue
             s = seq[prog, big] / par[prog, big, p]
-            limit = ""
+            limit = ""; pct = ""
             if (unit[prog] == "GB/s" && prog ~ /^omp_/ && (("triad", p) in bw)) {
-                limit = sprintf("%.0f%% of triad", 100 * rate[prog, big, p] / bw["triad", p])
+                pct = 100 * rate[prog, big, p] / bw["triad", p]; limit = "triad"
                 if (rate[prog, big, p] > bw["triad", p]) over_triad = 1
             }
-            if (prog ~ /countdown$/ && big == copies_n && (p in copies))
-                limit = sprintf("%.0f%% of independent copies", 100 * copies[p] / par[prog, big, p])
-            if (prog ~ /^mpi_(map_square|increment)$/ && ((big, p) in bare))
-                limit = sprintf("%.0f%% of the bare round's speed", 100 * bare[big, p] / par[prog, big, p])
+            if (prog ~ /countdown$/ && big == copies_n && (p in copies)) {
+                pct = 100 * copies[p] / par[prog, big, p]; limit = "independent copies"
+            }
+            if (prog ~ /^mpi_(map_square|increment)$/ && ((big, p) in bare)) {
+                pct = 100 * bare[big, p] / par[prog, big, p]; limit = "the bare round's speed"
+            }
             printf "  %8s %12.4e %9.2f %11.2f  %s\n", p (over[prog, p] == "yes" ? "*" : ""),
-                   par[prog, big, p], s, s / p, limit
+                   par[prog, big, p], s, s / p, limit == "" ? "" : sprintf("%.0f%% of %s", pct, limit)
+            printf "%s,%d,%d,%s,%s,%.3f,%.3f,%s,%s,%s\n", prog, big, p, par[prog, big, p],
+                   spread[prog, big, p], s, s / p, pct == "" ? "" : sprintf("%.0f", pct), limit,
+                   over[prog, p] >summary
             if (p <= cores) { x = 1 - 1 / p; y = 1 / s - 1 / p; sxy += x * y; sxx += x * x; S[p] = s }
         }
         if (maxw[prog] > cores) print "  (* oversubscribed: more threads or ranks than cores)"

@@ -4,7 +4,8 @@
 #   1. make install PREFIX=P DESTDIR=STAGE puts every file under STAGE/P, and no installed file
 #      names STAGE (a package's staging folder) or this checkout;
 #   2. make install PREFIX=P, then from a folder of its own, with only P/bin on the PATH: a program
-#      runs VERIFIED, `parlab tour` and `parlab launch` run lessons, a laptop job script runs from
+#      runs VERIFIED, `parlab tour` and `parlab launch` run lessons, `parlab report` makes a bench
+#      run's page (the test fixture's), a laptop job script runs from
 #      P/libexec/parlab/jobs; their results land in that folder's results/ (or PARLAB_RESULTS),
 #      and nothing under P changes;
 #   3. the modulefile under Lmod (Debian's lmod) and Environment Modules (Debian's
@@ -95,6 +96,12 @@ if as_user PARLAB_RESULTS="$work/elsewhere" parlab tour omp_countdown >"$log" 2>
     ok "PARLAB_RESULTS: the tour and a job array write where it says"
 else
     bad "PARLAB_RESULTS: $(tail -n 3 "$log")"
+fi
+cp -r tests/fixtures/bench-quick "$user/bench"
+if as_user parlab report bench >"$log" 2>&1 && [ -s "$user/bench/report.html" ]; then
+    ok "parlab report bench: $user/bench/report.html"
+else
+    bad "parlab report from the install: $(tail -n 3 "$log")"
 fi
 if snapshot | cmp -s - "$work/before"; then
     ok "nothing under $prefix was written by the runs"
