@@ -98,8 +98,10 @@ done
 if [ "$tables" -eq 6 ] && grep -q '% of triad</td>' "$page" && grep -q '% of independent copies</td>' "$page" &&
     grep -Eq '<td class=n>[0-9.e-]+ \.\. [0-9.e-]+</td>' "$page"; then ok
 else bad "kernel tables: $tables of 6 with a row per summary row; spreads and limits"; fi
-if grep -q '<h2 id="heat-strong">' "$page" && grep -q '<h2 id="heat-weak">' "$page"; then ok
-else bad "the heat equation's tables are missing"; fi
+# The heat runs with their scaling: seq on one rank is the strong runs' 1.00, a weak run's own.
+if sed -n '/<h2 id="heat-strong">/,/<\/table>/p' "$page" | grep -q '<tr><td>seq</td><td class=n>[0-9]*</td><td class=n>1</td>.*<td class=n>1.00</td><td class=n>1.00</td>' &&
+    sed -n '/<h2 id="heat-weak">/,/<\/table>/p' "$page" | grep -q '<th>efficiency (t1 / t)</th>'; then ok
+else bad "the heat equation's tables lack their speedup or efficiency"; fi
 # Figures: data: URIs of SVG where gnuplot drew them, or the page says there are none.
 figures=$(grep -c '<img alt="[a-z_]*" src="data:image/svg+xml;base64,' "$page")
 if command -v gnuplot >/dev/null; then

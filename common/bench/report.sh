@@ -4,7 +4,7 @@
 # verdicts where `make bench-check` left them (bench-check.txt), the machine's limits, each
 # kernel's table at its largest size (median, spread min..max, repeats, speedup, efficiency, % of
 # the measured limit; summary.csv, from common/bench/bench_report.awk) with its crossover and
-# Amdahl fit (fits.csv), the heat equation's scaling runs, the figures (make plots' SVGs, run here
+# Amdahl fit (fits.csv), the heat equation's scaling runs (speedup, efficiency), the figures (make plots' SVGs, run here
 # first when they are missing and gnuplot is there) and the text report. No script, no external
 # URL (a Content-Security-Policy forbids any fetch but the figures' data: URIs): it opens from a
 # cluster's file browser, downloaded, and mails as one file.
@@ -133,13 +133,31 @@ for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!s
         END { if (started) print "</table>" }' "$base_rows" "$dir/summary.csv"
 done
 
+# The heat runs: strong scaling's speedup is over seq on one rank and its efficiency that per
+# rank; weak scaling's efficiency is one rank's time over this one's (the grid grows with the ranks).
 for kind in strong weak; do
     [ -f "$dir/heat_$kind.csv" ] || continue
     echo "<h2 id=\"heat-$kind\">The heat equation, $kind scaling</h2>"
-    table "$dir/heat_$kind.csv" 'cell(col("variant")); cell(col("n")); cell(col("ranks")); num(col("median_s"));
-        cell(sprintf("%.4g .. %.4g", col("min_s"), col("max_s"))); cell(col("repeats"));
-        cell(sprintf("%.4g %s", col("rate"), col("rate_unit"))); cell(col("oversubscribed"))' \
-        variant n ranks 'median (s)' 'spread (s)' repeats rate oversubscribed
+    plb_csv -v kind="$kind" '
+        { rows++; v[rows] = col("variant"); g[rows] = col("n"); r[rows] = col("ranks"); med[rows] = col("median_s")
+          lo[rows] = col("min_s"); hi[rows] = col("max_s"); rep[rows] = col("repeats"); rate[rows] = col("rate") " " col("rate_unit")
+          over[rows] = col("oversubscribed")
+          if (col("ranks") == 1) one[col("variant")] = col("median_s") }
+        END {
+            print "<table><tr><th>variant</th><th>cells</th><th>ranks</th><th>median (s)</th><th>spread (s)</th><th>repeats</th>" \
+                  (kind == "strong" ? "<th>speedup over seq</th><th>efficiency</th>" : "<th>efficiency (t1 / t)</th>") \
+                  "<th>rate</th></tr>"
+            for (i = 1; i <= rows; i++) {
+                printf "<tr><td>%s</td><td class=n>%s</td><td class=n>%s%s</td><td class=n>%.4g</td><td class=n>%.4g .. %.4g</td><td class=n>%s</td>",
+                    v[i], g[i], r[i], over[i] == "yes" ? "*" : "", med[i], lo[i], hi[i], rep[i]
+                if (kind == "strong") {
+                    if ("seq" in one) printf "<td class=n>%.2f</td><td class=n>%.2f</td>", one["seq"] / med[i], one["seq"] / med[i] / r[i]
+                    else printf "<td></td><td></td>"
+                } else printf "<td class=n>%s</td>", (v[i] in one) ? sprintf("%.2f", one[v[i]] / med[i]) : ""
+                printf "<td class=n>%s</td></tr>\n", rate[i]
+            }
+            print "</table>"
+        }' "$dir/heat_$kind.csv"
 done
 
 echo '<h2 id="figures">Figures</h2>'
