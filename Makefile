@@ -167,6 +167,7 @@ handout:
 # which it is without git. (Uncommitted changes are not in it: the version is the commit's.)
 DIST := parlab-$(VERSION:-dirty=)
 dist:
+	@case '$(VERSION)' in *-dirty) echo "dist: the last commit's tree: your uncommitted changes are not in it" >&2 ;; esac
 	@common/run/archive.sh $(DIST).tar.gz $(DIST) '$(VERSION:-dirty=)'
 	@echo "dist: $(DIST).tar.gz ($$(tar -tzf $(DIST).tar.gz | grep -vc '/$$') files, version $(VERSION:-dirty=))"
 
@@ -174,11 +175,17 @@ dist:
 # scripts and job scripts run in, as in a checkout (bin/, common/run|bench|plot/, jobs/,
 # docs/quiz.txt); $(PREFIX)/bin links each program and the parlab command there; the docs go to
 # share/doc/parlab, the modulefile (Tcl: Lmod and Environment Modules) to
-# share/modulefiles/parlab/VERSION. MODULE_LOAD: modules it loads first (the compiler and MPI the
-# programs were built with, e.g. "gcc/12 openmpi/4"). Results never go into the install: they go
-# to PARLAB_RESULTS, by default results/ in the folder a script is started from.
+# share/modulefiles/parlab/MODULE_VERSION (default: the version the programs were built as).
+# MODULE_LOAD: modules it loads first, where not loaded yet (the compiler and MPI the programs were
+# built with, e.g. "gcc/12 openmpi/4"). The Slurm and PBS scripts installed take the install as
+# their parlab (qsub passes no environment); the laptop ones the tree they are in. Results never go
+# into the install: they go to PARLAB_RESULTS, by default results/ in the folder a script is
+# started from. It installs what `make` built (as yourself; then make install, as root if need
+# be): it builds nothing, so a root shell without your compiler's module needs none.
 PREFIX ?= /usr/local
 MODULE_LOAD ?=
+BUILT_VERSION = $(shell cat build/version.txt 2>/dev/null)
+MODULE_VERSION ?= $(BUILT_VERSION)
 INSTALL_HOME := $(DESTDIR)$(PREFIX)/libexec/parlab
 INSTALL_SCRIPTS := common/run/parlab common/run/mpilaunch common/run/parlab.sh common/run/quiz.sh \
     common/run/tour.sh common/bench/bench.sh common/bench/countdown_copies.sh \
@@ -186,7 +193,9 @@ INSTALL_SCRIPTS := common/run/parlab common/run/mpilaunch common/run/parlab.sh c
     common/bench/compare_python.sh \
     $(wildcard common/bench/python/*.py) common/plot/plots.sh \
     $(wildcard jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh) docs/quiz.txt
-install: all
+install:
+	@for p in $(OMP_PROGRAMS) $(MPI_PROGRAMS); do [ -x $$p ] && [ -n '$(MODULE_VERSION)' ] || \
+	    { echo "install: $$p is not built: run make first, then make install" >&2; exit 2; }; done
 	install -d $(INSTALL_HOME)/bin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/parlab \
 	    $(DESTDIR)$(PREFIX)/share/modulefiles/parlab
 	install -m 755 $(OMP_PROGRAMS) $(MPI_PROGRAMS) $(INSTALL_HOME)/bin/
@@ -194,14 +203,16 @@ install: all
 	    mode=644; [ -x $$f ] && mode=755; \
 	    install -D -m $$mode $$f $(INSTALL_HOME)/$$f || exit 1; \
 	done
+	sed -i 's|^PARLAB_DIR=.*$$|PARLAB_DIR=$${PARLAB_DIR:-$(PREFIX)/libexec/parlab} # parlab: this install|' \
+	    $(INSTALL_HOME)/jobs/slurm/*.sbatch $(INSTALL_HOME)/jobs/pbs/*.pbs
 	@echo "install: $(words $(INSTALL_SCRIPTS)) scripts into $(INSTALL_HOME)"
 	cd $(DESTDIR)$(PREFIX)/bin && for p in $(notdir $(OMP_PROGRAMS) $(MPI_PROGRAMS)); do \
 	    ln -sfn ../libexec/parlab/bin/$$p $$p; done && ln -sfn ../libexec/parlab/common/run/parlab parlab
 	cp -R README.md LICENSE docs figures $(DESTDIR)$(PREFIX)/share/doc/parlab/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@MODULE_LOAD@|$(MODULE_LOAD)|g' \
-	    common/run/modulefile.tcl >$(DESTDIR)$(PREFIX)/share/modulefiles/parlab/$(VERSION)
-	@echo "install: parlab $(VERSION) in $(DESTDIR)$(PREFIX); 'module use $(PREFIX)/share/modulefiles'" \
-	    "then 'module load parlab' puts it on the path"
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(BUILT_VERSION)|g' -e 's|@MODULE_LOAD@|$(MODULE_LOAD)|g' \
+	    common/run/modulefile.tcl >$(DESTDIR)$(PREFIX)/share/modulefiles/parlab/$(MODULE_VERSION)
+	@echo "install: parlab $(BUILT_VERSION) in $(DESTDIR)$(PREFIX), module parlab/$(MODULE_VERSION):" \
+	    "'module use $(PREFIX)/share/modulefiles', then 'module load parlab' puts it on the path"
 
 install-test: deps
 	@$(MAKE) --no-print-directory all
@@ -268,14 +279,17 @@ cluster-test: deps
 	@$(MAKE) --no-print-directory all tests
 	@tests/jobs/cluster_test.sh
 
-# The verdicts are kept beside the last make bench's results too (make report shows them).
+# The verdicts are kept beside the last make bench's results too (make report shows them, with
+# the time they were measured: later than that run's).
 bench-check: SHELL := /bin/bash
 bench-check: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_stream build/bench/plain_heat
-	@{ common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
+	@latest=$${PARLAB_RESULTS:-results}/latest; \
+	 { echo "# bench-check: measured $$(date -u +%Y-%m-%dT%H:%M:%SZ), after that bench run"; \
+	   common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
 	   common/bench/bench_heat.sh --check; heat=$$?; \
 	   test $$omp -eq 0 && test $$mpi -eq 0 && test $$heat -eq 0; } 2>&1 | \
-	 if [ -d results/latest ]; then tee results/latest/bench-check.txt; else cat; fi; \
+	 if [ -d "$$latest" ]; then tee "$$latest/bench-check.txt"; else cat; fi; \
 	 exit $${PIPESTATUS[0]}
 
 bench-heat: deps

@@ -85,7 +85,7 @@ EOF
 done
 out=$PARLAB_RESULTS/$job_id
 mkdir -p "$out" || exit 1
-echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
+echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, parlab in $PARLAB_DIR, results in $out"
 
 failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
@@ -207,9 +207,10 @@ EOF
         cat <<'EOF'
 echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
 # Its whole output in bench.log; its progress lines, [point/points, s, time left], here too.
-if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$PARLAB_RESULTS common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
+# (Its run folder inside this job's, so that two bench jobs never share a results/latest.)
+if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$out/make-bench common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
     sed -un 's/^\(\[[0-9]*\/[0-9]*, [^]]*\]\).*/parlab: bench \1/p'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
-    cp -r "$PARLAB_RESULTS/latest/." "$out/" && echo "parlab: bench VERIFIED"
+    cp -r "$out/make-bench/latest/." "$out/" && rm -rf "$out/make-bench" && echo "parlab: bench VERIFIED"
 else
     failed=1
     echo "parlab: bench FAILED: $(tail -n 1 "$out/bench.log")"
@@ -267,7 +268,8 @@ header_comment() { # SCHEDULER SUBMIT-HOWTO
 # Submit from the parlab checkout, after 'make': $2
 # or, parlab installed (make install) and its module loaded, from any folder:
 #   ${2/jobs\//\$PARLAB_HOME/jobs/}
-# parlab: PARLAB_DIR, else the install PARLAB_HOME names, else the folder submitted from.
+# parlab: PARLAB_DIR, else $([[ $1 == a\ laptop* ]] && echo "the tree this script is in (a checkout or an install)" ||
+    echo "the install PARLAB_HOME names, else the folder submitted from").
 # Results: results/<job id>/ in the folder submitted from (PARLAB_RESULTS: another), one CSV per
 # step (its header names the job), verdicts in the job log.
 EOF
@@ -404,7 +406,7 @@ continue_job() {
     return 1
 }
 EOF
-            echo "continue_by_hand() { echo \"cd \$PARLAB_DIR && sbatch --export=ALL,PARLAB_CHECKPOINT_DIR=\$checkpoints,PARLAB_RESULTS=\$PARLAB_RESULTS jobs/slurm/$name.sbatch\"; }"
+            echo "continue_by_hand() { printf 'cd %q && sbatch --export=ALL,PARLAB_CHECKPOINT_DIR=%q,PARLAB_RESULTS=%q %q' \"\$submitted_in\" \"\$checkpoints\" \"\$PARLAB_RESULTS\" \"\$PARLAB_DIR/jobs/slurm/$name.sbatch\"; }"
             ;;
         pbs)
             cat <<EOF
@@ -456,7 +458,8 @@ run() {
     kill $(children "$timer") "$timer" 2>/dev/null
     return "$status"
 }
-# continue_job: submits the continuation: this script again, from PARLAB_DIR, with this job's
+# continue_job: submits the continuation: this script again (PARLAB_DIR's), from the folder this
+# job was submitted from (where its log goes: not an install, which may be read-only), with this job's
 # walltime, queue and account, every PARLAB_ setting, the checkpoint folder and the restart count.
 # (Other qsub options, -l select for one, are the script's own #PBS lines again.)
 continue_job() {
@@ -472,10 +475,10 @@ continue_job() {
     settings+="PARLAB_CHECKPOINT_DIR=$checkpoints,PARLAB_RESTART_COUNT=$((restarts + 1))"
     echo "parlab: continued as restart $((restarts + 1)): qsub of the same script (walltime $walltime)"
 EOF
-            echo "    (cd \"\$PARLAB_DIR\" && qsub \${PBS_QUEUE:+-q \"\$PBS_QUEUE\"} \${account:+-A \"\$account\"} -l \"walltime=\$walltime\" -v \"\$settings\" jobs/pbs/$name.pbs) && exit 0"
+            echo "    (cd \"\$submitted_in\" && qsub \${PBS_QUEUE:+-q \"\$PBS_QUEUE\"} \${account:+-A \"\$account\"} -l \"walltime=\$walltime\" -v \"\$settings\" \"\$PARLAB_DIR/jobs/pbs/$name.pbs\") && exit 0"
             echo '    return 1'
             echo '}'
-            echo "continue_by_hand() { echo \"cd \$PARLAB_DIR && qsub -v PARLAB_CHECKPOINT_DIR=\$checkpoints,PARLAB_RESULTS=\$PARLAB_RESULTS jobs/pbs/$name.pbs\"; }"
+            echo "continue_by_hand() { printf 'cd %q && qsub -v PARLAB_CHECKPOINT_DIR=%q,PARLAB_RESULTS=%q %q' \"\$submitted_in\" \"\$checkpoints\" \"\$PARLAB_RESULTS\" \"\$PARLAB_DIR/jobs/pbs/$name.pbs\"; }"
             ;;
         laptop)
             cat <<'EOF'
@@ -487,7 +490,7 @@ continue_job() {
     return 1
 }
 EOF
-            echo "continue_by_hand() { echo \"cd \$PARLAB_DIR && PARLAB_CHECKPOINT_DIR=\$checkpoints PARLAB_RESULTS=\$PARLAB_RESULTS jobs/laptop/$name.sh\"; }"
+            echo "continue_by_hand() { printf 'cd %q && PARLAB_CHECKPOINT_DIR=%q PARLAB_RESULTS=%q %q' \"\$submitted_in\" \"\$checkpoints\" \"\$PARLAB_RESULTS\" \"\$PARLAB_DIR/jobs/laptop/$name.sh\"; }"
             ;;
     esac
 }
@@ -563,7 +566,7 @@ render() { # the description is sourced: name, and the job's variables
         echo '#!/bin/bash'
         header_comment "a laptop or workstation (no scheduler)" "jobs/laptop/$name.sh"
         echo "#   cluster size: $NODES node(s) x $RANKS_PER_NODE rank(s) x $THREADS thread(s); here:"
-        echo 'PARLAB_DIR=${PARLAB_DIR:-${PARLAB_HOME:-$PWD}} # parlab: see above'
+        echo 'PARLAB_DIR=${PARLAB_DIR:-$(cd "$(dirname "$0")/../.." && pwd)} # parlab: this script'"'"'s own tree'
         echo 'PARLAB_RESULTS=${PARLAB_RESULTS:-results}      # relative: to the folder it is started in'
         echo 'PARLAB_MODULES=${PARLAB_MODULES:-}'
         if [ "$MODE" = mpi ]; then

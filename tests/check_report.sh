@@ -113,6 +113,13 @@ echo 'bench-omp: PASS: omp_stream copy 0.98 of plain' >"$run/bench-check.txt"
 if report "$run" && grep -q '^bench-omp: PASS: omp_stream copy 0.98 of plain$' "$page"; then ok
 else bad "the bench-check verdicts are not on the page"; fi
 
+# Text from the files is text on the page: markup in a cell is escaped.
+cp -r "$run" "$tmp/marked"
+sed -i 's/,MLUP\/s,/,MLUP\/s<script>,/' "$tmp/marked/heat_strong.csv"
+if report "$tmp/marked" && grep -q 'MLUP/s&lt;script&gt;</td>' "$tmp/marked/report.html" &&
+    ! grep -q '<script' "$tmp/marked/report.html"; then ok
+else bad "markup in a CSV cell reached the page unescaped"; fi
+
 echo "=== BASELINE"
 if report "$run" "$run" && [ "$(grep -c 'within the spread' "$page")" -eq "$(grep -vc '^program,' "$run/summary.csv")" ] &&
     ! grep -q 'class=faster\|class=slower' "$page"; then ok

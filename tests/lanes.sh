@@ -158,18 +158,19 @@ PBS_ON_HYDRA='mkdir -p hydra && ln -sf /usr/bin/mpirun.mpich hydra/mpirun &&
     ln -sf /usr/bin/hydra_pmi_proxy hydra/ && PATH=$PWD/hydra:$PATH tests/jobs/pbs_test.sh'
 
 # Every lane has what the suites use where it is there (numpy reads the heat programs' files), so
-# that a lane runs the same checks, and its count of them is the same, on any machine.
-host_numpy() {
+# that a lane runs the same checks, and its count of them is the same, on any machine; and MPICH.
+# (Installed before lanes run at once: two apt-gets would wait on each other's lock.)
+host_packages() {
     /usr/bin/python3 -c 'import numpy' 2>/dev/null || apt-get install -y -q python3-numpy >/dev/null
+    command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
 }
 
 lane_debian12_openmpi() {
-    host_numpy
+    host_packages
     local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""
 }
 lane_debian12_mpich() {
-    host_numpy
-    command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
+    host_packages
     local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich" "$PBS_ON_HYDRA"
 }
 
@@ -239,12 +240,13 @@ lane_debian13_openmpi() {
 }
 
 trap unmount_trixie EXIT
-parallel=0
-if [ "${1:-}" = --parallel ]; then
-    parallel=1
+parallel=0 prepare=0
+while [ "${1:-}" = --parallel ] || [ "${1:-}" = --prepare ]; do
+    [ "$1" = --parallel ] && parallel=1
+    [ "$1" = --prepare ] && prepare=1
     shift
-fi
-if [ "${1:-}" = --prepare ]; then
+done
+if [ "$prepare" = 1 ]; then
     make_trixie >"$OUT/prepare.log" 2>&1 || { cat "$OUT/prepare.log"; exit 1; }
     echo "lanes: the Debian 13 root file system is ready in $TRIXIE"
     exit 0
@@ -275,7 +277,8 @@ for lane in "${LANES[@]}"; do
 done
 failed=0
 if [ "$parallel" = 1 ]; then
-    # The Debian 13 root is made first (apt in it, and the mounts, are not for two at once).
+    # The host's packages and the Debian 13 root first (apt, and the mounts, are not for two at once).
+    host_packages
     [[ " ${LANES[*]} " == *" debian13-openmpi "* ]] && { make_trixie || { echo "lanes: no Debian 13 root"; exit 1; }; }
     pids=()
     for lane in "${LANES[@]}"; do

@@ -26,7 +26,8 @@
 set -u
 # Results: in PARLAB_RESULTS, by default results/ in the folder it is started from (an install
 # is never written to; in a checkout, make starts it at the top).
-results=${PARLAB_RESULTS:-$PWD/results}
+results=${PARLAB_RESULTS:-results}
+[[ $results == /* ]] || results=$PWD/$results
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh
@@ -147,6 +148,7 @@ for i in "${!points[@]}"; do
     plb_csv -v over="$over" -v split_csv="$dir/split.csv" -v main_csv="$dir/$file.csv" \
         '{ print $0 "," over >>(col("variant") ~ /[.]/ ? split_csv : main_csv) }' <<<"$rows"
 done
+echo "$(plb_progress ${#points[@]} ${#points[@]} "$start") all points run" >&2
 echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $(($(date +%s) - start)) s; results in $dir" >&2
 {
     plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -v summary="$dir/summary.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv"

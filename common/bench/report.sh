@@ -40,8 +40,9 @@ base_rows=$(mktemp)
 trap 'rm -f "$base_rows" "$out.tmp"' EXIT
 [ -n "$baseline" ] && cp "$baseline/summary.csv" "$base_rows"
 
-# html: the text of stdin with &, < and > escaped.
+# html: the text of stdin with &, < and > escaped; ESC, the same in awk (esc(s)), for the cells.
 html() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
+ESC='function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }'
 
 # table FILE AWK-ROW HEADINGS...: an HTML table of FILE's rows (plb_csv), AWK-ROW printing the
 # cells of one row (cell() and spread() help), under HEADINGS.
@@ -51,8 +52,8 @@ table() {
     echo '<table><tr>'
     for h in "$@"; do printf '<th>%s</th>' "$h"; done
     echo '</tr>'
-    plb_csv "
-        function cell(v) { printf \"<td>%s</td>\", v }
+    plb_csv "$ESC
+        function cell(v) { printf \"<td>%s</td>\", esc(v) }
         function num(v) { printf \"<td class=n>%s</td>\", v == \"\" ? \"\" : sprintf(\"%.4g\", v) }
         { printf \"<tr>\"; $row; print \"</tr>\" }" "$file"
     echo '</table>'
@@ -63,7 +64,7 @@ cat <<EOF
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>parlab report: $(basename "$dir" | html)</title>
+<title>parlab report: $(basename "$(cd "$dir" && pwd -P)" | html)</title>
 <style>
 body { font-family: sans-serif; max-width: 70em; margin: 1em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
@@ -73,7 +74,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 pre { background: #f4f4f4; padding: 0.6em; overflow-x: auto; }
 img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
 </style></head><body>
-<h1>parlab: make bench, $(basename "$dir" | html)</h1>
+<h1>parlab: make bench, $(basename "$(cd "$dir" && pwd -P)" | html)</h1>
 <p>Results folder: <code>$(html <<<"$dir")</code>$([ -n "$baseline" ] && echo ", compared with <code>$(html <<<"$baseline")</code> (BASELINE)").</p>
 <h2 id="provenance">Provenance</h2>
 <table>
@@ -100,14 +101,14 @@ echo '<p>Workers: threads (omp_*) or ranks (mpi_*), 0 for the sequential variant
 echo 'Speedup is over seq at the same size; efficiency is speedup / workers; the limit is the measured'
 echo 'one each kernel is held against (STREAM triad, independent copies of the countdown, the bare'
 echo 'MPI round).</p>'
-for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!seen[$0]++'); do
+for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!seen[$0]++' | html); do
     echo "<h3 id=\"$program\">$program</h3>"
     plb_csv -v p="$program" 'col("program") == p {
         printf "<p>Crossover: %s. Amdahl serial fraction: %s.</p>\n",
             col("crossover_n") == "" ? "none (the parallel variant never beats seq for good)" : "from n = " col("crossover_n"),
             col("serial_fraction") == "" ? "no fit" : col("serial_fraction") " (rms error " sprintf("%.1f%%", 100 * col("fit_rms")) ")" }' \
         "$dir/fits.csv"
-    plb_csv -v p="$program" -v base="$base_rows" -v has_base="${baseline:+1}" '
+    plb_csv -v p="$program" -v base="$base_rows" -v has_base="${baseline:+1}" "$ESC"'
         FILENAME == base { key = col("program") "," col("n") "," col("workers")
             bmed[key] = col("median_s"); bmin[key] = col("min_s"); bmax[key] = col("max_s"); next }
         col("program") != p { next }
@@ -116,7 +117,7 @@ for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!s
             (has_base ? "<th>baseline median (s)</th><th>change</th>" : "") "</tr>" }
         {
             key = col("program") "," col("n") "," col("workers"); mark = ""; change = ""
-            if (has_base && (key in bmed)) {
+            if (has_base && (key in bmed) && col("median_s") > 0 && bmed[key] > 0) {
                 ratio = bmed[key] / col("median_s")
                 if (col("max_s") < bmin[key]) { mark = " class=faster"; change = sprintf("%.2fx faster", ratio) }
                 else if (col("min_s") > bmax[key]) { mark = " class=slower"; change = sprintf("%.2fx slower", 1 / ratio) }
@@ -126,7 +127,7 @@ for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!s
                 "<td class=n>%s</td><td class=n>%s</td><td class=n>%s</td><td>%s</td>", mark,
                 col("workers") == 0 ? "seq" : col("workers"), col("oversubscribed") == "yes" ? "*" : "",
                 col("n"), col("median_s"), col("min_s"), col("max_s"), col("repeats"), col("speedup"),
-                col("efficiency"), col("limit_pct") == "" ? "" : col("limit_pct") "% of " col("limit")
+                col("efficiency"), col("limit_pct") == "" ? "" : col("limit_pct") "% of " esc(col("limit"))
             if (has_base) printf "<td class=n>%s</td><td>%s</td>", (key in bmed) ? sprintf("%.4g", bmed[key]) : "", change
             print "</tr>"
         }
@@ -138,9 +139,9 @@ done
 for kind in strong weak; do
     [ -f "$dir/heat_$kind.csv" ] || continue
     echo "<h2 id=\"heat-$kind\">The heat equation, $kind scaling</h2>"
-    plb_csv -v kind="$kind" '
-        { rows++; v[rows] = col("variant"); g[rows] = col("n"); r[rows] = col("ranks"); med[rows] = col("median_s")
-          lo[rows] = col("min_s"); hi[rows] = col("max_s"); rep[rows] = col("repeats"); rate[rows] = col("rate") " " col("rate_unit")
+    plb_csv -v kind="$kind" "$ESC"'
+        { rows++; v[rows] = esc(col("variant")); g[rows] = col("n"); r[rows] = col("ranks"); med[rows] = col("median_s")
+          lo[rows] = col("min_s"); hi[rows] = col("max_s"); rep[rows] = col("repeats"); rate[rows] = col("rate") " " esc(col("rate_unit"))
           over[rows] = col("oversubscribed")
           if (col("ranks") == 1) one[col("variant")] = col("median_s") }
         END {
@@ -151,9 +152,9 @@ for kind in strong weak; do
                 printf "<tr><td>%s</td><td class=n>%s</td><td class=n>%s%s</td><td class=n>%.4g</td><td class=n>%.4g .. %.4g</td><td class=n>%s</td>",
                     v[i], g[i], r[i], over[i] == "yes" ? "*" : "", med[i], lo[i], hi[i], rep[i]
                 if (kind == "strong") {
-                    if ("seq" in one) printf "<td class=n>%.2f</td><td class=n>%.2f</td>", one["seq"] / med[i], one["seq"] / med[i] / r[i]
+                    if (("seq" in one) && med[i] > 0) printf "<td class=n>%.2f</td><td class=n>%.2f</td>", one["seq"] / med[i], one["seq"] / med[i] / r[i]
                     else printf "<td></td><td></td>"
-                } else printf "<td class=n>%s</td>", (v[i] in one) ? sprintf("%.2f", one[v[i]] / med[i]) : ""
+                } else printf "<td class=n>%s</td>", ((v[i] in one) && med[i] > 0) ? sprintf("%.2f", one[v[i]] / med[i]) : ""
                 printf "<td class=n>%s</td></tr>\n", rate[i]
             }
             print "</table>"

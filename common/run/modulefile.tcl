@@ -13,9 +13,17 @@ proc ModulesHelp { } {
 
 module-whatis "parlab @VERSION@: OpenMP and MPI lessons, measured and verified"
 
-# The compiler and MPI the programs were built with (make install MODULE_LOAD="..."), first.
-foreach dependency [list @MODULE_LOAD@] {
-    module load $dependency
+# One parlab at a time.
+conflict parlab
+
+# The compiler and MPI the programs were built with (make install MODULE_LOAD="..."), first, where
+# they are not loaded yet; unloading parlab leaves them loaded (they may be the user's own).
+if {[module-info mode load]} {
+    foreach dependency [list @MODULE_LOAD@] {
+        if {![is-loaded $dependency]} {
+            module load $dependency
+        }
+    }
 }
 
 set prefix @PREFIX@

@@ -20,7 +20,8 @@
 set -u
 # Results: in PARLAB_RESULTS, by default results/ in the folder it is started from (an install
 # is never written to; in a checkout, make starts it at the top).
-results=${PARLAB_RESULTS:-$PWD/results}
+results=${PARLAB_RESULTS:-results}
+[[ $results == /* ]] || results=$PWD/$results
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=common/run/parlab.sh
 . common/run/parlab.sh

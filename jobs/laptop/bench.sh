@@ -5,14 +5,14 @@
 # Submit from the parlab checkout, after 'make': jobs/laptop/bench.sh
 # or, parlab installed (make install) and its module loaded, from any folder:
 #   $PARLAB_HOME/jobs/laptop/bench.sh
-# parlab: PARLAB_DIR, else the install PARLAB_HOME names, else the folder submitted from.
+# parlab: PARLAB_DIR, else the tree this script is in (a checkout or an install).
 # Results: results/<job id>/ in the folder submitted from (PARLAB_RESULTS: another), one CSV per
 # step (its header names the job), verdicts in the job log.
 #
 # Site settings: edit here, or export them before submitting.
 #   PARLAB_QUICK: 1 for the quick sweep (default: 0, the whole one)
 #   cluster size: 1 node(s) x 16 rank(s) x 1 thread(s); here:
-PARLAB_DIR=${PARLAB_DIR:-${PARLAB_HOME:-$PWD}} # parlab: see above
+PARLAB_DIR=${PARLAB_DIR:-$(cd "$(dirname "$0")/../.." && pwd)} # parlab: this script's own tree
 PARLAB_RESULTS=${PARLAB_RESULTS:-results}      # relative: to the folder it is started in
 PARLAB_MODULES=${PARLAB_MODULES:-}
 ranks=1
@@ -42,7 +42,7 @@ for program in "${programs[@]}"; do
 done
 out=$PARLAB_RESULTS/$job_id
 mkdir -p "$out" || exit 1
-echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
+echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, parlab in $PARLAB_DIR, results in $out"
 
 failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
@@ -77,9 +77,10 @@ step() {
 
 echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
 # Its whole output in bench.log; its progress lines, [point/points, s, time left], here too.
-if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$PARLAB_RESULTS common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
+# (Its run folder inside this job's, so that two bench jobs never share a results/latest.)
+if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$out/make-bench common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
     sed -un 's/^\(\[[0-9]*\/[0-9]*, [^]]*\]\).*/parlab: bench \1/p'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
-    cp -r "$PARLAB_RESULTS/latest/." "$out/" && echo "parlab: bench VERIFIED"
+    cp -r "$out/make-bench/latest/." "$out/" && rm -rf "$out/make-bench" && echo "parlab: bench VERIFIED"
 else
     failed=1
     echo "parlab: bench FAILED: $(tail -n 1 "$out/bench.log")"

@@ -5,7 +5,7 @@
 # Submit from the parlab checkout, after 'make': jobs/laptop/heat-restart.sh
 # or, parlab installed (make install) and its module loaded, from any folder:
 #   $PARLAB_HOME/jobs/laptop/heat-restart.sh
-# parlab: PARLAB_DIR, else the install PARLAB_HOME names, else the folder submitted from.
+# parlab: PARLAB_DIR, else the tree this script is in (a checkout or an install).
 # Results: results/<job id>/ in the folder submitted from (PARLAB_RESULTS: another), one CSV per
 # step (its header names the job), verdicts in the job log.
 #
@@ -22,7 +22,7 @@
 #     from a stopped run, point it at that run's folder, with the same settings
 #   PARLAB_TIMEOUT: seconds after which a step is ended (default: a week)
 #   cluster size: 2 node(s) x 16 rank(s) x 1 thread(s); here:
-PARLAB_DIR=${PARLAB_DIR:-${PARLAB_HOME:-$PWD}} # parlab: see above
+PARLAB_DIR=${PARLAB_DIR:-$(cd "$(dirname "$0")/../.." && pwd)} # parlab: this script's own tree
 PARLAB_RESULTS=${PARLAB_RESULTS:-results}      # relative: to the folder it is started in
 PARLAB_MODULES=${PARLAB_MODULES:-}
 ranks=${PARLAB_RANKS:-4}                         # 32 on the cluster
@@ -42,7 +42,7 @@ continue_job() {
     echo "parlab: no scheduler here to continue the job"
     return 1
 }
-continue_by_hand() { echo "cd $PARLAB_DIR && PARLAB_CHECKPOINT_DIR=$checkpoints PARLAB_RESULTS=$PARLAB_RESULTS jobs/laptop/heat-restart.sh"; }
+continue_by_hand() { printf 'cd %q && PARLAB_CHECKPOINT_DIR=%q PARLAB_RESULTS=%q %q' "$submitted_in" "$checkpoints" "$PARLAB_RESULTS" "$PARLAB_DIR/jobs/laptop/heat-restart.sh"; }
 
 export OMP_NUM_THREADS=$threads
 # The results' folder, made absolute before the cd: never inside an installed PARLAB_DIR.
@@ -61,7 +61,7 @@ for program in "${programs[@]}"; do
 done
 out=$PARLAB_RESULTS/$job_id
 mkdir -p "$out" || exit 1
-echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
+echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, parlab in $PARLAB_DIR, results in $out"
 
 failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]

@@ -5,7 +5,7 @@
 # Submit from the parlab checkout, after 'make': jobs/laptop/heat-strong.sh
 # or, parlab installed (make install) and its module loaded, from any folder:
 #   $PARLAB_HOME/jobs/laptop/heat-strong.sh
-# parlab: PARLAB_DIR, else the install PARLAB_HOME names, else the folder submitted from.
+# parlab: PARLAB_DIR, else the tree this script is in (a checkout or an install).
 # Results: results/<job id>/ in the folder submitted from (PARLAB_RESULTS: another), one CSV per
 # step (its header names the job), verdicts in the job log.
 # Every step's rows are also collected in results/<job id>/strong.csv.
@@ -14,7 +14,7 @@
 #   PARLAB_GRID: the heat equation's grid, N or RxC (default: each step's own, node-sized)
 #   PARLAB_TIMEOUT: seconds after which a step is ended (default: mpilaunch's 600)
 #   cluster size: 2 node(s) x 16 rank(s) x 1 thread(s); here:
-PARLAB_DIR=${PARLAB_DIR:-${PARLAB_HOME:-$PWD}} # parlab: see above
+PARLAB_DIR=${PARLAB_DIR:-$(cd "$(dirname "$0")/../.." && pwd)} # parlab: this script's own tree
 PARLAB_RESULTS=${PARLAB_RESULTS:-results}      # relative: to the folder it is started in
 PARLAB_MODULES=${PARLAB_MODULES:-}
 ranks=${PARLAB_RANKS:-4}                         # 32 on the cluster
@@ -44,7 +44,7 @@ for program in "${programs[@]}"; do
 done
 out=$PARLAB_RESULTS/$job_id
 mkdir -p "$out" || exit 1
-echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, results in $out"
+echo "parlab: job $job_id${index:+ element $index} on $(hostname): $ranks ranks x $threads threads, parlab in $PARLAB_DIR, results in $out"
 
 failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]

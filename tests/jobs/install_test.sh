@@ -89,11 +89,12 @@ if as_user PARLAB_HOME="$prefix/libexec/parlab" PARLAB_N=1M PARLAB_THREADS=2 \
 else
     bad "jobs/laptop/omp.sh from the install: $(tail -n 3 "$log")"
 fi
-if as_user PARLAB_RESULTS="$work/elsewhere" parlab tour omp_countdown >"$log" 2>&1 &&
+if as_user PARLAB_RESULTS=relative parlab tour mpi_heat >"$log" 2>&1 && [ -s "$user/relative/tour/mpi_heat.png" ] &&
+    as_user PARLAB_RESULTS="$work/elsewhere" parlab tour omp_countdown >>"$log" 2>&1 &&
     as_user PARLAB_HOME="$prefix/libexec/parlab" PARLAB_RESULTS="$work/elsewhere" PARLAB_N=1M \
         PARLAB_THREADS=2 bash "$prefix/libexec/parlab/jobs/laptop/sweep.sh" >>"$log" 2>&1 &&
     [ -n "$(find "$work/elsewhere" -name sweep.csv)" ]; then
-    ok "PARLAB_RESULTS: the tour and a job array write where it says"
+    ok "PARLAB_RESULTS, relative or not: the tour and a job array write where it says"
 else
     bad "PARLAB_RESULTS: $(tail -n 3 "$log")"
 fi
@@ -102,6 +103,12 @@ if as_user parlab report bench >"$log" 2>&1 && [ -s "$user/bench/report.html" ];
     ok "parlab report bench: $user/bench/report.html"
 else
     bad "parlab report from the install: $(tail -n 3 "$log")"
+fi
+if grep -qx "PARLAB_DIR=\${PARLAB_DIR:-$prefix/libexec/parlab} # parlab: this install" \
+        "$prefix/libexec/parlab/jobs/slurm/omp.sbatch" "$prefix/libexec/parlab/jobs/pbs/omp.pbs"; then
+    ok "the installed Slurm and PBS scripts take the install as their parlab (qsub passes no environment)"
+else
+    bad "the installed job scripts' PARLAB_DIR: $(grep -h '^PARLAB_DIR=' "$prefix/libexec/parlab/jobs/"{slurm/omp.sbatch,pbs/omp.pbs})"
 fi
 if snapshot | cmp -s - "$work/before"; then
     ok "nothing under $prefix was written by the runs"
@@ -134,11 +141,18 @@ module_session() {
             lmod) mod() { module "$lmod_cmd" bash "$@"; } ;;
             *) mod() { module tclsh "$em_cmd" bash "$@"; } ;;
         esac
+        state() { echo "$1: program=$(command -v omp_countdown) home=${PARLAB_HOME:-} mpi=${PARLAB_TEST_MPI:-}"; }
         mod load parlab
-        echo "loaded: program=$(command -v omp_countdown) home=${PARLAB_HOME:-} mpi=${PARLAB_TEST_MPI:-}"
+        state loaded
         omp_countdown -n 1M 2>&1 | tail -n 1
         mod unload parlab
-        echo "unloaded: program=$(command -v omp_countdown) home=${PARLAB_HOME:-} mpi=${PARLAB_TEST_MPI:-}"
+        state unloaded
+        mod unload parlab-test-mpi
+        # The user's own MPI module, loaded before: parlab leaves it, loaded, when it goes.
+        mod load parlab-test-mpi
+        mod load parlab
+        mod unload parlab
+        state "the user's MPI module"
     )
 }
 for system in lmod environment-modules; do
@@ -150,11 +164,16 @@ for system in lmod environment-modules; do
         continue
     fi
     got=$(module_session "$system" 2>&1)
+    # The MPI module parlab loaded: Lmod leaves it; Environment Modules unloads it with parlab (a
+    # requirement it loaded itself and nothing needs now). The user's own: both leave it.
+    left=loaded
+    [ "$system" = environment-modules ] && left=
     want="loaded: program=$prefix/bin/omp_countdown home=$prefix/libexec/parlab mpi=loaded
 VERIFIED
-unloaded: program= home= mpi="
+unloaded: program= home= mpi=$left
+the user's MPI module: program= home= mpi=loaded"
     if [ "$got" = "$want" ]; then
-        ok "$system: module load parlab (and its MPI module first), a program VERIFIED, unload clean"
+        ok "$system: module load parlab (and its MPI module first), a program VERIFIED, unload leaves the user's MPI module"
     else
         bad "$system: wanted '$want', got '$got' $(head -n 3 "$work/module.err" 2>/dev/null)"
     fi

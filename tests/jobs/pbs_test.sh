@@ -170,7 +170,7 @@ else
         [ "$status" -eq 0 ] && [ "$(queued)" -eq "$((k - 1))" ] && break
         entry=$work/queue/$k
         if [ "$status" -ne 0 ] || [ ! -f "$entry" ] || [ "$(head -n 1 "$entry")" != "$PWD" ] ||
-            ! grep -qx -- "walltime=124" "$entry" || [ "$(tail -n 1 "$entry")" != jobs/pbs/heat-restart.pbs ] ||
+            ! grep -qx -- "walltime=124" "$entry" || [ "$(tail -n 1 "$entry")" != "$PWD/jobs/pbs/heat-restart.pbs" ] ||
             ! grep -q "^parlab: heat STOPPED: SIGUSR1 at step [0-9]* of $steps\$" "$log" ||
             ! grep -q "^parlab: continued as restart $k: " "$log"; then
             bad "heat-restart, run $k (exit $status): wanted a stop by SIGUSR1 and a continuation queued:" \
@@ -179,8 +179,9 @@ else
         fi
         settings=$(sed -n '/^-v$/{n;p}' "$entry")
         if [[ ,$settings, != *",PARLAB_CHECKPOINT_DIR=$checkpoints,"* ]] ||
-            [[ ,$settings, != *",PARLAB_RESTART_COUNT=$k,"* ]] || [[ ,$settings, != *",PARLAB_STEPS=$steps,"* ]]; then
-            bad "heat-restart, run $k: qsub -v '$settings' lacks the checkpoint folder, restart count or steps"
+            [[ ,$settings, != *",PARLAB_RESTART_COUNT=$k,"* ]] || [[ ,$settings, != *",PARLAB_STEPS=$steps,"* ]] ||
+            [[ ,$settings, != *",PARLAB_RESULTS=$PWD/results,"* ]]; then
+            bad "heat-restart, run $k: qsub -v '$settings' lacks the checkpoint folder, restart count, steps or results folder"
             break
         fi
         IFS=, read -ra job_env <<<"$settings"
@@ -233,7 +234,7 @@ else
     if [ "$status" -eq 4 ] && [ "$(queued)" -eq "$before" ] &&
         grep -q '^parlab: heat STOPPED: SIGTERM at step ' "$log" &&
         grep -q '^parlab: not continued: stopped by SIGTERM (scancel, qdel, or the time limit itself)' "$log" &&
-        grep -q "^parlab:   cd $PWD && qsub -v PARLAB_CHECKPOINT_DIR=$PWD/results/$id,PARLAB_RESULTS=$PWD/results jobs/pbs/heat-restart.pbs" "$log"
+        grep -q "^parlab:   cd $PWD && qsub -v PARLAB_CHECKPOINT_DIR=$PWD/results/$id,PARLAB_RESULTS=$PWD/results $PWD/jobs/pbs/heat-restart.pbs" "$log"
     then
         echo "pbs-test: heat-restart under qdel (SIGTERM to the job's processes): stopped with a checkpoint," \
             "not continued (heat-restart's tests: $((SECONDS - started)) s)"

@@ -227,7 +227,7 @@ cancelled() {
     if grep -q 'JobState=CANCELLED .*Restarts=0 ' <<<"$state" &&
         grep -q '^parlab: heat STOPPED: SIGTERM at step ' "$log" &&
         grep -q '^parlab: not continued: stopped by SIGTERM ' "$log" &&
-        grep -q "^parlab:   cd $PWD && sbatch --export=ALL,PARLAB_CHECKPOINT_DIR=$PWD/results/$id,PARLAB_RESULTS=$PWD/results " "$log"; then
+        grep -q "^parlab:   cd $PWD && sbatch --export=ALL,PARLAB_CHECKPOINT_DIR=$PWD/results/$id,PARLAB_RESULTS=$PWD/results $PWD/jobs/slurm/heat-restart.sbatch$" "$log"; then
         ok "heat-restart cancelled (job $id): stopped with a checkpoint, not requeued, the log says how to go on"
     else
         bad "heat-restart cancelled (job $id): $(grep -o 'JobState=[A-Z]*\|Restarts=[0-9]*' <<<"$state" | tr '\n' ' ')"
