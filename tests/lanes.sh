@@ -4,8 +4,7 @@
 # `make test` there as a normal user, then writes one row of the README's "Tested with" table
 # from what the run itself printed (the OS, the compiler, the MPI library a program linked).
 #
-#   tests/lanes.sh [--parallel] [LANE...]   run lanes (default: all of them, in this order; with
-#                              --parallel all at once, each on a machine the others load):
+#   tests/lanes.sh [LANE...]   run lanes (default: all of them, in this order):
 #       debian12-openmpi   Debian 12, gcc 12, Open MPI 4 (the default build)
 #       debian12-mpich     Debian 12, gcc 12, MPICH 4 (make MPI=mpich); then the PBS scripts in a
 #                          simulated PBS job with Hydra's mpirun (tests/jobs/pbs_test.sh)
@@ -18,8 +17,6 @@
 #                              the first lane's make test is CI's own last step, as root)
 #   tests/lanes.sh --write     put the rows the lanes last produced into the README (a lane with no
 #                              row here keeps the README's)
-#   tests/lanes.sh --prepare   only make the Debian 13 root file system (CI starts it early, in the
-#                              background: mostly downloads, which the lane would wait for)
 #
 # Needs root (it adds the user `parlab`, and debootstraps Debian 13 from the mirror apt uses into
 # PLB_TRIXIE_ROOT, default /var/tmp/parlab-trixie, kept for the next run). Rows and logs go to
@@ -158,19 +155,18 @@ PBS_ON_HYDRA='mkdir -p hydra && ln -sf /usr/bin/mpirun.mpich hydra/mpirun &&
     ln -sf /usr/bin/hydra_pmi_proxy hydra/ && PATH=$PWD/hydra:$PATH tests/jobs/pbs_test.sh'
 
 # Every lane has what the suites use where it is there (numpy reads the heat programs' files), so
-# that a lane runs the same checks, and its count of them is the same, on any machine; and MPICH.
-# (Installed before lanes run at once: two apt-gets would wait on each other's lock.)
-host_packages() {
+# that a lane runs the same checks, and its count of them is the same, on any machine.
+host_numpy() {
     /usr/bin/python3 -c 'import numpy' 2>/dev/null || apt-get install -y -q python3-numpy >/dev/null
-    command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
 }
 
 lane_debian12_openmpi() {
-    host_packages
+    host_numpy
     local d=/tmp/parlab-lane-openmpi; copy_tree "$d"; on_host "$d" ""
 }
 lane_debian12_mpich() {
-    host_packages
+    host_numpy
+    command -v mpicc.mpich >/dev/null || apt-get install -y -q mpich libmpich-dev >/dev/null
     local d=/tmp/parlab-lane-mpich; copy_tree "$d"; on_host "$d" "MPI=mpich" "$PBS_ON_HYDRA"
 }
 
@@ -239,62 +235,25 @@ lane_debian13_openmpi() {
         LDFLAGS="-L$lib -Wl,-rpath,$lib" MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh
 }
 
-trap unmount_trixie EXIT
-parallel=0 prepare=0
-while [ "${1:-}" = --parallel ] || [ "${1:-}" = --prepare ]; do
-    [ "$1" = --parallel ] && parallel=1
-    [ "$1" = --prepare ] && prepare=1
-    shift
-done
-if [ "$prepare" = 1 ]; then
-    make_trixie >"$OUT/prepare.log" 2>&1 || { cat "$OUT/prepare.log"; exit 1; }
-    echo "lanes: the Debian 13 root file system is ready in $TRIXIE"
-    exit 0
-fi
 [ $# -gt 0 ] && LANES=("$@")
-# run_lane LANE: the lane's run, its log in $OUT/LANE.log, its row, a summary; its exit status.
-run_lane() {
-    local lane=$1 fn=lane_${1//-/_} start status
+trap unmount_trixie EXIT
+failed=0
+for lane in "${LANES[@]}"; do
+    fn=lane_${lane//-/_}
+    if ! declare -F "$fn" >/dev/null; then echo "lanes: no lane '$lane'" >&2; exit 2; fi
+    echo "=== lane $lane"
     start=$(date +%s)
     "$fn" >"$OUT/$lane.log" 2>&1
     status=$?
     row "$lane" "$status"
-    {
-        echo "=== lane $lane"
-        grep -E '^(total|programs|serial|mpi np=[0-9]+|pbs-test):' "$OUT/$lane.log" | tail -n 4
-        echo "    $(cat "$OUT/$lane.row")  ($(($(date +%s) - start)) s)"
-        if [ "$status" -ne 0 ]; then
-            grep -E '^FAILED|FAILED:' "$OUT/$lane.log" | head -n 20
-            tail -n 15 "$OUT/$lane.log"
-        fi
-    } >"$OUT/$lane.summary"
-    return "$status"
-}
-
-for lane in "${LANES[@]}"; do
-    declare -F "lane_${lane//-/_}" >/dev/null || { echo "lanes: no lane '$lane'" >&2; exit 2; }
-    rm -f "$OUT/$lane.row"
+    grep -E '^(total|programs|serial|mpi np=[0-9]+|pbs-test):' "$OUT/$lane.log" | tail -n 4
+    echo "    $(cat "$OUT/$lane.row")  ($(($(date +%s) - start)) s)"
+    if [ "$status" -ne 0 ]; then
+        failed=$((failed + 1))
+        grep -E '^FAILED|FAILED:' "$OUT/$lane.log" | head -n 20
+        tail -n 15 "$OUT/$lane.log"
+    fi
 done
-failed=0
-if [ "$parallel" = 1 ]; then
-    # The host's packages and the Debian 13 root first (apt, and the mounts, are not for two at once).
-    host_packages
-    [[ " ${LANES[*]} " == *" debian13-openmpi "* ]] && { make_trixie || { echo "lanes: no Debian 13 root"; exit 1; }; }
-    pids=()
-    for lane in "${LANES[@]}"; do
-        run_lane "$lane" &
-        pids+=($!)
-    done
-    for i in "${!LANES[@]}"; do
-        wait "${pids[$i]}" || failed=$((failed + 1))
-        cat "$OUT/${LANES[$i]}.summary"
-    done
-else
-    for lane in "${LANES[@]}"; do
-        run_lane "$lane" || failed=$((failed + 1))
-        cat "$OUT/$lane.summary"
-    done
-fi
 echo "lanes: ${#LANES[@]} run, $failed failed"
 [ "$failed" -eq 0 ]
 exit
