@@ -17,6 +17,8 @@
 #                              the first lane's make test is CI's own last step, as root)
 #   tests/lanes.sh --write     put the rows the lanes last produced into the README (a lane with no
 #                              row here keeps the README's)
+#   tests/lanes.sh --prepare   only make the Debian 13 root file system (CI starts it early, in the
+#                              background: mostly downloads, which the lane would wait for)
 #
 # Needs root (it adds the user `parlab`, and debootstraps Debian 13 from the mirror apt uses into
 # PLB_TRIXIE_ROOT, default /var/tmp/parlab-trixie, kept for the next run). Rows and logs go to
@@ -235,8 +237,13 @@ lane_debian13_openmpi() {
         LDFLAGS="-L$lib -Wl,-rpath,$lib" MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh
 }
 
-[ $# -gt 0 ] && LANES=("$@")
 trap unmount_trixie EXIT
+if [ "${1:-}" = --prepare ]; then
+    make_trixie >"$OUT/prepare.log" 2>&1 || { cat "$OUT/prepare.log"; exit 1; }
+    echo "lanes: the Debian 13 root file system is ready in $TRIXIE"
+    exit 0
+fi
+[ $# -gt 0 ] && LANES=("$@")
 failed=0
 for lane in "${LANES[@]}"; do
     fn=lane_${lane//-/_}
