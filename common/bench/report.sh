@@ -35,6 +35,7 @@ if ! ls "$dir"/plots/*.svg >/dev/null 2>&1 && command -v gnuplot >/dev/null 2>&1
     common/plot/plots.sh "$dir" >/dev/null || echo "report: make plots failed: no figures" >&2
 fi
 out=$dir/report.html
+name=$(basename "$(cd "$dir" && pwd -P)") # the run's own folder, not "latest"
 # The baseline's rows under a name of their own (BASELINE may be DIR itself).
 base_rows=$(mktemp)
 trap 'rm -f "$base_rows" "$out.tmp"' EXIT
@@ -45,7 +46,7 @@ html() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
 ESC='function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }'
 
 # table FILE AWK-ROW HEADINGS...: an HTML table of FILE's rows (plb_csv), AWK-ROW printing the
-# cells of one row (cell() and spread() help), under HEADINGS.
+# cells of one row (cell(), escaped text, and num(), a number, help), under HEADINGS.
 table() {
     local file=$1 row=$2 h
     shift 2
@@ -64,7 +65,7 @@ cat <<EOF
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>parlab report: $(basename "$(cd "$dir" && pwd -P)" | html)</title>
+<title>parlab report: $(html <<<"$name")</title>
 <style>
 body { font-family: sans-serif; max-width: 70em; margin: 1em auto; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; }
@@ -74,7 +75,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 pre { background: #f4f4f4; padding: 0.6em; overflow-x: auto; }
 img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
 </style></head><body>
-<h1>parlab: make bench, $(basename "$(cd "$dir" && pwd -P)" | html)</h1>
+<h1>parlab: make bench, $(html <<<"$name")</h1>
 <p>Results folder: <code>$(html <<<"$dir")</code>$([ -n "$baseline" ] && echo ", compared with <code>$(html <<<"$baseline")</code> (BASELINE)").</p>
 <h2 id="provenance">Provenance</h2>
 <table>
@@ -101,8 +102,8 @@ echo '<p>Workers: threads (omp_*) or ranks (mpi_*), 0 for the sequential variant
 echo 'Speedup is over seq at the same size; efficiency is speedup / workers; the limit is the measured'
 echo 'one each kernel is held against (STREAM triad, independent copies of the countdown, the bare'
 echo 'MPI round).</p>'
-for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!seen[$0]++' | html); do
-    echo "<h3 id=\"$program\">$program</h3>"
+for program in $(plb_csv '{ print col("program") }' "$dir/summary.csv" | awk '!seen[$0]++'); do
+    echo "<h3 id=\"$(html <<<"$program")\">$(html <<<"$program")</h3>"
     plb_csv -v p="$program" 'col("program") == p {
         printf "<p>Crossover: %s. Amdahl serial fraction: %s.</p>\n",
             col("crossover_n") == "" ? "none (the parallel variant never beats seq for good)" : "from n = " col("crossover_n"),
