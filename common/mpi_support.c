@@ -2,6 +2,7 @@
 #include "mpi_support.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,6 +88,21 @@ FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
         return NULL;
     plb_report_header(stdout, ctx, opt);
     return stdout;
+}
+
+int plb_mpi_refuse(const char *program, int code, MPI_Comm comm, const char *fmt, ...)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    if (rank == 0) {
+        char why[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, sizeof why, fmt, ap);
+        va_end(ap);
+        plb_refuse(program, code, "%s", why);
+    }
+    return code;
 }
 
 bool plb_mpi_first_error(const char *err, MPI_Comm comm)

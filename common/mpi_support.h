@@ -44,6 +44,12 @@ bool plb_mpi_memory_check(const char *program, double bytes, MPI_Comm comm);
  * every rank. Collective. */
 bool plb_mpi_share_detail(bool failed, char *detail, int len, MPI_Comm comm);
 
+/* plb_refuse for a refusal every rank of comm has agreed on (plb_mpi_agree,
+ * plb_mpi_parse_cli): called on every rank, printed by rank 0 alone; returns code on every rank.
+ * Not collective. */
+int plb_mpi_refuse(const char *program, int code, MPI_Comm comm, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Each rank's one-line error, or NULL: the lowest rank with one prints it on stderr, and every rank
  * learns whether any rank had one. Collective. */
 bool plb_mpi_first_error(const char *err, MPI_Comm comm);

@@ -215,6 +215,18 @@ int plb_report_verdict(const plb_options *opt, const char *failure)
     return failure ? PLB_EXIT_FAILED : PLB_EXIT_VERIFIED;
 }
 
+int plb_refuse(const char *program, int code, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\n", program, why);
+    fflush(stderr);
+    return code;
+}
+
 int plb_report_deadlock(const plb_options *opt, const char *why)
 {
     print_verdict(opt, "DEADLOCK", why);

@@ -65,6 +65,11 @@ void plb_report_row(FILE *out, const plb_options *opt, const plb_result *r);
 void plb_report_seconds(double s, char *buf, size_t len);
 /* Prints the verdict (failure NULL: VERIFIED) and returns the exit code that goes with it. */
 int plb_report_verdict(const plb_options *opt, const char *failure);
+/* A refusal or an error met before or around the run, the one way every program says it: one line
+ * "PROGRAM: what is wrong" on stderr (printf-style), whole; returns code (PLB_EXIT_USAGE for bad
+ * input or too little memory, PLB_EXIT_FAILED for an error of the run), for `return plb_refuse(...)`. */
+int plb_refuse(const char *program, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Like plb_report_verdict for a watchdog that caught a deadlock: "DEADLOCK: <why>", exit 3. */
 int plb_report_deadlock(const plb_options *opt, const char *why);
 
