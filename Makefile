@@ -138,12 +138,12 @@ help:
 	@echo '  PLAIN_CFLAGS (the bench-omp yardstick, default -O3 -march=native),'
 	@echo '  MPI=mpich (Debian'"'"'s MPICH: mpicc.mpich, mpirun.mpich), CFLAGS (default -O2),'
 	@echo '  WERROR=1 (warnings are errors)'
-	@echo 'Layout: omp/ and mpi/ one file per lesson; common/ the C library; common/run/,'
-	@echo '  common/bench/, common/plot/ the scripts; docs/ the course; figures/ its figures; tests/ the'
+	@echo 'Layout: omp/ and mpi/ one file per lesson; common/ the C library; scripts/run/,'
+	@echo '  scripts/bench/, scripts/plot/ the scripts; docs/ the course; figures/ its figures; tests/ the'
 	@echo '  suites and checks (tests/jobs/: the Slurm, PBS and cluster tests); jobs/ the job scripts'
 
 deps:
-	@CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' common/run/deps.sh
+	@CPPFLAGS='$(CPPFLAGS)' LDFLAGS='$(LDFLAGS)' scripts/run/deps.sh
 
 check-warnings:
 	@$(MAKE) --no-print-directory WERROR=1 all tests
@@ -155,11 +155,11 @@ check:
 	@CC='$(CC)' MPICC='$(MPICC)' CPPFLAGS='$(CPPFLAGS)' CFLAGS='$(CFLAGS)' WARN='$(WARN)' OMPFLAGS='$(OMPFLAGS) $(OFFLOAD_FLAGS)' \
 	    LDFLAGS='$(LDFLAGS)' LDLIBS='$(LDLIBS)' exercises/check.sh '$(EX)' $(if $(FROM),'$(FROM)')
 
-# What a teacher hands out: the tree without exercises/solutions/ (common/run/archive.sh: the last
+# What a teacher hands out: the tree without exercises/solutions/ (scripts/run/archive.sh: the last
 # commit's, in a git checkout).
 HANDOUT := results/handout/parlab-handout.tar.gz
 handout:
-	@common/run/archive.sh $(HANDOUT) parlab '$(VERSION)' exercises/solutions
+	@scripts/run/archive.sh $(HANDOUT) parlab '$(VERSION)' exercises/solutions
 	@echo "handout: $(HANDOUT) ($$(tar -tzf $(HANDOUT) | grep -c '^parlab/exercises/check/.*[.]c$$')" \
 	    "exercises, no solutions)"
 
@@ -168,11 +168,11 @@ handout:
 DIST := parlab-$(VERSION:-dirty=)
 dist:
 	@case '$(VERSION)' in *-dirty) echo "dist: the last commit's tree: your uncommitted changes are not in it" >&2 ;; esac
-	@common/run/archive.sh $(DIST).tar.gz $(DIST) '$(VERSION:-dirty=)'
+	@scripts/run/archive.sh $(DIST).tar.gz $(DIST) '$(VERSION:-dirty=)'
 	@echo "dist: $(DIST).tar.gz ($$(tar -tzf $(DIST).tar.gz | grep -vc '/$$') files, version $(VERSION:-dirty=))"
 
 # make install PREFIX=... DESTDIR=...: PARLAB_HOME, $(PREFIX)/libexec/parlab, is the tree the
-# scripts and job scripts run in, as in a checkout (bin/, common/run|bench|plot/, jobs/,
+# scripts and job scripts run in, as in a checkout (bin/, scripts/run|bench|plot/, jobs/,
 # docs/quiz.txt); $(PREFIX)/bin links each program and the parlab command there; the docs go to
 # share/doc/parlab, the modulefile (Tcl: Lmod and Environment Modules) to
 # share/modulefiles/parlab/MODULE_VERSION (default: the version the programs were built as).
@@ -187,11 +187,11 @@ MODULE_LOAD ?=
 BUILT_VERSION = $(shell cat build/version.txt 2>/dev/null)
 MODULE_VERSION ?= $(BUILT_VERSION)
 INSTALL_HOME := $(DESTDIR)$(PREFIX)/libexec/parlab
-INSTALL_SCRIPTS := common/run/parlab common/run/mpilaunch common/run/parlab.sh common/run/quiz.sh \
-    common/run/tour.sh common/bench/bench.sh common/bench/countdown_copies.sh \
-    common/bench/bench_report.awk common/bench/heat_model.awk common/bench/report.sh \
-    common/bench/compare_python.sh \
-    $(wildcard common/bench/python/*.py) common/plot/plots.sh \
+INSTALL_SCRIPTS := scripts/run/parlab scripts/run/mpilaunch scripts/run/parlab.sh scripts/run/quiz.sh \
+    scripts/run/tour.sh scripts/bench/bench.sh scripts/bench/countdown_copies.sh \
+    scripts/bench/bench_report.awk scripts/bench/heat_model.awk scripts/bench/report.sh \
+    scripts/bench/compare_python.sh \
+    $(wildcard scripts/bench/python/*.py) scripts/plot/plots.sh \
     $(wildcard jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh) docs/quiz.txt
 install:
 	@for p in $(OMP_PROGRAMS) $(MPI_PROGRAMS); do [ -x $$p ] && [ -n '$(MODULE_VERSION)' ] || \
@@ -207,10 +207,10 @@ install:
 	    $(INSTALL_HOME)/jobs/slurm/*.sbatch $(INSTALL_HOME)/jobs/pbs/*.pbs
 	@echo "install: $(words $(INSTALL_SCRIPTS)) scripts into $(INSTALL_HOME)"
 	cd $(DESTDIR)$(PREFIX)/bin && for p in $(notdir $(OMP_PROGRAMS) $(MPI_PROGRAMS)); do \
-	    ln -sfn ../libexec/parlab/bin/$$p $$p; done && ln -sfn ../libexec/parlab/common/run/parlab parlab
+	    ln -sfn ../libexec/parlab/bin/$$p $$p; done && ln -sfn ../libexec/parlab/scripts/run/parlab parlab
 	cp -R README.md LICENSE docs figures $(DESTDIR)$(PREFIX)/share/doc/parlab/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(BUILT_VERSION)|g' -e 's|@MODULE_LOAD@|$(MODULE_LOAD)|g' \
-	    common/run/modulefile.tcl >$(DESTDIR)$(PREFIX)/share/modulefiles/parlab/$(MODULE_VERSION)
+	    scripts/run/modulefile.tcl >$(DESTDIR)$(PREFIX)/share/modulefiles/parlab/$(MODULE_VERSION)
 	@echo "install: parlab $(BUILT_VERSION) in $(DESTDIR)$(PREFIX), module parlab/$(MODULE_VERSION):" \
 	    "'module use $(PREFIX)/share/modulefiles', then 'module load parlab' puts it on the path"
 
@@ -230,21 +230,21 @@ test: deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@common/run/tour.sh $(if $(filter 1,$(QUIZ)),--quiz)
+	@scripts/run/tour.sh $(if $(filter 1,$(QUIZ)),--quiz)
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@QUICK=$(QUICK) common/bench/bench.sh
+	@QUICK=$(QUICK) scripts/bench/bench.sh
 
 plots:
-	@common/plot/plots.sh $(RESULTS)
+	@scripts/plot/plots.sh $(RESULTS)
 
 report:
-	@BASELINE='$(BASELINE)' common/bench/report.sh $(RESULTS)
+	@BASELINE='$(BASELINE)' scripts/bench/report.sh $(RESULTS)
 
 compare-python: deps
 	@$(MAKE) --no-print-directory all
-	@common/bench/compare_python.sh
+	@scripts/bench/compare_python.sh
 
 jobs:
 	@jobs/render.sh
@@ -258,9 +258,9 @@ docs: all
 lint:
 	@command -v cppcheck >/dev/null || { echo "lint: needs cppcheck (Debian: apt-get install cppcheck)" >&2; exit 2; }
 	@cppcheck --std=c11 --enable=warning,portability,performance --inline-suppr --error-exitcode=1 \
-	    -q -Icommon -Iomp -Impi -Iexercises/check -Iexercises/check/shared --suppress=missingIncludeSystem common omp mpi \
+	    -q -Icommon -Iomp -Impi -Iexercises/check -Iexercises/check/shared --suppress=missingIncludeSystem common omp mpi scripts/bench \
 	    tests exercises
-	@echo "lint: cppcheck found nothing in common/, omp/, mpi/, tests/ and exercises/"
+	@echo "lint: cppcheck found nothing in common/, omp/, mpi/, tests/, exercises/ and scripts/bench/"
 
 lint-jobs:
 	@jobs/render.sh --check
@@ -286,23 +286,23 @@ bench-check: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_stream build/bench/plain_heat
 	@latest=$${PARLAB_RESULTS:-results}/latest; \
 	 { echo "# bench-check: measured $$(date -u +%Y-%m-%dT%H:%M:%SZ), after that bench run"; \
-	   common/bench/bench_omp.sh --check; omp=$$?; common/bench/bench_mpi.sh --check; mpi=$$?; \
-	   common/bench/bench_heat.sh --check; heat=$$?; \
+	   scripts/bench/bench_omp.sh --check; omp=$$?; scripts/bench/bench_mpi.sh --check; mpi=$$?; \
+	   scripts/bench/bench_heat.sh --check; heat=$$?; \
 	   test $$omp -eq 0 && test $$mpi -eq 0 && test $$heat -eq 0; } 2>&1 | \
 	 if [ -d "$$latest" ]; then tee "$$latest/bench-check.txt"; else cat; fi; \
 	 exit $${PIPESTATUS[0]}
 
 bench-heat: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_heat
-	@common/bench/bench_heat.sh
+	@scripts/bench/bench_heat.sh
 
 bench-omp: deps
 	@$(MAKE) --no-print-directory all build/bench/plain_stream
-	@common/bench/bench_omp.sh
+	@scripts/bench/bench_omp.sh
 
 bench-mpi: deps
 	@$(MAKE) --no-print-directory all
-	@common/bench/bench_mpi.sh
+	@scripts/bench/bench_mpi.sh
 
 build/%.o: %.c build/toolchain.txt
 	@mkdir -p $(@D)
@@ -375,7 +375,7 @@ $(filter build/tests/%mpi,$(TESTS)):
 
 # The yardstick of make bench-omp: plain OpenMP loops, built the best way for this machine.
 PLAIN_CFLAGS ?= -O3 -march=native
-build/bench/plain_stream build/bench/plain_heat: build/bench/%: common/bench/%.c build/toolchain.txt
+build/bench/plain_stream build/bench/plain_heat: build/bench/%: scripts/bench/%.c build/toolchain.txt
 	@mkdir -p $(@D)
 	$(CC) $(PLAIN_CFLAGS) $(LDFLAGS) $(WARN) $(OMPFLAGS) $< -o $@
 

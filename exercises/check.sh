@@ -13,8 +13,8 @@
 # when done, 1 when not, 2 for a name that is no exercise.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/parlab.sh
 
 name=${1:-}
 exercises=

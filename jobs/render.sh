@@ -91,7 +91,7 @@ failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
 # (plb_progress, of the scripts' helpers beside the programs).
 # shellcheck source=/dev/null
-. common/run/parlab.sh
+. scripts/run/parlab.sh
 steps_done=0
 job_start=$(date +%s)
 EOF
@@ -205,10 +205,10 @@ EOF
 EOF
     if [ "$MODE" = bench ]; then
         cat <<'EOF'
-echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
+echo "parlab: step bench: scripts/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
 # Its whole output in bench.log; its progress lines, [point/points, s, time left], here too.
 # (Its run folder inside this job's, so that two bench jobs never share a results/latest.)
-if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$out/make-bench common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
+if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$out/make-bench scripts/bench/bench.sh 2>&1 | tee "$out/bench.log" |
     sed -un 's/^\(\[[0-9]*\/[0-9]*, [^]]*\]\).*/parlab: bench \1/p'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
     cp -r "$out/make-bench/latest/." "$out/" && rm -rf "$out/make-bench" && echo "parlab: bench VERIFIED"
 else
@@ -371,9 +371,9 @@ EOF
         pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores
             either_mpi 'mpirun -n "$np" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"' \
                 'mpirun -np "$np" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"' ;;
-        laptop/mpi) echo 'launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }' ;;
+        laptop/mpi) echo 'launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }' ;;
         laptop/hybrid)
-            echo 'launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }' ;;
+            echo 'launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }' ;;
     esac
 }
 

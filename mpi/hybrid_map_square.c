@@ -6,7 +6,7 @@
  * squaring, not the scatter and the gather, so the distributed variants still lose to the root
  * alone. describe prints where every rank and thread runs (core and node) and warns when ranks x
  * threads exceed a node's cores: start it so each rank may use several cores (Open MPI: `mpirun
- * --bind-to none -x OMP_NUM_THREADS` or `--map-by slot:PE=T`; common/run/mpilaunch --threads T
+ * --bind-to none -x OMP_NUM_THREADS` or `--map-by slot:PE=T`; scripts/run/mpilaunch --threads T
  * does the first).
  *
  * Measurement (not the lesson): variants and rate as in mpi_map_square, whose scatter and gather

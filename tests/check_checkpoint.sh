@@ -21,8 +21,8 @@
 #      production options that do not make sense (two variants, seq, --every alone).
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/parlab.sh
 
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
@@ -77,7 +77,7 @@ up() {
 
 # launched NP ARGS...: mpi_heat on NP ranks in the background, in a session of its own; $pid.
 launched() {
-    setsid bash -c '. common/run/parlab.sh; plb_launch --timeout 300 "$@"' _ "$1" mpi_heat "${@:2}" \
+    setsid bash -c '. scripts/run/parlab.sh; plb_launch --timeout 300 "$@"' _ "$1" mpi_heat "${@:2}" \
         >"$out" 2>"$err" &
     pid=$!
 }

@@ -15,8 +15,8 @@
 # cores are oversubscribed, and a hang must be a failure, not a stuck CI.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/parlab.sh
 
 GRID=37x41 # prime sides: no rank count divides them
 STEPS=20

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# check_model.sh: the heat scaling model (common/bench/heat_model.awk) against figures worked out
+# check_model.sh: the heat scaling model (scripts/bench/heat_model.awk) against figures worked out
 # by hand, from made-up measurements whose answers are round: one rank updates 1e9 points a
 # second alone (1000 MLUP/s), STREAM copy 16 GB/s on 1 thread and 32 GB/s on 2 (each rank keeps
 # its own 16 GB/s), 64 GB/s on 4 (node of 4 cores: still 16 GB/s a rank), messages of 8 bytes
 # 1.008 us and of 8000008 bytes 8001.008 us (alpha 1 us, beta 1 GB/s). Ends with "model: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/parlab.sh
 
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
@@ -33,7 +33,7 @@ row() { echo "$1,$2,$3,$4,$5,5,1,0,$6,0,0,0,$7,-,yes,$8"; }
 } >"$tmp/heat_weak.csv"
 
 model() { # CORES [NET]: runs the model; its CSV in $tmp/model.csv, its table in $out
-    plb_csv -v cores="$1" -v model="$tmp/model.csv" -v net="${2:-}" -f common/bench/heat_model.awk \
+    plb_csv -v cores="$1" -v model="$tmp/model.csv" -v net="${2:-}" -f scripts/bench/heat_model.awk \
         "$tmp/limits.csv" "$tmp/heat_strong.csv" "$tmp/heat_weak.csv" >"$out"
 }
 # expect RANKS COLUMN VALUE: the model's CSV has VALUE (to 4 significant digits) there.

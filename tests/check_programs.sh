@@ -5,8 +5,8 @@
 # shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 
 COLUMNS_LINE='program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate,rate_unit,verified'
 passed=0
@@ -138,8 +138,8 @@ contract_rows() {
     esac
 }
 
-# shellcheck source=common/run/quiz.sh disable=SC1091 # followed with shellcheck -x
-. common/run/quiz.sh
+# shellcheck source=scripts/run/quiz.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/quiz.sh
 
 # findings_shown PROGRAM: the last run's output has the lesson's finding right after the table,
 # one or two "# finding" lines of under 100 columns, where the course file shows that note; or
@@ -360,7 +360,7 @@ for p in bin/mpi_map_square bin/mpi_increment; do
     for np in $rank_counts; do
         for n in 1 2 $((np - 1)) $np $((np + 1)) 1000003; do
             [ "$n" -ge 1 ] || continue
-            if common/run/mpilaunch --timeout 120 "$np" "$p" -n "$n" -r 1 -w 0 --csv >"$out" 2>"$err" &&
+            if scripts/run/mpilaunch --timeout 120 "$np" "$p" -n "$n" -r 1 -w 0 --csv >"$out" 2>"$err" &&
                 [ "$(tail -n 1 "$err")" = VERIFIED ] &&
                 [ "$(plb_csv 'col("variant") !~ /[.]/ && col("verified") == "yes"' "$out" | wc -l)" -eq 4 ]; then ok
             else bad "$(basename "$p") np=$np n=$n: $(tail -n 2 "$err")"; fi
@@ -386,7 +386,7 @@ fi
 # own duration, as the runner once did, reported 0.14-0.25x.)
 if [ -x bin/mpi_countdown ] && [ -x bin/omp_countdown ] && command -v taskset >/dev/null; then
     alone() { taskset -c 0 bin/omp_countdown -n 20M -V seq -t 1 -r 10 -w 1 --csv 2>/dev/null | plb_csv '{ print col("min_s") }'; }
-    ranks() { taskset -c 0 common/run/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 10 -w 1 --csv 2>/dev/null | plb_csv '{ print col("min_s") }'; }
+    ranks() { taskset -c 0 scripts/run/mpilaunch --timeout 120 8 bin/mpi_countdown -n 20M -V parallel -r 10 -w 1 --csv 2>/dev/null | plb_csv '{ print col("min_s") }'; }
     # The VM's slow spells can catch all the alone runs of a round: up to three rounds, the first
     # that holds decides. The bug this guards against (0.14-0.25x) fails every round.
     for _ in 1 2 3; do
@@ -404,13 +404,13 @@ fi
 # than cores to pin them to.
 if [ -x bin/omp_countdown ]; then
     cores=$(nproc)
-    row=$(common/bench/countdown_copies.sh "$cores" -n 1M -r 2 2>"$err")
+    row=$(scripts/bench/countdown_copies.sh "$cores" -n 1M -r 2 2>"$err")
     if [ "$(head -n 1 <<<"$row")" = "$COLUMNS_LINE" ] && plb_csv -v p="$cores" '
         col("program") == "countdown_copies" && col("n") == 1048576 && col("threads") == p &&
         col("verified") == "yes" && col("min_s") > 0 && col("min_s") <= col("median_s") &&
         col("median_s") <= col("max_s") { found++ } END { exit found != 1 }' <<<"$row"
     then ok; else bad "countdown_copies.sh $cores: wanted one row of $cores copies, got '$row' $(cat "$err")"; fi
-    common/bench/countdown_copies.sh $((cores + 1)) -n 1M >"$out" 2>"$err"
+    scripts/bench/countdown_copies.sh $((cores + 1)) -n 1M >"$out" 2>"$err"
     if [ $? -eq 2 ] && grep -q "^countdown_copies: $((cores + 1)) copies, but only $cores cores" "$err"
     then ok; else bad "countdown_copies.sh with more copies than cores: wanted exit 2 and one line"; fi
 fi
@@ -419,7 +419,7 @@ if [ -x bin/mpi_deadlock ]; then
     check_watchdog mpi_deadlock ssend 10
     # Exchanges of 16 MB take far longer than --timeout 0.05 all together; each one is progress.
     # (One of 64 MB, sanitized on a loaded machine, once took longer than 0.05 s by itself.)
-    if common/run/mpilaunch --timeout 120 2 bin/mpi_deadlock -V sendrecv,nonblocking,parity -n 2M \
+    if scripts/run/mpilaunch --timeout 120 2 bin/mpi_deadlock -V sendrecv,nonblocking,parity -n 2M \
         --timeout 0.05 -r 10 -w 0 >"$out" 2>"$err" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "mpi_deadlock fixed variants, -n 2M --timeout 0.05: $(tail -n 2 "$out" "$err")"; fi
     # The verdict reaches the user every time: 10 runs each at 2, 3, 4 and 8 ranks, each with exactly
@@ -429,7 +429,7 @@ if [ -x bin/mpi_deadlock ]; then
     [ -n "${PLB_SANITIZE:-}" ] && tries=1
     for np in 2 3 4 8; do
         for _ in $(seq "$tries"); do
-            common/run/mpilaunch --timeout 60 "$np" bin/mpi_deadlock -V ssend --timeout 0.2 >"$out" 2>"$err"
+            scripts/run/mpilaunch --timeout 60 "$np" bin/mpi_deadlock -V ssend --timeout 0.2 >"$out" 2>"$err"
             status=$?
             [ "$status" -eq 3 ] && [ "$(grep -c '^DEADLOCK: ' "$out")" -eq 1 ] && shown=$((shown + 1))
         done
@@ -439,7 +439,7 @@ if [ -x bin/mpi_deadlock ]; then
     if launch bin/mpi_deadlock --sweep -n 64K && grep -Eq '^# +8 +(completes|would block)$' "$out" &&
         grep -Eq '^# +524288 +(completes|would block)$' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "mpi_deadlock --sweep: wanted one line per size from 8 bytes to 512 KiB"; fi
-    if common/run/mpilaunch 1 bin/mpi_deadlock >"$out" 2>"$err"; then bad "mpi_deadlock on 1 rank should refuse"
+    if scripts/run/mpilaunch 1 bin/mpi_deadlock >"$out" 2>"$err"; then bad "mpi_deadlock on 1 rank should refuse"
     elif [ $? -eq 2 ] && grep -q '^mpi_deadlock: needs at least 2 ranks$' "$err"; then ok
     else bad "mpi_deadlock on 1 rank: wanted exit 2 and one line"; fi
 fi
@@ -492,7 +492,7 @@ if [ -x bin/mpi_shared_array ]; then
     then ok; else bad "mpi_shared_array at 4 ranks: wanted a verified run in 120 s and its updates: $(tail -n 2 "$err")"; fi
 fi
 if [ -x bin/hybrid_map_square ]; then
-    if common/run/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&
+    if scripts/run/mpilaunch --timeout 120 --threads 2 2 bin/hybrid_map_square -n 1000003 -r 2 >"$out" 2>"$err" &&
         [ "$(grep -c '^# placement   : rank [01] on .*, threads on cpus [0-9]* [0-9]*$' "$out")" -eq 2 ] &&
         grep -Eq '^collective +2 +2 +1000003 ' "$out" && [ "$(tail -n 1 "$out")" = VERIFIED ]
     then ok; else bad "hybrid_map_square --threads 2 on 2 ranks: wanted 2 threads per rank, placement lines"; fi
@@ -530,20 +530,20 @@ done
 # with --quiz, a question before the lesson and the measured answer after it, and the guess read
 # only where there is a terminal.
 if [ -x bin/omp_race ] && [ -x bin/omp_countdown ]; then
-    if common/run/tour.sh omp_race omp_countdown </dev/null >"$out" 2>"$err" && [ ! -s "$err" ] &&
+    if scripts/run/tour.sh omp_race omp_countdown </dev/null >"$out" 2>"$err" && [ ! -s "$err" ] &&
         [ "$(grep -E '^\[[12]/2\] ' "$out" | cut -d ' ' -f 2 | tr '\n' ' ')" = "omp_countdown omp_race " ] &&
         grep -q '^      # unsync      : race ' "$out" &&
         grep -A 6 '^omp_race:$' "$out" | grep -Eq '^  reduction +1 +[0-9]+ +1000000 +[0-9.]+ [nmu]?s +([0-9.]+x|disturbed) ' &&
         ! grep -q 'question:' "$out"; then ok
     else bad "tour.sh omp_race omp_countdown: wanted omp_countdown first, omp_race's finding, the summary table, no question, nothing on stderr: $(cat "$out" "$err")"; fi
-    if common/run/tour.sh --quiz omp_race </dev/null >"$out" 2>"$err" && grep -q '^      question: .* threads add 1 to one shared counter' "$out" &&
+    if scripts/run/tour.sh --quiz omp_race </dev/null >"$out" 2>"$err" && grep -q '^      question: .* threads add 1 to one shared counter' "$out" &&
         grep -Eq '^      answer: (atomic is (about the same as|[0-9.]+x (faster|slower) than) seq \(|not judged: this run was disturbed)' "$out" &&
         grep -q '^      why: ' "$out" && ! grep -q 'you said' "$out" &&
         grep -q '^quiz: no guesses to score (they are read only from a terminal)$' "$out"; then ok
     else bad "tour.sh --quiz omp_race without a terminal: wanted question, answer and why, no guess: $(cat "$out" "$err")"; fi
     if command -v script >/dev/null; then
         # A reply that is not an answer is asked again; the score closes the tour.
-        printf 'x\nl\n' | script -qec "common/run/tour.sh --quiz omp_race" /dev/null >"$out" 2>"$err"
+        printf 'x\nl\n' | script -qec "scripts/run/tour.sh --quiz omp_race" /dev/null >"$out" 2>"$err"
         if grep -q "'x' is not an answer: f, s or l" "$out" &&
             { grep -Eq 'you said slower: (right|the measurement says (faster|same))' "$out" &&
                 grep -Eq '^quiz: [01] of 1 guesses right' "$out" ||
@@ -553,7 +553,7 @@ if [ -x bin/omp_race ] && [ -x bin/omp_countdown ]; then
 fi
 # A deadlock lesson asks whether it finishes, and answers from the run's verdict.
 if [ -x bin/omp_deadlock ] && command -v script >/dev/null; then
-    printf 'l\nh\n' | script -qec "common/run/tour.sh --quiz omp_deadlock" /dev/null >"$out" 2>"$err"
+    printf 'l\nh\n' | script -qec "scripts/run/tour.sh --quiz omp_deadlock" /dev/null >"$out" 2>"$err"
     if grep -q "'l' is not an answer: f or h" "$out" &&
         grep -q '^      answer: deadlock hangs: the watchdog saw no progress' "$out" &&
         grep -q 'you said hangs: right' "$out" && grep -q '^quiz: 1 of 1 guesses right' "$out"; then ok

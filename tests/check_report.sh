@@ -12,8 +12,8 @@
 # shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/parlab.sh
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
@@ -21,7 +21,7 @@ run=$tmp/run
 cp -r tests/fixtures/bench-quick "$run"
 page=$run/report.html
 # report DIR [BASELINE]: make report of DIR, output in $out; its exit status.
-report() { BASELINE=${2:-} common/bench/report.sh "$1" >"$out" 2>"$err"; }
+report() { BASELINE=${2:-} scripts/bench/report.sh "$1" >"$out" 2>"$err"; }
 
 if [ "${1:-}" = --browser ]; then
     echo "=== the page in a headless browser"

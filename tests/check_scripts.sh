@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# check_scripts.sh: the shell helpers every long script shares (common/run/parlab.sh): the
+# check_scripts.sh: the shell helpers every long script shares (scripts/run/parlab.sh): the
 # progress line with the time left, and the provenance lines a benchmark copies from a program's
 # header; mpilaunch's signals; the docs' excerpt check (tests/check_docs.sh), which must fail on
 # an excerpt that differs; the quiz's answers. Ends with "scripts: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-# shellcheck source=common/run/parlab.sh disable=SC1091 # followed with shellcheck -x
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/parlab.sh
 # shellcheck source=tests/check_common.sh disable=SC1091 # followed with shellcheck -x
 . tests/check_common.sh
 
@@ -69,7 +69,7 @@ started() { # started PATTERN: true once two ranks run, waiting 60 s at most
     done
     return 1
 }
-common/run/mpilaunch 2 "${long[@]}" 1000000501 >"$out" 2>"$err" &
+scripts/run/mpilaunch 2 "${long[@]}" 1000000501 >"$out" 2>"$err" &
 launch=$!
 started "1000000501"
 kill -TERM "$launch"
@@ -78,7 +78,7 @@ status=$?
 if [ "$status" -eq 143 ] && grep -q "stopped by SIGTERM$" "$err" && gone "^bin/mpi_heat .*--steps 1000000501"; then ok
 else bad "mpilaunch sent SIGTERM: wanted exit 143, its line and no rank left, got $status: $(cat "$err")"; fi
 
-common/run/mpilaunch 2 "${long[@]}" 1000000502 >"$out" 2>"$err" &
+scripts/run/mpilaunch 2 "${long[@]}" 1000000502 >"$out" 2>"$err" &
 launch=$!
 started "1000000502"
 # The launcher is timeout's child (whatever it calls itself: mpirun, prterun, mpiexec.hydra).
@@ -98,7 +98,7 @@ else bad "mpirun killed: wanted exit 137 and SIGKILL named, not a timeout, got $
 gone "^bin/mpi_heat .*--steps 1000000502" || for pid in $(processes "^bin/mpi_heat .*--steps 1000000502"); do kill -KILL "$pid"; done
 
 # SIGUSR1 to mpilaunch reaches the ranks: a production run writes its checkpoint and exits 4.
-common/run/mpilaunch 2 bin/mpi_heat -n 500 -V sendrecv --long-run --steps 1000000504 \
+scripts/run/mpilaunch 2 bin/mpi_heat -n 500 -V sendrecv --long-run --steps 1000000504 \
     --checkpoint "$tmp/usr1.npy" --every 100000000 >"$out" 2>"$err" &
 launch=$!
 catching 2 "^bin/mpi_heat .*--steps 1000000504" # a slow start (ASan) must not meet the signal before the handler is set
@@ -109,7 +109,7 @@ if [ "$status" -eq 4 ] && grep -q "STOPPED: SIGUSR1 at step" "$out" "$err" && [ 
     gone "^bin/mpi_heat .*--steps 1000000504"; then ok
 else bad "mpilaunch sent SIGUSR1: wanted a checkpoint and exit 4, got $status: $(tail -n 2 "$out" "$err")"; fi
 
-common/run/mpilaunch --timeout 3 2 "${long[@]}" 1000000503 >"$out" 2>"$err"
+scripts/run/mpilaunch --timeout 3 2 "${long[@]}" 1000000503 >"$out" 2>"$err"
 status=$?
 if [ "$status" -eq 124 ] && grep -q "did not finish in 3 s and was stopped$" "$err" &&
     gone "^bin/mpi_heat .*--steps 1000000503"; then ok
@@ -126,7 +126,7 @@ if [ "${major:-0}" -ge 5 ]; then
             p = pid + i; if (p >= max) p = p - max + 300; print name "." p "." uid } }' | xargs mkdir)
     TMPDIR=$tmp/stale "${MPIRUN:-mpirun}" -n 1 true >"$out" 2>&1
     echo "    (a bare mpirun among stale session directories: exit $? $(grep -o 'Exists' "$out" | head -n 1))"
-    TMPDIR=$tmp/stale common/run/mpilaunch 2 bin/mpi_heat -n 64 --steps 10 -r 1 -w 0 >"$out" 2>"$err"
+    TMPDIR=$tmp/stale scripts/run/mpilaunch 2 bin/mpi_heat -n 64 --steps 10 -r 1 -w 0 >"$out" 2>"$err"
     status=$?
     if [ "$status" -eq 0 ] && [ "$(tail -n 1 "$out")" = VERIFIED ] &&
         [ -z "$(find "$tmp/stale" -maxdepth 1 -name 'mpilaunch.*')" ]; then ok
@@ -168,8 +168,8 @@ elif grep -q 'links to gone.md, which is not there' "$out" && grep -q 'docs: 1 p
 else bad "check_docs: links: wanted gone.md named and '1 passed, 1 failed': $(cat "$out")"; fi
 
 # The quiz answers from a run's medians, and judges no guess on a run the program found disturbed.
-# shellcheck source=common/run/quiz.sh disable=SC1091 # followed with shellcheck -x
-. common/run/quiz.sh
+# shellcheck source=scripts/run/quiz.sh disable=SC1091 # followed with shellcheck -x
+. scripts/run/quiz.sh
 { echo "program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate,rate_unit,verified"
     echo "p,seq,8,1,1,3,1,0.2,0.2,0.2,0.2,0,1,x/s,yes"
     echo "p,atomic,8,1,2,3,1,0.5,1.0,1.0,1.5,0.5,1,x/s,yes"; } >"$tmp/quiz.csv"

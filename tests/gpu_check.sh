@@ -9,7 +9,7 @@
 #      bit for bit against the sequential reference; and --check exact, every point;
 #   2. omp_heat -V target with r = 0.2 (not a power of two: does the device round as the CPU?);
 #   3. omp_map_square -V static,target at 512M elements: the data shipped every call;
-#   4. the same heat step in CuPy slicing (common/bench/python/heat.py), where Python has CuPy,
+#   4. the same heat step in CuPy slicing (scripts/bench/python/heat.py), where Python has CuPy,
 #      equal bit for bit to omp_heat's field;
 #   5. omp_heat -V parallel at 1, 2, 4, ... all cores, and mpi_heat -V sendrecv at as many ranks
 #      (where an mpirun is at hand): the CPU's scaling beside the GPU.
@@ -90,7 +90,7 @@ if python3 -c 'import cupy' 2>/dev/null; then
     if "$bin/omp_heat" -n "$heat_n" --steps 1 -V parallel -r 1 -w 0 --save "$out/start.npy" \
         >/dev/null && "$bin/omp_heat" -n "$heat_n" --steps $((steps + 1)) -V parallel -r 1 -w 0 \
             --save "$out/end.npy" >/dev/null &&
-        python3 common/bench/python/heat.py cupy "$out/start.npy" "$out/end.npy" "$steps" 0.25 3 \
+        python3 scripts/bench/python/heat.py cupy "$out/start.npy" "$out/end.npy" "$steps" 0.25 3 \
             >"$out/cupy.txt" 2>&1; then
         passed=$((passed + 1))
         cupy_line="CuPy slicing: $(cut -d, -f5 "$out/cupy.txt") MLUP/s, equal bit for bit"

@@ -124,7 +124,7 @@ if [ -n "$LANE_EXTRA" ]; then echo "lane-extra: $LANE_EXTRA"; eval "$LANE_EXTRA"
 . /etc/os-release
 echo "lane-system: $PRETTY_NAME"
 echo "lane-compiler: $(${CC:-cc} --version | head -n 1)"
-echo "lane-mpi: $(common/run/mpilaunch 1 bin/mpi_countdown -n 1000 -r 1 -w 0 | sed -n "s/^# mpi *: //p")"
+echo "lane-mpi: $(scripts/run/mpilaunch 1 bin/mpi_countdown -n 1000 -r 1 -w 0 | sed -n "s/^# mpi *: //p")"
 echo "lane-user: $(id -un)"
 exit $status'
 

@@ -23,7 +23,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 T=build/tests
-LAUNCH=common/run/mpilaunch
+LAUNCH=scripts/run/mpilaunch
 STEP_TIMEOUT=${PLB_TEST_TIMEOUT:-300}
 passed=0
 failed=0

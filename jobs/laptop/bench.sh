@@ -48,7 +48,7 @@ failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
 # (plb_progress, of the scripts' helpers beside the programs).
 # shellcheck source=/dev/null
-. common/run/parlab.sh
+. scripts/run/parlab.sh
 steps_done=0
 job_start=$(date +%s)
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,
@@ -75,10 +75,10 @@ step() {
     echo "parlab: progress $(plb_progress "$steps_done" "$steps_total" "$job_start")"
 }
 
-echo "parlab: step bench: common/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
+echo "parlab: step bench: scripts/bench/bench.sh (QUICK=${PARLAB_QUICK:-0}); its progress per point:"
 # Its whole output in bench.log; its progress lines, [point/points, s, time left], here too.
 # (Its run folder inside this job's, so that two bench jobs never share a results/latest.)
-if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$out/make-bench common/bench/bench.sh 2>&1 | tee "$out/bench.log" |
+if QUICK=${PARLAB_QUICK:-0} PARLAB_RESULTS=$out/make-bench scripts/bench/bench.sh 2>&1 | tee "$out/bench.log" |
     sed -un 's/^\(\[[0-9]*\/[0-9]*, [^]]*\]\).*/parlab: bench \1/p'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
     cp -r "$out/make-bench/latest/." "$out/" && rm -rf "$out/make-bench" && echo "parlab: bench VERIFIED"
 else

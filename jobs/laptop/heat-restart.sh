@@ -33,7 +33,7 @@ scheduler=laptop
 submitted_in=$PWD
 job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
-launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }
+launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }
 PARLAB_MAX_RESTARTS=${PARLAB_MAX_RESTARTS:-50}
 restarts=${PARLAB_RESTART_COUNT:-0}
 PARLAB_TIMEOUT=${PARLAB_TIMEOUT:-604800} # a production run may take long: a week, not mpilaunch's 600 s
@@ -67,7 +67,7 @@ failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
 # (plb_progress, of the scripts' helpers beside the programs).
 # shellcheck source=/dev/null
-. common/run/parlab.sh
+. scripts/run/parlab.sh
 steps_done=0
 job_start=$(date +%s)
 np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop

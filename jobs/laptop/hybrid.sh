@@ -24,7 +24,7 @@ scheduler=laptop
 submitted_in=$PWD
 job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
-launch() { common/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }
+launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }
 
 export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
 # The results' folder, made absolute before the cd: never inside an installed PARLAB_DIR.
@@ -49,7 +49,7 @@ failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
 # (plb_progress, of the scripts' helpers beside the programs).
 # shellcheck source=/dev/null
-. common/run/parlab.sh
+. scripts/run/parlab.sh
 steps_done=0
 job_start=$(date +%s)
 np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop

@@ -48,7 +48,7 @@ failed=0
 # Progress in the log after every step: [done/total, seconds so far, the time left at that pace]
 # (plb_progress, of the scripts' helpers beside the programs).
 # shellcheck source=/dev/null
-. common/run/parlab.sh
+. scripts/run/parlab.sh
 steps_done=0
 job_start=$(date +%s)
 # step NAME COMMAND...: runs one step; its CSV goes to $out/NAME.csv with the job in its header,

@@ -30,8 +30,8 @@ address() { [ "$1" = a ] && echo 10.77.0.1 || echo 10.77.0.2; }
 
 # shellcheck source=tests/jobs/slurm_common.sh
 . tests/jobs/slurm_common.sh
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 # shellcheck source=tests/jobs/job_checks.sh
 . tests/jobs/job_checks.sh
 ids=() # the Slurm jobs' results/<id>, removed at the end

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # job_checks.sh: what tests/jobs/slurm_test.sh, pbs_test.sh and cluster_test.sh check in a job's
-# results beyond its verdicts. Sourced by them, not run; needs common/run/parlab.sh (plb_csv).
+# results beyond its verdicts. Sourced by them, not run; needs scripts/run/parlab.sh (plb_csv).
 
 # scaling_rows CSV RANKS: a scaling job's collected CSV has a sendrecv row at each of 1, 2, 4, ...
 # below RANKS and at RANKS, in that order, and at no other rank count. Prints what it found.

@@ -17,8 +17,8 @@
 # nodes, and how a real PBS signals a job (which processes, kill_delay).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 # shellcheck source=tests/jobs/job_checks.sh
 . tests/jobs/job_checks.sh
 

@@ -78,8 +78,8 @@ CONF
 fi
 cpus=${cpus:-$(sinfo -h -o %c | head -n 1)}
 
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 # shellcheck source=tests/jobs/job_checks.sh
 . tests/jobs/job_checks.sh
 

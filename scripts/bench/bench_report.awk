@@ -1,5 +1,5 @@
 # bench_report.awk: the report of `make bench`, from limits.csv and sweep.csv, read by column
-# name: run it with plb_csv -v cores=N -v fits=FILE -v summary=FILE -f (common/run/parlab.sh). The
+# name: run it with plb_csv -v cores=N -v fits=FILE -v summary=FILE -f (scripts/run/parlab.sh). The
 # figures the plots need go to fits as CSV too: program,crossover_n,serial_fraction,fit_rms (empty
 # where none); the tables' rows to summary (make report's tables): program, n, workers (threads or
 # ranks; 0 for seq), median_s, min_s, max_s, repeats, speedup, efficiency, limit_pct and limit (the
@@ -7,7 +7,7 @@
 # parallel variant on all cores beats seq at every larger n), speedup and efficiency per thread or
 # rank count at the largest n, an Amdahl fit, and the rate against the measured limit: STREAM for
 # the memory-bound kernels, the bare round (mpi_map_square -V bare) for scatter/compute/gather, and for the countdowns the
-# independent pinned copies (common/bench/countdown_copies.sh): efficiency against the ideal is
+# independent pinned copies (scripts/bench/countdown_copies.sh): efficiency against the ideal is
 # speedup / p, against the machine's limit it is (the copies' time) / (the countdown's time).
 #
 # Amdahl: S(p) = 1 / (f + (1 - f) / p), so y = 1/S - 1/p = f * (1 - 1/p) = f * x: f is fitted by

@@ -10,14 +10,14 @@
 #   mpi_split        scatter, compute and gather time of mpi_map_square per rank count, largest n;
 #   heat_scaling     mpi_heat's strong and weak scaling efficiency: the points measured and the
 #                    model (heat_model.csv) out to 4096 ranks, 2D blocks and 1D strips.
-#   usage: common/plot/plots.sh [RESULTS_DIR]   (default: $PARLAB_RESULTS/latest, else results/latest)
+#   usage: scripts/plot/plots.sh [RESULTS_DIR]   (default: $PARLAB_RESULTS/latest, else results/latest)
 set -u
 # The folder named, or the last bench's, as seen from where it is started (before the cd).
 dir=${1:-${PARLAB_RESULTS:-results}/latest}
 [[ $dir == /* ]] || dir=$PWD/$dir
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "plots: gnuplot is not installed (Debian: apt-get install gnuplot-nox)" >&2

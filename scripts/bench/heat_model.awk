@@ -1,5 +1,5 @@
 # heat_model.awk: where mpi_heat stops scaling, predicted from what `make bench` measured, out to
-# thousands of ranks, beside the points it measured. Run with plb_csv (common/run/parlab.sh):
+# thousands of ranks, beside the points it measured. Run with plb_csv (scripts/run/parlab.sh):
 #   plb_csv -v cores=C -v model=FILE [-v net=ALPHA_US,BETA_GBS] -f heat_model.awk \
 #       limits.csv heat_strong.csv heat_weak.csv
 # It prints a table and writes it to FILE as CSV (program,ranks,nodes,dims,strong_step_s,

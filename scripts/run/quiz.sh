@@ -1,6 +1,6 @@
 # quiz.sh: the course's order and its questions, read from docs/quiz.txt (a file a teacher edits;
 # its head says how), asked before a lesson runs and answered by the lesson's own run
-# (`make run QUIZ=1`, `common/run/tour.sh --quiz`). Sourced by tour.sh.
+# (`make run QUIZ=1`, `scripts/run/tour.sh --quiz`). Sourced by tour.sh.
 # shellcheck shell=bash
 
 QUIZ_FILE=${QUIZ_FILE:-docs/quiz.txt}

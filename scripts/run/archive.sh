@@ -6,12 +6,12 @@
 # Either way a file VERSION holds VERSION, so that a build of the tarball, where there is no git,
 # reports it (the Makefile reads it first).
 #
-#   common/run/archive.sh OUT.tar.gz TOP VERSION [LEFT-OUT-PATH...]
+#   scripts/run/archive.sh OUT.tar.gz TOP VERSION [LEFT-OUT-PATH...]
 #   TOP: the folder every path in the tarball starts with (parlab-1.2: parlab-1.2/Makefile, ...)
 set -u
 { # read whole before it runs
 cd "$(dirname "$0")/../.." || exit 1
-[ $# -ge 3 ] || { echo "usage: common/run/archive.sh OUT.tar.gz TOP VERSION [LEFT-OUT-PATH...]" >&2; exit 2; }
+[ $# -ge 3 ] || { echo "usage: scripts/run/archive.sh OUT.tar.gz TOP VERSION [LEFT-OUT-PATH...]" >&2; exit 2; }
 out=$1 top=$2 version=$3
 shift 3
 stage=$(mktemp -d)

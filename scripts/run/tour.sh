@@ -9,13 +9,13 @@
 # draws its final field, with the ranks' blocks outlined, into results/tour/mpi_heat.png (under
 # PARLAB_RESULTS where that is set). The
 # course's order, each lesson's finding and the arguments the course runs it with (mpi_collectives:
-# its allreduce alone) come from docs/quiz.txt (common/run/quiz.sh).
+# its allreduce alone) come from docs/quiz.txt (scripts/run/quiz.sh).
 #
 #   usage: tour.sh [--quiz] [PROGRAM...]
 #   --quiz   before each lesson, ask its question ("faster, the same, or slower?", or "does it
 #            finish or hang?"), reading a guess where there is a terminal, again until it is an
 #            answer; then answer from the run's own medians or verdict, with why; the score at
-#            the end (common/run/quiz.sh; `make run QUIZ=1`)
+#            the end (scripts/run/quiz.sh; `make run QUIZ=1`)
 #   PROGRAM  only these lessons (default: every program in bin/), in the course's order
 set -u
 # Results: in PARLAB_RESULTS, by default results/ in the folder it is started from (an install
@@ -23,10 +23,10 @@ set -u
 results=${PARLAB_RESULTS:-results}
 [[ $results == /* ]] || results=$PWD/$results
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
-# shellcheck source=common/run/quiz.sh
-. common/run/quiz.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
+# shellcheck source=scripts/run/quiz.sh
+. scripts/run/quiz.sh
 
 quiz=0
 if [ "${1:-}" = --quiz ]; then

@@ -3,13 +3,13 @@
 # of a `make bench` run (default: the last one): the provenance the run recorded, the bench-check
 # verdicts where `make bench-check` left them (bench-check.txt), the machine's limits, each
 # kernel's table at its largest size (median, spread min..max, repeats, speedup, efficiency, % of
-# the measured limit; summary.csv, from common/bench/bench_report.awk) with its crossover and
+# the measured limit; summary.csv, from scripts/bench/bench_report.awk) with its crossover and
 # Amdahl fit (fits.csv), the heat equation's scaling runs (speedup, efficiency), the figures (make plots' SVGs, run here
 # first when they are missing and gnuplot is there) and the text report. No script, no external
 # URL (a Content-Security-Policy forbids any fetch but the figures' data: URIs): it opens from a
 # cluster's file browser, downloaded, and mails as one file.
 #
-#   usage: common/bench/report.sh [DIR]   (make report [RESULTS=DIR] [BASELINE=DIR])
+#   usage: scripts/bench/report.sh [DIR]   (make report [RESULTS=DIR] [BASELINE=DIR])
 #   BASELINE=DIR: a column comparing each row's median with the same row (program, size, workers)
 #   of another run, another machine's or this one's last month: marked faster or slower only when
 #   the two runs' ranges (min..max) do not overlap, "within the spread" otherwise.
@@ -21,8 +21,8 @@ dir=${1:-${PARLAB_RESULTS:-results}/latest}
 baseline=${BASELINE:-}
 [ -z "$baseline" ] || [[ $baseline == /* ]] || baseline=$PWD/$baseline
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 
 for f in limits sweep summary fits; do
     [ -f "$dir/$f.csv" ] || { echo "report: no $dir/$f.csv: run 'make bench' first" >&2; exit 2; }
@@ -32,7 +32,7 @@ if [ -n "$baseline" ] && [ ! -f "$baseline/summary.csv" ]; then
     exit 2
 fi
 if ! ls "$dir"/plots/*.svg >/dev/null 2>&1 && command -v gnuplot >/dev/null 2>&1; then
-    common/plot/plots.sh "$dir" >/dev/null || echo "report: make plots failed: no figures" >&2
+    scripts/plot/plots.sh "$dir" >/dev/null || echo "report: make plots failed: no figures" >&2
 fi
 out=$dir/report.html
 name=$(basename "$(cd "$dir" && pwd -P)") # the run's own folder, not "latest"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare_python.sh: `make compare-python`. The Python way of each lesson (common/bench/python/) beside
+# compare_python.sh: `make compare-python`. The Python way of each lesson (scripts/bench/python/) beside
 # the C one, on this machine, in one table of median times and their ratio:
 #   countdown (n = 50,000,000, the tutorial's): Python sequential, with threads (the GIL: no
 #     speedup) and with processes, against omp_countdown seq and parallel;
@@ -9,8 +9,8 @@
 # skipped with a message. Sizes: PLB_PY_COUNTDOWN, PLB_PY_MAP, PLB_PY_MPI; interpreter: PYTHON.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 
 workers=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 count_n=${PLB_PY_COUNTDOWN:-50000000}
@@ -35,12 +35,12 @@ c_median() {
 }
 
 echo "compare-python: countdown, n = $count_n, $workers workers" >&2
-"$python" common/bench/python/countdown.py "$count_n" "$workers" 3 >>"$rows" || echo "countdown,FAILED,,," >>"$rows"
+"$python" scripts/bench/python/countdown.py "$count_n" "$workers" 3 >>"$rows" || echo "countdown,FAILED,,," >>"$rows"
 echo "compare-python: map-square, n = $map_n" >&2
-"$python" common/bench/python/map_square.py "$map_n" "$workers" 3 >>"$rows" || echo "map_square,FAILED,,," >>"$rows"
+"$python" scripts/bench/python/map_square.py "$map_n" "$workers" 3 >>"$rows" || echo "map_square,FAILED,,," >>"$rows"
 if has numpy && has mpi4py; then
     echo "compare-python: mpi4py scatter/gather, n = $mpi_n, 2 ranks" >&2
-    common/run/mpilaunch 2 "$python" common/bench/python/mpi_map_square.py "$mpi_n" 5 >>"$rows" ||
+    scripts/run/mpilaunch 2 "$python" scripts/bench/python/mpi_map_square.py "$mpi_n" 5 >>"$rows" ||
         echo "mpi_map_square,FAILED,,," >>"$rows"
 else
     echo "compare-python: numpy or mpi4py missing (Debian: python3-numpy python3-mpi4py): no mpi4py row" >&2

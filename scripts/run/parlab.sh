@@ -3,7 +3,7 @@
 #
 #   plb_launch [--timeout S] RANKS PROGRAM [ARGS...]
 #       runs bin/PROGRAM (or PROGRAM when it holds a /): an OpenMP program (omp_*) as one process,
-#       anything else through common/run/mpilaunch on RANKS ranks. --timeout S ends either after
+#       anything else through scripts/run/mpilaunch on RANKS ranks. --timeout S ends either after
 #       S seconds (exit 124), as mpilaunch does.
 #   plb_csv [-v NAME=VALUE]... 'AWK PROGRAM' [FILE...]
 #   plb_csv [-v NAME=VALUE]... -f AWK_FILE [FILE...]
@@ -39,7 +39,7 @@ plb_launch() {
         omp_*)
             if [ -n "$timeout_s" ]; then timeout --kill-after=5 "$timeout_s" "$program" "$@"
             else "$program" "$@"; fi ;;
-        *) common/run/mpilaunch ${timeout_s:+--timeout "$timeout_s"} "$ranks" "$program" "$@" ;;
+        *) scripts/run/mpilaunch ${timeout_s:+--timeout "$timeout_s"} "$ranks" "$program" "$@" ;;
     esac
 }
 

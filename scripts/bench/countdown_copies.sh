@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # countdown_copies.sh: the limit for compute-bound work, as STREAM is for memory-bound work.
 #
-#   common/bench/countdown_copies.sh P [-n N] [-r REPEATS] [--csv]   (defaults: 64M, 5; always CSV)
+#   scripts/bench/countdown_copies.sh P [-n N] [-r REPEATS] [--csv]   (defaults: 64M, 5; always CSV)
 #
 # Runs P independent single-thread countdowns of N/P each (omp_countdown -V seq -t 1), each pinned
 # to its own core (cores 0..P-1 of those this process may use), all at the same time: what P cores
@@ -14,8 +14,8 @@
 # shellcheck disable=SC2016 # the single-quoted $ are awk fields (plb_csv), not shell
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 
 usage() { echo "usage: countdown_copies.sh P [-n N] [-r REPEATS] [--csv]" >&2; exit 2; }
 [ $# -ge 1 ] || usage

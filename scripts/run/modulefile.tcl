@@ -1,5 +1,5 @@
 #%Module1.0
-# parlab @VERSION@: made by make install from common/run/modulefile.tcl. Tcl, which Lmod and
+# parlab @VERSION@: made by make install from scripts/run/modulefile.tcl. Tcl, which Lmod and
 # Environment Modules both read. `module load parlab` puts the programs and the parlab command on
 # the path; PARLAB_HOME is the installed tree the job scripts run in.
 

@@ -9,7 +9,7 @@
 #     triad);
 # then, on all cores, countdown: its parallel efficiency (speedup / threads) >= 0.9, and its
 #   parallel time within 5% of the machine's limit for compute-bound work: as many independent
-#   single-thread countdowns, pinned to a core each, at once (common/bench/countdown_copies.sh; on a
+#   single-thread countdowns, pinned to a core each, at once (scripts/bench/countdown_copies.sh; on a
 #   shared host or with SMT siblings they get less than cores x one core).
 # Each thread count's runs follow each other, PLB_BENCH_ROUNDS (3) rounds of them, so every ratio
 # compares figures of one moment; each figure is the median over the rounds.
@@ -17,8 +17,8 @@
 # shared or virtual machine the figures move from run to run.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 plb_bind_threads
 
 check=0
@@ -66,9 +66,9 @@ for t in "${widths[@]}"; do
 done
 run omp_countdown
 countdown_n=$(plb_csv '{ print col("n"); exit }' "$work/omp_countdown.csv")
-echo "bench-omp: common/bench/countdown_copies.sh $cores -n $countdown_n" >&2
-if ! common/bench/countdown_copies.sh "$cores" -n "$countdown_n" -r "$repeats" >"$work/copies.csv"; then
-    echo "bench-omp: common/bench/countdown_copies.sh failed" >&2
+echo "bench-omp: scripts/bench/countdown_copies.sh $cores -n $countdown_n" >&2
+if ! scripts/bench/countdown_copies.sh "$cores" -n "$countdown_n" -r "$repeats" >"$work/copies.csv"; then
+    echo "bench-omp: scripts/bench/countdown_copies.sh failed" >&2
     exit 1
 fi
 plb_provenance "$work/omp_countdown.csv"

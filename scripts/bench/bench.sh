@@ -2,20 +2,20 @@
 # bench.sh: `make bench`, the scaling lab. In one run:
 #   1. the machine's limits, with parlab's own probes: STREAM copy and triad at 1..all cores
 #      (omp_stream) for memory-bound work; for compute-bound work, P independent single-thread
-#      countdowns pinned to P cores at once (common/bench/countdown_copies.sh), at 1..all cores; the cost
+#      countdowns pinned to P cores at once (scripts/bench/countdown_copies.sh), at 1..all cores; the cost
 #      of an empty parallel region and of a barrier (omp_overhead), and the bare round (MPI_Scatterv +
 #      square + MPI_Gatherv, called directly) per message size at np = 2 and all cores (mpi_map_square -V bare);
 #   2. the sweep: omp_increment, omp_map_square, omp_countdown over sizes from 1K up (log steps) at
 #      1, 2, 4, ... up to all cores and twice the cores (marked oversubscribed), and mpi_map_square,
 #      mpi_increment, mpi_countdown likewise over ranks;
-#   3. the report (common/bench/bench_report.awk, in report.txt; its fitted figures in fits.csv,
+#   3. the report (scripts/bench/bench_report.awk, in report.txt; its fitted figures in fits.csv,
 #      its tables' rows in summary.csv for make report): crossover size, speedup and efficiency, a fitted
 #      Amdahl serial fraction with its fit error, and rates against the measured limits (the
 #      countdowns' times against the independent copies');
 #   4. the heat equation's scaling: mpi_heat on a fixed grid (strong: sendrecv beside gather) and
 #      with a fixed block per rank (weak: --weak) over the same rank counts, a ping-pong for the
 #      messages' latency and bandwidth (mpi_pingpong), and the model they feed
-#      (common/bench/heat_model.awk: to 4096 ranks, in heat_model.csv; PLB_NET=ALPHA_US,BETA_GBS
+#      (scripts/bench/heat_model.awk: to 4096 ranks, in heat_model.csv; PLB_NET=ALPHA_US,BETA_GBS
 #      gives it the network's figures, as mpi_pingpong measures them across two nodes).
 # Every point is one row in results/<UTC date>/{limits,sweep}.csv, under a provenance header, with
 # the programs' own CSV columns and one more, oversubscribed (the heat runs in
@@ -29,8 +29,8 @@ set -u
 results=${PARLAB_RESULTS:-results}
 [[ $results == /* ]] || results=$PWD/$results
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 plb_bind_threads
 
 quick=${QUICK:-0}
@@ -87,7 +87,7 @@ provenance=$(
     echo "# host        : $(hostname) ($cores cores)"
     echo "# version     : parlab $(git describe --tags --always --dirty 2>/dev/null || echo unknown)"
     plb_provenance - <<<"$probe" | grep -vE '^# (host|mpi|date|simd|pages|binding) '
-    common/run/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
+    scripts/run/mpilaunch 1 bin/mpi_map_square -n 1 -r 1 -V seq 2>/dev/null | grep '^# mpi'
     echo "# command     : $0 $*"
     echo "# sizes       : ${sizes[*]}; threads and ranks: ${counts[*]}; repeats: $repeats"
     echo "# heat        : strong $heat_grid x $heat_grid, weak $heat_block x $heat_block a rank"
@@ -137,7 +137,7 @@ for i in "${!points[@]}"; do
     over=no
     [ "$width" -gt "$cores" ] && over=yes
     if [ "$program" = countdown_copies ]; then
-        rows=$(common/bench/countdown_copies.sh "$width" "${args[@]}" -r "$repeats" --csv 2>"$err")
+        rows=$(scripts/bench/countdown_copies.sh "$width" "${args[@]}" -r "$repeats" --csv 2>"$err")
     else
         rows=$(plb_launch --timeout 600 "$width" "$program" "${args[@]}" -r "$repeats" --csv 2>"$err")
     fi || {
@@ -151,8 +151,8 @@ done
 echo "$(plb_progress ${#points[@]} ${#points[@]} "$start") all points run" >&2
 echo "bench: $((${#points[@]} - failures)) of ${#points[@]} points measured in $(($(date +%s) - start)) s; results in $dir" >&2
 {
-    plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -v summary="$dir/summary.csv" -f common/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv"
-    plb_csv -v cores="$cores" -v model="$dir/heat_model.csv" -v net="${PLB_NET:-}" -f common/bench/heat_model.awk \
+    plb_csv -v cores="$cores" -v fits="$dir/fits.csv" -v summary="$dir/summary.csv" -f scripts/bench/bench_report.awk "$dir/limits.csv" "$dir/sweep.csv"
+    plb_csv -v cores="$cores" -v model="$dir/heat_model.csv" -v net="${PLB_NET:-}" -f scripts/bench/heat_model.awk \
         "$dir/limits.csv" "$dir/heat_strong.csv" "$dir/heat_weak.csv"
 } | tee "$dir/report.txt"
 ln -sfn "$(basename "$dir")" "$results/latest"

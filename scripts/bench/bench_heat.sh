@@ -8,7 +8,7 @@
 #   on all cores, omp_heat parallel >= 0.90 of the memory ceiling: STREAM copy (omp_stream, the
 #     field's two arrays' worth) / 16 bytes an update. On one core a step is limited by the core,
 #     not by memory, and the ceiling is only reported;
-# and, reported, the step as a Python user writes it with numpy slicing (common/bench/python/
+# and, reported, the step as a Python user writes it with numpy slicing (scripts/bench/python/
 # heat.py, from the same field, bit for bit) against omp_heat seq, and with numpy and mpi4py on
 # strips of rows over all cores (heat_mpi.py, bit for bit too) against mpi_heat sendrecv.
 # Each worker count's runs follow each other, PLB_BENCH_ROUNDS (3) rounds of them; each figure is
@@ -16,8 +16,8 @@
 # benchmark, not a test: on a shared or virtual machine the figures move from run to run.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 plb_bind_threads
 
 check=0
@@ -71,11 +71,11 @@ mpi4py_rate=''
 if python=$(plb_python numpy) && [ -n "$python" ]; then
     bin/omp_heat -n "$grid" --steps 1 -V parallel -r 1 -w 0 --save "$work/a.npy" >/dev/null &&
         bin/omp_heat -n "$grid" --steps 6 -V parallel -r 1 -w 0 --save "$work/b.npy" >/dev/null &&
-        numpy_rate=$("$python" common/bench/python/heat.py numpy "$work/a.npy" "$work/b.npy" 5 0.25 3 |
+        numpy_rate=$("$python" scripts/bench/python/heat.py numpy "$work/a.npy" "$work/b.npy" 5 0.25 3 |
                      cut -d, -f5)
     # numpy and mpi4py on every core: strips of rows, what a Python user's first MPI heat is
     if python=$(plb_python numpy mpi4py) && [ -n "$python" ] && [ -n "$numpy_rate" ]; then
-        mpi4py_rate=$(common/run/mpilaunch "$cores" "$python" common/bench/python/heat_mpi.py \
+        mpi4py_rate=$(scripts/run/mpilaunch "$cores" "$python" scripts/bench/python/heat_mpi.py \
                           "$work/a.npy" "$work/b.npy" 5 0.25 3 2>"$work/mpi4py.err" | cut -d, -f6)
         [ -n "$mpi4py_rate" ] || echo "bench-heat: mpi4py failed: $(tail -n 1 "$work/mpi4py.err")" >&2
     fi

@@ -3,7 +3,7 @@
 # matter, at n = 16M elements (PLB_BENCH_N) and np = 2 and 4 (PLB_BENCH_RANKS):
 #   bare: MPI_Scatterv, the compute and MPI_Gatherv called directly on the same buffers, in the
 #     same run of the program (the best allocation, the same collectives, nothing else);
-#   mpi4py + numpy doing the same work (common/bench/python/mpi_map_square.py), what a Python
+#   mpi4py + numpy doing the same work (scripts/bench/python/mpi_map_square.py), what a Python
 #     user would write.
 # For mpi_map_square and mpi_increment, PLB_BENCH_ROUNDS (3) rounds of the C program and its
 # Python peer, interleaved so that both see the same machine; each figure is the median over the
@@ -14,8 +14,8 @@
 # Python column says so and only the bare target is judged.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-# shellcheck source=common/run/parlab.sh
-. common/run/parlab.sh
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 
 check=0
 [ "${1:-}" = --check ] && check=1
@@ -40,8 +40,8 @@ for np in "${widths[@]}"; do
             progress=$(plb_progress "$step" $((${#widths[@]} * 2 * rounds)) "$start")
             echo "bench-mpi: $progress $program on $np ranks, round $round" >&2
             step=$((step + 1))
-            echo "bench-mpi: common/run/mpilaunch $np bin/$program -n $n -V collective,bare -r $repeats (round $round)" >&2
-            if ! common/run/mpilaunch "$np" "bin/$program" -n "$n" -V collective,bare -r "$repeats" \
+            echo "bench-mpi: scripts/run/mpilaunch $np bin/$program -n $n -V collective,bare -r $repeats (round $round)" >&2
+            if ! scripts/run/mpilaunch "$np" "bin/$program" -n "$n" -V collective,bare -r "$repeats" \
                 --csv >"$work/c.csv" 2>"$work/err"; then
                 echo "bench-mpi: $program failed at np=$np: $(tail -n 2 "$work/err")" >&2
                 exit 1
@@ -51,7 +51,7 @@ for np in "${widths[@]}"; do
             [ -n "$python" ] || continue
             # The Python peer gets the element count the C program made of -n.
             elements=$(plb_csv '{ print col("n"); exit }' "$work/c.csv")
-            if ! common/run/mpilaunch "$np" "$python" common/bench/python/mpi_map_square.py \
+            if ! scripts/run/mpilaunch "$np" "$python" scripts/bench/python/mpi_map_square.py \
                 "$elements" "$repeats" "$kernel" >"$work/py" 2>"$work/err"; then
                 echo "bench-mpi: mpi4py $kernel failed at np=$np: $(tail -n 2 "$work/err")" >&2
                 exit 1
