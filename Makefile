@@ -1,10 +1,11 @@
 # parlab: OpenMP and MPI lessons, measured and verified. `make help` lists the targets.
 #
 # Lessons: omp/omp_*.c and mpi/{mpi,hybrid}_*.c are one lesson each, its constructs and its main,
-# built into bin/. Each is compiled a second time with its main renamed (main_<program>) into the
-# lessons' library, so the suites and the lessons built on it call its functions from that same
-# file. The other .c files of mpi/ are shared runners, archived with them. Objects go under build/
-# with header dependencies (-MMD), so `make -j` is safe.
+# built into bin/. Each is compiled once; the lessons' library holds a copy of its object with main
+# renamed main_<program> (objcopy), so the suites and the lessons built on it call its functions
+# from that same compiled file. The other .c files of omp/ and mpi/ (the heat model, the images,
+# the task farm, the scatter/gather runner) are shared code, archived with them. Objects go under
+# build/ with header dependencies (-MMD), so `make -j` is safe.
 
 # MPI=mpich builds and runs with Debian's MPICH (mpicc.mpich, mpirun.mpich) where Open MPI is
 # the default; MPICC and MPIRUN name any other MPI's compiler wrapper and launcher.
@@ -87,7 +88,7 @@ TESTS := build/tests/test_serial build/tests/test_mpi build/tests/selftest_seria
          build/tests/selftest_mpi
 
 # Everything compiled by mpicc: the MPI side of common/, mpi/, and the MPI tests.
-MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c)) $(call lesson,$(MPI_MAINS))
+MPI_OBJS := $(COMMON_MPI_OBJS) $(call obj,$(wildcard mpi/*.c tests/*mpi*.c))
 COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
@@ -311,12 +312,14 @@ build/%.o: %.c build/toolchain.txt
 
 # The heat equation's one update (omp/heat.c) rounds the same on every CPU: no fused multiply-add
 # in the x86-64-v3/v4 clones that the baseline cannot match. After CFLAGS, so it holds over them.
-build/omp/heat.o build/omp/omp_heat.o build/lessons/omp/omp_heat.o: EXACT_FP := -ffp-contract=off
+build/omp/heat.o build/omp/omp_heat.o: EXACT_FP := -ffp-contract=off
 
-build/lessons/%.o: %.c build/toolchain.txt
+# A lesson's object for the libraries: the program's own, its main renamed (binutils' objcopy, or
+# llvm-objcopy: OBJCOPY=llvm-objcopy).
+OBJCOPY ?= objcopy
+build/lessons/%.o: build/%.o
 	@mkdir -p $(@D)
-	$(COMPILER) $(CPPFLAGS) $(CFLAGS) $(WARN) -Wno-missing-prototypes $(OMPFLAGS) $(OFFLOAD_FLAGS) \
-	    $(EXACT_FP) -Dmain=main_$(notdir $*) -MMD -MP -c $< -o $@
+	$(OBJCOPY) --redefine-sym main=main_$(notdir $*) $< $@
 
 # Only version.o sees the version, and it is rebuilt only when the version changes.
 build/version.txt: FORCE
