@@ -2,6 +2,7 @@
  * Non-fatal asserts only: every rank must reach every collective. */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,11 +103,35 @@ static void test_parse_agreed(void)
     CU_ASSERT_FALSE(plb_variant_selected(&prog, &opt, "seq"));
 }
 
+/* An agreed refusal: every rank returns its code, rank 0 alone prints the one line. */
+static void test_refuse_once(void)
+{
+    FILE *err = tmpfile();
+    CU_ASSERT_PTR_NOT_NULL(err);
+    if (!err)
+        return;
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fileno(err), 2);
+    int code = plb_mpi_refuse("mpi_selftest", PLB_EXIT_USAGE, MPI_COMM_WORLD, "n is over %d", 7);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char line[128] = "";
+    rewind(err);
+    size_t got = fread(line, 1, sizeof line - 1, err);
+    line[got] = '\0';
+    fclose(err);
+    CU_ASSERT_EQUAL(code, PLB_EXIT_USAGE);
+    CU_ASSERT_STRING_EQUAL(line, rank_of() == 0 ? "mpi_selftest: n is over 7\n" : "");
+}
+
 CU_TestInfo mpi_common_tests[] = {
     {"one rank's error code becomes everyone's", test_agree},
     {"library name, one line", test_library},
     {"step time is the maximum over ranks", test_time_is_max_over_ranks},
     {"a wrong result on one rank fails every rank", test_one_wrong_rank_fails_all},
     {"command line agreed across ranks", test_parse_agreed},
+    {"an agreed refusal: one line, from rank 0", test_refuse_once},
     CU_TEST_INFO_NULL,
 };

@@ -185,8 +185,11 @@ static void test_brief_header(void)
     free(text);
 }
 
-/* Runs a verdict with stdout and stderr sent to files; returns its exit code. */
-static int verdict(bool csv, const char *failure, bool deadlock, char *out, char *err, size_t len)
+/* What verdict() says: the verdict, a watchdog's deadlock, or a refusal before the run. */
+typedef enum { VERDICT, DEADLOCK, REFUSAL } saying;
+
+/* Says failure as `how` with stdout and stderr sent to files; returns its exit code. */
+static int verdict(bool csv, const char *failure, saying how, char *out, char *err, size_t len)
 {
     plb_options opt = {.csv = csv};
     FILE *o = tmpfile(), *e = tmpfile();
@@ -195,7 +198,9 @@ static int verdict(bool csv, const char *failure, bool deadlock, char *out, char
     int saved_out = dup(1), saved_err = dup(2);
     dup2(fileno(o), 1);
     dup2(fileno(e), 2);
-    int code = deadlock ? plb_report_deadlock(&opt, failure) : plb_report_verdict(&opt, failure);
+    int code = how == DEADLOCK  ? plb_report_deadlock(&opt, failure)
+               : how == REFUSAL ? plb_refuse("omp_test", PLB_EXIT_USAGE, "%s", failure)
+                                : plb_report_verdict(&opt, failure);
     fflush(stdout);
     fflush(stderr);
     dup2(saved_out, 1);
@@ -216,19 +221,24 @@ static int verdict(bool csv, const char *failure, bool deadlock, char *out, char
 static void test_verdicts(void)
 {
     char out[256], err[256];
-    CU_ASSERT_EQUAL(verdict(false, NULL, false, out, err, sizeof out), PLB_EXIT_VERIFIED);
+    CU_ASSERT_EQUAL(verdict(false, NULL, VERDICT, out, err, sizeof out), PLB_EXIT_VERIFIED);
     CU_ASSERT_STRING_EQUAL(out, "VERIFIED\n");
     CU_ASSERT_STRING_EQUAL(err, "");
-    CU_ASSERT_EQUAL(verdict(false, "seq: b[7] = 0, expected 49", false, out, err, sizeof out),
+    CU_ASSERT_EQUAL(verdict(false, "seq: b[7] = 0, expected 49", VERDICT, out, err, sizeof out),
                     PLB_EXIT_FAILED);
     CU_ASSERT_STRING_EQUAL(out, "FAILED: seq: b[7] = 0, expected 49\n");
     /* With --csv, stdout stays pure CSV: the verdict goes to stderr. */
-    CU_ASSERT_EQUAL(verdict(true, NULL, false, out, err, sizeof out), PLB_EXIT_VERIFIED);
+    CU_ASSERT_EQUAL(verdict(true, NULL, VERDICT, out, err, sizeof out), PLB_EXIT_VERIFIED);
     CU_ASSERT_STRING_EQUAL(out, "");
     CU_ASSERT_STRING_EQUAL(err, "VERIFIED\n");
-    CU_ASSERT_EQUAL(verdict(false, "no progress for 2 s", true, out, err, sizeof out),
+    CU_ASSERT_EQUAL(verdict(false, "no progress for 2 s", DEADLOCK, out, err, sizeof out),
                     PLB_EXIT_DEADLOCK);
     CU_ASSERT_STRING_EQUAL(out, "DEADLOCK: no progress for 2 s\n");
+    /* A refusal: one line naming the program on stderr, nothing on stdout, exit 2. */
+    CU_ASSERT_EQUAL(verdict(false, "n is over 2^40 items", REFUSAL, out, err, sizeof out),
+                    PLB_EXIT_USAGE);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    CU_ASSERT_STRING_EQUAL(err, "omp_test: n is over 2^40 items\n");
 }
 
 CU_TestInfo report_tests[] = {
@@ -239,6 +249,6 @@ CU_TestInfo report_tests[] = {
     {"times for people: 3 digits and a unit", test_seconds},
     {"header: provenance, quoted command, parameters", test_header},
     {"header for people: 7 lines, the job where there is one", test_brief_header},
-    {"verdict lines and exit codes", test_verdicts},
+    {"verdict and refusal lines, exit codes", test_verdicts},
     CU_TEST_INFO_NULL,
 };
