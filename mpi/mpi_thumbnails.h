@@ -3,7 +3,7 @@
 #define PARLAB_MPI_THUMBNAILS_H
 
 #include "mpi_messages.h"
-#include "omp_thumbnails.h"
+#include "album.h"
 
 /* The album's thumbnails as a farm's work: any rank makes image i's thumbnail, the root takes it
  * into out[i] (out: the root's, count entries with room for size x size pixels each). */

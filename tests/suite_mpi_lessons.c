@@ -18,6 +18,7 @@
 #include "suites.h"
 #include "mpi_messages.h"
 #include "mpi_thumbnails.h"
+#include "omp_thumbnails.h"
 
 static void test_farm_exactly_once(void)
 {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "album.h"
 #include "omp_countdown.h"
 #include "omp_deadlock.h"
 #include "omp_increment.h"
