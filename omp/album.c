@@ -217,10 +217,14 @@ static bool writable_folder(const char *dir, char *err, size_t errlen)
 
 album_settings album_wanted = {.size = 128, .largest = 1024};
 const plb_opt album_options[] = {
-    {.long_name = "input", .kind = PLB_OPT_TEXT, .target = &album_wanted.input, .arg_name = "DIR", .help = "make thumbnails of this folder's PNG files (default: n generated images)"},
-    {.long_name = "output", .kind = PLB_OPT_TEXT, .target = &album_wanted.output, .arg_name = "DIR", .help = "write the thumbnails there as PNG files"},
-    {.long_name = "thumb-size", .kind = PLB_OPT_COUNT, .target = &album_wanted.size, .min = 1, .max = 4096, .arg_name = "PX", .help = "a thumbnail's longer side at most"},
-    {.long_name = "largest", .kind = PLB_OPT_COUNT, .target = &album_wanted.largest, .min = 1, .max = 16384, .arg_name = "PX", .help = "the generated images' longer side grows up to this"},
+    {.long_name = "input", .kind = PLB_OPT_TEXT, .target = &album_wanted.input, .arg_name = "DIR",
+     .help = "make thumbnails of this folder's PNG files (default: n generated images)"},
+    {.long_name = "output", .kind = PLB_OPT_TEXT, .target = &album_wanted.output,
+     .arg_name = "DIR", .help = "write the thumbnails there as PNG files"},
+    {.long_name = "thumb-size", .kind = PLB_OPT_COUNT, .target = &album_wanted.size, .min = 1,
+     .max = 4096, .arg_name = "PX", .help = "a thumbnail's longer side at most"},
+    {.long_name = "largest", .kind = PLB_OPT_COUNT, .target = &album_wanted.largest, .min = 1,
+     .max = 16384, .arg_name = "PX", .help = "the generated images' longer side grows up to this"},
     PLB_OPT_END,
 };
 

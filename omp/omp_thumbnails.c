@@ -8,12 +8,12 @@
  * images working long after the others are done. "The user time is higher than the real time:
  * why?" -v's "# cpu" notes: T threads at work spend up to T seconds of CPU a second.
  *
- * Measurement (not the lesson): the images (album.h) are the PNG files of --input DIR (any PNG libpng reads,
- * as 8-bit RGB), or by default n generated images whose longer sides grow from 32 pixels to
- * --largest (1024) with their number, so the last are the largest (a folder of icons and photos,
- * sorted by name). A thumbnail: read the image (decode the PNG, or draw the generated one), then
- * shrink it by the smallest whole factor f that brings its longer side to --thumb-size pixels or
- * less, each pixel the rounded mean of an f x f block. --output DIR writes the thumbnails as PNG
+ * Measurement (not the lesson): the images (album.h) are the PNG files of --input DIR (any PNG
+ * libpng reads, as 8-bit RGB), or by default n generated images whose longer sides grow from 32
+ * pixels to --largest (1024) with their number, so the last are the largest (a folder of icons and
+ * photos, sorted by name). A thumbnail: read the image (decode the PNG, or draw the generated one),
+ * then shrink it by the smallest whole factor f that brings its longer side to --thumb-size pixels
+ * or less, each pixel the rounded mean of an f x f block. --output DIR writes the thumbnails as PNG
  * files. Rate: images per second = n / median_s. Verified after every batch: every byte of every
  * thumbnail equal to the one made sequentially before the measurement.
  *
@@ -73,14 +73,16 @@ int thumbnails_static(const album *a, thumb *out, int threads)
 
 
 /* The program: the runner times the lesson above and verifies every result. */
-typedef enum kind { SEQ, DYNAMIC, TASKS, STATIC } kind;
+typedef enum { SEQ, DYNAMIC, TASKS, STATIC, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [DYNAMIC] = "dynamic", [TASKS] = "tasks",
+                                       [STATIC] = "static", NULL};
 
 typedef struct job {
     const album *a;
     thumb *out;
     const thumb *reference;
     int threads, failed;
-    kind kind;
+    variant variant;
     char *detail;
 } job;
 
@@ -91,17 +93,16 @@ static void prepare(void *arg)
     j->failed = 0;
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    if (j->kind == SEQ)
-        j->failed += thumbnails_seq(j->a, j->out);
-    else if (j->kind == DYNAMIC)
-        j->failed += thumbnails_dynamic(j->a, j->out, j->threads);
-    else if (j->kind == TASKS)
-        j->failed += thumbnails_tasks(j->a, j->out, j->threads);
-    else
-        j->failed += thumbnails_static(j->a, j->out, j->threads);
+    switch (j->variant) {
+    case SEQ: j->failed += thumbnails_seq(j->a, j->out); break;
+    case DYNAMIC: j->failed += thumbnails_dynamic(j->a, j->out, j->threads); break;
+    case TASKS: j->failed += thumbnails_tasks(j->a, j->out, j->threads); break;
+    case STATIC: j->failed += thumbnails_static(j->a, j->out, j->threads); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
 static int verify(void *arg, long runs)
@@ -112,18 +113,87 @@ static int verify(void *arg, long runs)
     if (j->failed)
         snprintf(j->detail, PLB_DETAIL_LEN, "%d images could not be read", j->failed);
     else if (bad >= 0)
-        snprintf(j->detail, PLB_DETAIL_LEN, "image %d: its thumbnail differs from the sequential one",
-                 bad);
+        snprintf(j->detail, PLB_DETAIL_LEN,
+                 "image %d: its thumbnail differs from the sequential one", bad);
     return j->failed || bad >= 0;
 }
 
-static const char *const variants[] = {"seq", "dynamic", "tasks", "static", NULL};
 static const plb_program program = {
     .name = "omp_thumbnails",
-    .summary = "thumbnails of images of uneven sizes: an executor's map and submit, and static blocks",
+    .summary =
+        "thumbnails of images of uneven sizes: an executor's map and submit, and static blocks",
     .variants = variants,
     .extra = album_options,
 };
+
+/* The album and two sets of its thumbnails, the reference made: 0, or the refusal's exit code
+ * (what was made is left for the caller to free). */
+static int open_album(const plb_options *opt, int threads, album *a, thumb **reference)
+{
+    char err[PLB_DETAIL_LEN + 4096];
+    if (album_open(a, opt->n, err, sizeof err) != 0)
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
+    double pixels, largest;
+    album_pixels(a, &pixels, &largest);
+    /* Two sets of thumbnails (the reference, the variants'), and an image per thread at once. */
+    double thumb_bytes = 3.0 * a->size * a->size;
+    if (!plb_memory_check(program.name, 2.0 * a->count * thumb_bytes + threads * 3.0 * largest))
+        return PLB_EXIT_USAGE;
+    if (!(*reference = thumbnails_alloc(a, 2)))
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %d thumbnails",
+                          a->count);
+    int status = thumbnails_reference(a, *reference, err, sizeof err);
+    return status != 0 ? plb_refuse(program.name, status, "%s", err) : 0;
+}
+
+/* The variants on the album, the finding, --output; returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, const album *a, thumb *reference)
+{
+    double pixels, largest;
+    album_pixels(a, &pixels, &largest);
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == SEQ ? 1 : threads;
+        jobs[k] = (job){.a = a, .out = reference + a->count, .reference = reference,
+                        .threads = t, .variant = k, .detail = detail};
+        /* The fastest believable run: every thread reads a pixel per clock cycle. */
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)a->count, .unit = 1.0, .rate_unit = "images/s",
+                             .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail,
+                             .idles = k == STATIC}; /* the lesson: threads done early idle */
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    album_report(stdout, a);
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[STATIC], &measured[DYNAMIC], how, sizeof how))
+        plb_report_param(stdout, "finding", "static, equal blocks of images fixed up front, ran %s "
+                         "dynamic", how);
+    if (album_wanted.output && thumbnails_save(stdout, a, reference) && !failure)
+        failure = "output: not every thumbnail could be written";
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    album a;
+    thumb *reference = NULL;
+    int status = open_album(opt, threads, &a, &reference);
+    if (status == 0) {
+        opt->n = a.count;
+        status = measure(opt, threads, &a, reference);
+    }
+    thumbnails_free(reference, &a, 2);
+    album_close(&a);
+    return status;
+}
 
 int main(int argc, char **argv)
 {
@@ -131,63 +201,5 @@ int main(int argc, char **argv)
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    album a;
-    char err[PLB_DETAIL_LEN + 4096];
-    if (album_open(&a, opt.n, err, sizeof err) != 0) {
-        fprintf(stderr, "omp_thumbnails: %s\n", err);
-        album_close(&a);
-        return PLB_EXIT_USAGE;
-    }
-    double pixels, largest;
-    album_pixels(&a, &pixels, &largest);
-    /* Two sets of thumbnails (the reference, the variants'), and an image per thread at once. */
-    double thumb_bytes = 3.0 * a.size * a.size;
-    if (!plb_memory_check(program.name, 2.0 * a.count * thumb_bytes + threads * 3.0 * largest)) {
-        album_close(&a);
-        return PLB_EXIT_USAGE;
-    }
-    thumb *reference = thumbnails_alloc(&a, 2), *out = reference ? reference + a.count : NULL;
-    if (!reference) {
-        fprintf(stderr, "omp_thumbnails: cannot allocate %d thumbnails\n", a.count);
-        album_close(&a);
-        return PLB_EXIT_FAILED;
-    }
-    opt.n = a.count;
-    status = thumbnails_reference(&a, reference, err, sizeof err);
-    if (status != 0) {
-        fprintf(stderr, "omp_thumbnails: %s\n", err);
-        thumbnails_free(reference, &a, 2);
-        album_close(&a);
-        return status;
-    }
-
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[4];
-    plb_variant v[4];
-    for (int k = 0; k < 4; k++) {
-        int t = k == SEQ ? 1 : threads;
-        jobs[k] = (job){.a = &a, .out = out, .reference = reference, .threads = t,
-                        .kind = (kind)k, .detail = detail};
-        /* The fastest believable run: every thread reads a pixel per clock cycle. */
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run, verify, &jobs[k]},
-                             .amount = (double)a.count, .unit = 1.0, .rate_unit = "images/s",
-                             .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail,
-                             .idles = k == STATIC}; /* the lesson: threads done early idle */
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    album_report(stdout, &a);
-    plb_measurement measured[4];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, measured);
-    char how[48];
-    if (plb_compared(&measured[3], &measured[1], how, sizeof how))
-        plb_report_param(stdout, "finding", "static, equal blocks of images fixed up front, ran %s "
-                         "dynamic", how);
-    if (album_wanted.output && thumbnails_save(stdout, &a, reference) && !failure)
-        failure = "output: not every thumbnail could be written";
-    thumbnails_free(reference, &a, 2);
-    album_close(&a);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }
