@@ -61,11 +61,15 @@ int countdown_parallel(int64_t n, int threads, int64_t *shares, int64_t *left)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { SEQ, PARALLEL, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel", NULL};
+
 typedef struct job {
     int64_t n;
     int threads, team;
-    int64_t *shares, *left;
-    char detail[PLB_DETAIL_LEN];
+    int64_t *shares, *left; /* threads entries each */
+    variant variant;
+    char *detail;
 } job;
 
 static void prepare(void *arg)
@@ -76,18 +80,18 @@ static void prepare(void *arg)
     j->team = 0;
 }
 
-static void run_seq(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    j->shares[0] = j->n;
-    j->left[0] = countdown(j->n);
-    j->team = 1;
-}
-
-static void run_parallel(void *arg)
-{
-    job *j = arg;
-    j->team = countdown_parallel(j->n, j->threads, j->shares, j->left);
+    switch (j->variant) {
+    case SEQ:
+        j->shares[0] = j->n;
+        j->left[0] = countdown(j->n);
+        j->team = 1;
+        break;
+    case PARALLEL: j->team = countdown_parallel(j->n, j->threads, j->shares, j->left); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
 static int verify(void *arg, long runs)
@@ -97,14 +101,14 @@ static int verify(void *arg, long runs)
     int64_t total = 0;
     for (int t = 0; t < j->team; t++) {
         if (j->left[t] != 0) {
-            snprintf(j->detail, sizeof j->detail, "thread %d left %" PRId64 " of %" PRId64, t,
+            snprintf(j->detail, PLB_DETAIL_LEN, "thread %d left %" PRId64 " of %" PRId64, t,
                      j->left[t], j->shares[t]);
             return 1;
         }
         total += j->shares[t];
     }
     if (total != j->n)
-        snprintf(j->detail, sizeof j->detail, "%d threads counted %" PRId64 " of %" PRId64,
+        snprintf(j->detail, PLB_DETAIL_LEN, "%d threads counted %" PRId64 " of %" PRId64,
                  j->team, total, j->n);
     return total != j->n;
 }
@@ -163,7 +167,6 @@ static const plb_opt extra[] = {
      .help = "named workers count 5..1, no timing"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "parallel", NULL};
 /* The fastest believable run: every thread one decrement per clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -179,46 +182,60 @@ static const plb_program program = {
     .fastest_run_s = fastest_run_s,
 };
 
+/* The variants, counting into shares and left (threads entries each); the finding, -v's ns per
+ * decrement; returns the verdict's exit code. */
+static int measure(const plb_options *opt, const plb_context *ctx, int64_t *shares, int64_t *left)
+{
+    int threads = ctx->threads;
+    /* The decrements of the busiest thread: the lower bound of a run, one per clock cycle. */
+    double busiest[] = {[SEQ] = (double)opt->n,
+                        [PARALLEL] = (double)plb_block_count(opt->n, threads, 0)};
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.n = opt->n, .threads = threads, .shares = shares, .left = left,
+                        .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = k == SEQ ? 1 : threads,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1e9, .rate_unit = "Gdec/s",
+                             .plausible_s = busiest[k] / PLB_MAX_CLOCK_HZ, .detail = detail};
+    }
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
+        plb_report_param(stdout, "finding", "parallel ran %s seq: %d threads counting their shares "
+                         "at once", how, threads);
+    for (variant k = 0; opt->verbose && k < VARIANT_COUNT; k++)
+        if (measured[k].status == PLB_MEASURE_OK)
+            printf("# ns/decrement: %s %.3f per thread\n", v[k].name,
+                   measured[k].stats.median * 1e9 / busiest[k]);
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    if (show_demo)
+        return plb_report_verdict(opt, demo(threads) ? NULL : "demo: a worker lost count");
+    int64_t *shares = calloc((size_t)threads, sizeof *shares);
+    int64_t *left = calloc((size_t)threads, sizeof *left);
+    int status = shares && left ? measure(opt, &ctx, shares, left)
+                                : plb_refuse(program.name, PLB_EXIT_FAILED, "out of memory");
+    free(shares);
+    free(left);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 50000000, .repeats = 10, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    if (show_demo)
-        return plb_report_verdict(&opt, demo(threads) ? NULL : "demo: a worker lost count");
-
-    job j = {opt.n, threads, 0, calloc((size_t)threads, sizeof(int64_t)),
-             calloc((size_t)threads, sizeof(int64_t)), ""};
-    if (!j.shares || !j.left) {
-        fprintf(stderr, "omp_countdown: out of memory\n");
-        free(j.shares);
-        free(j.left);
-        return PLB_EXIT_FAILED;
-    }
-    double n = (double)opt.n, busiest = (double)plb_block_count(opt.n, threads, 0);
-    plb_variant v[] = {
-        {.name = "seq", .threads = 1, .kernel = {prepare, run_seq, verify, &j}, .amount = n,
-         .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = n / PLB_MAX_CLOCK_HZ,
-         .detail = j.detail},
-        {.name = "parallel", .threads = threads, .kernel = {prepare, run_parallel, verify, &j},
-         .amount = n, .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = busiest / PLB_MAX_CLOCK_HZ,
-         .detail = j.detail},
-    };
-    plb_measurement measured[2];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
-    char how[48];
-    if (plb_compared(&measured[1], &measured[0], how, sizeof how))
-        plb_report_param(stdout, "finding", "parallel ran %s seq: %d threads counting their shares "
-                         "at once", how, threads);
-    for (int i = 0; opt.verbose && i < 2; i++)
-        if (measured[i].status == PLB_MEASURE_OK)
-            printf("# ns/decrement: %s %.3f per thread\n", v[i].name,
-                   measured[i].stats.median * 1e9 / (i ? busiest : n));
-    free(j.shares);
-    free(j.left);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

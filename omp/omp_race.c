@@ -96,12 +96,16 @@ int64_t race_count(int64_t n, int threads, race_kind kind)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
-#define KINDS 6
+typedef race_kind variant; /* the variants: race_count's kinds, in their order */
+#define VARIANT_COUNT (RACE_REDUCTION + 1)
+static const char *const variants[] = {[RACE_SEQ] = "seq", [RACE_UNSYNC] = "unsync",
+                                       [RACE_ATOMIC] = "atomic", [RACE_CRITICAL] = "critical",
+                                       [RACE_LOCK] = "lock", [RACE_REDUCTION] = "reduction", NULL};
 
 typedef struct job {
     int64_t n, count, lost, runs;
     int threads;
-    race_kind kind;
+    variant variant;
     char *detail;
     char outcome[16]; /* the row's word for people: "lost updates" once unsync lost one */
 } job;
@@ -111,10 +115,10 @@ static void prepare(void *arg)
     ((job *)arg)->count = -1; /* what no run returns */
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    j->count = race_count(j->n, j->threads, j->kind);
+    j->count = race_count(j->n, j->threads, j->variant);
     j->lost += j->n - j->count;
     j->runs++;
 }
@@ -123,16 +127,15 @@ static int verify(void *arg, long runs)
 {
     (void)runs;
     job *j = arg;
-    int possible = j->kind == RACE_UNSYNC ? j->count >= (j->n > 0) && j->count <= j->n
-                                          : j->count == j->n;
+    int possible = j->variant == RACE_UNSYNC ? j->count >= (j->n > 0) && j->count <= j->n
+                                             : j->count == j->n;
     if (!possible)
-        snprintf(j->detail, PLB_DETAIL_LEN, "counted %" PRId64 ", expected %" PRId64, j->count, j->n);
+        snprintf(j->detail, PLB_DETAIL_LEN, "counted %" PRId64 ", expected %" PRId64, j->count,
+                 j->n);
     snprintf(j->outcome, sizeof j->outcome, "%s", j->lost > 0 ? "lost updates" : "");
     return !possible;
 }
 
-static const char *const variants[] = {"seq", "unsync", "atomic", "critical", "lock",
-                                       "reduction", NULL};
 /* The fastest believable run: every thread one update per clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -147,40 +150,50 @@ static const plb_program program = {
     .fastest_run_s = fastest_run_s,
 };
 
+/* -v's ns per update, and what unsync lost. */
+static void report_finding(const plb_options *opt, const job *jobs, const plb_measurement *m)
+{
+    for (variant k = 0; opt->verbose && k < VARIANT_COUNT; k++)
+        if (m[k].status == PLB_MEASURE_OK)
+            printf("# ns/update   : %-9s %.3f\n", variants[k], m[k].stats.median * 1e9 / opt->n);
+    const job *u = &jobs[RACE_UNSYNC];
+    if (m[RACE_UNSYNC].status == PLB_MEASURE_OK)
+        printf("# unsync      : race %s: last run counted %" PRId64 " of %" PRId64 " (%" PRId64
+               " lost)\n# unsync      : %" PRId64 " of %" PRId64 " updates lost over %" PRId64
+               " runs\n", u->lost ? "observed" : "not observed", u->count, opt->n,
+               opt->n - u->count, u->lost, u->runs * opt->n, u->runs);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == RACE_SEQ ? 1 : threads;
+        jobs[k] = (job){.n = opt->n, .threads = t, .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mupd/s",
+                             .plausible_s = (double)opt->n / t / PLB_MAX_CLOCK_HZ,
+                             .detail = detail, .outcome = jobs[k].outcome,
+                             /* a thread waiting for the lock may sleep */
+                             .idles = k == RACE_CRITICAL || k == RACE_LOCK};
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    plb_measurement m[VARIANT_COUNT];
+    const char *failure = plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, m);
+    report_finding(opt, jobs, m);
+    return plb_report_verdict(opt, failure);
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 1000000, .repeats = 10, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[KINDS];
-    plb_variant v[KINDS];
-    for (int i = 0; i < KINDS; i++) {
-        int t = i == RACE_SEQ ? 1 : threads;
-        jobs[i] = (job){.n = opt.n, .threads = t, .kind = (race_kind)i, .detail = detail};
-        v[i] = (plb_variant){.name = variants[i], .threads = t,
-                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
-                             .unit = 1e6, .rate_unit = "Mupd/s",
-                             .plausible_s = (double)opt.n / t / PLB_MAX_CLOCK_HZ,
-                             .detail = detail, .outcome = jobs[i].outcome,
-                             /* a thread waiting for the lock may sleep */
-                             .idles = i == RACE_CRITICAL || i == RACE_LOCK};
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_measurement m[KINDS];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, KINDS, NULL, stdout, m);
-    for (int i = 0; opt.verbose && i < KINDS; i++)
-        if (m[i].status == PLB_MEASURE_OK)
-            printf("# ns/update   : %-9s %.3f\n", variants[i], m[i].stats.median * 1e9 / opt.n);
-    const job *u = &jobs[RACE_UNSYNC];
-    if (m[RACE_UNSYNC].status == PLB_MEASURE_OK)
-        printf("# unsync      : race %s: last run counted %" PRId64 " of %" PRId64 " (%" PRId64
-               " lost)\n# unsync      : %" PRId64 " of %" PRId64 " updates lost over %" PRId64
-               " runs\n", u->lost ? "observed" : "not observed", u->count, opt.n, opt.n - u->count,
-               u->lost, u->runs * opt.n, u->runs);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -18,6 +18,7 @@
  */
 #include <inttypes.h>
 #include <omp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -55,7 +56,8 @@ PLB_CPU_CLONES void stream_copy(const double *a, double *b, int64_t n, int threa
         b[i] = a[i];
 }
 
-PLB_CPU_CLONES void stream_triad(double *a, const double *b, const double *c, int64_t n, int threads)
+PLB_CPU_CLONES void stream_triad(double *a, const double *b, const double *c, int64_t n,
+                                 int threads)
 {
 #pragma omp parallel for simd schedule(static) num_threads(threads)
     for (int64_t i = 0; i < n; i++)
@@ -79,64 +81,112 @@ int64_t stream_check_triad(const double *a, int64_t n)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { COPY, TRIAD, VARIANT_COUNT } variant;
+static const char *const variants[] = {[COPY] = "copy", [TRIAD] = "triad", NULL};
+
 typedef struct job {
     double *a, *b, *c;
     int64_t n;
     int threads;
+    variant variant;
     char *detail;
 } job;
 
-static void prepare_copy(void *arg)
+static void prepare(void *arg)
 {
     job *j = arg;
-    stream_fill_copy(j->a, j->b, j->n, j->threads);
+    switch (j->variant) {
+    case COPY: stream_fill_copy(j->a, j->b, j->n, j->threads); break;
+    case TRIAD: stream_fill_triad(j->a, j->b, j->c, j->n, j->threads); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
-static void prepare_triad(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    stream_fill_triad(j->a, j->b, j->c, j->n, j->threads);
+    switch (j->variant) {
+    case COPY: stream_copy(j->a, j->b, j->n, j->threads); break;
+    case TRIAD: stream_triad(j->a, j->b, j->c, j->n, j->threads); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
-static void run_copy(void *arg)
+static int verify(void *arg, long runs)
 {
+    (void)runs;
     job *j = arg;
-    stream_copy(j->a, j->b, j->n, j->threads);
-}
-
-static void run_triad(void *arg)
-{
-    job *j = arg;
-    stream_triad(j->a, j->b, j->c, j->n, j->threads);
-}
-
-static int report_bad(job *j, const char *array, int64_t bad, const double *out)
-{
+    bool copy = j->variant == COPY;
+    const double *out = copy ? j->b : j->a; /* copy writes b, triad a */
+    int64_t bad = copy ? stream_check_copy(out, j->n) : stream_check_triad(out, j->n);
     if (bad >= 0)
-        snprintf(j->detail, PLB_DETAIL_LEN, "%s[%" PRId64 "] = %g", array, bad, out[bad]);
+        snprintf(j->detail, PLB_DETAIL_LEN, "%s[%" PRId64 "] = %g", copy ? "b" : "a", bad,
+                 out[bad]);
     return bad >= 0;
 }
 
-static int verify_copy(void *arg, long runs)
-{
-    (void)runs;
-    job *j = arg;
-    return report_bad(j, "b", stream_check_copy(j->b, j->n), j->b);
-}
-
-static int verify_triad(void *arg, long runs)
-{
-    (void)runs;
-    job *j = arg;
-    return report_bad(j, "a", stream_check_triad(j->a, j->n), j->a);
-}
-
-static const char *const variants[] = {"copy", "triad", NULL};
 static const plb_program program = {
     .name = "omp_stream",
     .summary = "STREAM-style copy and triad: the machine's streaming memory bandwidth",
     .variants = variants,
 };
+
+/* triad's rate, as STREAM reports it; else copy's. */
+static void report_finding(const plb_variant *v, const plb_measurement *measured, int threads)
+{
+    static const variant preferred[] = {TRIAD, COPY};
+    for (int i = 0; i < VARIANT_COUNT; i++) {
+        variant k = preferred[i];
+        if (measured[k].status == PLB_MEASURE_OK && !measured[k].disturbed) {
+            plb_report_param(stdout, "finding", "%s moved %.3g GB/s on %d threads: the ceiling "
+                             "of every array lesson here", v[k].name,
+                             plb_rate(v[k].amount, measured[k].stats.median, v[k].unit), threads);
+            return;
+        }
+    }
+}
+
+/* The variants on the arrays a, b, c; returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, double *a, double *b, double *c)
+{
+    static const double bytes[] = {[COPY] = 16.0, [TRIAD] = 24.0}; /* per element, as STREAM */
+    double n = (double)opt->n, floor_s = n / 1e11 / threads;
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.a = a, .b = b, .c = c, .n = opt->n, .threads = threads, .variant = k,
+                        .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = threads,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = bytes[k] * n, .unit = 1e9, .rate_unit = "GB/s",
+                             .plausible_s = floor_s, .detail = detail};
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    report_finding(v, measured, threads);
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    if (!plb_memory_check(program.name, 24.0 * (double)opt->n))
+        return PLB_EXIT_USAGE;
+    size_t bytes = (size_t)opt->n * sizeof(double);
+    double *a = plb_array_alloc(bytes, threads), *b = plb_array_alloc(bytes, threads),
+           *c = plb_array_alloc(bytes, threads);
+    int status = a && b && c ? measure(opt, threads, a, b, c)
+                             : plb_refuse(program.name, PLB_EXIT_FAILED,
+                                          "cannot allocate 3 x %" PRId64 " doubles", opt->n);
+    plb_array_free(a);
+    plb_array_free(b);
+    plb_array_free(c);
+    return status;
+}
 
 int main(int argc, char **argv)
 {
@@ -144,43 +194,5 @@ int main(int argc, char **argv)
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-
-    if (!plb_memory_check(program.name, 24.0 * (double)opt.n))
-        return PLB_EXIT_USAGE;
-    size_t bytes = (size_t)opt.n * sizeof(double);
-    char detail[PLB_DETAIL_LEN] = "";
-    job j = {plb_array_alloc(bytes, threads), plb_array_alloc(bytes, threads),
-             plb_array_alloc(bytes, threads), opt.n, threads, detail};
-    if (!j.a || !j.b || !j.c) {
-        fprintf(stderr, "omp_stream: cannot allocate 3 x %" PRId64 " doubles\n", opt.n);
-        plb_array_free(j.a);
-        plb_array_free(j.b);
-        plb_array_free(j.c);
-        return PLB_EXIT_FAILED;
-    }
-    double n = (double)opt.n, floor_s = n / 1e11 / threads;
-    plb_variant v[] = {
-        {.name = "copy", .threads = threads, .kernel = {prepare_copy, run_copy, verify_copy, &j},
-         .amount = 16.0 * n, .unit = 1e9, .rate_unit = "GB/s", .plausible_s = floor_s,
-         .detail = detail},
-        {.name = "triad", .threads = threads,
-         .kernel = {prepare_triad, run_triad, verify_triad, &j}, .amount = 24.0 * n, .unit = 1e9,
-         .rate_unit = "GB/s", .plausible_s = floor_s, .detail = detail},
-    };
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_measurement measured[2];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
-    for (int i = 1; i >= 0; i--) /* triad's rate, as STREAM reports it; else copy's */
-        if (measured[i].status == PLB_MEASURE_OK && !measured[i].disturbed) {
-            plb_report_param(stdout, "finding", "%s moved %.3g GB/s on %d threads: the ceiling "
-                             "of every array lesson here", v[i].name,
-                             plb_rate(v[i].amount, measured[i].stats.median, v[i].unit), threads);
-            break;
-        }
-    plb_array_free(j.a);
-    plb_array_free(j.b);
-    plb_array_free(j.c);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

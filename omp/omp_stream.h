@@ -1,4 +1,5 @@
-/* omp_stream.h: STREAM-style copy and triad over doubles, the machine's streaming memory bandwidth. */
+/* omp_stream.h: STREAM-style copy and triad over doubles, the machine's streaming memory
+ * bandwidth. */
 #ifndef PARLAB_OMP_STREAM_H
 #define PARLAB_OMP_STREAM_H
 
