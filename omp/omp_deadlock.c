@@ -65,9 +65,13 @@ int64_t lock_pair(int64_t rounds, lock_order order, double meet_s)
 /* The program: the runner times the lesson above and verifies every result. */
 #define MEET_S 0.005
 
+typedef enum { FIXED, DEADLOCK, VARIANT_COUNT } variant;
+static const char *const variants[] = {[FIXED] = "fixed", [DEADLOCK] = "deadlock", NULL};
+static const lock_order order_of[] = {[FIXED] = LOCKS_GLOBAL, [DEADLOCK] = LOCKS_OPPOSITE};
+
 typedef struct job {
     int64_t rounds, counter;
-    lock_order order;
+    variant variant;
     char *detail;
 } job;
 
@@ -78,10 +82,10 @@ static void prepare(void *arg)
     plb_watchdog_watch(true);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    j->counter = lock_pair(j->rounds, j->order, MEET_S);
+    j->counter = lock_pair(j->rounds, order_of[j->variant], MEET_S);
 }
 
 static int verify(void *arg, long runs)
@@ -97,10 +101,10 @@ static int verify(void *arg, long runs)
 
 static double timeout_s = 2.0;
 static const plb_opt extra[] = {
-    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600, .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600,
+     .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"fixed", "deadlock", NULL};
 /* The fastest believable run: the two threads' 2n rounds hold the same locks one after the
  * other, each round at least one clock cycle. */
 static double fastest_run_s(const plb_options *opt)
@@ -116,38 +120,43 @@ static const plb_program program = {
     .fastest_run_s = fastest_run_s,
 };
 
+static int run_lesson(const plb_options *opt)
+{
+    if (opt->threads != 0 && opt->threads != 2)
+        return plb_refuse(program.name, PLB_EXIT_USAGE,
+                          "this lesson needs exactly 2 threads, not %d", opt->threads);
+    char line[256];
+    snprintf(line, sizeof line,
+             "DEADLOCK: no progress for %g s: thread 0 holds lock A and waits for B, thread 1 "
+             "holds B and waits for A\n", timeout_s);
+    if (plb_watchdog_install(line, opt->csv ? STDERR_FILENO : STDOUT_FILENO, timeout_s, 0.0, NULL))
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot start the watchdog thread");
+
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.rounds = opt->n, .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = 2,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1e3, .rate_unit = "krounds/s",
+                             .detail = detail};
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = 2};
+    plb_report_header(stdout, &ctx, opt);
+    plb_report_param(stdout, "timeout", "%g s", timeout_s);
+    plb_report_param(stdout, "meeting", "up to %g ms in the first round, included in the times",
+                     MEET_S * 1e3);
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, NULL);
+    return plb_report_verdict(opt, failure);
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 100000, .repeats = 10, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    if (opt.threads != 0 && opt.threads != 2) {
-        fprintf(stderr, "omp_deadlock: this lesson needs exactly 2 threads, not %d\n",
-                opt.threads);
-        return PLB_EXIT_USAGE;
-    }
-    char line[256];
-    snprintf(line, sizeof line,
-             "DEADLOCK: no progress for %g s: thread 0 holds lock A and waits for B, thread 1 "
-             "holds B and waits for A\n", timeout_s);
-    if (plb_watchdog_install(line, opt.csv ? STDERR_FILENO : STDOUT_FILENO, timeout_s, 0.0, NULL)) {
-        fprintf(stderr, "omp_deadlock: cannot start the watchdog thread\n");
-        return PLB_EXIT_FAILED;
-    }
-
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[2] = {{opt.n, 0, LOCKS_GLOBAL, detail}, {opt.n, 0, LOCKS_OPPOSITE, detail}};
-    plb_variant v[2];
-    for (int i = 0; i < 2; i++)
-        v[i] = (plb_variant){.name = variants[i], .threads = 2,
-                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
-                             .unit = 1e3, .rate_unit = "krounds/s", .detail = detail};
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = 2};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_report_param(stdout, "timeout", "%g s", timeout_s);
-    plb_report_param(stdout, "meeting", "up to %g ms in the first round, included in the times",
-                     MEET_S * 1e3);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, NULL);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -57,11 +57,15 @@ int64_t increment_check(const int64_t *a, int64_t n, int64_t offset, int64_t run
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { SEQ, PARALLEL, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel", NULL};
+
 typedef struct job {
     int64_t *a;
     int64_t n;
     int threads;
-    char detail[PLB_DETAIL_LEN];
+    variant variant;
+    char *detail;
 } job;
 
 static void prepare(void *arg)
@@ -70,16 +74,14 @@ static void prepare(void *arg)
     increment_fill(j->a, j->n, j->threads);
 }
 
-static void run_seq(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    increment_seq(j->a, j->n);
-}
-
-static void run_parallel(void *arg)
-{
-    job *j = arg;
-    increment_parallel(j->a, j->n, j->threads);
+    switch (j->variant) {
+    case SEQ: increment_seq(j->a, j->n); break;
+    case PARALLEL: increment_parallel(j->a, j->n, j->threads); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
 static int verify(void *arg, long runs)
@@ -87,17 +89,61 @@ static int verify(void *arg, long runs)
     job *j = arg;
     int64_t bad = increment_check(j->a, j->n, 0, runs);
     if (bad >= 0)
-        snprintf(j->detail, sizeof j->detail, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64,
+        snprintf(j->detail, PLB_DETAIL_LEN, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64,
                  bad, j->a[bad], bad + runs);
     return bad >= 0;
 }
 
-static const char *const variants[] = {"seq", "parallel", NULL};
 static const plb_program program = {
     .name = "omp_increment",
     .summary = "a[i] += 1 over an int64 array: sequential vs OpenMP parallel for",
     .variants = variants,
 };
+
+/* The variants on the array a; returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, int64_t *a)
+{
+    /* No thread can update more than 1e11 elements a second: faster means deleted work. */
+    double floor_s = (double)opt->n / 1e11;
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == SEQ ? 1 : threads;
+        /* prepare fills a on every thread, the parallel variant's first touch */
+        jobs[k] = (job){.a = a, .n = opt->n, .threads = threads, .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = 16.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
+                             .plausible_s = floor_s / t, .detail = detail};
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
+        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, moving %.3g GB/s",
+                         how, threads,
+                         plb_rate(v[PARALLEL].amount, measured[PARALLEL].stats.median,
+                                  v[PARALLEL].unit));
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    if (!plb_memory_check(program.name, 8.0 * (double)opt->n))
+        return PLB_EXIT_USAGE;
+    int64_t *a = plb_array_alloc((size_t)opt->n * sizeof *a, threads);
+    if (!a)
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %" PRId64 " elements",
+                          opt->n);
+    int status = measure(opt, threads, a);
+    plb_array_free(a);
+    return status;
+}
 
 int main(int argc, char **argv)
 {
@@ -105,33 +151,5 @@ int main(int argc, char **argv)
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-
-    if (!plb_memory_check(program.name, 8.0 * (double)opt.n))
-        return PLB_EXIT_USAGE;
-    job j = {plb_array_alloc((size_t)opt.n * sizeof(int64_t), threads), opt.n, threads, ""};
-    if (!j.a) {
-        fprintf(stderr, "omp_increment: cannot allocate %" PRId64 " elements\n", opt.n);
-        return PLB_EXIT_FAILED;
-    }
-    /* No thread can update more than 1e11 elements a second: faster means deleted work. */
-    double floor_s = (double)opt.n / 1e11;
-    plb_variant v[] = {
-        {.name = "seq", .threads = 1, .kernel = {prepare, run_seq, verify, &j},
-         .amount = 16.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s", .plausible_s = floor_s,
-         .detail = j.detail},
-        {.name = "parallel", .threads = threads, .kernel = {prepare, run_parallel, verify, &j},
-         .amount = 16.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s",
-         .plausible_s = floor_s / threads, .detail = j.detail},
-    };
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_measurement measured[2];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, NULL, stdout, measured);
-    char how[48];
-    if (plb_compared(&measured[1], &measured[0], how, sizeof how))
-        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, moving %.3g GB/s",
-                         how, threads, plb_rate(v[1].amount, measured[1].stats.median, v[1].unit));
-    plb_array_free(j.a);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -135,13 +135,15 @@ int64_t latency_check(const int64_t *done, int64_t tasks)
 
 /* The program: the runner times the lesson above and verifies every result. */
 #define FILES_KEPT 32 /* open files left for everything but the event loop's timers */
-typedef enum kind { SEQ, PARALLEL, TASKS, EVENTLOOP } kind;
+typedef enum { SEQ, PARALLEL, TASKS, EVENTLOOP, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel", [TASKS] = "tasks",
+                                       [EVENTLOOP] = "eventloop", NULL};
 
 typedef struct job {
     int64_t *done, tasks;
     latency_work work;
     int threads; /* for eventloop: the waits it keeps in flight on its one thread */
-    kind kind;
+    variant variant;
     int failed;  /* eventloop could not make its timers */
     char *detail;
 } job;
@@ -152,17 +154,18 @@ static void prepare(void *arg)
     memset(j->done, 0, (size_t)j->tasks * sizeof *j->done);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    if (j->kind == SEQ)
-        latency_seq(j->tasks, j->work, j->done);
-    else if (j->kind == PARALLEL)
-        latency_parallel(j->tasks, j->work, j->done, j->threads);
-    else if (j->kind == TASKS)
-        latency_tasks(j->tasks, j->work, j->done, j->threads);
-    else
+    switch (j->variant) {
+    case SEQ: latency_seq(j->tasks, j->work, j->done); break;
+    case PARALLEL: latency_parallel(j->tasks, j->work, j->done, j->threads); break;
+    case TASKS: latency_tasks(j->tasks, j->work, j->done, j->threads); break;
+    case EVENTLOOP:
         j->failed |= latency_eventloop(j->tasks, j->work, j->done, j->threads) != 0;
+        break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
 static int verify(void *arg, long runs)
@@ -176,15 +179,17 @@ static int verify(void *arg, long runs)
     if (runs == 1) {
         int64_t bad = latency_check(j->done, j->tasks);
         if (bad >= 0)
-            snprintf(j->detail, PLB_DETAIL_LEN, "task %" PRId64 " left %" PRId64 ", expected %" PRId64, bad,
-                     j->done[bad], bad + 1);
+            snprintf(j->detail, PLB_DETAIL_LEN,
+                     "task %" PRId64 " left %" PRId64 ", expected %" PRId64, bad, j->done[bad],
+                     bad + 1);
         return bad >= 0;
     }
     /* After several runs without a reset, every task must have run once per run. */
     for (int64_t i = 0; i < j->tasks; i++)
         if (j->done[i] != runs * (i + 1)) {
-            snprintf(j->detail, PLB_DETAIL_LEN, "task %" PRId64 " ran %" PRId64 " times in %ld runs", i,
-                     j->done[i] / (i + 1), runs);
+            snprintf(j->detail, PLB_DETAIL_LEN,
+                     "task %" PRId64 " ran %" PRId64 " times in %ld runs", i, j->done[i] / (i + 1),
+                     runs);
             return 1;
         }
     return 0;
@@ -193,11 +198,12 @@ static int verify(void *arg, long runs)
 static double wait_ms = 1.0;
 static int64_t spin = 0;
 static const plb_opt extra[] = {
-    {.long_name = "wait-ms", .kind = PLB_OPT_REAL, .target = &wait_ms, .max = 60000, .arg_name = "MS", .help = "latency each task waits"},
-    {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .arg_name = "N", .help = "CPU decrements each task does after waiting"},
+    {.long_name = "wait-ms", .kind = PLB_OPT_REAL, .target = &wait_ms, .max = 60000,
+     .arg_name = "MS", .help = "latency each task waits"},
+    {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .arg_name = "N",
+     .help = "CPU decrements each task does after waiting"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "parallel", "tasks", "eventloop", NULL};
 static const plb_program program = {
     .name = "omp_latency",
     .summary = "latency-bound tasks: more threads than cores pays, for waiting only",
@@ -205,52 +211,54 @@ static const plb_program program = {
     .extra = extra,
 };
 
-int main(int argc, char **argv)
+/* The event loop keeps as many waits in flight as the others have threads, each an open timer:
+ * as many as the open-file limit leaves room for. */
+static int waits_in_flight(int threads)
 {
-    plb_options opt = {.n = 64, .repeats = 5, .warmup = 1};
-    int status = plb_parse_cli(&program, argc, argv, &opt);
-    if (status >= 0)
-        return status;
-    int cores = omp_get_num_procs();
-    int threads = opt.threads ? opt.threads : 4 * cores;
-
-    if (!plb_memory_check(program.name, 8.0 * (double)opt.n))
-        return PLB_EXIT_USAGE;
-    int64_t *done = plb_array_alloc((size_t)opt.n * sizeof *done, 1);
-    if (!done) {
-        fprintf(stderr, "omp_latency: cannot allocate %" PRId64 " tasks\n", opt.n);
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "";
-    latency_work work = {wait_ms / 1e3, spin};
-    /* The event loop keeps as many waits in flight as the others have threads, each an open timer:
-     * as many as the open-file limit leaves room for. */
     struct rlimit files;
-    int in_flight = threads;
     if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
-        files.rlim_cur < (rlim_t)in_flight + FILES_KEPT)
-        in_flight = files.rlim_cur > FILES_KEPT ? (int)(files.rlim_cur - FILES_KEPT) : 1;
-    job jobs[4];
-    plb_variant v[4];
-    for (int i = 0; i < 4; i++) {
-        int t = i == SEQ ? 1 : i == EVENTLOOP ? in_flight : threads; /* tasks waiting at once */
-        jobs[i] = (job){.done = done, .tasks = opt.n, .work = work, .threads = t, .kind = (kind)i,
+        files.rlim_cur < (rlim_t)threads + FILES_KEPT)
+        return files.rlim_cur > FILES_KEPT ? (int)(files.rlim_cur - FILES_KEPT) : 1;
+    return threads;
+}
+
+/* The variants' table: their jobs on done[], tasks waiting at once, floors. */
+static void make_variants(const plb_options *opt, int threads, int64_t *done, char *detail,
+                          job *jobs, plb_variant *v)
+{
+    latency_work work = {.wait_s = wait_ms / 1e3, .spin = spin};
+    int in_flight = waits_in_flight(threads);
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == SEQ ? 1 : k == EVENTLOOP ? in_flight : threads; /* tasks waiting at once */
+        jobs[k] = (job){.done = done, .tasks = opt->n, .work = work, .threads = t, .variant = k,
                         .detail = detail};
-        double rounds = (double)((opt.n + t - 1) / t); /* tasks the busiest thread waits for */
-        v[i] = (plb_variant){.name = variants[i], .threads = i == EVENTLOOP ? 1 : t,
-                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = (double)opt.n,
-                             .unit = 1.0, .rate_unit = "tasks/s",
+        double rounds = (double)((opt->n + t - 1) / t); /* tasks the busiest thread waits for */
+        v[k] = (plb_variant){.name = variants[k], .threads = k == EVENTLOOP ? 1 : t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1.0, .rate_unit = "tasks/s",
                              .plausible_s = rounds * work.wait_s, .detail = detail,
                              .idles = true}; /* waiting is the work */
     }
+}
+
+/* The variants on done[]; the findings; returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, int64_t *done)
+{
+    int cores = omp_get_num_procs();
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    make_variants(opt, threads, done, detail, jobs, v);
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
+    plb_report_header(stdout, &ctx, opt);
     plb_report_param(stdout, "wait", "%g ms per task", wait_ms);
     plb_report_param(stdout, "spin", "%" PRId64 " decrements per task", spin);
     plb_report_param(stdout, "cores", "%d (CPU-bound work stops speeding up here)", cores);
-    plb_report_param(stdout, "eventloop", "1 thread, up to %d waits in flight", in_flight);
-    plb_measurement measured[4];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, NULL, stdout, measured);
+    plb_report_param(stdout, "eventloop", "1 thread, up to %d waits in flight",
+                     jobs[EVENTLOOP].threads);
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
     char how[48];
     if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
         plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, %d cores: the "
@@ -258,6 +266,28 @@ int main(int argc, char **argv)
     if (plb_compared(&measured[EVENTLOOP], &measured[SEQ], how, sizeof how))
         plb_report_param(stdout, "finding", "eventloop ran %s seq on one thread: a wait needs no "
                          "core", how);
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : 4 * omp_get_num_procs();
+    if (!plb_memory_check(program.name, 8.0 * (double)opt->n))
+        return PLB_EXIT_USAGE;
+    int64_t *done = plb_array_alloc((size_t)opt->n * sizeof *done, 1);
+    if (!done)
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %" PRId64 " tasks",
+                          opt->n);
+    int status = measure(opt, threads, done);
     plb_array_free(done);
-    return plb_report_verdict(&opt, failure);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    plb_options opt = {.n = 64, .repeats = 5, .warmup = 1};
+    int status = plb_parse_cli(&program, argc, argv, &opt);
+    if (status >= 0)
+        return status;
+    return run_lesson(&opt);
 }

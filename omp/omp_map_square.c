@@ -20,6 +20,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arrays.h"
 #include "clock.h"
@@ -51,8 +52,8 @@ PLB_CPU_CLONES void map_square_parallel(const int64_t *a, int64_t *b, int64_t n,
                          map_schedule schedule, int chunk)
 {
     /* The same loop under each schedule, written out so the clause is visible where it acts:
-     * static hands out one equal block per thread up front; dynamic hands out chunks on demand (balance at a
-     * cost per chunk); guided hands out shrinking chunks. */
+     * static hands out one equal block per thread up front; dynamic hands out chunks on demand
+     * (balance at a cost per chunk); guided hands out shrinking chunks. */
     switch (schedule) {
     case MAP_STATIC:
 #pragma omp parallel for simd schedule(static) num_threads(threads)
@@ -108,11 +109,17 @@ int64_t map_square_check(const int64_t *b, int64_t n, int64_t offset)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { SEQ, STATIC, DYNAMIC, GUIDED, TARGET, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [STATIC] = "static", [DYNAMIC] = "dynamic",
+                                       [GUIDED] = "guided", [TARGET] = "target", NULL};
+static const map_schedule schedule_of[] = {[STATIC] = MAP_STATIC, [DYNAMIC] = MAP_DYNAMIC,
+                                           [GUIDED] = MAP_GUIDED};
+
 typedef struct job {
     int64_t *a, *b;
     int64_t n;
     int threads, chunk;
-    map_schedule schedule;
+    variant variant;
     bool on_device; /* where target's last run ran */
     char *detail;
 } job;
@@ -123,22 +130,19 @@ static void prepare(void *arg)
     map_square_fill(j->a, j->b, j->n, 0, j->threads);
 }
 
-static void run_seq(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    map_square_seq(j->a, j->b, j->n);
-}
-
-static void run_parallel(void *arg)
-{
-    job *j = arg;
-    map_square_parallel(j->a, j->b, j->n, j->threads, j->schedule, j->chunk);
-}
-
-static void run_target(void *arg)
-{
-    job *j = arg;
-    map_square_target(j->a, j->b, j->n, &j->on_device);
+    switch (j->variant) {
+    case SEQ: map_square_seq(j->a, j->b, j->n); break;
+    case STATIC:
+    case DYNAMIC:
+    case GUIDED:
+        map_square_parallel(j->a, j->b, j->n, j->threads, schedule_of[j->variant], j->chunk);
+        break;
+    case TARGET: map_square_target(j->a, j->b, j->n, &j->on_device); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
 static int verify(void *arg, long runs)
@@ -155,10 +159,10 @@ static int verify(void *arg, long runs)
 
 static int chunk = 1024;
 static const plb_opt extra[] = {
-    {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1, .arg_name = "C", .help = "chunk size of dynamic and guided"},
+    {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1,
+     .arg_name = "C", .help = "chunk size of dynamic and guided"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "static", "dynamic", "guided", "target", NULL};
 static const plb_program program = {
     .name = "omp_map_square",
     .summary = "b[i] = a[i]^2 (Pool.map(square)): sequential vs OpenMP schedules",
@@ -194,66 +198,70 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
                j->on_device ? "device" : "host", 16.0 * (double)n / copy / 1e9);
 }
 
+/* The variants on the arrays a and b; the finding, target's notes; returns the verdict's exit
+ * code. */
+static int measure(const plb_options *opt, int threads, int64_t *a, int64_t *b)
+{
+    double moved = 16.0 * (double)opt->n;
+    double floor_s = (double)opt->n / 1e11; /* 1e11 elements/s per thread: deleted work */
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == SEQ ? 1 : threads;
+        jobs[k] = (job){.a = a, .b = b, .n = opt->n, .threads = threads, .chunk = chunk,
+                        .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]}, .amount = moved,
+                             .unit = 1e9, .rate_unit = "GB/s", .plausible_s = floor_s / t,
+                             .detail = detail,
+                             .idles = k == TARGET}; /* target: on a device, the host waits */
+    }
+    bool target = plb_variant_selected(&program, opt, "target");
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    plb_report_param(stdout, "chunk", "%d (dynamic, guided)", chunk);
+    if (target)
+        plb_report_device(stdout);
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    char how[48];
+    if (plb_compared(&measured[DYNAMIC], &measured[STATIC], how, sizeof how))
+        plb_report_param(stdout, "finding", "dynamic, chunks of %d handed out at run time, ran %s "
+                         "static", chunk, how);
+    if (!failure && target)
+        report_target(&jobs[TARGET], &measured[TARGET], opt->repeats);
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    bool target = plb_variant_selected(&program, opt, "target");
+    char err[256];
+    const char *why = err + strlen(program.name) + 2; /* offload.h's err: "PROGRAM: why" */
+    if (target && !plb_offload_usable(program.name, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    if (!plb_memory_check(program.name, 16.0 * (double)opt->n))
+        return PLB_EXIT_USAGE;
+    if (target && !plb_offload_fits(program.name, 16.0 * (double)opt->n, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    size_t bytes = (size_t)opt->n * sizeof(int64_t);
+    int64_t *a = plb_array_alloc(bytes, threads), *b = plb_array_alloc(bytes, threads);
+    int status = a && b ? measure(opt, threads, a, b)
+                        : plb_refuse(program.name, PLB_EXIT_FAILED,
+                                     "cannot allocate 2 x %" PRId64 " elements", opt->n);
+    plb_array_free(a);
+    plb_array_free(b);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 8 << 20, .repeats = 10, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    char err[256];
-    bool target = plb_variant_selected(&program, &opt, "target");
-    if (target && !plb_offload_usable(program.name, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return PLB_EXIT_USAGE;
-    }
-
-    if (!plb_memory_check(program.name, 16.0 * (double)opt.n))
-        return PLB_EXIT_USAGE;
-    if (target && !plb_offload_fits(program.name, 16.0 * (double)opt.n, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return PLB_EXIT_USAGE;
-    }
-    size_t bytes = (size_t)opt.n * sizeof(int64_t);
-    int64_t *a = plb_array_alloc(bytes, threads), *b = plb_array_alloc(bytes, threads);
-    if (!a || !b) {
-        fprintf(stderr, "omp_map_square: cannot allocate 2 x %" PRId64 " elements\n", opt.n);
-        plb_array_free(a);
-        plb_array_free(b);
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "";
-    static const map_schedule schedules[] = {MAP_STATIC, MAP_STATIC, MAP_DYNAMIC, MAP_GUIDED,
-                                             MAP_STATIC};
-    void (*const runs[])(void *) = {run_seq, run_parallel, run_parallel, run_parallel, run_target};
-    job jobs[5];
-    plb_variant v[5];
-    double moved = 16.0 * (double)opt.n;
-    double floor_s = (double)opt.n / 1e11; /* 1e11 elements/s per thread: deleted work */
-    for (int i = 0; i < 5; i++) {
-        int one = i == 0;
-        jobs[i] = (job){.a = a, .b = b, .n = opt.n, .threads = threads, .chunk = chunk,
-                        .schedule = schedules[i], .detail = detail};
-        v[i] = (plb_variant){.name = variants[i], .threads = one ? 1 : threads,
-                             .kernel = {prepare, runs[i], verify, &jobs[i]}, .amount = moved,
-                             .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = one ? floor_s : floor_s / threads, .detail = detail,
-                             .idles = i == 4}; /* target: on a device, the host waits */
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_report_param(stdout, "chunk", "%d (dynamic, guided)", chunk);
-    if (target)
-        plb_report_device(stdout);
-    plb_measurement measured[5];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 5, NULL, stdout, measured);
-    char how[48];
-    if (plb_compared(&measured[2], &measured[1], how, sizeof how))
-        plb_report_param(stdout, "finding", "dynamic, chunks of %d handed out at run time, ran %s "
-                         "static", chunk, how);
-    if (!failure && target)
-        report_target(&jobs[4], &measured[4], opt.repeats);
-    plb_array_free(a);
-    plb_array_free(b);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -37,7 +37,7 @@ int64_t queue_take(queue *q);
 typedef struct queue_tally {
     int32_t *seen;          /* seen[i]: how many times item i was taken (n entries) */
     int64_t *taken_by;      /* items each consumer took (consumers entries) */
-    atomic_llong out_of_order; /* items that a consumer got before an earlier one of their producer */
+    atomic_llong out_of_order; /* items a consumer got before an earlier one of their producer */
 } queue_tally;
 
 /* P producers put n items (producer p its block, in order) and C consumers take them until each
