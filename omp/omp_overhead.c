@@ -64,12 +64,14 @@ int overhead_barriers(int64_t count, int threads, int64_t delay, int64_t *passed
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
-typedef enum kind { REFERENCE, REGIONS, BARRIERS } kind;
+typedef enum { REFERENCE, PARALLEL, BARRIER, VARIANT_COUNT } variant;
+static const char *const variants[] = {[REFERENCE] = "reference", [PARALLEL] = "parallel",
+                                       [BARRIER] = "barrier", NULL};
 
 typedef struct job {
     int64_t n, delay, *passed;
     int threads, team;
-    kind kind;
+    variant variant;
     char *detail;
 } job;
 
@@ -80,17 +82,18 @@ static void prepare(void *arg)
     j->team = 0;
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    if (j->kind == REFERENCE) {
+    switch (j->variant) {
+    case REFERENCE:
         overhead_reference(j->n, j->delay);
         j->passed[0] += j->n;
         j->team = 1;
-    } else if (j->kind == REGIONS) {
-        j->team = overhead_regions(j->n, j->threads, j->delay, j->passed);
-    } else {
-        j->team = overhead_barriers(j->n, j->threads, j->delay, j->passed);
+        break;
+    case PARALLEL: j->team = overhead_regions(j->n, j->threads, j->delay, j->passed); break;
+    case BARRIER: j->team = overhead_barriers(j->n, j->threads, j->delay, j->passed); break;
+    case VARIANT_COUNT: break; /* not a variant */
     }
 }
 
@@ -110,10 +113,10 @@ static int verify(void *arg, long runs)
 
 static int64_t delay = 100;
 static const plb_opt extra[] = {
-    {.long_name = "delay", .kind = PLB_OPT_COUNT, .target = &delay, .arg_name = "D", .help = "decrements of work inside each construct"},
+    {.long_name = "delay", .kind = PLB_OPT_COUNT, .target = &delay, .arg_name = "D",
+     .help = "decrements of work inside each construct"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"reference", "parallel", "barrier", NULL};
 /* The fastest believable run: n constructs, each at least its delay plus one clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -128,36 +131,50 @@ static const plb_program program = {
     .fastest_run_s = fastest_run_s,
 };
 
+/* The variants, counting in passed (threads * OVERHEAD_STRIDE entries); the "# overhead" notes;
+ * returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, int64_t *passed)
+{
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == REFERENCE ? 1 : threads;
+        jobs[k] = (job){.n = opt->n, .delay = delay, .passed = passed, .threads = t,
+                        .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "M/s",
+                             .detail = detail};
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    plb_report_param(stdout, "delay", "%" PRId64 " decrements per construct", delay);
+    plb_measurement m[VARIANT_COUNT];
+    const char *failure = plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, m);
+    for (variant k = PARALLEL; k < VARIANT_COUNT && m[REFERENCE].status == PLB_MEASURE_OK; k++)
+        if (m[k].status == PLB_MEASURE_OK)
+            printf("# overhead    : %-9s %.3f us each (reference subtracted)\n", variants[k],
+                   (m[k].stats.median - m[REFERENCE].stats.median) / (double)opt->n * 1e6);
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    int64_t *passed = calloc((size_t)threads * OVERHEAD_STRIDE, sizeof *passed);
+    if (!passed)
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "out of memory");
+    int status = measure(opt, threads, passed);
+    free(passed);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 1000, .repeats = 10, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    int64_t *passed = calloc((size_t)threads * OVERHEAD_STRIDE, sizeof *passed);
-    if (!passed) {
-        fprintf(stderr, "omp_overhead: out of memory\n");
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[3];
-    plb_variant v[3];
-    for (int k = 0; k < 3; k++) {
-        jobs[k] = (job){opt.n, delay, passed, k ? threads : 1, 0, (kind)k, detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = k ? threads : 1,
-                             .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
-                             .unit = 1e6, .rate_unit = "M/s", .detail = detail};
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_report_param(stdout, "delay", "%" PRId64 " decrements per construct", delay);
-    plb_measurement m[3];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, NULL, stdout, m);
-    for (int k = 1; k < 3 && m[REFERENCE].status == PLB_MEASURE_OK; k++)
-        if (m[k].status == PLB_MEASURE_OK)
-            printf("# overhead    : %-9s %.3f us each (reference subtracted)\n", variants[k],
-                   (m[k].stats.median - m[REFERENCE].stats.median) / (double)opt.n * 1e6);
-    free(passed);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -275,10 +275,14 @@ int64_t queue_check(const queue_tally *tally, int64_t n, long runs)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
-#define KINDS 4
+typedef queue_kind variant; /* the variants: the queue's kinds, in their order */
+#define VARIANT_COUNT (QUEUE_FIFO + 1)
+static const char *const variants[] = {[QUEUE_CONDVAR] = "condvar",
+                                       [QUEUE_SEMAPHORES] = "semaphores", [QUEUE_SPIN] = "spin",
+                                       [QUEUE_FIFO] = "fifo", NULL};
 
 typedef struct job {
-    queue *q;
+    queue *q; /* of the variant's kind: the variants differ in nothing else */
     queue_tally *tally;
     int producers, consumers, short_team;
     int64_t n;
@@ -294,7 +298,7 @@ static void prepare(void *arg)
     atomic_store(&j->tally->out_of_order, 0);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     j->short_team |= queue_run(j->q, j->producers, j->consumers, j->n, j->tally) != 0;
@@ -319,7 +323,7 @@ static int verify(void *arg, long runs)
 }
 
 /* Each consumer's part of the last batch's items, and the largest against a fair share. */
-static void print_shares(const char *variant, const job *j)
+static void print_shares(const char *name, const job *j)
 {
     int64_t all = 0, most = 0;
     for (int c = 0; c < j->consumers; c++) {
@@ -328,7 +332,7 @@ static void print_shares(const char *variant, const job *j)
     }
     if (all == 0)
         return;
-    printf("# shares      : %s", variant);
+    printf("# shares      : %s", name);
     for (int c = 0; c < j->consumers; c++)
         printf(" %.1f%%", 100.0 * (double)j->shares[c] / (double)all);
     printf(" (the largest %.2fx a fair share)\n", (double)most * j->consumers / (double)all);
@@ -336,12 +340,14 @@ static void print_shares(const char *variant, const job *j)
 
 static int64_t producers_wanted = 0, capacity = 64, hold = 0;
 static const plb_opt extra[] = {
-    {.long_name = "producers", .kind = PLB_OPT_COUNT, .target = &producers_wanted, .min = 1, .arg_name = "P", .help = "threads that put items, the rest take; automatic: half the threads"},
-    {.long_name = "hold", .kind = PLB_OPT_COUNT, .target = &hold, .arg_name = "N", .help = "countdown steps a consumer works on each item before it lets the lock go"},
-    {.long_name = "capacity", .kind = PLB_OPT_COUNT, .target = &capacity, .min = 1, .max = 1 << 24, .arg_name = "K", .help = "slots in the bounded buffer"},
+    {.long_name = "producers", .kind = PLB_OPT_COUNT, .target = &producers_wanted, .min = 1,
+     .arg_name = "P", .help = "threads that put items, the rest take; automatic: half the threads"},
+    {.long_name = "hold", .kind = PLB_OPT_COUNT, .target = &hold, .arg_name = "N",
+     .help = "countdown steps a consumer works on each item before it lets the lock go"},
+    {.long_name = "capacity", .kind = PLB_OPT_COUNT, .target = &capacity, .min = 1,
+     .max = 1 << 24, .arg_name = "K", .help = "slots in the bounded buffer"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"condvar", "semaphores", "spin", "fifo", NULL};
 /* The fastest believable run: every item through the one lock in a single clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -350,7 +356,8 @@ static double fastest_run_s(const plb_options *opt)
 
 static const plb_program program = {
     .name = "omp_queue",
-    .summary = "producers and consumers over a bounded buffer: condvars, semaphores, spinning, fairness",
+    .summary =
+        "producers and consumers over a bounded buffer: condvars, semaphores, spinning, fairness",
     .variants = variants,
     .extra = extra,
     .fastest_run_s = fastest_run_s,
@@ -366,60 +373,73 @@ static void release(queue *q, int made, queue_tally *tally, int64_t *shares)
     free(shares);
 }
 
+/* The variants, a queue of each kind in q, checked by tally; each variant's consumers' shares
+ * in shares; returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, int producers, queue *q,
+                   queue_tally *tally, int64_t *shares)
+{
+    int consumers = threads - producers;
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.q = &q[k], .tally = tally, .producers = producers,
+                        .consumers = consumers, .n = opt->n, .shares = shares + k * consumers,
+                        .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = threads,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mitem/s",
+                             .plausible_s = fastest_run_s(opt), .detail = detail,
+                             .idles = true}; /* a producer or consumer waits its turn */
+    }
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    plb_report_param(stdout, "roles", "%d producers, %d consumers, %" PRId64 " slots", producers,
+                     consumers, capacity);
+    plb_measurement m[VARIANT_COUNT];
+    const char *failure = plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, m);
+    for (variant k = 0; k < VARIANT_COUNT; k++)
+        if (m[k].status == PLB_MEASURE_OK)
+            print_shares(variants[k], &jobs[k]);
+    return plb_report_verdict(opt, failure);
+}
+
+static int run_lesson(const plb_options *opt)
+{
+    int most = omp_get_max_threads();
+    int threads = opt->threads ? opt->threads : most > 4 ? most : 4;
+    int64_t wanted = producers_wanted < threads ? producers_wanted : threads;
+    int producers = producers_wanted ? (int)wanted : threads / 2;
+    int consumers = threads - producers;
+    if (opt->n > INDEX_MASK)
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "n is over 2^40 items");
+    if (consumers < 1 || producers < 1)
+        return plb_refuse(program.name, PLB_EXIT_USAGE,
+                          "%d threads leave no consumer (-t, --producers)", threads);
+    double bytes = 4.0 * (double)opt->n + 8.0 * (double)capacity +
+                   8.0 * (double)consumers * (producers + LINE_ITEMS + 1 + VARIANT_COUNT);
+    if (!plb_memory_check(program.name, bytes))
+        return PLB_EXIT_USAGE;
+    queue_tally tally = {.seen = plb_array_alloc((size_t)opt->n * sizeof *tally.seen, 1),
+                         .taken_by = malloc((size_t)consumers * sizeof *tally.taken_by)};
+    int64_t *shares = calloc((size_t)consumers * VARIANT_COUNT, sizeof *shares);
+    queue q[VARIANT_COUNT];
+    int made = 0;
+    for (variant k = 0; k < VARIANT_COUNT && queue_init(&q[k], k, capacity) == 0; k++, made++)
+        q[k].hold = hold;
+    int status = tally.seen && tally.taken_by && shares && made == VARIANT_COUNT
+                     ? measure(opt, threads, producers, q, &tally, shares)
+                     : plb_refuse(program.name, PLB_EXIT_FAILED,
+                                  "cannot allocate %" PRId64 " items", opt->n);
+    release(q, made, &tally, shares);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 100000, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads() > 4 ? omp_get_max_threads() : 4;
-    int producers = producers_wanted ? (int)(producers_wanted < threads ? producers_wanted : threads)
-                                     : threads / 2;
-    int consumers = threads - producers;
-    if (opt.n > INDEX_MASK || consumers < 1 || producers < 1) {
-        fprintf(stderr, opt.n > INDEX_MASK ? "omp_queue: n is over 2^40 items\n"
-                                           : "omp_queue: %d threads leave no consumer (-t, --producers)\n",
-                threads);
-        return PLB_EXIT_USAGE;
-    }
-    double bytes = 4.0 * (double)opt.n + 8.0 * (double)capacity +
-                   8.0 * (double)consumers * (producers + LINE_ITEMS + 1 + KINDS);
-    if (!plb_memory_check(program.name, bytes))
-        return PLB_EXIT_USAGE;
-    queue_tally tally = {.seen = plb_array_alloc((size_t)opt.n * sizeof *tally.seen, 1),
-                         .taken_by = malloc((size_t)consumers * sizeof *tally.taken_by)};
-    queue q[KINDS];
-    int64_t *shares = calloc((size_t)consumers * KINDS, sizeof *shares);
-    int made = 0;
-    while (made < KINDS && queue_init(&q[made], (queue_kind)made, capacity) == 0)
-        q[made++].hold = hold;
-    if (!tally.seen || !tally.taken_by || !shares || made < KINDS) {
-        fprintf(stderr, "omp_queue: cannot allocate %" PRId64 " items\n", opt.n);
-        release(q, made, &tally, shares);
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[KINDS];
-    plb_variant v[KINDS];
-    for (int k = 0; k < KINDS; k++) {
-        jobs[k] = (job){.q = &q[k], .tally = &tally, .producers = producers,
-                        .consumers = consumers, .n = opt.n, .shares = shares + k * consumers,
-                        .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = threads,
-                             .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
-                             .unit = 1e6, .rate_unit = "Mitem/s",
-                             .plausible_s = fastest_run_s(&opt), .detail = detail,
-                             .idles = true}; /* a producer or consumer waits its turn */
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    plb_report_param(stdout, "roles", "%d producers, %d consumers, %" PRId64 " slots", producers,
-                     consumers, capacity);
-    plb_measurement m[KINDS];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, KINDS, NULL, stdout, m);
-    for (int k = 0; k < KINDS; k++)
-        if (m[k].status == PLB_MEASURE_OK)
-            print_shares(variants[k], &jobs[k]);
-    release(q, KINDS, &tally, shares);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }
