@@ -37,13 +37,16 @@
 #include "npy.h"
 #include "offload.h"
 
+typedef enum { SEQ, PARALLEL, TARGET, VARIANT_COUNT } variant;
+
 typedef struct job {
     heat_problem p;
     heat_block b;
     heat_reference *ref; /* the seq check's reference; NULL for the closed-form checks */
     int64_t steps, step; /* steps per run; the step the field holds */
     int threads;
-    bool on_device; /* where target's last run ran */
+    variant variant; /* which steps below a run takes */
+    bool on_device;  /* where target's last run ran */
     char *detail;
 } job;
 
@@ -139,6 +142,9 @@ static void heat_steps_target(job *j)
 }
 
 /* The program: the runner times the lesson above and verifies every point. */
+static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel",
+                                       [TARGET] = "target", NULL};
+
 static void prepare(void *arg)
 {
     job *j = arg;
@@ -146,19 +152,15 @@ static void prepare(void *arg)
     j->step = 0;
 }
 
-static void run_seq(void *arg)
+static void run_variant(void *arg)
 {
-    heat_steps_seq(arg);
-}
-
-static void run_parallel(void *arg)
-{
-    heat_steps_parallel(arg);
-}
-
-static void run_target(void *arg)
-{
-    heat_steps_target(arg);
+    job *j = arg;
+    switch (j->variant) {
+    case SEQ: heat_steps_seq(j); break;
+    case PARALLEL: heat_steps_parallel(j); break;
+    case TARGET: heat_steps_target(j); break;
+    case VARIANT_COUNT: break; /* not a variant */
+    }
 }
 
 static int verify(void *arg, long runs)
@@ -169,7 +171,6 @@ static int verify(void *arg, long runs)
 }
 
 static const plb_opt extra[] = {HEAT_OPTIONS, PLB_OPT_END};
-static const char *const variants[] = {"seq", "parallel", "target", NULL};
 static const plb_program program = {
     .name = "omp_heat",
     .summary = "the 2D heat equation (5-point stencil) on threads: sequential vs parallel for",
@@ -258,72 +259,122 @@ static int read_checkpoint(job *j, int64_t *step, char *err, size_t len)
     return 0;
 }
 
-/* A production run (--checkpoint, --restart): one run of seq or parallel from step 0, or from the
- * checkpoint's, to --steps, a checkpoint every --every steps and at the end; SIGTERM or SIGUSR1
- * stops it after the step under way, with a checkpoint (exit 4). */
-static int production(job *j, const plb_options *opt, const plb_context *ctx)
+/* What a production run did. */
+typedef struct production_log {
+    int64_t first;  /* the step it started from */
+    int written;    /* checkpoints */
+    int stopped;    /* the stop signal caught, or 0 */
+    double writing; /* seconds spent writing checkpoints */
+    double elapsed; /* seconds of the whole run */
+} production_log;
+
+/* A production run's steps, from j->step to --steps, a checkpoint every --every steps, at the
+ * end and at a stop signal: NULL, or why a checkpoint could not be written (in err). */
+static const char *production_steps(job *j, production_log *log, char *err, size_t len)
 {
-    char err[PLB_DETAIL_LEN + 320];
-    if (heat_cli.checkpoint)
-        heat_catch_stop_signals(); /* a scheduler's warning: stop after the step under way */
-    bool parallel = plb_variant_selected(&program, opt, "parallel");
-    int64_t total = heat_cli.steps, first = 0, each = heat_cli.every ? heat_cli.every
-                                                                      : (total + 9) / 10;
-    prepare(j);
-    if (heat_cli.restart && read_checkpoint(j, &first, err, sizeof err)) {
-        fprintf(stderr, "%s: %s\n", program.name, err);
-        return PLB_EXIT_USAGE;
-    }
-    j->step = first;
-    plb_report_header(stdout, ctx, opt);
-    heat_report_problem(stdout, &j->p);
-    plb_report_param(stdout, "production", "one run of %s, steps %" PRId64 " to %" PRId64 "%s%s",
-                     parallel ? "parallel" : "seq", first, total,
-                     heat_cli.restart ? ", restarted from " : "",
-                     heat_cli.restart ? heat_cli.restart : "");
+    int64_t total = heat_cli.steps, each = heat_cli.every ? heat_cli.every : (total + 9) / 10;
     const char *failure = NULL;
-    int written = 0, stopped = 0;
-    double writing = 0.0, start = plb_now();
-    while (j->step < total && !failure && !stopped) {
+    double start = plb_now();
+    while (j->step < total && !failure && !log->stopped) {
         j->steps = 1;
-        parallel ? heat_steps_parallel(j) : heat_steps_seq(j);
-        stopped = heat_stop_signal(); /* read once: a stop always writes its checkpoint */
-        if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
+        run_variant(j);
+        log->stopped = heat_stop_signal(); /* read once: a stop always writes its checkpoint */
+        if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || log->stopped)) {
             double began = plb_now();
-            failure = write_checkpoint(j, err, sizeof err);
-            writing += plb_now() - began;
-            written++;
+            failure = write_checkpoint(j, err, len);
+            log->writing += plb_now() - began;
+            log->written++;
         }
     }
-    double elapsed = plb_now() - start;
-    int checked = !stopped || j->p.check != HEAT_CHECK_SEQ; /* stopped: no replay (mpi_heat) */
+    log->elapsed = plb_now() - start;
+    return failure;
+}
+
+/* A production run's row, notes and verdict: STOPPED (exit 4) after a stop signal. */
+static int production_report(job *j, const production_log *log, const char *failure,
+                             const plb_options *opt, char *err, size_t len)
+{
+    bool parallel = j->variant == PARALLEL;
+    int checked = !log->stopped || j->p.check != HEAT_CHECK_SEQ; /* stopped: no replay (mpi_heat) */
     if (!failure && checked && verify(j, 1))
         failure = j->detail;
-    plb_result r = {.program = program.name, .variant = parallel ? "parallel" : "seq",
+    double elapsed = log->elapsed;
+    plb_result r = {.program = program.name, .variant = variants[j->variant],
                     .n = plb_grid_points(opt), .ranks = 1, .threads = parallel ? j->threads : 1,
                     .repeats = 1, .batch = 1,
                     .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed,
                              .max = elapsed},
-                    .rate = (double)j->p.rows * (double)j->p.cols * (double)(j->step - first) /
+                    .rate = (double)j->p.rows * (double)j->p.cols * (double)(j->step - log->first) /
                             (elapsed > 0.0 ? elapsed : 1.0) / 1e6,
                     .rate_unit = "MLUP/s", .verified = !failure && checked};
     plb_report_columns(stdout, opt);
     plb_report_row(stdout, opt, &r);
-    if (written)
-        printf("# checkpoint  : %d written to %s, %.3g s in all, %.0f%% of the run\n", written,
-               heat_cli.checkpoint, writing, 100.0 * writing / elapsed);
+    if (log->written)
+        printf("# checkpoint  : %d written to %s, %.3g s in all, %.0f%% of the run\n", log->written,
+               heat_cli.checkpoint, log->writing, 100.0 * log->writing / elapsed);
     plb_report_param(stdout, "checksum", "%016" PRIx64 " after %" PRId64 " step%s",
                      heat_checksum(&j->b), j->step, j->step == 1 ? "" : "s");
-    if (!failure && stopped) {
+    if (!failure && log->stopped) {
         fprintf(opt->csv ? stderr : stdout, "STOPPED: %s at step %" PRId64 " of %" PRId64
                 ": %s holds it; the same command with --restart %s goes on\n",
-                heat_signal_name(stopped), j->step, total, heat_cli.checkpoint,
+                heat_signal_name(log->stopped), j->step, heat_cli.steps, heat_cli.checkpoint,
                 heat_cli.checkpoint);
         return PLB_EXIT_STOPPED;
     }
     if (!failure) {
         heat_set_boundary(&j->p, &j->b, j->step);
-        failure = heat_write_field(&j->p, &j->b, err, sizeof err);
+        failure = heat_write_field(&j->p, &j->b, err, len);
+    }
+    return plb_report_verdict(opt, failure);
+}
+
+/* A production run (--checkpoint, --restart): one run of seq or parallel from step 0, or from the
+ * checkpoint's, to --steps, a checkpoint every --every steps and at the end; SIGTERM or SIGUSR1
+ * stops it after the step under way, with a checkpoint (exit 4). */
+static int production(job *jobs, const plb_options *opt, const plb_context *ctx)
+{
+    char err[PLB_DETAIL_LEN + 320];
+    job *j = &jobs[plb_variant_selected(&program, opt, "parallel") ? PARALLEL : SEQ];
+    production_log log = {.first = 0};
+    if (heat_cli.checkpoint)
+        heat_catch_stop_signals(); /* a scheduler's warning: stop after the step under way */
+    prepare(j);
+    if (heat_cli.restart && read_checkpoint(j, &log.first, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
+    j->step = log.first;
+    plb_report_header(stdout, ctx, opt);
+    heat_report_problem(stdout, &j->p);
+    plb_report_param(stdout, "production", "one run of %s, steps %" PRId64 " to %" PRId64 "%s%s",
+                     variants[j->variant], log.first, heat_cli.steps,
+                     heat_cli.restart ? ", restarted from " : "",
+                     heat_cli.restart ? heat_cli.restart : "");
+    const char *failure = production_steps(j, &log, err, sizeof err);
+    return production_report(j, &log, failure, opt, err, sizeof err);
+}
+
+/* The variants timed on the field (its arrays), the ceiling and target's notes, and the final
+ * run; returns the verdict's exit code. */
+static int measure(job *jobs, plb_variant *v, const plb_options *opt, const plb_context *ctx,
+                   heat_block *field)
+{
+    const heat_problem *p = &jobs[SEQ].p;
+    plb_report_header(stdout, ctx, opt);
+    heat_report_problem(stdout, p);
+    bool target = plb_variant_selected(&program, opt, "target");
+    if (target)
+        plb_report_device(stdout);
+    plb_measurement measured[VARIANT_COUNT];
+    const char *failure =
+        plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    char err[256];
+    if (!failure) {
+        double elements = (double)(p->rows + 2) * (double)(p->cols + 2);
+        /* seq's and parallel's: target's is report_target's */
+        heat_report_ceiling(stdout, field, v, measured, PARALLEL + 1, opt->repeats, 0, elements,
+                            NULL);
+        if (target)
+            report_target(&jobs[TARGET], &measured[TARGET], opt->repeats);
+        failure = final_run(&jobs[PARALLEL], err, sizeof err);
     }
     return plb_report_verdict(opt, failure);
 }
@@ -342,93 +393,84 @@ static const char *production_refusal(const plb_options *opt)
     return NULL;
 }
 
+/* The problem the options describe, and the refusals before anything is allocated: 0, or the
+ * refusal's exit code. */
+static int check_input(plb_options *opt, heat_problem *p)
+{
+    char err[256];
+    const char *why = err + strlen(program.name) + 2; /* offload.h's err: "PROGRAM: why" */
+    bool target = plb_variant_selected(&program, opt, "target");
+    if (target && !plb_offload_usable(program.name, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    if (heat_cli_problem(opt, p, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
+    const char *refusal = production_refusal(opt);
+    if (refusal)
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", refusal);
+    /* Two arrays, two more for the reference when the check needs one, and with --load a third
+     * for each, step 0 as read. */
+    double field = 8.0 * (double)(p->rows + 2) * (double)(p->cols + 2);
+    double arrays = (p->check == HEAT_CHECK_SEQ ? 4.0 : 2.0) * (p->load ? 1.5 : 1.0);
+    if (!plb_memory_check(program.name, arrays * field))
+        return PLB_EXIT_USAGE;
+    if (target && !plb_offload_fits(program.name, 2.0 * field, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    return 0;
+}
+
+/* The variants' jobs, all on the field's two arrays (each run's prepare writes both), and their
+ * table. */
+static void make_variants(const heat_problem *p, const heat_block *field, heat_reference *ref,
+                          int threads, char *detail, job *jobs, plb_variant *v)
+{
+    double updates = (double)p->rows * (double)p->cols * (double)heat_cli.steps;
+    double floor_s = updates / 1e11; /* 1e11 updates/s per thread: deleted work */
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        int t = k == SEQ ? 1 : threads;
+        jobs[k] = (job){.p = *p, .b = *field, .ref = ref, .steps = heat_cli.steps,
+                        .threads = threads, .variant = k, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = t,
+                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s",
+                             .plausible_s = k == TARGET ? floor_s / 1e3 : floor_s / t,
+                             .detail = detail,
+                             /* target: on a device, the host waits; without, one team */
+                             .idles = k == TARGET};
+    }
+}
+
+static int run_lesson(plb_options *opt)
+{
+    heat_problem p;
+    int status = check_input(opt, &p);
+    if (status != 0)
+        return status;
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    heat_block field = {.u = NULL};
+    heat_reference ref = {.step = 0}, *check = p.check == HEAT_CHECK_SEQ ? &ref : NULL;
+    if (heat_block_create(&field, &p, p.rows, p.cols, 0, 0, threads) != 0 ||
+        (check && heat_reference_create(check, &p, threads) != 0)) {
+        status = plb_refuse(program.name, PLB_EXIT_FAILED,
+                            "cannot allocate the %" PRId64 " x %" PRId64 " field", p.rows, p.cols);
+    } else {
+        char detail[PLB_DETAIL_LEN] = "";
+        job jobs[VARIANT_COUNT];
+        plb_variant v[VARIANT_COUNT];
+        make_variants(&p, &field, check, threads, detail, jobs, v);
+        plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+        status = heat_cli.checkpoint || heat_cli.restart ? production(jobs, opt, &ctx)
+                                                         : measure(jobs, v, opt, &ctx, &field);
+    }
+    heat_block_free(&field);
+    heat_reference_free(&ref);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 4096, .cols = 4096, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    heat_problem p;
-    char err[256];
-    if (plb_variant_selected(&program, &opt, "target") &&
-        !plb_offload_usable(program.name, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return PLB_EXIT_USAGE;
-    }
-    if (heat_cli_problem(&opt, &p, err, sizeof err)) {
-        fprintf(stderr, "%s: %s\n", program.name, err);
-        return PLB_EXIT_USAGE;
-    }
-    const char *refusal = production_refusal(&opt);
-    if (refusal) {
-        fprintf(stderr, "%s: %s\n", program.name, refusal);
-        return PLB_EXIT_USAGE;
-    }
-    /* Two arrays, two more for the reference when the check needs one, and with --load a third
-     * for each, step 0 as read. */
-    double field = 8.0 * (double)(p.rows + 2) * (double)(p.cols + 2);
-    double arrays = (p.check == HEAT_CHECK_SEQ ? 4.0 : 2.0) * (p.load ? 1.5 : 1.0);
-    if (!plb_memory_check(program.name, arrays * field))
-        return PLB_EXIT_USAGE;
-    if (plb_variant_selected(&program, &opt, "target") &&
-        !plb_offload_fits(program.name, 2.0 * field, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return PLB_EXIT_USAGE;
-    }
-
-    char detail[PLB_DETAIL_LEN] = "";
-    heat_reference ref;
-    job j = {.p = p, .steps = heat_cli.steps, .threads = threads, .detail = detail};
-    int ok = heat_block_create(&j.b, &p, p.rows, p.cols, 0, 0, threads) == 0;
-    if (ok && p.check == HEAT_CHECK_SEQ) {
-        ok = heat_reference_create(&ref, &p, threads) == 0;
-        j.ref = ok ? &ref : NULL;
-    }
-    if (!ok) {
-        fprintf(stderr, "%s: cannot allocate the %" PRId64 " x %" PRId64 " field\n", program.name,
-                p.rows, p.cols);
-        heat_block_free(&j.b);
-        return PLB_EXIT_FAILED;
-    }
-
-    double updates = (double)p.rows * (double)p.cols * (double)heat_cli.steps;
-    double floor_s = updates / 1e11; /* 1e11 updates/s per thread: deleted work */
-    plb_variant v[3] = {
-        {.name = "seq", .threads = 1, .kernel = {prepare, run_seq, verify, &j},
-         .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s,
-         .detail = detail},
-        {.name = "parallel", .threads = threads, .kernel = {prepare, run_parallel, verify, &j},
-         .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s / threads,
-         .detail = detail},
-        {.name = "target", .threads = threads, .kernel = {prepare, run_target, verify, &j},
-         .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s", .plausible_s = floor_s / 1e3,
-         .detail = detail, .idles = true}, /* on a device, the host waits; without, one team */
-    };
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    if (heat_cli.checkpoint || heat_cli.restart) {
-        status = production(&j, &opt, &ctx);
-        heat_block_free(&j.b);
-        if (j.ref)
-            heat_reference_free(j.ref);
-        return status;
-    }
-    plb_report_header(stdout, &ctx, &opt);
-    heat_report_problem(stdout, &p);
-    bool target = plb_variant_selected(&program, &opt, "target");
-    if (target)
-        plb_report_device(stdout);
-    plb_measurement measured[3];
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 3, NULL, stdout, measured);
-    if (!failure) {
-        double elements = (double)(p.rows + 2) * (double)(p.cols + 2);
-        heat_report_ceiling(stdout, &j.b, v, measured, 2, opt.repeats, 0, elements, NULL);
-        if (target)
-            report_target(&j, &measured[2], opt.repeats);
-        failure = final_run(&j, err, sizeof err);
-    }
-    heat_block_free(&j.b);
-    if (j.ref)
-        heat_reference_free(j.ref);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }
