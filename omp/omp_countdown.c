@@ -197,7 +197,8 @@ static int measure(const plb_options *opt, const plb_context *ctx, int64_t *shar
         jobs[k] = (job){.n = opt->n, .threads = threads, .shares = shares, .left = left,
                         .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = k == SEQ ? 1 : threads,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)opt->n, .unit = 1e9, .rate_unit = "Gdec/s",
                              .plausible_s = busiest[k] / PLB_MAX_CLOCK_HZ, .detail = detail};
     }

@@ -138,7 +138,8 @@ static int run_lesson(const plb_options *opt)
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         jobs[k] = (job){.rounds = opt->n, .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = 2,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)opt->n, .unit = 1e3, .rate_unit = "krounds/s",
                              .detail = detail};
     }

@@ -430,7 +430,8 @@ static void make_variants(const heat_problem *p, const heat_block *field, heat_r
         jobs[k] = (job){.p = *p, .b = *field, .ref = ref, .steps = heat_cli.steps,
                         .threads = threads, .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s",
                              .plausible_s = k == TARGET ? floor_s / 1e3 : floor_s / t,
                              .detail = detail,

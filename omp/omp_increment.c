@@ -113,7 +113,8 @@ static int measure(const plb_options *opt, int threads, int64_t *a)
         /* prepare fills a on every thread, the parallel variant's first touch */
         jobs[k] = (job){.a = a, .n = opt->n, .threads = threads, .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = 16.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
                              .plausible_s = floor_s / t, .detail = detail};
     }

@@ -234,7 +234,8 @@ static void make_variants(const plb_options *opt, int threads, int64_t *done, ch
                         .detail = detail};
         double rounds = (double)((opt->n + t - 1) / t); /* tasks the busiest thread waits for */
         v[k] = (plb_variant){.name = variants[k], .threads = k == EVENTLOOP ? 1 : t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)opt->n, .unit = 1.0, .rate_unit = "tasks/s",
                              .plausible_s = rounds * work.wait_s, .detail = detail,
                              .idles = true}; /* waiting is the work */

@@ -212,9 +212,10 @@ static int measure(const plb_options *opt, int threads, int64_t *a, int64_t *b)
         jobs[k] = (job){.a = a, .b = b, .n = opt->n, .threads = threads, .chunk = chunk,
                         .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]}, .amount = moved,
-                             .unit = 1e9, .rate_unit = "GB/s", .plausible_s = floor_s / t,
-                             .detail = detail,
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
+                             .amount = moved, .unit = 1e9, .rate_unit = "GB/s",
+                             .plausible_s = floor_s / t, .detail = detail,
                              .idles = k == TARGET}; /* target: on a device, the host waits */
     }
     bool target = plb_variant_selected(&program, opt, "target");

@@ -143,7 +143,8 @@ static int measure(const plb_options *opt, int threads, int64_t *passed)
         jobs[k] = (job){.n = opt->n, .delay = delay, .passed = passed, .threads = t,
                         .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)opt->n, .unit = 1e6, .rate_unit = "M/s",
                              .detail = detail};
     }

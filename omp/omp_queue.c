@@ -387,7 +387,8 @@ static int measure(const plb_options *opt, int threads, int producers, queue *q,
                         .consumers = consumers, .n = opt->n, .shares = shares + k * consumers,
                         .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = threads,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mitem/s",
                              .plausible_s = fastest_run_s(opt), .detail = detail,
                              .idles = true}; /* a producer or consumer waits its turn */

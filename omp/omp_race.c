@@ -174,7 +174,8 @@ static int run_lesson(const plb_options *opt)
         int t = k == RACE_SEQ ? 1 : threads;
         jobs[k] = (job){.n = opt->n, .threads = t, .variant = k, .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mupd/s",
                              .plausible_s = (double)opt->n / t / PLB_MAX_CLOCK_HZ,
                              .detail = detail, .outcome = jobs[k].outcome,

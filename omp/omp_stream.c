@@ -158,7 +158,8 @@ static int measure(const plb_options *opt, int threads, double *a, double *b, do
         jobs[k] = (job){.a = a, .b = b, .c = c, .n = opt->n, .threads = threads, .variant = k,
                         .detail = detail};
         v[k] = (plb_variant){.name = variants[k], .threads = threads,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = bytes[k] * n, .unit = 1e9, .rate_unit = "GB/s",
                              .plausible_s = floor_s, .detail = detail};
     }

@@ -160,7 +160,8 @@ static int measure(const plb_options *opt, int threads, const album *a, thumb *r
                         .threads = t, .variant = k, .detail = detail};
         /* The fastest believable run: every thread reads a pixel per clock cycle. */
         v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {prepare, run_variant, verify, &jobs[k]},
+                             .kernel = {.prepare = prepare, .run = run_variant,
+                                        .verify = verify, .arg = &jobs[k]},
                              .amount = (double)a->count, .unit = 1.0, .rate_unit = "images/s",
                              .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail,
                              .idles = k == STATIC}; /* the lesson: threads done early idle */
