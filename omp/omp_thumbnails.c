@@ -126,9 +126,9 @@ static const plb_program program = {
     .extra = album_options,
 };
 
-/* The album and two sets of its thumbnails, the reference made: 0, or the refusal's exit code
- * (what was made is left for the caller to free). */
-static int open_album(const plb_options *opt, int threads, album *a, thumb **reference)
+/* The album and two sets of its thumbnails in *thumbs, the first the reference, made: 0, or the
+ * refusal's exit code (what was made is left for the caller to free). */
+static int open_album(const plb_options *opt, int threads, album *a, thumb **thumbs)
 {
     char err[PLB_DETAIL_LEN + 4096];
     if (album_open(a, opt->n, err, sizeof err) != 0)
@@ -139,15 +139,16 @@ static int open_album(const plb_options *opt, int threads, album *a, thumb **ref
     double thumb_bytes = 3.0 * a->size * a->size;
     if (!plb_memory_check(program.name, 2.0 * a->count * thumb_bytes + threads * 3.0 * largest))
         return PLB_EXIT_USAGE;
-    if (!(*reference = thumbnails_alloc(a, 2)))
+    if (!(*thumbs = thumbnails_alloc(a, 2)))
         return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %d thumbnails",
                           a->count);
-    int status = thumbnails_reference(a, *reference, err, sizeof err);
+    int status = thumbnails_reference(a, *thumbs, err, sizeof err);
     return status != 0 ? plb_refuse(program.name, status, "%s", err) : 0;
 }
 
-/* The variants on the album, the finding, --output; returns the verdict's exit code. */
-static int measure(const plb_options *opt, int threads, const album *a, thumb *reference)
+/* The variants on the album, making the second set of thumbs, checked against the first; the
+ * finding, --output; returns the verdict's exit code. */
+static int measure(const plb_options *opt, int threads, const album *a, thumb *thumbs)
 {
     double pixels, largest;
     album_pixels(a, &pixels, &largest);
@@ -156,7 +157,7 @@ static int measure(const plb_options *opt, int threads, const album *a, thumb *r
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == SEQ ? 1 : threads;
-        jobs[k] = (job){.a = a, .out = reference + a->count, .reference = reference,
+        jobs[k] = (job){.a = a, .out = thumbs + a->count, .reference = thumbs,
                         .threads = t, .variant = k, .detail = detail};
         /* The fastest believable run: every thread reads a pixel per clock cycle. */
         v[k] = (plb_variant){.name = variants[k], .threads = t,
@@ -176,7 +177,7 @@ static int measure(const plb_options *opt, int threads, const album *a, thumb *r
     if (plb_compared(&measured[STATIC], &measured[DYNAMIC], how, sizeof how))
         plb_report_param(stdout, "finding", "static, equal blocks of images fixed up front, ran %s "
                          "dynamic", how);
-    if (album_wanted.output && thumbnails_save(stdout, a, reference) && !failure)
+    if (album_wanted.output && thumbnails_save(stdout, a, thumbs) && !failure)
         failure = "output: not every thumbnail could be written";
     return plb_report_verdict(opt, failure);
 }
@@ -185,13 +186,13 @@ static int run_lesson(plb_options *opt)
 {
     int threads = opt->threads ? opt->threads : omp_get_max_threads();
     album a;
-    thumb *reference = NULL;
-    int status = open_album(opt, threads, &a, &reference);
+    thumb *thumbs = NULL;
+    int status = open_album(opt, threads, &a, &thumbs);
     if (status == 0) {
         opt->n = a.count;
-        status = measure(opt, threads, &a, reference);
+        status = measure(opt, threads, &a, thumbs);
     }
-    thumbnails_free(reference, &a, 2);
+    thumbnails_free(thumbs, &a, 2);
     album_close(&a);
     return status;
 }
