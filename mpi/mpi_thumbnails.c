@@ -3,8 +3,8 @@
  *
  * The lesson: uneven work between processes. static gives each rank an equal block of images and
  * gathers the thumbnails with MPI_Gatherv at the end (the rank that drew the large images works
- * on alone); farm (farm_run of mpi/mpi_messages.c, fed by make_result and take_result below) has
- * the root hand out one image at a time to whichever worker asks: it balances, but the root only
+ * on alone); farm (farm_run of mpi/farm.c, fed by make_result and take_result below) has the
+ * root hand out one image at a time to whichever worker asks: it balances, but the root only
  * hands out, and every thumbnail crosses as a message. The notes say how many images each rank
  * made.
  *

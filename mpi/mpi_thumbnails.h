@@ -2,8 +2,8 @@
 #ifndef PARLAB_MPI_THUMBNAILS_H
 #define PARLAB_MPI_THUMBNAILS_H
 
-#include "mpi_messages.h"
 #include "album.h"
+#include "farm.h"
 
 /* The album's thumbnails as a farm's work: any rank makes image i's thumbnail, the root takes it
  * into out[i] (out: the root's, count entries with room for size x size pixels each). */

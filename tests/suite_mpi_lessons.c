@@ -16,7 +16,7 @@
 #include "mpi_ranks.h"
 #include "mpi_support.h"
 #include "suites.h"
-#include "mpi_messages.h"
+#include "farm.h"
 #include "mpi_thumbnails.h"
 #include "omp_thumbnails.h"
 

@@ -1,7 +1,8 @@
-/* mpi_messages.h: n work items of uneven cost, handed out on demand by a master (the tutorial's
- * ProcessPoolExecutor) or split into fixed blocks up front. */
-#ifndef PARLAB_MPI_MESSAGES_H
-#define PARLAB_MPI_MESSAGES_H
+/* farm.h: the task farm shared by mpi_messages and mpi_thumbnails: n work items of uneven cost,
+ * handed out on demand by a master (the tutorial's ProcessPoolExecutor) or split into fixed blocks
+ * up front. */
+#ifndef PARLAB_FARM_H
+#define PARLAB_FARM_H
 
 #include <mpi.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ void farm_run(farm_way way, const farm_work *w, int64_t *done_by, MPI_Comm comm)
 void farm_report_done_by(FILE *out, const char *label, const char *variant,
                          const int64_t *done_by, int size);
 
-/* This lesson's items: item i adds farm_item(i) to results[i] on the root (n entries, zeroed by
+/* mpi_messages' items: item i adds farm_item(i) to results[i] on the root (n entries, zeroed by
  * the caller; NULL on other ranks), so an item done twice or never is visible. */
 typedef struct farm_items {
     int64_t n, unit, *results;
