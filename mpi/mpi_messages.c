@@ -54,11 +54,17 @@ static int hello_queue(int rank, int size, FILE *out)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { SEQ, STATIC, FARM, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [STATIC] = "static", [FARM] = "farm", NULL};
+/* How each variant shares the items out. */
+static const farm_way ways[] = {[SEQ] = FARM_SEQ, [STATIC] = FARM_STATIC, [FARM] = FARM_DYNAMIC};
+
 typedef struct job {
     int64_t *results, *done_by;
     farm_work work; /* its n items */
     int rank;
-    farm_way way;
+    variant variant;
+    MPI_Comm comm;
     char *detail;
 } job;
 
@@ -69,10 +75,10 @@ static void prepare(void *arg)
         memset(j->results, 0, (size_t)j->work.n * sizeof *j->results);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    farm_run(j->way, &j->work, j->done_by, MPI_COMM_WORLD);
+    farm_run(ways[j->variant], &j->work, j->done_by, j->comm);
 }
 
 static int verify(void *arg, long runs)
@@ -83,7 +89,8 @@ static int verify(void *arg, long runs)
     /* Several runs since prepare add up: every item must show up exactly `runs` times. */
     for (int64_t i = 0; i < j->work.n; i++)
         if (j->results[i] != runs * (3 * i + 1)) {
-            snprintf(j->detail, PLB_DETAIL_LEN, "item %" PRId64 " came back %" PRId64 " times in %ld runs", i,
+            snprintf(j->detail, PLB_DETAIL_LEN,
+                     "item %" PRId64 " came back %" PRId64 " times in %ld runs", i,
                      j->results[i] / (3 * i + 1), runs);
             return 1;
         }
@@ -92,10 +99,10 @@ static int verify(void *arg, long runs)
 
 static int64_t spin = 100000;
 static const plb_opt extra[] = {
-    {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .min = 1, .arg_name = "N", .help = "decrements in one unit of an item's cost"},
+    {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .min = 1, .arg_name = "N",
+     .help = "decrements in one unit of an item's cost"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "static", "farm", NULL};
 static const plb_program program = {
     .name = "mpi_messages",
     .summary = "a message queue and a task farm between MPI processes",
@@ -103,75 +110,78 @@ static const plb_program program = {
     .extra = extra,
 };
 
+/* The queue, then the farm's variants over the root's results (n entries) with the counts of
+ * items per rank in done_by (the root's, seq: none) reported after them. Returns the exit code. */
+static int queue_and_farm(const plb_options *opt, int64_t *results,
+                          int64_t *const done_by[VARIANT_COUNT], MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
+    if (out)
+        plb_report_param(out, "items", "item i costs (1 + 7i/n) x %" PRId64 " decrements", spin);
+    const char *failure = hello_queue(rank, size, out) ? "queue: a hello went missing" : NULL;
+
+    plb_sync sync = plb_mpi_sync(&comm);
+    char detail[PLB_DETAIL_LEN] = "";
+    farm_items items = {.n = opt->n, .unit = spin, .results = results};
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.results = results, .done_by = done_by[k],
+                        .work = farm_items_work(&items), .rank = rank, .variant = k,
+                        .comm = comm, .detail = detail};
+        v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &jobs[k]},
+                             .amount = (double)opt->n, .unit = 1.0, .rate_unit = "items/s",
+                             .detail = detail,
+                             /* rank 0 idles: its block is the cheapest, or it only hands out */
+                             .idles = k != SEQ};
+    }
+    const char *bad = plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, &sync, out, NULL);
+    failure = failure ? failure : bad;
+    for (variant k = STATIC; out && k < VARIANT_COUNT; k++)
+        if (plb_variant_selected(&program, opt, variants[k]))
+            farm_report_done_by(out, "items/rank", variants[k], done_by[k], size);
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    plb_options opt = {.n = 200, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    if (status >= 0)
+        return status;
+    if (opt.n > 100000000)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "n is over 100000000 items");
+    /* the root's results and the static variant's gathered parcels; every rank its block's */
+    double bytes = rank == 0 ? 24.0 * (double)opt.n : 16.0 * (double)opt.n / size;
+    if (!plb_mpi_memory_check(program.name, bytes, comm))
+        return PLB_EXIT_USAGE;
+    int64_t *results = rank == 0 ? plb_array_alloc((size_t)opt.n * sizeof *results, 1) : NULL;
+    int64_t *done_by[VARIANT_COUNT] = {NULL}; /* the root's; seq counts none */
+    for (variant k = STATIC; rank == 0 && k < VARIANT_COUNT; k++)
+        done_by[k] = calloc((size_t)size, sizeof(int64_t));
+    if (plb_mpi_agree(rank == 0 && (!results || !done_by[STATIC] || !done_by[FARM]), comm))
+        status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm, "out of memory");
+    else
+        status = queue_and_farm(&opt, results, done_by, comm);
+    plb_array_free(results);
+    for (variant k = 0; k < VARIANT_COUNT; k++)
+        free(done_by[k]);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    plb_options opt = {.n = 200, .repeats = 5, .warmup = 1, .threads = 1};
-    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
-    if (status < 0 && opt.n > 100000000) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_messages: n is over 100000000 items\n");
-        status = PLB_EXIT_USAGE;
-    }
-    if (status >= 0) {
-        MPI_Finalize();
-        return status;
-    }
-    /* the root's results and the static variant's gathered parcels; every rank its block's */
-    if (!plb_mpi_memory_check(program.name, rank == 0 ? 24.0 * (double)opt.n : 16.0 * (double)opt.n / size,
-                              MPI_COMM_WORLD)) {
-        MPI_Finalize();
-        return PLB_EXIT_USAGE;
-    }
-    int64_t *results = rank == 0 ? plb_array_alloc((size_t)opt.n * sizeof *results, 1) : NULL;
-    int64_t *done_by[3] = {NULL, NULL, NULL};
-    for (int k = 1; rank == 0 && k < 3; k++)
-        done_by[k] = calloc((size_t)size, sizeof(int64_t));
-    if (plb_mpi_agree(rank == 0 && (!results || !done_by[1] || !done_by[2]), MPI_COMM_WORLD)) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_messages: out of memory\n");
-        plb_array_free(results);
-        free(done_by[1]);
-        free(done_by[2]);
-        MPI_Finalize();
-        return PLB_EXIT_FAILED;
-    }
-
-    plb_context ctx;
-    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
-    if (out) {
-        plb_report_param(out, "items", "item i costs (1 + 7i/n) x %" PRId64 " decrements", spin);
-    }
-    const char *failure = hello_queue(rank, size, out) ? "queue: a hello went missing" : NULL;
-
-    MPI_Comm comm = MPI_COMM_WORLD;
-    plb_sync sync = plb_mpi_sync(&comm);
-    char detail[PLB_DETAIL_LEN] = "";
-    farm_items items = {.n = opt.n, .unit = spin, .results = results};
-    job jobs[3];
-    plb_variant v[3];
-    for (int k = 0; k < 3; k++) {
-        jobs[k] = (job){.results = results, .done_by = done_by[k],
-                        .work = farm_items_work(&items), .rank = rank, .way = (farm_way)k,
-                        .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                             .kernel = {prepare, run, verify, &jobs[k]}, .amount = (double)opt.n,
-                             .unit = 1.0, .rate_unit = "items/s", .detail = detail,
-                             /* rank 0 idles: its block is the cheapest, or it only hands out */
-                             .idles = k != FARM_SEQ};
-    }
-    const char *bad = plb_run_variants(&program, &ctx, &opt, v, 3, &sync, out, NULL);
-    failure = failure ? failure : bad;
-    for (int k = 1; out && k < 3; k++)
-        if (plb_variant_selected(&program, &opt, variants[k]))
-            farm_report_done_by(out, "items/rank", variants[k], done_by[k], size);
-    plb_array_free(results);
-    free(done_by[1]);
-    free(done_by[2]);
-    status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }
