@@ -92,12 +92,21 @@ int send_completes_alone(const int64_t *out, int64_t *in, int count, int partner
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { SENDRECV, NONBLOCKING, PARITY, SSEND, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SENDRECV] = "sendrecv", [NONBLOCKING] = "nonblocking",
+                                       [PARITY] = "parity", [SSEND] = "ssend", NULL};
+/* The exchange each variant makes. */
+static const exchange_kind kinds[] = {[SENDRECV] = EXCHANGE_SENDRECV,
+                                      [NONBLOCKING] = EXCHANGE_NONBLOCKING,
+                                      [PARITY] = EXCHANGE_PARITY, [SSEND] = EXCHANGE_SSEND_FIRST};
+
 #define SPREAD INT64_C(1000003) /* rank r sends r * SPREAD + i */
 
 typedef struct job {
     int64_t *out, *in;
     int count, rank, partner; /* partner -1: this rank sits out */
-    exchange_kind kind;
+    variant variant;
+    MPI_Comm comm;
     char *detail;
 } job;
 
@@ -126,13 +135,13 @@ static void prepare(void *arg)
 
 /* Watched from the start of the exchange, not during prepare and the barrier: those are the
  * runner's, and a partner still poisoning a large buffer is slow, not stuck. */
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     if (j->partner < 0)
         return;
     plb_watchdog_watch(true);
-    exchange(j->kind, j->out, j->in, j->count, j->partner, MPI_COMM_WORLD);
+    exchange(kinds[j->variant], j->out, j->in, j->count, j->partner, j->comm);
     plb_watchdog_progress();
 }
 
@@ -144,27 +153,29 @@ static int verify(void *arg, long runs)
     return wrong_data(j);
 }
 
-/* Plain MPI_Send's behaviour at sizes 1, 2, 4, ... n elements, agreed by every pair. */
+/* Plain MPI_Send's behaviour at sizes 1, 2, 4, ... n elements, agreed by every pair, on j's
+ * buffers and partner. */
 static int sweep(job *j, int64_t n, FILE *out)
 {
     int wrong = 0;
     if (out)
-        fprintf(out, "# %-12s  %14s  %s\n", "sweep bytes", "plain MPI_Send", "(before its receive is posted)");
+        fprintf(out, "# %-12s  %14s  %s\n", "sweep bytes", "plain MPI_Send",
+                "(before its receive is posted)");
     for (int64_t count = 1; count <= n; count = count < n && 2 * count > n ? n : 2 * count) {
         memset(j->in, 0xff, (size_t)count * sizeof *j->in);
         int alone = j->partner < 0 ||
-                    send_completes_alone(j->out, j->in, (int)count, j->partner, 0.05, MPI_COMM_WORLD);
+                    send_completes_alone(j->out, j->in, (int)count, j->partner, 0.05, j->comm);
         j->count = (int)count;
         wrong |= wrong_data(j);
         int everywhere;
-        MPI_Allreduce(&alone, &everywhere, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+        MPI_Allreduce(&alone, &everywhere, 1, MPI_INT, MPI_LAND, j->comm);
         if (out)
             fprintf(out, "# %12" PRId64 "  %14s\n", 8 * count,
                     everywhere ? "completes" : "would block");
         if (count == n)
             break;
     }
-    return plb_mpi_agree(wrong, MPI_COMM_WORLD);
+    return plb_mpi_agree(wrong, j->comm);
 }
 
 /* The watchdog's end where another thread may call MPI: every rank ends, with the code. */
@@ -179,8 +190,11 @@ static bool do_sweep;
 /* Rank 0 says who waits for whom and fires first; the others fire PLB_WATCHDOG_GRACE_S later, so
  * that no exit of theirs cuts rank 0's line off. Returns non-zero on every rank when the watchdog
  * could not start on any of them. Collective. */
-static int start_watchdog(int rank, int size, bool csv, bool can_abort)
+static int start_watchdog(bool csv, bool can_abort, MPI_Comm comm)
 {
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     char line[320];
     snprintf(line, sizeof line,
              "DEADLOCK: no progress for %g s: rank 0 waits in MPI_Ssend for rank 1 to receive, "
@@ -189,14 +203,15 @@ static int start_watchdog(int rank, int size, bool csv, bool can_abort)
     int fd = rank == 0 ? (csv ? STDERR_FILENO : STDOUT_FILENO) : -1;
     int failed = plb_watchdog_install(line, fd, timeout_s, rank == 0 ? 0.0 : PLB_WATCHDOG_GRACE_S,
                                       can_abort ? abort_all : NULL) != 0;
-    return plb_mpi_agree(failed, MPI_COMM_WORLD);
+    return plb_mpi_agree(failed, comm);
 }
 static const plb_opt extra[] = {
-    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600, .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
-    {.long_name = "sweep", .kind = PLB_OPT_FLAG, .target = &do_sweep, .help = "show where plain MPI_Send stops completing on its own, sizes 8 bytes to 8n"},
+    {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600,
+     .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
+    {.long_name = "sweep", .kind = PLB_OPT_FLAG, .target = &do_sweep,
+     .help = "show where plain MPI_Send stops completing on its own, sizes 8 bytes to 8n"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"sendrecv", "nonblocking", "parity", "ssend", NULL};
 static const plb_program program = {
     .name = "mpi_deadlock",
     .summary = "two ranks that both send first: the deadlock, the eager limit, three fixes",
@@ -204,73 +219,85 @@ static const plb_program program = {
     .extra = extra,
 };
 
-int main(int argc, char **argv)
+/* The variants under the watchdog: the failure, or NULL. */
+static const char *run_watched(job *jobs, const plb_options *opt, const plb_context *ctx,
+                               FILE *report, bool can_abort, MPI_Comm comm)
 {
-    int provided, rank, size;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    plb_options opt = {.n = 1024, .repeats = 10, .warmup = 1, .threads = 1};
-    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
-    if (status < 0 && (size < 2 || opt.n > (1 << 27))) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_deadlock: %s\n", size < 2 ? "needs at least 2 ranks"
-                                                             : "n is over 134217728 (1 GiB)");
-        status = PLB_EXIT_USAGE;
-    }
-    if (status >= 0) {
-        MPI_Finalize();
-        return status;
-    }
-    int partner = (rank ^ 1) < size ? rank ^ 1 : -1;
+    if (start_watchdog(opt->csv, can_abort, comm))
+        return "cannot start the watchdog thread";
+    plb_sync sync = plb_mpi_sync(&comm);
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++)
+        v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &jobs[k]},
+                             .amount = 8.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
+                             .detail = jobs[k].detail};
+    return plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, report, NULL);
+}
+
+/* The variants, or with --sweep plain MPI_Send's sizes, on out and in (n each). Returns the exit
+ * code. */
+static int run_exchanges(const plb_options *opt, int64_t *out, int64_t *in, bool can_abort,
+                         MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
     char detail[PLB_DETAIL_LEN] = "";
-    job jobs[4];
-    if (!plb_mpi_memory_check(program.name, 16.0 * (double)opt.n, MPI_COMM_WORLD)) {
-        MPI_Finalize();
-        return PLB_EXIT_USAGE;
-    }
-    size_t bytes = (size_t)opt.n * sizeof(int64_t);
-    int64_t *out = plb_array_alloc(bytes, 1), *in = plb_array_alloc(bytes, 1);
-    if (plb_mpi_agree(!out || !in, MPI_COMM_WORLD)) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_deadlock: out of memory\n");
-        plb_array_free(out);
-        plb_array_free(in);
-        MPI_Finalize();
-        return PLB_EXIT_FAILED;
-    }
-    fill(out, (int)opt.n, rank);
-    for (int k = 0; k < 4; k++)
-        jobs[k] = (job){out, in, (int)opt.n, rank, partner, (exchange_kind)k, detail};
+    job jobs[VARIANT_COUNT];
+    fill(out, (int)opt->n, rank);
+    for (variant k = 0; k < VARIANT_COUNT; k++)
+        jobs[k] = (job){.out = out, .in = in, .count = (int)opt->n, .rank = rank,
+                        .partner = (rank ^ 1) < size ? rank ^ 1 : -1, .variant = k,
+                        .comm = comm, .detail = detail};
 
     plb_context ctx;
-    FILE *report = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
-    bool can_abort = provided == MPI_THREAD_MULTIPLE;
+    FILE *report = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
     if (report) {
         plb_report_param(report, "timeout", "%g s", timeout_s);
         plb_report_param(report, "watchdog", "%s", can_abort
                          ? "MPI_Abort from its thread (MPI_THREAD_MULTIPLE provided)"
                          : "each rank exits alone (no MPI_THREAD_MULTIPLE)");
     }
-    const char *failure = NULL;
-    if (do_sweep) {
-        failure = sweep(&jobs[0], opt.n, report) ? "sweep: wrong data received" : NULL;
-    } else if (start_watchdog(rank, size, opt.csv, can_abort)) {
-        failure = "cannot start the watchdog thread";
-    } else {
-        MPI_Comm comm = MPI_COMM_WORLD;
-        plb_sync sync = plb_mpi_sync(&comm);
-        plb_variant v[4];
-        for (int k = 0; k < 4; k++)
-            v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                                 .kernel = {prepare, run, verify, &jobs[k]},
-                                 .amount = 8.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s",
-                                 .detail = detail};
-        failure = plb_run_variants(&program, &ctx, &opt, v, 4, &sync, report, NULL);
-    }
+    const char *failure;
+    if (do_sweep) /* on any job's buffers and partner */
+        failure = sweep(&jobs[SENDRECV], opt->n, report) ? "sweep: wrong data received" : NULL;
+    else
+        failure = run_watched(jobs, opt, &ctx, report, can_abort, comm);
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
+static int run_lesson(int argc, char **argv, MPI_Comm comm, bool can_abort)
+{
+    int size;
+    MPI_Comm_size(comm, &size);
+    plb_options opt = {.n = 1024, .repeats = 10, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    if (status >= 0)
+        return status;
+    if (size < 2)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "needs at least 2 ranks");
+    if (opt.n > (1 << 27))
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "n is over 134217728 (1 GiB)");
+    if (!plb_mpi_memory_check(program.name, 16.0 * (double)opt.n, comm))
+        return PLB_EXIT_USAGE;
+    size_t bytes = (size_t)opt.n * sizeof(int64_t);
+    int64_t *out = plb_array_alloc(bytes, 1), *in = plb_array_alloc(bytes, 1);
+    if (plb_mpi_agree(!out || !in, comm))
+        status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm, "out of memory");
+    else
+        status = run_exchanges(&opt, out, in, can_abort, comm);
     plb_array_free(out);
     plb_array_free(in);
-    status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD, provided == MPI_THREAD_MULTIPLE);
     MPI_Finalize();
     return status;
 }
