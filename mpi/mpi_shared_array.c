@@ -21,6 +21,7 @@
  *                  [-V slices,fetch_and_op,accumulate,racy] [--updates U] [-v] [--csv]
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "exit_codes.h"
@@ -149,10 +150,16 @@ int64_t shared_default_updates(double seconds_each, int ranks)
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
+typedef enum { SLICES, FETCH_AND_OP, ACCUMULATE, RACY, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SLICES] = "slices", [FETCH_AND_OP] = "fetch_and_op",
+                                       [ACCUMULATE] = "accumulate", [RACY] = "racy", NULL};
+/* The counter each variant updates; slices updates none. */
+static const counter_kind counters[] = {[FETCH_AND_OP] = COUNTER_FETCH_AND_OP,
+                                        [ACCUMULATE] = COUNTER_ACCUMULATE, [RACY] = COUNTER_RACY};
+
 typedef struct job {
     shared_window *s;
-    int slices;
-    counter_kind kind;
+    variant variant;
     int64_t updates;      /* this rank's share */
     int64_t node_updates; /* all of this node's ranks' shares */
     int64_t counted, possible;
@@ -165,13 +172,13 @@ static void prepare(void *arg)
     shared_reset(((job *)arg)->s);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
-    if (j->slices)
+    if (j->variant == SLICES)
         shared_increment_slices(j->s);
     else
-        shared_count(j->s, j->updates, j->kind);
+        shared_count(j->s, j->updates, counters[j->variant]);
 }
 
 static int verify(void *arg, long runs)
@@ -179,18 +186,18 @@ static int verify(void *arg, long runs)
     job *j = arg;
     if (j->s->node_rank != 0)
         return 0;
-    if (j->slices) {
+    if (j->variant == SLICES) {
         int64_t bad = increment_check(j->s->a, j->s->n, 0, runs);
         if (bad >= 0)
-            snprintf(j->detail, PLB_DETAIL_LEN, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64, bad,
-                     j->s->a[bad], bad + runs);
+            snprintf(j->detail, PLB_DETAIL_LEN, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64,
+                     bad, j->s->a[bad], bad + runs);
         return bad >= 0;
     }
     j->counted = *j->s->counter;
     j->possible = runs * j->node_updates;
-    int ok = j->kind == COUNTER_RACY ? j->counted >= (j->possible > 0) && j->counted <= j->possible
-                                     : j->counted == j->possible;
-    if (j->kind == COUNTER_RACY && j->counted < j->possible)
+    int ok = j->variant == RACY ? j->counted >= (j->possible > 0) && j->counted <= j->possible
+                                : j->counted == j->possible;
+    if (j->variant == RACY && j->counted < j->possible)
         snprintf(j->outcome, sizeof j->outcome, "lost updates");
     if (!ok)
         snprintf(j->detail, PLB_DETAIL_LEN, "counter %" PRId64 ", expected %" PRId64, j->counted,
@@ -200,10 +207,12 @@ static int verify(void *arg, long runs)
 
 static int64_t updates = 0; /* 0: shared_default_updates chooses */
 static const plb_opt extra[] = {
-    {.long_name = "updates", .kind = PLB_OPT_COUNT, .target = &updates, .min = 1, .arg_name = "U", .help = "counter updates per run, all ranks together; automatic: 100000, fewer where one atomic update is slow"},
+    {.long_name = "updates", .kind = PLB_OPT_COUNT, .target = &updates, .min = 1,
+     .arg_name = "U",
+     .help = "counter updates per run, all ranks together; automatic: 100000, fewer where one "
+             "atomic update is slow"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"slices", "fetch_and_op", "accumulate", "racy", NULL};
 static const plb_program program = {
     .name = "mpi_shared_array",
     .summary = "an array and a counter in MPI-3 shared memory: slices, atomics, a race",
@@ -211,88 +220,110 @@ static const plb_program program = {
     .extra = extra,
 };
 
+/* The counter updates of a run of each variant, all ranks together, into all (slices: 0). Unless
+ * the user chose: the atomics make as many as fit their budget here (one update's time measured
+ * into *seconds_each, else 0), and the racy counter, plain loads and stores, the default number.
+ * Collective. */
+static void choose_updates(shared_window *s, const plb_options *opt, int64_t all[VARIANT_COUNT],
+                           double *seconds_each, MPI_Comm comm)
+{
+    int size;
+    MPI_Comm_size(comm, &size);
+    int64_t racy = updates ? updates : SHARED_UPDATES, atomic = racy;
+    *seconds_each = 0.0;
+    if (!updates && (plb_variant_selected(&program, opt, variants[FETCH_AND_OP]) ||
+                     plb_variant_selected(&program, opt, variants[ACCUMULATE]))) {
+        *seconds_each = shared_atomic_seconds(s, comm);
+        atomic = shared_default_updates(*seconds_each, size);
+    }
+    for (variant k = 0; k < VARIANT_COUNT; k++)
+        all[k] = k == SLICES ? 0 : k == RACY ? racy : atomic;
+}
+
+static void report_updates(FILE *out, const shared_window *s, const int64_t all[VARIANT_COUNT],
+                           double seconds_each)
+{
+    if (all[FETCH_AND_OP] < all[RACY])
+        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks (racy: %"
+                         PRId64 "): one MPI_Fetch_and_op took %.3g ms here (ranks waiting for a "
+                         "core?)", all[FETCH_AND_OP], all[RACY], 1e3 * seconds_each);
+    else
+        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks",
+                         all[FETCH_AND_OP]);
+    plb_report_param(out, "node", "%d ranks share rank 0's window", s->node_size);
+}
+
+/* The variants on the window, each rank making its share of all's updates; then what racy lost.
+ * Returns the failure, or NULL. */
+static const char *measure_window(shared_window *s, const plb_options *opt,
+                                  const plb_context *ctx, FILE *out,
+                                  const int64_t all[VARIANT_COUNT], MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    int64_t mine[VARIANT_COUNT], node_all[VARIANT_COUNT]; /* this rank's share, its node's */
+    for (variant k = 0; k < VARIANT_COUNT; k++)
+        mine[k] = plb_block_count(all[k], size, rank);
+    MPI_Allreduce(mine, node_all, VARIANT_COUNT, MPI_INT64_T, MPI_SUM, s->node);
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.s = s, .variant = k, .updates = mine[k], .node_updates = node_all[k],
+                        .detail = detail};
+        bool slices = k == SLICES;
+        v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &jobs[k]},
+                             .amount = slices ? 16.0 * (double)opt->n : (double)all[k],
+                             .unit = slices ? 1e9 : 1e6, .rate_unit = slices ? "GB/s" : "Mupd/s",
+                             .detail = detail, .outcome = slices ? NULL : jobs[k].outcome};
+    }
+    plb_sync sync = plb_mpi_sync(&comm);
+    const char *failure = plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, out,
+                                           NULL);
+    const job *racy = &jobs[RACY];
+    if (out && plb_variant_selected(&program, opt, variants[RACY]) && racy->possible > 0)
+        fprintf(out,
+                "# racy        : race %s: the last batch counted %" PRId64 " of %" PRId64
+                " (%" PRId64 " lost)\n",
+                racy->counted < racy->possible ? "observed" : "not observed", racy->counted,
+                racy->possible, racy->possible - racy->counted);
+    return failure;
+}
+
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
+    plb_options opt = {.n = 1 << 20, .repeats = 10, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    if (status >= 0)
+        return status;
+    if (opt.n > INT32_MAX)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "n is over %d", INT32_MAX);
+    /* The window lives in each node's first rank; the node's ranks share that memory's room. */
+    if (!plb_mpi_memory_check(program.name, 8.0 * (double)opt.n + 8.0, comm))
+        return PLB_EXIT_USAGE;
+    shared_window s;
+    if (shared_window_create(&s, opt.n, comm))
+        return plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                              "cannot allocate the shared window");
+    int64_t all[VARIANT_COUNT];
+    double seconds_each;
+    choose_updates(&s, &opt, all, &seconds_each, comm);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
+    if (out)
+        report_updates(out, &s, all, seconds_each);
+    const char *failure = measure_window(&s, &opt, &ctx, out, all, comm);
+    shared_window_free(&s);
+    return plb_mpi_verdict(&opt, failure, comm);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    plb_options opt = {.n = 1 << 20, .repeats = 10, .warmup = 1, .threads = 1};
-    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
-    if (status < 0 && opt.n > INT32_MAX) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_shared_array: n is over %d\n", INT32_MAX);
-        status = PLB_EXIT_USAGE;
-    }
-    if (status >= 0) {
-        MPI_Finalize();
-        return status;
-    }
-    /* The window lives in each node's first rank; the node's ranks share that memory's room. */
-    if (!plb_mpi_memory_check(program.name, 8.0 * (double)opt.n + 8.0, MPI_COMM_WORLD)) {
-        MPI_Finalize();
-        return PLB_EXIT_USAGE;
-    }
-    shared_window s;
-    if (shared_window_create(&s, opt.n, MPI_COMM_WORLD)) {
-        if (rank == 0)
-            fprintf(stderr, "mpi_shared_array: cannot allocate the shared window\n");
-        MPI_Finalize();
-        return PLB_EXIT_FAILED;
-    }
-    /* Unless the user chose: the atomics make as many updates as fit their budget here, and the
-     * racy counter, plain loads and stores, makes the default number. */
-    int64_t racy_updates = updates ? updates : SHARED_UPDATES, atomic_updates = racy_updates;
-    double seconds_each = 0.0;
-    if (!updates && (plb_variant_selected(&program, &opt, "fetch_and_op") ||
-                     plb_variant_selected(&program, &opt, "accumulate"))) {
-        seconds_each = shared_atomic_seconds(&s, MPI_COMM_WORLD);
-        atomic_updates = shared_default_updates(seconds_each, size);
-    }
-
-    plb_context ctx;
-    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
-    if (out && atomic_updates < racy_updates)
-        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks (racy: %"
-                         PRId64 "): one MPI_Fetch_and_op took %.3g ms here (ranks waiting for a "
-                         "core?)", atomic_updates, racy_updates, 1e3 * seconds_each);
-    else if (out)
-        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks",
-                         atomic_updates);
-    if (out)
-        plb_report_param(out, "node", "%d ranks share rank 0's window", s.node_size);
-    /* This rank's share and its node's, of the atomic counts [0] and of the racy one [1]. */
-    int64_t all[2] = {atomic_updates, racy_updates}, node_all[2];
-    int64_t mine[2] = {plb_block_count(all[0], size, rank), plb_block_count(all[1], size, rank)};
-    MPI_Allreduce(mine, node_all, 2, MPI_INT64_T, MPI_SUM, s.node);
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[4];
-    plb_variant v[4];
-    for (int k = 0; k < 4; k++) {
-        counter_kind kind = (counter_kind)(k - 1);
-        int is_racy = kind == COUNTER_RACY;
-        jobs[k] = (job){.s = &s, .slices = k == 0, .kind = kind, .updates = mine[is_racy],
-                        .node_updates = node_all[is_racy], .detail = detail};
-        v[k] = k == 0 ? (plb_variant){.name = variants[k], .threads = 1,
-                                      .kernel = {prepare, run, verify, &jobs[k]},
-                                      .amount = 16.0 * (double)opt.n, .unit = 1e9,
-                                      .rate_unit = "GB/s", .detail = detail}
-                      : (plb_variant){.name = variants[k], .threads = 1,
-                                      .kernel = {prepare, run, verify, &jobs[k]},
-                                      .amount = (double)all[is_racy], .unit = 1e6,
-                                      .rate_unit = "Mupd/s", .detail = detail,
-                                      .outcome = jobs[k].outcome};
-    }
-    MPI_Comm comm = MPI_COMM_WORLD;
-    plb_sync sync = plb_mpi_sync(&comm);
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 4, &sync, out, NULL);
-    const job *racy = &jobs[3];
-    if (out && plb_variant_selected(&program, &opt, "racy") && racy->possible > 0)
-        printf("# racy        : race %s: the last batch counted %" PRId64 " of %" PRId64
-               " (%" PRId64 " lost)\n", racy->counted < racy->possible ? "observed" : "not observed",
-               racy->counted, racy->possible, racy->possible - racy->counted);
-    shared_window_free(&s);
-    status = plb_mpi_verdict(&opt, failure, MPI_COMM_WORLD);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }

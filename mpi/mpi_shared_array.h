@@ -1,5 +1,6 @@
-/* mpi_shared_array.h: an array and a counter in MPI-3 shared memory, the tutorial's shared Array and
- * Value across processes. Every node's ranks share one window, created by the node's first rank. */
+/* mpi_shared_array.h: an array and a counter in MPI-3 shared memory, the tutorial's shared Array
+ * and Value across processes. Every node's ranks share one window, created by the node's first
+ * rank. */
 #ifndef PARLAB_MPI_SHARED_ARRAY_H
 #define PARLAB_MPI_SHARED_ARRAY_H
 
