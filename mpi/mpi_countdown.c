@@ -1,8 +1,8 @@
 /* mpi_countdown: the tutorials' countdown (n = 50,000,000) split over MPI ranks, processes that
  * share nothing: the multiprocessing version of the lesson, without the GIL or the pickling.
  *
- * The lesson: each rank counts its share of n down on its own (run below), and nothing but one
- * MPI_Allreduce of the shares crosses between ranks at the end, so the speedup over one rank is
+ * The lesson: each rank counts its share of n down on its own (run_variant below), and nothing but
+ * one MPI_Allreduce of the shares crosses between ranks at the end, so the speedup over one rank is
  * near the rank count, up to the cores: ranks beyond the cores only take turns. The notes give
  * each rank's own time in the last run; --demo shows named ranks counting 5..1 at once, then one
  * by one (the order at once changes from run to run).
@@ -23,15 +23,19 @@
 #include <stdlib.h>
 
 #include "clock.h"
-#include "exit_codes.h"
 #include "lesson.h"
 #include "mpi_support.h"
 #include "omp_countdown.h"
 #include "partition.h"
 
+typedef enum { SEQ, PARALLEL, VARIANT_COUNT } variant;
+static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel", NULL};
+
 typedef struct job {
     int64_t n, share, left;
-    int rank, size, everyone;
+    int rank, size;
+    variant variant;
+    MPI_Comm comm;
     double local_s; /* this rank's own time in the last run */
     char detail[PLB_DETAIL_LEN];
 } job;
@@ -42,11 +46,15 @@ static void prepare(void *arg)
     j->left = -1;
 }
 
-static void run(void *arg)
+/* seq: the root counts all of n; parallel: every rank its share. */
+static void run_variant(void *arg)
 {
     job *j = arg;
     double start = plb_now();
-    j->share = j->everyone ? plb_block_count(j->n, j->size, j->rank) : j->rank == 0 ? j->n : 0;
+    if (j->variant == PARALLEL)
+        j->share = plb_block_count(j->n, j->size, j->rank);
+    else
+        j->share = j->rank == 0 ? j->n : 0;
     j->left = countdown(j->share);
     j->local_s = plb_now() - start;
 }
@@ -56,7 +64,7 @@ static int verify(void *arg, long runs)
     (void)runs;
     job *j = arg;
     int64_t total;
-    MPI_Allreduce(&j->share, &total, 1, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(&j->share, &total, 1, MPI_INT64_T, MPI_SUM, j->comm);
     if (j->left != 0)
         snprintf(j->detail, sizeof j->detail, "rank %d left %" PRId64, j->rank, j->left);
     else if (total != j->n)
@@ -98,10 +106,10 @@ static void demo(int rank, int size)
 
 static bool show_demo;
 static const plb_opt extra[] = {
-    {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &show_demo, .help = "named ranks count 5..1, no timing"},
+    {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &show_demo,
+     .help = "named ranks count 5..1, no timing"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"seq", "parallel", NULL};
 /* The fastest believable run: every rank one decrement per clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -118,49 +126,62 @@ static const plb_program program = {
     .fastest_run_s = fastest_run_s,
 };
 
+/* The variants, then each rank's own time in parallel's last run. Returns the failure, or NULL. */
+static const char *count_down(const plb_options *opt, const plb_context *ctx, FILE *out,
+                              MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    plb_sync sync = plb_mpi_sync(&comm);
+    /* No run may beat one decrement per cycle: of all of n (seq), of the busiest rank's share. */
+    double n = (double)opt->n, busiest = (double)plb_block_count(opt->n, size, 0);
+    job jobs[VARIANT_COUNT];
+    plb_variant v[VARIANT_COUNT];
+    for (variant k = 0; k < VARIANT_COUNT; k++) {
+        jobs[k] = (job){.n = opt->n, .rank = rank, .size = size, .variant = k, .comm = comm};
+        v[k] = (plb_variant){.name = variants[k], .threads = 1,
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &jobs[k]},
+                             .amount = n, .unit = 1e9, .rate_unit = "Gdec/s",
+                             .plausible_s = (k == SEQ ? n : busiest) / PLB_MAX_CLOCK_HZ,
+                             .detail = jobs[k].detail};
+    }
+    const char *failure = plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, out, NULL);
+
+    double *times = rank == 0 ? malloc((size_t)size * sizeof *times) : NULL;
+    MPI_Gather(&jobs[PARALLEL].local_s, 1, MPI_DOUBLE, times, 1, MPI_DOUBLE, 0, comm);
+    if (times && plb_variant_selected(&program, opt, variants[PARALLEL]) && !failure)
+        for (int r = 0; r < size; r++)
+            printf("# rank %-7d: %" PRId64 " decrements in %.4e s (last run)\n", r,
+                   plb_block_count(opt->n, size, r), times[r]);
+    free(times);
+    return failure;
+}
+
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    plb_options opt = {.n = 50000000, .repeats = 10, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    if (status >= 0)
+        return status;
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
+    const char *failure = NULL;
+    if (show_demo)
+        demo(rank, size);
+    else
+        failure = count_down(&opt, &ctx, out, comm);
+    return plb_mpi_verdict(&opt, failure, comm);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    int rank, size;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    plb_options opt = {.n = 50000000, .repeats = 10, .warmup = 1, .threads = 1};
-    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, MPI_COMM_WORLD);
-    if (status >= 0) {
-        MPI_Finalize();
-        return status;
-    }
-    plb_context ctx;
-    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, MPI_COMM_WORLD);
-    if (show_demo) {
-        demo(rank, size);
-        status = plb_mpi_verdict(&opt, NULL, MPI_COMM_WORLD);
-        MPI_Finalize();
-        return status;
-    }
-
-    MPI_Comm comm = MPI_COMM_WORLD;
-    plb_sync sync = plb_mpi_sync(&comm);
-    job seq = {opt.n, 0, 0, rank, size, 0, 0.0, ""}, par = {opt.n, 0, 0, rank, size, 1, 0.0, ""};
-    double n = (double)opt.n, busiest = (double)plb_block_count(opt.n, size, 0);
-    plb_variant v[] = {
-        {.name = "seq", .threads = 1, .kernel = {prepare, run, verify, &seq}, .amount = n,
-         .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = n / PLB_MAX_CLOCK_HZ,
-         .detail = seq.detail},
-        {.name = "parallel", .threads = 1, .kernel = {prepare, run, verify, &par}, .amount = n,
-         .unit = 1e9, .rate_unit = "Gdec/s", .plausible_s = busiest / PLB_MAX_CLOCK_HZ,
-         .detail = par.detail},
-    };
-    const char *failure = plb_run_variants(&program, &ctx, &opt, v, 2, &sync, out, NULL);
-
-    double *times = rank == 0 ? malloc((size_t)size * sizeof *times) : NULL;
-    MPI_Gather(&par.local_s, 1, MPI_DOUBLE, times, 1, MPI_DOUBLE, 0, comm);
-    if (times && plb_variant_selected(&program, &opt, "parallel") && !failure)
-        for (int r = 0; r < size; r++)
-            printf("# rank %-7d: %" PRId64 " decrements in %.4e s (last run)\n", r,
-                   plb_block_count(opt.n, size, r), times[r]);
-    free(times);
-    status = plb_mpi_verdict(&opt, failure, comm);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }
