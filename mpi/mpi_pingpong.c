@@ -18,8 +18,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "arrays.h"
 #include "exit_codes.h"
@@ -27,6 +25,9 @@
 #include "mpi_support.h"
 
 #define TAG 31
+
+enum { PINGPONG };
+static const char *const variants[] = {[PINGPONG] = "pingpong", NULL};
 
 typedef struct job {
     int rank, far;     /* far: the rank the messages go to and come back from */
@@ -89,7 +90,7 @@ static double time_size(job *j, const plb_options *opt, const plb_context *ctx,
                         const plb_sync *sync, FILE *out, const char **failure)
 {
     static char why[PLB_DETAIL_LEN + 64];
-    plb_kernel k = {prepare, round_trip, verify, j};
+    plb_kernel k = {.prepare = prepare, .run = round_trip, .verify = verify, .arg = j};
     plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
                            .repeats = opt->repeats, .sync = sync};
     plb_measurement m;
@@ -100,7 +101,7 @@ static double time_size(job *j, const plb_options *opt, const plb_context *ctx,
     one_way.mean /= 2.0;
     one_way.max /= 2.0;
     one_way.stddev /= 2.0;
-    plb_result r = {.program = ctx->program, .variant = "pingpong", .n = j->bytes,
+    plb_result r = {.program = ctx->program, .variant = variants[PINGPONG], .n = j->bytes,
                     .ranks = ctx->ranks, .threads = 1, .repeats = opt->repeats, .batch = m.batch,
                     .time = one_way, .rate = plb_rate(j->bytes, one_way.median, 1e6),
                     .rate_unit = "MB/s", .verified = status == PLB_MEASURE_OK};
@@ -134,72 +135,75 @@ static void report_model(FILE *out, int small, double t_small, int large, double
             alpha * 1e6, beta / 1e9, small, large, alpha * beta);
 }
 
-static const char *const variants[] = {"pingpong", NULL};
 static const plb_program program = {
     .name = "mpi_pingpong",
     .summary = "what one message costs: latency and bandwidth between two ranks",
     .variants = variants,
 };
 
-int main(int argc, char **argv)
+/* A row for every size, from 8 bytes up by fours to n, then the model through the smallest and
+ * the largest. Returns the exit code. */
+static int measure_sizes(job *j, const plb_options *opt, MPI_Comm comm)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm comm = MPI_COMM_WORLD;
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
+    if (out) {
+        plb_report_param(out, "pair", "rank 0 and rank %d%s; sizes 8 bytes to %" PRId64
+                         " by fours", j->far, j->far ? "" : " (itself: a copy in memory)",
+                         opt->n);
+        plb_report_columns(out, opt);
+    }
+    plb_sync sync = plb_mpi_sync(&comm);
+    const char *failure = NULL;
+    int small = 0, large = 0;
+    double t_small = 0.0, t_large = 0.0;
+    for (int64_t m = 8; !failure; m = m * 4 < opt->n && m * 4 > m ? m * 4 : opt->n) {
+        j->bytes = (int)(m < opt->n ? m : opt->n);
+        double t = time_size(j, opt, &ctx, &sync, out, &failure);
+        if (!small) {
+            small = j->bytes;
+            t_small = t;
+        }
+        large = j->bytes;
+        t_large = t;
+        if (m >= opt->n)
+            break;
+    }
+    if (!failure)
+        report_model(out, small, t_small, large, t_large);
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     plb_options opt = {.n = 4 << 20, .repeats = 5, .warmup = 1, .threads = 1};
     int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
-    if (status < 0 && opt.n > INT_MAX) {
-        if (rank == 0) /* the same on every rank */
-            fprintf(stderr, "%s: a message of %" PRId64 " bytes is beyond MPI's int count\n",
-                    program.name, opt.n);
-        status = PLB_EXIT_USAGE;
-    }
-    if (status < 0 && !plb_mpi_memory_check(program.name, 2.0 * (double)opt.n, comm))
-        status = PLB_EXIT_USAGE;
-    job j = {.rank = rank, .far = size - 1};
-    if (status < 0) {
-        j.out = plb_array_alloc((size_t)opt.n, 1);
-        j.back = plb_array_alloc((size_t)opt.n, 1);
-        if (plb_mpi_agree(!j.out || !j.back, comm)) {
-            if (rank == 0)
-                fprintf(stderr, "%s: out of memory for two %" PRId64 "-byte buffers\n",
-                        program.name, opt.n);
-            status = PLB_EXIT_FAILED;
-        }
-    }
-    if (status < 0) {
-        plb_context ctx;
-        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
-        if (out)
-            plb_report_param(out, "pair", "rank 0 and rank %d%s; sizes 8 bytes to %" PRId64
-                             " by fours", j.far, j.far ? "" : " (itself: a copy in memory)",
-                             opt.n);
-        if (out)
-            plb_report_columns(out, &opt);
-        plb_sync sync = plb_mpi_sync(&comm);
-        const char *failure = NULL;
-        int small = 0, large = 0;
-        double t_small = 0.0, t_large = 0.0;
-        for (int64_t m = 8; !failure; m = m * 4 < opt.n && m * 4 > m ? m * 4 : opt.n) {
-            j.bytes = (int)(m < opt.n ? m : opt.n);
-            double t = time_size(&j, &opt, &ctx, &sync, out, &failure);
-            if (!small) {
-                small = j.bytes;
-                t_small = t;
-            }
-            large = j.bytes;
-            t_large = t;
-            if (m >= opt.n)
-                break;
-        }
-        if (!failure)
-            report_model(out, small, t_small, large, t_large);
-        status = plb_mpi_verdict(&opt, failure, comm);
-    }
+    if (status >= 0)
+        return status;
+    if (opt.n > INT_MAX)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "a message of %" PRId64 " bytes is beyond MPI's int count", opt.n);
+    if (!plb_mpi_memory_check(program.name, 2.0 * (double)opt.n, comm))
+        return PLB_EXIT_USAGE;
+    job j = {.rank = rank, .far = size - 1, .out = plb_array_alloc((size_t)opt.n, 1),
+             .back = plb_array_alloc((size_t)opt.n, 1)};
+    if (plb_mpi_agree(!j.out || !j.back, comm))
+        status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                                "out of memory for two %" PRId64 "-byte buffers", opt.n);
+    else
+        status = measure_sizes(&j, &opt, comm);
     plb_array_free(j.out);
     plb_array_free(j.back);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }
