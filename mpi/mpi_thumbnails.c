@@ -19,7 +19,8 @@
  *   usage: mpirun -np P mpi_thumbnails [-n IMAGES] [-r R] [-w W] [-V seq,static,farm]
  *                  [--input DIR] [--output DIR] [--thumb-size PX] [--largest PX] [-v] [--csv]
  */
-#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
