@@ -26,6 +26,7 @@
 
 #include "exit_codes.h"
 #include "mpi_map_square.h"
+#include "mpi_support.h"
 #include "omp_map_square.h"
 #include "simd.h"
 
@@ -111,8 +112,8 @@ static const sg_kernel kernel = {
     .check = map_square_check,
     .expected = map_square_expected,
     .bytes_per_element = 16.0,
-    .collective = {scatter_blocks, gather_blocks},
-    .p2p = {scatter_blocks_p2p, gather_blocks_p2p},
+    .collective = {.scatter = scatter_blocks, .gather = gather_blocks},
+    .p2p = {.scatter = scatter_blocks_p2p, .gather = gather_blocks_p2p},
 };
 static const plb_program program = {
     .name = "hybrid_map_square",
@@ -120,19 +121,20 @@ static const plb_program program = {
     .variants = sg_variant_names,
 };
 
+/* The run needs the thread level main asked for: every rank has it, or none runs. */
+static int run_lesson(int argc, char **argv)
+{
+    MPI_Comm comm = MPI_COMM_WORLD;
+    if (plb_mpi_agree(thread_level < MPI_THREAD_FUNNELED, comm))
+        return plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                              "the MPI library cannot give MPI_THREAD_FUNNELED");
+    return sg_main(&program, &kernel, omp_get_max_threads(), describe, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &thread_level);
-    int status;
-    if (thread_level < MPI_THREAD_FUNNELED) {
-        int rank;
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-        if (rank == 0)
-            fprintf(stderr, "hybrid_map_square: the MPI library cannot give MPI_THREAD_FUNNELED\n");
-        status = PLB_EXIT_FAILED;
-    } else {
-        status = sg_main(&program, &kernel, omp_get_max_threads(), describe, argc, argv);
-    }
+    int status = run_lesson(argc, argv);
     MPI_Finalize();
     return status;
 }

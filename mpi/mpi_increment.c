@@ -51,8 +51,8 @@ static const sg_kernel kernel = {
     .check = check,
     .expected = expected,
     .bytes_per_element = 16.0,
-    .collective = {scatter_blocks, gather_blocks},
-    .p2p = {scatter_blocks_p2p, gather_blocks_p2p},
+    .collective = {.scatter = scatter_blocks, .gather = gather_blocks},
+    .p2p = {.scatter = scatter_blocks_p2p, .gather = gather_blocks_p2p},
 };
 static const plb_program program = {
     .name = "mpi_increment",

@@ -87,8 +87,8 @@ const sg_kernel map_square_lesson = {
     .check = map_square_check,
     .expected = map_square_expected,
     .bytes_per_element = 16.0,
-    .collective = {scatter_blocks, gather_blocks},
-    .p2p = {scatter_blocks_p2p, gather_blocks_p2p},
+    .collective = {.scatter = scatter_blocks, .gather = gather_blocks},
+    .p2p = {.scatter = scatter_blocks_p2p, .gather = gather_blocks_p2p},
 };
 
 static const plb_program program = {

@@ -11,7 +11,9 @@
 
 #define POISON INT64_C(-1) /* no input and no result of our kernels is negative */
 
-const char *const sg_variant_names[] = {"seq", "collective", "p2p", "bare", NULL};
+const char *const sg_variant_names[] = {
+    [SG_SEQ] = "seq", [SG_COLLECTIVE] = "collective", [SG_P2P] = "p2p", [SG_BARE] = "bare", NULL,
+};
 
 typedef enum step { STEP_ALL, STEP_SCATTER, STEP_COMPUTE, STEP_GATHER } step;
 
@@ -117,7 +119,7 @@ static void bare_round(sg_job *j)
                 j->comm);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     sg_call *c = arg;
     sg_job *j = c->job;
@@ -192,9 +194,9 @@ static int verify(void *arg, long runs)
 
 int sg_run_once(sg_job *j, enum sg_variant v)
 {
-    sg_call c = {j, v, STEP_ALL};
+    sg_call c = {.job = j, .variant = v, .step = STEP_ALL};
     prepare(&c);
-    run(&c);
+    run_variant(&c);
     return plb_mpi_agree(verify(&c, 1), j->comm);
 }
 
@@ -213,8 +215,8 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
                      FILE *out, double *median_s)
 {
     static const char *const step_names[] = {"all", "scatter", "compute", "gather"};
-    sg_call c = {j, v, st};
-    plb_kernel k = {prepare, run, verify, &c};
+    sg_call c = {.job = j, .variant = v, .step = st};
+    plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &c};
     plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
                            .repeats = opt->repeats, .sync = sync,
                            .max_batch = st == STEP_COMPUTE ? 1 : 0};
@@ -259,11 +261,13 @@ const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
     sg_call calls[SG_VARIANTS];
     plb_variant v[SG_VARIANTS];
     double bytes = j->k->bytes_per_element * (double)j->n;
-    for (int i = 0; i < SG_VARIANTS; i++) {
-        calls[i] = (sg_call){j, (enum sg_variant)i, STEP_ALL};
+    for (enum sg_variant i = SG_SEQ; i < SG_VARIANTS; i++) {
+        calls[i] = (sg_call){.job = j, .variant = i, .step = STEP_ALL};
         v[i] = (plb_variant){.name = sg_variant_names[i], .threads = j->threads,
-                             .kernel = {prepare, run, verify, &calls[i]}, .amount = bytes,
-                             .unit = 1e9, .rate_unit = "GB/s", .detail = j->detail};
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &calls[i]},
+                             .amount = bytes, .unit = 1e9, .rate_unit = "GB/s",
+                             .detail = j->detail};
     }
     plb_measurement measured[SG_VARIANTS];
     const char *bad = plb_run_variants(prog, ctx, opt, v, SG_VARIANTS, &sync, out, measured);
@@ -297,14 +301,11 @@ int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads,
     MPI_Comm_size(comm, &size);
     plb_options opt = {.n = 8 << 20, .repeats = 10, .warmup = 1};
     int status = plb_mpi_parse_cli(prog, argc, argv, &opt, comm);
-    if (status < 0 && opt.n > INT_MAX) { /* the same on every rank: no agreement needed */
-        if (rank == 0)
-            fprintf(stderr, "%s: n = %" PRId64 " is over %d, the largest MPI count\n", prog->name,
-                    opt.n, INT_MAX);
-        status = PLB_EXIT_USAGE;
-    }
     if (status >= 0)
         return status;
+    if (opt.n > INT_MAX) /* the same on every rank: no agreement needed */
+        return plb_mpi_refuse(prog->name, PLB_EXIT_USAGE, comm,
+                              "n = %" PRId64 " is over %d, the largest MPI count", opt.n, INT_MAX);
     int threads = opt.threads ? opt.threads : default_threads;
 
     /* Every rank its block and scratch; the root the whole input and result too. */
@@ -313,11 +314,9 @@ int sg_main(const plb_program *prog, const sg_kernel *k, int default_threads,
                               comm))
         return PLB_EXIT_USAGE;
     sg_job *job = sg_create(k, opt.n, threads, comm);
-    if (!job) {
-        if (rank == 0)
-            fprintf(stderr, "%s: out of memory for n = %" PRId64 "\n", prog->name, opt.n);
-        return PLB_EXIT_FAILED;
-    }
+    if (!job)
+        return plb_mpi_refuse(prog->name, PLB_EXIT_FAILED, comm, "out of memory for n = %" PRId64,
+                              opt.n);
     plb_context ctx;
     FILE *out = plb_mpi_report_start(&ctx, prog->name, threads, &opt, comm);
     if (describe)
