@@ -264,10 +264,36 @@ static void scan_library(coll_buffers *b)
     MPI_Scan(b->in, b->out, b->count, MPI_UINT64_T, MPI_SUM, b->comm);
 }
 
+/* ---- buffers ------------------------------------------------------------------------------- */
+
+int coll_buffers_alloc(coll_buffers *b, int count, MPI_Comm comm)
+{
+    int size;
+    MPI_Comm_size(comm, &size);
+    size_t block = (size_t)count * sizeof *b->in;
+    *b = (coll_buffers){.in = plb_array_alloc(block, 1),
+                        .out = plb_array_alloc(block * (size_t)size, 1),
+                        .tmp = plb_array_alloc(block * (size_t)size, 1),
+                        .count = count, .comm = comm};
+    if (plb_mpi_agree(!b->in || !b->out || !b->tmp, comm)) {
+        coll_buffers_free(b);
+        return -1;
+    }
+    return 0;
+}
+
+void coll_buffers_free(coll_buffers *b)
+{
+    plb_array_free(b->in);
+    plb_array_free(b->out);
+    plb_array_free(b->tmp);
+    b->in = b->out = b->tmp = NULL;
+}
+
 /* ---- the runner: data, checks, timing -------------------------------------------------------- */
 
-enum { BCAST, REDUCE, ALLREDUCE, ALLGATHER, SCAN, OPS };
-enum { LINEAR, TREE, LIBRARY, WAYS };
+typedef enum collective_op { BCAST, REDUCE, ALLREDUCE, ALLGATHER, SCAN, OPS } collective_op;
+typedef enum collective_way { LINEAR, TREE, LIBRARY, WAYS } collective_way;
 
 typedef struct collective {
     const char *name;
@@ -275,29 +301,52 @@ typedef struct collective {
 } collective;
 
 static const collective collectives[OPS] = {
-    [BCAST] = {"bcast", {bcast_linear, bcast_tree, bcast_library}},
-    [REDUCE] = {"reduce", {reduce_linear, reduce_tree, reduce_library}},
-    [ALLREDUCE] = {"allreduce", {allreduce_linear, allreduce_doubling, allreduce_library}},
-    [ALLGATHER] = {"allgather", {allgather_ring, allgather_bruck, allgather_library}},
-    [SCAN] = {"scan", {scan_chain, scan_doubling, scan_library}},
+    [BCAST] = {.name = "bcast",
+               .way = {[LINEAR] = bcast_linear, [TREE] = bcast_tree,
+                       [LIBRARY] = bcast_library}},
+    [REDUCE] = {.name = "reduce",
+                .way = {[LINEAR] = reduce_linear, [TREE] = reduce_tree,
+                        [LIBRARY] = reduce_library}},
+    [ALLREDUCE] = {.name = "allreduce",
+                   .way = {[LINEAR] = allreduce_linear, [TREE] = allreduce_doubling,
+                           [LIBRARY] = allreduce_library}},
+    [ALLGATHER] = {.name = "allgather",
+                   .way = {[LINEAR] = allgather_ring, [TREE] = allgather_bruck,
+                           [LIBRARY] = allgather_library}},
+    [SCAN] = {.name = "scan",
+              .way = {[LINEAR] = scan_chain, [TREE] = scan_doubling, [LIBRARY] = scan_library}},
 };
 
-/* Variants OP_WAY: each collective of collectives[] as a loop, a tree and the library's. */
+/* Variants OP_WAY: each collective of collectives[] as a loop, a tree and the library's, the
+ * variant of collective op and way w numbered VARIANT(op, w). */
+#define VARIANT(op, w) ((op) * WAYS + (w))
 static const char *const variants[] = {
-    "bcast_linear",     "bcast_tree",     "bcast_mpi",
-    "reduce_linear",    "reduce_tree",    "reduce_mpi",
-    "allreduce_linear", "allreduce_tree", "allreduce_mpi",
-    "allgather_linear", "allgather_tree", "allgather_mpi",
-    "scan_linear",      "scan_tree",      "scan_mpi",
-    NULL};
+    [VARIANT(BCAST, LINEAR)] = "bcast_linear",
+    [VARIANT(BCAST, TREE)] = "bcast_tree",
+    [VARIANT(BCAST, LIBRARY)] = "bcast_mpi",
+    [VARIANT(REDUCE, LINEAR)] = "reduce_linear",
+    [VARIANT(REDUCE, TREE)] = "reduce_tree",
+    [VARIANT(REDUCE, LIBRARY)] = "reduce_mpi",
+    [VARIANT(ALLREDUCE, LINEAR)] = "allreduce_linear",
+    [VARIANT(ALLREDUCE, TREE)] = "allreduce_tree",
+    [VARIANT(ALLREDUCE, LIBRARY)] = "allreduce_mpi",
+    [VARIANT(ALLGATHER, LINEAR)] = "allgather_linear",
+    [VARIANT(ALLGATHER, TREE)] = "allgather_tree",
+    [VARIANT(ALLGATHER, LIBRARY)] = "allgather_mpi",
+    [VARIANT(SCAN, LINEAR)] = "scan_linear",
+    [VARIANT(SCAN, TREE)] = "scan_tree",
+    [VARIANT(SCAN, LIBRARY)] = "scan_mpi",
+    [VARIANT(OPS, 0)] = NULL,
+};
 
 typedef struct job {
-    int op, way, rank, size;
+    collective_op op;
+    collective_way way;
+    int rank, size;
     uint64_t stamp; /* changes every batch, so a stale result cannot pass */
     coll_buffers b;
     char detail[PLB_DETAIL_LEN];
 } job;
-
 /* Element i of rank r's contribution: distinct, and unrelated to its neighbours' (splitmix64's
  * finaliser over rank, index and stamp). */
 static uint64_t value(uint64_t stamp, int r, int64_t i)
@@ -352,7 +401,7 @@ static void prepare(void *arg)
 /* One call, every rank starting together (as OSU's benchmarks time them): without the barrier,
  * calls back to back overlap wherever a way frees a rank early (the root of a linear broadcast,
  * the head of a scan's chain), and a loop's P-1 steps would look cheaper than they are. */
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     MPI_Barrier(j->b.comm);
@@ -392,14 +441,14 @@ static double time_one(job *j, const plb_options *opt, const plb_context *ctx,
                        const plb_sync *sync, FILE *out, const char **failure)
 {
     static char why[PLB_DETAIL_LEN + 64];
-    plb_kernel k = {prepare, run, verify, j};
+    plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
     plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
                            .repeats = opt->repeats, .sync = sync};
     plb_measurement m;
     j->detail[0] = '\0';
     int status = plb_measure(&k, &cfg, &m);
     int64_t bytes = (int64_t)j->b.count * 8;
-    plb_result r = {.program = ctx->program, .variant = variants[j->op * WAYS + j->way],
+    plb_result r = {.program = ctx->program, .variant = variants[VARIANT(j->op, j->way)],
                     .n = bytes, .ranks = ctx->ranks, .threads = 1, .repeats = opt->repeats,
                     .batch = m.batch, .time = m.stats,
                     .rate = plb_rate((double)bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
@@ -417,7 +466,7 @@ static double time_one(job *j, const plb_options *opt, const plb_context *ctx,
 }
 
 /* Steps (messages one after another on the longest path) of a way of a collective on P ranks. */
-static int steps(int op, int way, int size)
+static int steps(collective_op op, collective_way way, int size)
 {
     int log2_up = 0, log2_down = 0;
     while ((1 << log2_up) < size)
@@ -432,7 +481,7 @@ static int steps(int op, int way, int size)
 }
 
 /* One note per collective: its three ways at the smallest and the largest message. */
-static void report_ways(FILE *out, int op, int size, const int64_t bytes[2],
+static void report_ways(FILE *out, collective_op op, int size, const int64_t bytes[2],
                         const double t[WAYS][2])
 {
     char text[2][160] = {"", ""};
@@ -487,85 +536,105 @@ static const plb_program program = {
     .variants = variants,
 };
 
-int main(int argc, char **argv)
+/* -n: 8 bytes to MPI's int count of 64-bit integers on every rank (the same on every rank), and
+ * the buffers fit in memory: -1 to run, or the exit code, on every rank. Collective. */
+static int check_input(const plb_options *opt, int size, MPI_Comm comm)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm comm = MPI_COMM_WORLD;
+    if (opt->n < 8 || opt->n / 8 > INT_MAX / size)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "-n %" PRId64 ": a message is 8 "
+                              "to %" PRId64 " bytes on %d ranks (1 to %d 64-bit integers: MPI's "
+                              "int count)", opt->n, 8 * (int64_t)(INT_MAX / size), size,
+                              INT_MAX / size);
+    int largest = (int)(opt->n / 8); /* elements */
+    if (!plb_mpi_memory_check(program.name, 8.0 * largest * (1.0 + 2.0 * size), comm))
+        return PLB_EXIT_USAGE;
+    return -1;
+}
+
+/* The notes above the table: the messages, the averages (a failure: NULL, or why, agreed) and
+ * the barrier's own time. Collective. */
+static const char *report_setting(job *j, const plb_options *opt, const plb_sync *sync,
+                                  FILE *out)
+{
+    if (out)
+        plb_report_param(out, "messages", "8 to %" PRId64 " bytes by sixteens: each rank's "
+                         "contribution, 64-bit integers (an allgather's result: %d times that)",
+                         8 * (opt->n / 8), j->size);
+    const char *failure = plb_mpi_agree(averages(j, j->b.comm, out), j->b.comm)
+                              ? "averages: the allreduced sums differ from the serial ones"
+                              : NULL;
+    plb_kernel barrier = {.run = barrier_alone, .arg = j};
+    plb_measure_cfg cfg = {.warmup = 1, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats,
+                           .sync = sync};
+    plb_measurement alone;
+    if (plb_measure(&barrier, &cfg, &alone) == PLB_MEASURE_OK && out)
+        plb_report_param(out, "barrier", "%.3g us a call (median): each call below starts with "
+                         "one, and its time includes it", alone.stats.median * 1e6);
+    return failure;
+}
+
+/* Collective j->op: its selected ways at every message size, a row each, then its note when all
+ * three ran. NULL, or why one failed (agreed). Collective. */
+static const char *time_collective(job *j, const plb_options *opt, const plb_context *ctx,
+                                   const plb_sync *sync, FILE *out)
+{
+    int largest = (int)(opt->n / 8);
+    const char *failure = NULL;
+    double t[WAYS][2] = {{0}};
+    int64_t bytes[2] = {8, 8};
+    int timed = 0;
+    for (int m = 1; !failure; m = m <= largest / 16 ? m * 16 : largest) {
+        j->b.count = m;
+        for (j->way = LINEAR; j->way < WAYS && !failure; j->way++) {
+            if (!plb_variant_selected(&program, opt, variants[VARIANT(j->op, j->way)]))
+                continue;
+            double median = time_one(j, opt, ctx, sync, out, &failure);
+            t[j->way][m > 1] = median;
+            if (m == 1)
+                t[j->way][1] = median;
+            timed |= 1 << j->way;
+        }
+        bytes[1] = 8 * (int64_t)m;
+        if (m >= largest)
+            break;
+    }
+    if (out && !failure && timed == (1 << WAYS) - 1)
+        report_ways(out, j->op, j->size, bytes, t);
+    return failure;
+}
+
+/* Checks, allocates, prints the notes, times every selected variant: the exit code, the same on
+ * every rank. Collective. */
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
     job j = {.b.comm = comm};
     MPI_Comm_rank(comm, &j.rank);
     MPI_Comm_size(comm, &j.size);
     plb_options opt = {.n = 1 << 20, .repeats = 5, .warmup = 1, .threads = 1};
     int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
-    if (status < 0 && (opt.n < 8 || opt.n / 8 > INT_MAX / j.size)) {
-        if (j.rank == 0) /* the same on every rank */
-            fprintf(stderr, "%s: -n %" PRId64 ": a message is 8 to %" PRId64 " bytes on %d "
-                    "ranks (1 to %d 64-bit integers: MPI's int count)\n", program.name, opt.n,
-                    8 * (int64_t)(INT_MAX / j.size), j.size, INT_MAX / j.size);
-        status = PLB_EXIT_USAGE;
-    }
-    int largest = (int)(opt.n / 8); /* elements */
-    if (status < 0 &&
-        !plb_mpi_memory_check(program.name, 8.0 * largest * (1.0 + 2.0 * j.size), comm))
-        status = PLB_EXIT_USAGE;
-    if (status < 0) {
-        size_t block = (size_t)largest * sizeof *j.b.in;
-        j.b.in = plb_array_alloc(block, 1);
-        j.b.out = plb_array_alloc(block * (size_t)j.size, 1);
-        j.b.tmp = plb_array_alloc(block * (size_t)j.size, 1);
-        if (plb_mpi_agree(!j.b.in || !j.b.out || !j.b.tmp, comm)) {
-            if (j.rank == 0)
-                fprintf(stderr, "%s: out of memory for %" PRId64 "-byte messages\n",
-                        program.name, opt.n);
-            status = PLB_EXIT_FAILED;
-        }
-    }
-    if (status < 0) {
-        plb_context ctx;
-        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
-        if (out)
-            plb_report_param(out, "messages", "8 to %" PRId64 " bytes by sixteens: each rank's "
-                             "contribution, 64-bit integers (an allgather's result: %d times "
-                             "that)", 8 * (int64_t)largest, j.size);
-        const char *failure = plb_mpi_agree(averages(&j, comm, out), comm)
-                                  ? "averages: the allreduced sums differ from the serial ones"
-                                  : NULL;
-        plb_sync sync = plb_mpi_sync(&comm);
-        plb_kernel barrier = {NULL, barrier_alone, NULL, &j};
-        plb_measure_cfg cfg = {.warmup = 1, .warmup_s = PLB_WARMUP_S, .repeats = opt.repeats,
-                               .sync = &sync};
-        plb_measurement alone;
-        if (plb_measure(&barrier, &cfg, &alone) == PLB_MEASURE_OK && out)
-            plb_report_param(out, "barrier", "%.3g us a call (median): each call below starts "
-                             "with one, and its time includes it", alone.stats.median * 1e6);
-        if (out)
-            plb_report_columns(out, &opt);
-        for (j.op = 0; j.op < OPS && !failure; j.op++) {
-            double t[WAYS][2] = {{0}};
-            int64_t bytes[2] = {8, 8};
-            int timed = 0;
-            for (int m = 1; !failure; m = m <= largest / 16 ? m * 16 : largest) {
-                j.b.count = m;
-                for (j.way = 0; j.way < WAYS && !failure; j.way++) {
-                    if (!plb_variant_selected(&program, &opt, variants[j.op * WAYS + j.way]))
-                        continue;
-                    double median = time_one(&j, &opt, &ctx, &sync, out, &failure);
-                    t[j.way][m > 1] = median;
-                    if (m == 1)
-                        t[j.way][1] = median;
-                    timed |= 1 << j.way;
-                }
-                bytes[1] = 8 * (int64_t)m;
-                if (m >= largest)
-                    break;
-            }
-            if (out && !failure && timed == (1 << WAYS) - 1)
-                report_ways(out, j.op, j.size, bytes, t);
-        }
-        status = plb_mpi_verdict(&opt, failure, comm);
-    }
-    plb_array_free(j.b.in);
-    plb_array_free(j.b.out);
-    plb_array_free(j.b.tmp);
+    if (status < 0)
+        status = check_input(&opt, j.size, comm);
+    if (status >= 0)
+        return status;
+    if (coll_buffers_alloc(&j.b, (int)(opt.n / 8), comm) != 0)
+        return plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                              "out of memory for %" PRId64 "-byte messages", opt.n);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
+    plb_sync sync = plb_mpi_sync(&j.b.comm);
+    const char *failure = report_setting(&j, &opt, &sync, out);
+    if (out)
+        plb_report_columns(out, &opt);
+    for (j.op = BCAST; j.op < OPS && !failure; j.op++)
+        failure = time_collective(&j, &opt, &ctx, &sync, out);
+    coll_buffers_free(&j.b);
+    return plb_mpi_verdict(&opt, failure, comm);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }

@@ -32,4 +32,11 @@ void allgather_bruck(coll_buffers *b);
 void scan_chain(coll_buffers *b);
 void scan_doubling(coll_buffers *b);
 
+/* b's in for count elements, its out and tmp for count from each of comm's ranks
+ * (plb_array_alloc), b->count = count and b->comm = comm: 0, or -1 on every rank, nothing held,
+ * when any rank has not the memory. Collective. */
+int coll_buffers_alloc(coll_buffers *b, int count, MPI_Comm comm);
+/* Frees what coll_buffers_alloc allocated (none of it, after -1). */
+void coll_buffers_free(coll_buffers *b);
+
 #endif

@@ -34,7 +34,7 @@ typedef struct sg_steps {
     void (*gather)(sg_job *j);  /* every rank's la -> b */
 } sg_steps;
 
-/* A lesson, in the global index: element i of a block that starts at `offset` is global i+offset. */
+/* A lesson, in the global index: element i of a block starting at `offset` is global i+offset. */
 typedef struct sg_kernel {
     void (*input)(int64_t *in, int64_t count, int64_t offset);
     void (*compute)(const int64_t *in, int64_t *out, int64_t count, int threads); /* in == out
