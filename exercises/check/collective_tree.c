@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "arrays.h"
 #include "exit_codes.h"
 #include "gather_tree.h"
 #include "lesson.h"
@@ -28,8 +27,12 @@
 
 #define POISON UINT64_C(0xdeadbeefdeadbeef)
 
+typedef enum way { WAY_EXERCISE, WAY_MPI, WAYS } way;
+static const char *const variants[] = {[WAY_EXERCISE] = "exercise", [WAY_MPI] = "mpi", NULL};
+
 typedef struct job {
-    int rank, size, library;
+    int rank, size;
+    way w;
     unsigned stamp; /* changes every batch, so a stale result cannot pass */
     coll_buffers b;
     char detail[PLB_DETAIL_LEN];
@@ -52,11 +55,11 @@ static void prepare(void *arg)
         j->b.out[k] = POISON;
 }
 
-static void gather(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     MPI_Barrier(j->b.comm);
-    if (j->library) {
+    if (j->w == WAY_MPI) {
         MPI_Gather(j->b.in, j->b.count, MPI_UINT64_T, j->b.out, j->b.count, MPI_UINT64_T, 0,
                    j->b.comm);
         return;
@@ -110,7 +113,7 @@ static const char *check_sizes(job *j)
         j->b.count = counts[c];
         j->detail[0] = '\0';
         prepare(j);
-        gather(j);
+        run_variant(j);
         if (plb_mpi_agree(verify(j, 1), j->b.comm)) {
             share_detail(j);
             snprintf(why, sizeof why, "%d element%s a block: %s", counts[c],
@@ -127,7 +130,6 @@ static const plb_opt extra[] = {
      .arg_name = "S", .help = "a gather_tree that has not returned after S seconds hangs"},
     PLB_OPT_END,
 };
-static const char *const variants[] = {"exercise", "mpi", NULL};
 static const plb_program program = {
     .name = "collective_tree",
     .summary = "the collective_tree exercise: your gather_tree, checked and timed",
@@ -135,82 +137,105 @@ static const plb_program program = {
     .extra = extra,
 };
 
+/* Elements a block has room for: -n's and the checks' (up to 1000). */
+static int block_room(const plb_options *opt)
+{
+    return opt->n / 8 > 1000 ? (int)(opt->n / 8) : 1000;
+}
+
+/* -n: a block of 8 bytes to what MPI's int count and an element's 24 bits of index allow (the
+ * same on every rank), the buffers in memory: -1 to run, or the exit code, on every rank.
+ * Collective. */
+static int check_input(const plb_options *opt, int size, MPI_Comm comm)
+{
+    int most = INT_MAX / size < 1 << 24 ? INT_MAX / size : 1 << 24; /* elements */
+    if (opt->n < 8 || opt->n / 8 > most)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "-n %" PRId64 ": a block is 8 "
+                              "to %" PRId64 " bytes on %d ranks", opt->n, 8 * (int64_t)most, size);
+    if (!plb_mpi_memory_check(program.name, 8.0 * block_room(opt) * (1.0 + 2.0 * size), comm))
+        return PLB_EXIT_USAGE;
+    return -1;
+}
+
+/* Each selected way timed at -n bytes a block, its row printed: NULL, or why one failed (on
+ * every rank). Collective. */
+static const char *time_ways(job *j, const plb_options *opt, FILE *out)
+{
+    static char why[PLB_DETAIL_LEN + 64];
+    plb_sync sync = plb_mpi_sync(&j->b.comm);
+    j->b.count = (int)(opt->n / 8);
+    for (j->w = WAY_EXERCISE; j->w < WAYS; j->w++) {
+        if (!plb_variant_selected(&program, opt, variants[j->w]))
+            continue;
+        plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
+        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
+                               .repeats = opt->repeats, .sync = &sync};
+        plb_measurement m;
+        j->detail[0] = '\0';
+        int measured = plb_measure(&k, &cfg, &m);
+        double bytes = 8.0 * j->b.count * j->size;
+        plb_result r = {.program = program.name, .variant = variants[j->w],
+                        .n = 8 * (int64_t)j->b.count, .ranks = j->size, .threads = 1,
+                        .repeats = opt->repeats, .batch = m.batch, .time = m.stats,
+                        .rate = plb_rate(bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
+                        .verified = measured == PLB_MEASURE_OK};
+        if (out)
+            plb_report_row(out, opt, &r);
+        if (measured != PLB_MEASURE_OK) {
+            share_detail(j);
+            snprintf(why, sizeof why, "%s, timed: %s%s%s", r.variant,
+                     plb_measure_error(measured), j->detail[0] ? ": " : "", j->detail);
+            return why;
+        }
+    }
+    return NULL;
+}
+
+/* The header, the checks, the timed ways and the verdict: the exit code, on every rank.
+ * Collective. */
+static int check_and_time(job *j, const plb_options *opt)
+{
+    checker_say_mpi_errors(j->b.comm);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, j->b.comm);
+    const char *failure = check_sizes(j);
+    if (out && !failure) {
+        plb_report_param(out, "checked", "1, 3 and 1000 elements a block: every block in its "
+                         "place on rank 0");
+        plb_report_columns(out, opt);
+    }
+    if (!failure)
+        failure = time_ways(j, opt, out);
+    return plb_mpi_verdict(opt, failure, j->b.comm);
+}
+
+/* Parses, checks, allocates, checks and times gather_tree: the exit code, on every rank.
+ * Collective. */
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
+    job j = {.b.comm = comm};
+    MPI_Comm_rank(comm, &j.rank);
+    MPI_Comm_size(comm, &j.size);
+    plb_options opt = {.n = 64 << 10, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    if (status < 0)
+        status = check_input(&opt, j.size, comm);
+    if (status >= 0)
+        return status;
+    if (coll_buffers_alloc(&j.b, block_room(&opt), comm) != 0 ||
+        plb_mpi_agree(checker_watch_hangs("gather_tree", j.rank, j.size, timeout_s) != 0, comm))
+        status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                                "out of memory, or no watchdog thread");
+    else
+        status = check_and_time(&j, &opt);
+    coll_buffers_free(&j.b);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    job j = {.b.comm = MPI_COMM_WORLD};
-    MPI_Comm_rank(j.b.comm, &j.rank);
-    MPI_Comm_size(j.b.comm, &j.size);
-    plb_options opt = {.n = 64 << 10, .repeats = 5, .warmup = 1, .threads = 1};
-    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, j.b.comm);
-    if (status < 0 && (opt.n < 8 || opt.n / 8 > INT_MAX / j.size || opt.n / 8 > 1 << 24)) {
-        if (j.rank == 0)
-            fprintf(stderr, "%s: -n %" PRId64 ": a block is 8 to %" PRId64 " bytes on %d ranks\n",
-                    program.name, opt.n,
-                    8 * (int64_t)(INT_MAX / j.size < 1 << 24 ? INT_MAX / j.size : 1 << 24),
-                    j.size);
-        status = PLB_EXIT_USAGE;
-    }
-    int largest = (int)(opt.n / 8);
-    int room = largest > 1000 ? largest : 1000; /* the checks' sizes (up to 1000) too */
-    if (status < 0 &&
-        !plb_mpi_memory_check(program.name, 8.0 * room * (1.0 + 2.0 * j.size), j.b.comm))
-        status = PLB_EXIT_USAGE;
-    if (status < 0) {
-        size_t block = (size_t)room * sizeof *j.b.in;
-        j.b.in = plb_array_alloc(block, 1);
-        j.b.out = plb_array_alloc(block * (size_t)j.size, 1);
-        j.b.tmp = plb_array_alloc(block * (size_t)j.size, 1);
-        int broken = !j.b.in || !j.b.out || !j.b.tmp ||
-                     checker_watch_hangs("gather_tree", j.rank, j.size, timeout_s) != 0;
-        if (plb_mpi_agree(broken, j.b.comm)) {
-            if (j.rank == 0)
-                fprintf(stderr, "%s: out of memory, or no watchdog thread\n", program.name);
-            status = PLB_EXIT_FAILED;
-        }
-    }
-    if (status < 0) {
-        checker_say_mpi_errors(j.b.comm);
-        plb_context ctx;
-        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, j.b.comm);
-        const char *failure = check_sizes(&j);
-        if (out && !failure)
-            plb_report_param(out, "checked", "1, 3 and 1000 elements a block: every block in "
-                             "its place on rank 0");
-        if (out && !failure)
-            plb_report_columns(out, &opt);
-        plb_sync sync = plb_mpi_sync(&j.b.comm);
-        j.b.count = largest;
-        for (j.library = 0; j.library < 2 && !failure; j.library++) {
-            if (!plb_variant_selected(&program, &opt, variants[j.library]))
-                continue;
-            plb_kernel k = {prepare, gather, verify, &j};
-            plb_measure_cfg cfg = {.warmup = opt.warmup, .warmup_s = PLB_WARMUP_S,
-                                   .repeats = opt.repeats, .sync = &sync};
-            plb_measurement m;
-            j.detail[0] = '\0';
-            int measured = plb_measure(&k, &cfg, &m);
-            double bytes = 8.0 * largest * j.size;
-            plb_result r = {.program = program.name, .variant = variants[j.library],
-                            .n = 8 * (int64_t)largest, .ranks = j.size, .threads = 1,
-                            .repeats = opt.repeats, .batch = m.batch, .time = m.stats,
-                            .rate = plb_rate(bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
-                            .verified = measured == PLB_MEASURE_OK};
-            if (out)
-                plb_report_row(out, &opt, &r);
-            if (measured != PLB_MEASURE_OK) {
-                static char why[PLB_DETAIL_LEN + 64];
-                share_detail(&j);
-                snprintf(why, sizeof why, "%s, timed: %s%s%s", r.variant,
-                         plb_measure_error(measured), j.detail[0] ? ": " : "", j.detail);
-                failure = why;
-            }
-        }
-        status = plb_mpi_verdict(&opt, failure, j.b.comm);
-    }
-    plb_array_free(j.b.in);
-    plb_array_free(j.b.out);
-    plb_array_free(j.b.tmp);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }

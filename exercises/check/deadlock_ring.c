@@ -28,8 +28,12 @@
 #define LARGEST_CHECK (1 << 19)
 
 typedef enum way { WAY_SENDRECV, WAY_ORDERED, WAY_COPY, WAYS } way;
-static const char *const variants[] = {"sendrecv", "ordered", "copy", NULL};
-static const char *const calls[] = {"ring_shift", "ring_shift_ordered", "memcpy"};
+static const char *const variants[] = {
+    [WAY_SENDRECV] = "sendrecv", [WAY_ORDERED] = "ordered", [WAY_COPY] = "copy", NULL,
+};
+static const char *const calls[] = {
+    [WAY_SENDRECV] = "ring_shift", [WAY_ORDERED] = "ring_shift_ordered", [WAY_COPY] = "memcpy",
+};
 
 typedef struct job {
     int rank, size, count;
@@ -57,7 +61,7 @@ static void prepare(void *arg)
     }
 }
 
-static void shift(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     if (j->w == WAY_COPY) {
@@ -137,15 +141,14 @@ static const char *check_sizes(job *j, const plb_options *opt)
     static char why[PLB_DETAIL_LEN + 64];
     const int counts[] = {1, 1000, LARGEST_CHECK};
     for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++)
-        for (int w = WAY_SENDRECV; w <= WAY_ORDERED; w++) {
-            if (!plb_variant_selected(&program, opt, variants[w]))
+        for (j->w = WAY_SENDRECV; j->w <= WAY_ORDERED; j->w++) {
+            if (!plb_variant_selected(&program, opt, variants[j->w]))
                 continue;
-            j->w = (way)w;
             j->count = counts[c];
             prepare(j);
-            shift(j);
+            run_variant(j);
             if (verify(j, 1)) {
-                snprintf(why, sizeof why, "%s, %d element%s (%d bytes): %s", calls[w],
+                snprintf(why, sizeof why, "%s, %d element%s (%d bytes): %s", calls[j->w],
                          counts[c], counts[c] > 1 ? "s" : "", 8 * counts[c], j->detail);
                 return why;
             }
@@ -159,16 +162,15 @@ static const char *time_ways(job *j, const plb_options *opt, FILE *out)
     static char why[PLB_DETAIL_LEN + 64];
     plb_sync sync = plb_mpi_sync(&j->comm);
     j->count = (int)(opt->n / 8);
-    for (int w = 0; w < WAYS; w++) {
-        if (!plb_variant_selected(&program, opt, variants[w]))
+    for (j->w = WAY_SENDRECV; j->w < WAYS; j->w++) {
+        if (!plb_variant_selected(&program, opt, variants[j->w]))
             continue;
-        j->w = (way)w;
-        plb_kernel k = {prepare, shift, verify, j};
+        plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
         plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
                                .repeats = opt->repeats, .sync = &sync};
         plb_measurement m;
         int measured = plb_measure(&k, &cfg, &m);
-        plb_result r = {.program = program.name, .variant = variants[w],
+        plb_result r = {.program = program.name, .variant = variants[j->w],
                         .n = 8 * (int64_t)j->count, .ranks = j->size, .threads = 1,
                         .repeats = opt->repeats, .batch = m.batch, .time = m.stats,
                         .rate = plb_rate(8.0 * j->count, m.stats.median, 1e6),
@@ -176,57 +178,81 @@ static const char *time_ways(job *j, const plb_options *opt, FILE *out)
         if (out)
             plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
-            snprintf(why, sizeof why, "%s, timed: %s", variants[w], plb_measure_error(measured));
+            snprintf(why, sizeof why, "%s, timed: %s", variants[j->w],
+                     plb_measure_error(measured));
             return why;
         }
     }
     return NULL;
 }
 
+/* Elements a block has room for: -n's and the checks' (up to 2^19). */
+static int64_t block_room(const plb_options *opt)
+{
+    return opt->n / 8 > LARGEST_CHECK ? opt->n / 8 : LARGEST_CHECK;
+}
+
+/* -n: a block of 8 bytes to what an element's 24 bits of index allow (the same on every rank),
+ * the blocks in memory: -1 to run, or the exit code, on every rank. Collective. */
+static int check_input(const plb_options *opt, MPI_Comm comm)
+{
+    if (opt->n < 8 || opt->n / 8 > 1 << 24)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "-n %" PRId64 ": a block is 8 to %d bytes", opt->n, 8 << 24);
+    if (!plb_mpi_memory_check(program.name, 16.0 * (double)block_room(opt), comm))
+        return PLB_EXIT_USAGE;
+    return -1;
+}
+
+/* The header, the checks, the timed ways and the verdict: the exit code, on every rank.
+ * Collective. */
+static int check_and_time(job *j, const plb_options *opt)
+{
+    checker_say_mpi_errors(j->comm);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, j->comm);
+    const char *failure = check_sizes(j, opt);
+    if (out && !failure) {
+        plb_report_param(out, "checked", "1, 1000 and 524288 elements: every block from the "
+                         "left neighbour");
+        plb_report_columns(out, opt);
+    }
+    if (!failure)
+        failure = time_ways(j, opt, out);
+    return plb_mpi_verdict(opt, failure, j->comm);
+}
+
+/* Parses, checks, allocates, checks and times the two shifts: the exit code, on every rank.
+ * Collective. */
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
+    job j = {.comm = comm};
+    MPI_Comm_rank(comm, &j.rank);
+    MPI_Comm_size(comm, &j.size);
+    plb_options opt = {.n = 1 << 20, .repeats = 5, .warmup = 1, .threads = 1};
+    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
+    if (status < 0)
+        status = check_input(&opt, comm);
+    if (status >= 0)
+        return status;
+    j.out = plb_array_alloc((size_t)block_room(&opt) * sizeof *j.out, 1);
+    j.in = plb_array_alloc((size_t)block_room(&opt) * sizeof *j.in, 1);
+    int broken = !j.out || !j.in ||
+                 checker_watch_hangs("the ring shift", j.rank, j.size, timeout_s) != 0;
+    if (plb_mpi_agree(broken, comm))
+        status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                                "out of memory, or no watchdog thread");
+    else
+        status = check_and_time(&j, &opt);
+    plb_array_free(j.out);
+    plb_array_free(j.in);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    job j = {.comm = MPI_COMM_WORLD};
-    MPI_Comm_rank(j.comm, &j.rank);
-    MPI_Comm_size(j.comm, &j.size);
-    plb_options opt = {.n = 1 << 20, .repeats = 5, .warmup = 1, .threads = 1};
-    int status = plb_mpi_parse_cli(&program, argc, argv, &opt, j.comm);
-    if (status < 0 && (opt.n < 8 || opt.n / 8 > 1 << 24)) {
-        if (j.rank == 0)
-            fprintf(stderr, "%s: -n %" PRId64 ": a block is 8 to %d bytes\n", program.name, opt.n,
-                    8 << 24);
-        status = PLB_EXIT_USAGE;
-    }
-    int64_t room = opt.n / 8 > LARGEST_CHECK ? opt.n / 8 : LARGEST_CHECK;
-    if (status < 0 && !plb_mpi_memory_check(program.name, 16.0 * (double)room, j.comm))
-        status = PLB_EXIT_USAGE;
-    if (status < 0) {
-        j.out = plb_array_alloc((size_t)room * sizeof *j.out, 1);
-        j.in = plb_array_alloc((size_t)room * sizeof *j.in, 1);
-        int broken = !j.out || !j.in ||
-                     checker_watch_hangs("the ring shift", j.rank, j.size, timeout_s) != 0;
-        if (plb_mpi_agree(broken, j.comm)) {
-            if (j.rank == 0)
-                fprintf(stderr, "%s: out of memory, or no watchdog thread\n", program.name);
-            status = PLB_EXIT_FAILED;
-        }
-    }
-    if (status < 0) {
-        checker_say_mpi_errors(j.comm);
-        plb_context ctx;
-        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, j.comm);
-        const char *failure = check_sizes(&j, &opt);
-        if (out && !failure)
-            plb_report_param(out, "checked", "1, 1000 and 524288 elements: every block from "
-                             "the left neighbour");
-        if (out && !failure)
-            plb_report_columns(out, &opt);
-        if (!failure)
-            failure = time_ways(&j, &opt, out);
-        status = plb_mpi_verdict(&opt, failure, j.comm);
-    }
-    plb_array_free(j.out);
-    plb_array_free(j.in);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }
