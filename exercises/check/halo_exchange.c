@@ -35,9 +35,14 @@
 #define TAG_BASE 65536 /* a cell's tag: i * TAG_BASE + j, exact in a double */
 
 typedef enum way { WAY_SENDRECV, WAY_OVERLAP, WAY_NEIGHBOR, WAYS } way;
-static const char *const variants[] = {"sendrecv", "overlap", "neighbor", NULL};
-static const char *const calls[] = {"halo_sendrecv", "halo_start/halo_finish",
-                                    "MPI_Neighbor_alltoallw"};
+static const char *const variants[] = {
+    [WAY_SENDRECV] = "sendrecv", [WAY_OVERLAP] = "overlap", [WAY_NEIGHBOR] = "neighbor", NULL,
+};
+static const char *const calls[] = {
+    [WAY_SENDRECV] = "halo_sendrecv",
+    [WAY_OVERLAP] = "halo_start/halo_finish",
+    [WAY_NEIGHBOR] = "MPI_Neighbor_alltoallw",
+};
 
 typedef struct job {
     heat_problem p;
@@ -103,7 +108,7 @@ static void sweep_interior(job *j)
 
 /* One step: the ghosts poisoned, exchanged, the block computed. overlap computes the points that
  * need no ghost between halo_start and halo_finish, as mpi_heat's overlap does, then the rim. */
-static void step(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     heat_block *b = &j->d.b;
@@ -231,10 +236,9 @@ static const char *check_grids(const plb_options *opt, int ranks, MPI_Comm comm)
             return why;
         }
         const char *failed = NULL;
-        for (int w = WAY_SENDRECV; w <= WAY_OVERLAP && !failed; w++) {
-            if (!plb_variant_selected(&program, opt, variants[w]))
+        for (j.w = WAY_SENDRECV; j.w <= WAY_OVERLAP && !failed; j.w++) {
+            if (!plb_variant_selected(&program, opt, variants[j.w]))
                 continue;
-            j.w = (way)w;
             j.detail[0] = '\0';
             const char *what = "one exchange";
             int wrong = heat_dist_share_detail(&j.d, ghosts_wrong(&j), j.detail,
@@ -243,12 +247,12 @@ static const char *check_grids(const plb_options *opt, int ranks, MPI_Comm comm)
                 what = "4 steps of the heat equation";
                 prepare(&j);
                 for (int k = 0; k < CHECK_STEPS; k++)
-                    step(&j);
+                    run_variant(&j);
                 wrong = verify(&j, CHECK_STEPS);
             }
             if (wrong) {
                 MPI_Bcast(j.detail, sizeof j.detail, MPI_CHAR, 0, comm);
-                snprintf(why, sizeof why, "%s, %dx%d ranks, %s: %s", calls[w], dims[0], dims[1],
+                snprintf(why, sizeof why, "%s, %dx%d ranks, %s: %s", calls[j.w], dims[0], dims[1],
                          what, j.detail);
                 failed = why;
             }
@@ -273,17 +277,16 @@ static const char *time_ways(const plb_options *opt, int ranks, FILE *out, MPI_C
         return "no grid, or no memory, for the timed field";
     plb_sync sync = plb_mpi_sync(&j.d.cart);
     const char *failed = NULL;
-    for (int w = 0; w < WAYS && !failed; w++) {
-        if (!plb_variant_selected(&program, opt, variants[w]))
+    for (j.w = WAY_SENDRECV; j.w < WAYS && !failed; j.w++) {
+        if (!plb_variant_selected(&program, opt, variants[j.w]))
             continue;
-        j.w = (way)w;
         j.detail[0] = '\0';
-        plb_kernel k = {prepare, step, verify, &j};
+        plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &j};
         plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
                                .repeats = opt->repeats, .sync = &sync};
         plb_measurement m;
         int measured = plb_measure(&k, &cfg, &m);
-        plb_result r = {.program = program.name, .variant = variants[w], .n = opt->n,
+        plb_result r = {.program = program.name, .variant = variants[j.w], .n = opt->n,
                         .ranks = ranks, .threads = 1, .repeats = opt->repeats, .batch = m.batch,
                         .time = m.stats,
                         .rate = plb_rate((double)opt->n * (double)opt->n, m.stats.median, 1e6),
@@ -292,7 +295,7 @@ static const char *time_ways(const plb_options *opt, int ranks, FILE *out, MPI_C
             plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
             MPI_Bcast(j.detail, sizeof j.detail, MPI_CHAR, 0, comm);
-            snprintf(why, sizeof why, "%s, timed: %s%s%s", variants[w],
+            snprintf(why, sizeof why, "%s, timed: %s%s%s", variants[j.w],
                      plb_measure_error(measured), j.detail[0] ? ": " : "", j.detail);
             failed = why;
         }
@@ -301,44 +304,59 @@ static const char *time_ways(const plb_options *opt, int ranks, FILE *out, MPI_C
     return failed;
 }
 
-int main(int argc, char **argv)
+/* -n: an N x N field, N from a row each rank to 32768 (the same on every rank), the blocks in
+ * memory: -1 to run, or the exit code, on every rank. Collective. */
+static int check_input(const plb_options *opt, int ranks, MPI_Comm comm)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm comm = MPI_COMM_WORLD;
+    if (opt->n < ranks || opt->n > 1 << 15)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "-n %" PRId64 ": the field is "
+                              "N x N, N from %d (a row each rank) to 32768", opt->n, ranks);
+    if (!plb_mpi_memory_check(program.name, 16.0 * (double)(opt->n + 2) * (double)(opt->n + 2) /
+                              ranks + 1e6, comm))
+        return PLB_EXIT_USAGE;
+    return -1;
+}
+
+/* The header, the checks, the timed ways and the verdict: the exit code, on every rank.
+ * Collective. */
+static int check_and_time(const plb_options *opt, int ranks, MPI_Comm comm)
+{
+    checker_say_mpi_errors(comm);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
+    const char *failure = check_grids(opt, ranks, comm);
+    if (out && !failure) {
+        plb_report_param(out, "checked", "a 13 x 11 field on MPI_Dims_create's grid and in "
+                         "strips: every ghost cell right, 4 steps exact");
+        plb_report_columns(out, opt);
+    }
+    if (!failure)
+        failure = time_ways(opt, ranks, out, comm);
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
+/* Parses, checks, starts the watchdog, checks and times the learner's exchanges: the exit code,
+ * on every rank. Collective. */
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
     int rank, ranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &ranks);
     plb_options opt = {.n = 512, .repeats = 5, .warmup = 1, .threads = 1};
     int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
-    if (status < 0 && (opt.n < ranks || opt.n > 1 << 15)) {
-        if (rank == 0)
-            fprintf(stderr, "%s: -n %" PRId64 ": the field is N x N, N from %d (a row each "
-                    "rank) to 32768\n", program.name, opt.n, ranks);
-        status = PLB_EXIT_USAGE;
-    }
-    if (status < 0 && !plb_mpi_memory_check(program.name, 16.0 * (double)(opt.n + 2) *
-                                            (double)(opt.n + 2) / ranks + 1e6, comm))
-        status = PLB_EXIT_USAGE;
-    if (status < 0 && plb_mpi_agree(checker_watch_hangs("the exchange", rank, ranks,
-                                                        timeout_s) != 0, comm)) {
-        if (rank == 0)
-            fprintf(stderr, "%s: no watchdog thread\n", program.name);
-        status = PLB_EXIT_FAILED;
-    }
-    if (status < 0) {
-        checker_say_mpi_errors(comm);
-        plb_context ctx;
-        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
-        const char *failure = check_grids(&opt, ranks, comm);
-        if (out && !failure)
-            plb_report_param(out, "checked", "a 13 x 11 field on MPI_Dims_create's grid and in "
-                             "strips: every ghost cell right, 4 steps exact");
-        if (out && !failure)
-            plb_report_columns(out, &opt);
-        if (!failure)
-            failure = time_ways(&opt, ranks, out, comm);
-        status = plb_mpi_verdict(&opt, failure, comm);
-    }
+    if (status < 0)
+        status = check_input(&opt, ranks, comm);
+    if (status >= 0)
+        return status;
+    if (plb_mpi_agree(checker_watch_hangs("the exchange", rank, ranks, timeout_s) != 0, comm))
+        return plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm, "no watchdog thread");
+    return check_and_time(&opt, ranks, comm);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }

@@ -25,6 +25,8 @@
 #include "scatter_gather.h"
 #include "watchdog.h"
 
+#define LARGEST_CHECK 999983
+
 static sg_kernel kernel; /* the lesson's, with the learner's steps as its p2p */
 
 /* The learner's scatter and gather, watched for a hang. */
@@ -74,30 +76,38 @@ static const char *deal_wrong(int64_t n, int ranks, const int counts[], const in
     return why;
 }
 
+/* The learner's deal of n elements over j's ranks, in j's counts and displs: what is wrong with
+ * it on this rank, or NULL, and then this rank's block is the one dealt (as even as
+ * plb_block_count's: the blocks have room). */
+static const char *deal_learners_blocks(sg_job *j, int64_t n)
+{
+    deal_blocks(n, j->size, j->counts, j->displs);
+    const char *dealt = deal_wrong(n, j->size, j->counts, j->displs);
+    if (!dealt) {
+        j->count = j->counts[j->rank];
+        j->displ = j->displs[j->rank];
+    }
+    return dealt;
+}
+
 /* One run of the lesson at n with the learner's blocks and steps: 0, or 1 with what went wrong in
  * why (on every rank). Collective. */
 static int run_with_learners_blocks(int64_t n, MPI_Comm comm, char *why, size_t len)
 {
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
     sg_job *j = sg_create(&kernel, n, 1, comm);
     if (!j) {
         snprintf(why, len, "out of memory at n = %" PRId64, n);
         return 1;
     }
-    deal_blocks(n, size, j->counts, j->displs);
-    const char *dealt = deal_wrong(n, size, j->counts, j->displs);
+    const char *dealt = deal_learners_blocks(j, n);
     /* every rank judges its own deal: a deal that differs between ranks must stop them all */
     if (dealt)
         snprintf(why, len, "deal_blocks, %" PRId64 " element%s on %d rank%s: %s", n,
-                 n > 1 ? "s" : "", size, size > 1 ? "s" : "", dealt);
+                 n > 1 ? "s" : "", j->size, j->size > 1 ? "s" : "", dealt);
     if (plb_mpi_share_detail(dealt != NULL, why, (int)len, comm)) {
         sg_destroy(j);
         return 1;
     }
-    j->count = j->counts[rank]; /* as even as plb_block_count's: the blocks have room */
-    j->displ = j->displs[rank];
     int wrong = sg_run_once(j, SG_P2P);
     if (wrong) {
         plb_mpi_share_detail(j->detail[0] != '\0', j->detail, sizeof j->detail, comm);
@@ -121,64 +131,92 @@ static const plb_program program = {
     .extra = extra,
 };
 
-int main(int argc, char **argv)
+/* -n: at most INT_MAX / 2 elements (the same on every rank), the arrays in memory: -1 to run,
+ * or the exit code, on every rank. Collective. */
+static int check_input(const plb_options *opt, MPI_Comm comm)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm comm = MPI_COMM_WORLD;
+    if (opt->n > INT_MAX / 2)
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "-n %" PRId64 ": at most %d elements", opt->n, INT_MAX / 2);
+    int64_t largest = opt->n > LARGEST_CHECK ? opt->n : LARGEST_CHECK;
+    if (!plb_mpi_memory_check(program.name, 32.0 * (double)largest, comm))
+        return PLB_EXIT_USAGE;
+    return -1;
+}
+
+/* The learner's deal and steps at 1, 10, 1000 and LARGEST_CHECK elements: NULL, or what went
+ * wrong (on every rank). Collective. */
+static const char *check_sizes(MPI_Comm comm)
+{
+    static char why[320];
+    const int64_t sizes[] = {1, 10, 1000, LARGEST_CHECK};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        if (run_with_learners_blocks(sizes[s], comm, why, sizeof why))
+            return why;
+    return NULL;
+}
+
+/* The lesson's runner at -n elements with the learner's blocks and steps, its rows printed:
+ * NULL, or why not (on every rank). Collective. */
+static const char *time_learners_blocks(const plb_options *opt, const plb_context *ctx,
+                                        FILE *out, MPI_Comm comm)
+{
+    static char why[160];
+    sg_job *j = sg_create(&kernel, opt->n, 1, comm);
+    if (!j)
+        return "out of memory for the timed run";
+    const char *failure = why;
+    if (plb_mpi_agree(deal_learners_blocks(j, opt->n) != NULL, comm)) /* a block past its room
+                                                                          would overrun */
+        snprintf(why, sizeof why, "deal_blocks, %" PRId64 " elements: the blocks are not as "
+                 "checked", opt->n);
+    else
+        failure = sg_run(j, &program, ctx, opt, out);
+    sg_destroy(j);
+    return failure;
+}
+
+/* The header, the checks, the timed run and the verdict: the exit code, on every rank.
+ * Collective. */
+static int check_and_time(const plb_options *opt, MPI_Comm comm)
+{
+    checker_say_mpi_errors(comm);
+    plb_context ctx;
+    FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
+    const char *failure = check_sizes(comm);
+    if (out && !failure)
+        plb_report_param(out, "checked", "1, 10, 1000 and 999983 elements: every block dealt, "
+                         "scattered, squared and gathered");
+    if (!failure)
+        failure = time_learners_blocks(opt, &ctx, out, comm);
+    return plb_mpi_verdict(opt, failure, comm);
+}
+
+/* Parses, checks, starts the watchdog, checks and times the learner's steps: the exit code, on
+ * every rank. Collective. */
+static int run_lesson(int argc, char **argv, MPI_Comm comm)
+{
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     kernel = map_square_lesson;
-    kernel.p2p = (sg_steps){watched_scatter, watched_gather};
+    kernel.p2p = (sg_steps){.scatter = watched_scatter, .gather = watched_gather};
     plb_options opt = {.n = 1 << 20, .repeats = 5, .warmup = 1, .threads = 1};
     int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
-    if (status < 0 && opt.n > INT_MAX / 2) {
-        if (rank == 0)
-            fprintf(stderr, "%s: -n %" PRId64 ": at most %d elements\n", program.name, opt.n,
-                    INT_MAX / 2);
-        status = PLB_EXIT_USAGE;
-    }
-    const int64_t sizes[] = {1, 10, 1000, 999983};
-    int64_t largest = opt.n > 999983 ? opt.n : 999983;
-    if (status < 0 && !plb_mpi_memory_check(program.name, 32.0 * (double)largest, comm))
-        status = PLB_EXIT_USAGE;
-    if (status < 0 && plb_mpi_agree(checker_watch_hangs("your scatter or gather", rank, size,
-                                                        timeout_s) != 0, comm)) {
-        if (rank == 0)
-            fprintf(stderr, "%s: no watchdog thread\n", program.name);
-        status = PLB_EXIT_FAILED;
-    }
-    if (status < 0) {
-        checker_say_mpi_errors(comm);
-        plb_context ctx;
-        FILE *out = plb_mpi_report_start(&ctx, program.name, 1, &opt, comm);
-        static char why[320];
-        const char *failure = NULL;
-        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && !failure; s++)
-            if (run_with_learners_blocks(sizes[s], comm, why, sizeof why))
-                failure = why;
-        if (out && !failure)
-            plb_report_param(out, "checked", "1, 10, 1000 and 999983 elements: every block "
-                             "dealt, scattered, squared and gathered");
-        sg_job *j = failure ? NULL : sg_create(&kernel, opt.n, 1, comm);
-        if (!failure && !j)
-            failure = "out of memory for the timed run";
-        if (j) {
-            deal_blocks(opt.n, size, j->counts, j->displs);
-            const char *dealt = deal_wrong(opt.n, size, j->counts, j->displs);
-            if (plb_mpi_agree(dealt != NULL, comm)) { /* a block past its room would overrun */
-                snprintf(why, sizeof why, "deal_blocks, %" PRId64 " elements: the blocks are "
-                         "not as checked", opt.n);
-                failure = why;
-            } else {
-                j->count = j->counts[rank];
-                j->displ = j->displs[rank];
-                failure = sg_run(j, &program, &ctx, &opt, out);
-            }
-            sg_destroy(j);
-        }
-        status = plb_mpi_verdict(&opt, failure, comm);
-    }
+    if (status < 0)
+        status = check_input(&opt, comm);
+    if (status >= 0)
+        return status;
+    if (plb_mpi_agree(checker_watch_hangs("your scatter or gather", rank, size, timeout_s) != 0,
+                      comm))
+        return plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm, "no watchdog thread");
+    return check_and_time(&opt, comm);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int status = run_lesson(argc, argv, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }
