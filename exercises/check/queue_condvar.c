@@ -32,7 +32,7 @@
 #define MAX_THREADS 64
 
 typedef enum way { WAY_YOURS, WAY_LESSON, WAYS } way;
-static const char *const variants[] = {"yours", "lesson", NULL};
+static const char *const variants[] = {[WAY_YOURS] = "yours", [WAY_LESSON] = "lesson", NULL};
 
 /* Where each thread is, for the HANG line. */
 typedef enum place { RUNNING, IN_PUT, IN_TAKE, DONE } place;
@@ -139,7 +139,7 @@ static void prepare(void *arg)
     atomic_store(&j->tally.out_of_order, 0);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = ((call *)arg)->j;
     if (((call *)arg)->w == WAY_LESSON) { /* the lesson's runner does its own tally */
@@ -247,71 +247,119 @@ static const plb_program program = {
     .extra = extra,
 };
 
+/* Frees what job_create made. */
+static void job_free(job *j)
+{
+    pthread_mutex_destroy(&j->q.mutex);
+    pthread_cond_destroy(&j->q.not_full);
+    pthread_cond_destroy(&j->q.not_empty);
+    free(j->seen);
+    free(j->q.slot);
+    free(j->tally.seen);
+    free(j->tally.taken_by);
+    queue_free(&j->lesson);
+}
+
+/* The tallies of up to room items, the learner's ring (its slots, mutex and condition variables,
+ * as bounded_queue.h promises) and the lesson's queue: 0, or -1 with nothing held. */
+static int job_create(job *j, int64_t room)
+{
+    if (queue_init(&j->lesson, QUEUE_CONDVAR, CAPACITY) != 0)
+        return -1;
+    int made = pthread_mutex_init(&j->q.mutex, NULL) == 0;
+    made &= pthread_cond_init(&j->q.not_full, NULL) == 0;
+    made &= pthread_cond_init(&j->q.not_empty, NULL) == 0;
+    j->seen = calloc((size_t)room, sizeof *j->seen);
+    j->q.slot = calloc(CAPACITY, sizeof *j->q.slot);
+    j->q.capacity = CAPACITY;
+    j->tally.seen = calloc((size_t)room, sizeof *j->tally.seen);
+    j->tally.taken_by = calloc((size_t)j->consumers, sizeof *j->tally.taken_by);
+    if (made && j->seen && j->q.slot && j->tally.seen && j->tally.taken_by)
+        return 0;
+    job_free(j);
+    return -1;
+}
+
+/* The watchdog over j's runs on `threads` threads: 0, or -1 when it could not start. */
+static int watch_hangs(job *j, int threads)
+{
+    char line[96];
+    team_producers = j->producers;
+    team_size = threads;
+    watched = j;
+    snprintf(line, sizeof line, "HANG: the queue has not moved in %g s", timeout_s);
+    plb_watchdog_detail(where_everyone_is);
+    return plb_watchdog_install(line, STDERR_FILENO, timeout_s, 0, NULL);
+}
+
+/* The learner's queue with 1, 1000 and 5000 items: NULL, or what went wrong. */
+static const char *check_sizes(call *yours)
+{
+    const int64_t sizes[] = {1, 1000, 5000};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        yours->j->n = sizes[s];
+        prepare(yours);
+        run_variant(yours);
+        if (verify(yours, 1))
+            return yours->j->detail;
+    }
+    return NULL;
+}
+
+/* The header, the checks, the timed ways and the verdict: the exit code. */
+static int check_and_time(job *j, const plb_options *opt, int threads)
+{
+    omp_set_dynamic(0);
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    call calls[WAYS] = {[WAY_YOURS] = {.j = j, .w = WAY_YOURS},
+                        [WAY_LESSON] = {.j = j, .w = WAY_LESSON}};
+    const char *failure = check_sizes(&calls[WAY_YOURS]);
+    if (!failure) {
+        plb_report_param(stdout, "checked", "1, 1000 and 5000 items through 4 slots, %d "
+                         "producer%s to %d consumer%s: each taken once, in order", j->producers,
+                         j->producers > 1 ? "s" : "", j->consumers, j->consumers > 1 ? "s" : "");
+        j->n = opt->n;
+        plb_variant v[WAYS];
+        for (way w = WAY_YOURS; w < WAYS; w++)
+            v[w] = (plb_variant){.name = variants[w], .threads = threads,
+                                 .kernel = {.prepare = prepare, .run = run_variant,
+                                            .verify = verify, .arg = &calls[w]},
+                                 .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mitem/s",
+                                 .detail = j->detail, .idles = true}; /* waiting its turn */
+        failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
+    }
+    return plb_report_verdict(opt, failure);
+}
+
+/* Checks -t, allocates, starts the watchdog, checks and times the learner's queue: the exit
+ * code. */
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    if (threads < 2 || threads > MAX_THREADS)
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "-t %d: a producer and a consumer at "
+                          "least, %d threads at most", threads, MAX_THREADS);
+    int64_t room = opt->n > 5000 ? opt->n : 5000;
+    if (!plb_memory_check(program.name, 8.0 * (double)room))
+        return PLB_EXIT_USAGE;
+    char detail[PLB_DETAIL_LEN] = "";
+    job j = {.producers = threads / 2, .consumers = threads - threads / 2, .detail = detail};
+    int made = job_create(&j, room) == 0;
+    int status = made && watch_hangs(&j, threads) == 0
+                     ? check_and_time(&j, opt, threads)
+                     : plb_refuse(program.name, PLB_EXIT_FAILED,
+                                  "out of memory, or no watchdog thread");
+    if (made)
+        job_free(&j);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 5000, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    if (threads < 2 || threads > MAX_THREADS) {
-        fprintf(stderr, "%s: -t %d: a producer and a consumer at least, %d threads at most\n",
-                program.name, threads, MAX_THREADS);
-        return PLB_EXIT_USAGE;
-    }
-    int64_t room = opt.n > 5000 ? opt.n : 5000;
-    if (!plb_memory_check(program.name, 8.0 * (double)room))
-        return PLB_EXIT_USAGE;
-    char detail[PLB_DETAIL_LEN] = "";
-    job j = {.producers = threads / 2, .consumers = threads - threads / 2, .detail = detail};
-    team_producers = j.producers;
-    team_size = threads;
-    watched = &j;
-    j.seen = calloc((size_t)room, sizeof *j.seen);
-    j.q.slot = calloc(CAPACITY, sizeof *j.q.slot);
-    j.q.capacity = CAPACITY;
-    j.tally.seen = calloc((size_t)room, sizeof *j.tally.seen);
-    j.tally.taken_by = calloc((size_t)j.consumers, sizeof *j.tally.taken_by);
-    char line[96];
-    snprintf(line, sizeof line, "HANG: the queue has not moved in %g s", timeout_s);
-    plb_watchdog_detail(where_everyone_is);
-    if (!j.seen || !j.q.slot || !j.tally.seen || !j.tally.taken_by ||
-        pthread_mutex_init(&j.q.mutex, NULL) || pthread_cond_init(&j.q.not_full, NULL) ||
-        pthread_cond_init(&j.q.not_empty, NULL) || queue_init(&j.lesson, QUEUE_CONDVAR, CAPACITY) ||
-        plb_watchdog_install(line, STDERR_FILENO, timeout_s, 0, NULL)) {
-        fprintf(stderr, "%s: out of memory, or no watchdog thread\n", program.name);
-        return PLB_EXIT_FAILED;
-    }
-    omp_set_dynamic(0);
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    const int64_t sizes[] = {1, 1000, 5000};
-    const char *failure = NULL;
-    call calls[WAYS] = {{&j, WAY_YOURS}, {&j, WAY_LESSON}};
-    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && !failure; s++) {
-        j.n = sizes[s];
-        prepare(&calls[WAY_YOURS]);
-        run(&calls[WAY_YOURS]);
-        if (verify(&calls[WAY_YOURS], 1))
-            failure = detail;
-    }
-    if (!failure) {
-        plb_report_param(stdout, "checked", "1, 1000 and 5000 items through 4 slots, %d "
-                         "producer%s to %d consumer%s: each taken once, in order", j.producers,
-                         j.producers > 1 ? "s" : "", j.consumers, j.consumers > 1 ? "s" : "");
-        j.n = opt.n;
-        plb_variant v[WAYS];
-        for (int w = 0; w < WAYS; w++)
-            v[w] = (plb_variant){.name = variants[w], .threads = threads,
-                                 .kernel = {prepare, run, verify, &calls[w]},
-                                 .amount = (double)opt.n, .unit = 1e6, .rate_unit = "Mitem/s",
-                                 .detail = detail, .idles = true}; /* waiting its turn */
-        failure = plb_run_variants(&program, &ctx, &opt, v, WAYS, NULL, stdout, NULL);
-    }
-    free(j.seen);
-    free(j.q.slot);
-    free(j.tally.seen);
-    free(j.tally.taken_by);
-    queue_free(&j.lesson);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

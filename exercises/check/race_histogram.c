@@ -27,7 +27,10 @@
 #define RACE_TRIES 8
 
 typedef enum way { WAY_CRITICAL, WAY_ATOMIC, WAY_REDUCTION, WAY_SEQ, WAYS } way;
-static const char *const variants[] = {"critical", "atomic", "reduction", "seq", NULL};
+static const char *const variants[] = {
+    [WAY_CRITICAL] = "critical", [WAY_ATOMIC] = "atomic", [WAY_REDUCTION] = "reduction",
+    [WAY_SEQ] = "seq", NULL,
+};
 
 typedef struct job {
     way w;
@@ -67,7 +70,7 @@ static void fill(uint32_t *values, int64_t n, int64_t want[BINS])
 }
 
 /* One histogram from zero (the zeroing, 128 bytes, is timed too: the same for every way). */
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     memset(j->counts, 0, sizeof j->counts);
@@ -108,7 +111,7 @@ static const char *check_sizes(job *jobs, const plb_options *opt, uint32_t *valu
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         int64_t want[BINS];
         fill(values, sizes[s], want);
-        for (int w = 0; w < WAY_SEQ; w++) {
+        for (way w = WAY_CRITICAL; w < WAY_SEQ; w++) {
             job *j = &jobs[w];
             if (!(opt->variants & 1u << w))
                 continue;
@@ -116,7 +119,7 @@ static const char *check_sizes(job *jobs, const plb_options *opt, uint32_t *valu
             memcpy(j->want, want, sizeof want);
             int tries = sizes[s] == LARGEST_CHECK && j->threads > 1 ? RACE_TRIES : 1;
             for (int t = 0; t < tries; t++) {
-                run(j);
+                run_variant(j);
                 if (verify(j, 1))
                     return j->detail;
             }
@@ -131,46 +134,58 @@ static const plb_program program = {
     .variants = variants,
 };
 
+/* The header, the checks, the timed ways and the verdict, with room for the values of every check
+ * and of -n in values: the exit code. */
+static int check_and_time(uint32_t *values, const plb_options *opt, int threads)
+{
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[WAYS];
+    for (way w = WAY_CRITICAL; w < WAYS; w++)
+        jobs[w] = (job){.w = w, .threads = w == WAY_SEQ ? 1 : threads, .values = values,
+                        .detail = detail};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    const char *failure = check_sizes(jobs, opt, values);
+    if (failure)
+        return plb_report_verdict(opt, failure);
+    plb_report_param(stdout, "checked", "1, 1000 and 4194304 values: every bin exact");
+    int64_t want[BINS];
+    fill(values, opt->n, want);
+    plb_variant v[WAYS];
+    for (way w = WAY_CRITICAL; w < WAYS; w++) {
+        jobs[w].n = opt->n;
+        memcpy(jobs[w].want, want, sizeof want);
+        v[w] = (plb_variant){.name = variants[w], .threads = jobs[w].threads,
+                             .kernel = {.run = run_variant, .verify = verify, .arg = &jobs[w]},
+                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mupd/s",
+                             .plausible_s = (double)opt->n / jobs[w].threads / PLB_MAX_CLOCK_HZ,
+                             .detail = detail};
+    }
+    failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
+    return plb_report_verdict(opt, failure);
+}
+
+/* Allocates, checks and times the learner's histograms: the exit code. */
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    int64_t room = opt->n > LARGEST_CHECK ? opt->n : LARGEST_CHECK;
+    if (!plb_memory_check(program.name, 4.0 * (double)room))
+        return PLB_EXIT_USAGE;
+    uint32_t *values = plb_array_alloc((size_t)room * sizeof *values, threads);
+    if (!values)
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %" PRId64 " values",
+                          room);
+    int status = check_and_time(values, opt, threads);
+    plb_array_free(values);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 2 << 20, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    int64_t room = opt.n > LARGEST_CHECK ? opt.n : LARGEST_CHECK;
-    if (!plb_memory_check(program.name, 4.0 * (double)room))
-        return PLB_EXIT_USAGE;
-    uint32_t *values = plb_array_alloc((size_t)room * sizeof *values, threads);
-    if (!values) {
-        fprintf(stderr, "%s: cannot allocate %" PRId64 " values\n", program.name, room);
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[WAYS];
-    plb_variant v[WAYS];
-    for (int w = 0; w < WAYS; w++) {
-        int t = w == WAY_SEQ ? 1 : threads;
-        jobs[w] = (job){.w = (way)w, .threads = t, .values = values, .detail = detail};
-        v[w] = (plb_variant){.name = variants[w], .threads = t,
-                             .kernel = {NULL, run, verify, &jobs[w]},
-                             .amount = (double)opt.n, .unit = 1e6, .rate_unit = "Mupd/s",
-                             .plausible_s = (double)opt.n / t / PLB_MAX_CLOCK_HZ,
-                             .detail = detail};
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    const char *failure = check_sizes(jobs, &opt, values);
-    if (!failure) {
-        plb_report_param(stdout, "checked", "1, 1000 and 4194304 values: every bin exact");
-        int64_t want[BINS];
-        fill(values, opt.n, want);
-        for (int w = 0; w < WAYS; w++) {
-            jobs[w].n = opt.n;
-            memcpy(jobs[w].want, want, sizeof want);
-        }
-        failure = plb_run_variants(&program, &ctx, &opt, v, WAYS, NULL, stdout, NULL);
-    }
-    plb_array_free(values);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -24,8 +24,14 @@
 #define RACE_TRIES 8
 
 typedef enum way { WAY_PRIVATE, WAY_PARTIALS, WAY_CLAUSE, WAY_SEQ, WAYS } way;
-static const char *const variants[] = {"private", "partials", "clause", "seq", NULL};
-static const char *const calls[] = {"sum_private", "sum_partials", "reduction", "seq"};
+static const char *const variants[] = {
+    [WAY_PRIVATE] = "private", [WAY_PARTIALS] = "partials", [WAY_CLAUSE] = "clause",
+    [WAY_SEQ] = "seq", NULL,
+};
+static const char *const calls[] = {
+    [WAY_PRIVATE] = "sum_private", [WAY_PARTIALS] = "sum_partials", [WAY_CLAUSE] = "reduction",
+    [WAY_SEQ] = "seq",
+};
 
 typedef struct job {
     way w;
@@ -80,7 +86,7 @@ static void prepare(void *arg)
     ((job *)arg)->sum = 0; /* what no sum of values from 1 up is */
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     omp_set_num_threads(j->threads);
@@ -107,63 +113,83 @@ static const plb_program program = {
     .variants = variants,
 };
 
+/* The learner's selected sums at 1, 1000 and 2^22 values (that one RACE_TRIES times): NULL, or
+ * what went wrong. */
+static const char *check_sizes(job *jobs, const plb_options *opt, uint64_t *values)
+{
+    const int64_t sizes[] = {1, 1000, LARGEST_CHECK};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        uint64_t want = fill(values, sizes[s]);
+        for (way w = WAY_PRIVATE; w <= WAY_PARTIALS; w++) {
+            job *j = &jobs[w];
+            if (!plb_variant_selected(&program, opt, variants[w]))
+                continue;
+            j->n = sizes[s];
+            j->want = want;
+            int tries = sizes[s] == LARGEST_CHECK && j->threads > 1 ? RACE_TRIES : 1;
+            for (int t = 0; t < tries; t++) {
+                prepare(j);
+                run_variant(j);
+                if (verify(j, 1))
+                    return j->detail;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The header, the checks, the timed sums and the verdict, with room for the values of every
+ * check and of -n in values: the exit code. */
+static int check_and_time(uint64_t *values, const plb_options *opt, int threads)
+{
+    char detail[PLB_DETAIL_LEN] = "";
+    job jobs[WAYS];
+    for (way w = WAY_PRIVATE; w < WAYS; w++)
+        jobs[w] = (job){.w = w, .threads = w == WAY_SEQ ? 1 : threads, .values = values,
+                        .detail = detail};
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    const char *failure = check_sizes(jobs, opt, values);
+    if (failure)
+        return plb_report_verdict(opt, failure);
+    plb_report_param(stdout, "checked", "1, 1000 and 4194304 values: both sums exact");
+    uint64_t want = fill(values, opt->n);
+    plb_variant v[WAYS];
+    for (way w = WAY_PRIVATE; w < WAYS; w++) {
+        jobs[w].n = opt->n;
+        jobs[w].want = want;
+        v[w] = (plb_variant){.name = variants[w], .threads = jobs[w].threads,
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &jobs[w]},
+                             .amount = 8.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
+                             .plausible_s = (double)opt->n / jobs[w].threads / PLB_MAX_CLOCK_HZ,
+                             .detail = detail};
+    }
+    failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
+    return plb_report_verdict(opt, failure);
+}
+
+/* Allocates, checks and times the learner's sums: the exit code. */
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    int64_t room = opt->n > LARGEST_CHECK ? opt->n : LARGEST_CHECK;
+    if (!plb_memory_check(program.name, 8.0 * (double)room))
+        return PLB_EXIT_USAGE;
+    uint64_t *values = plb_array_alloc((size_t)room * sizeof *values, threads);
+    if (!values)
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %" PRId64 " values",
+                          room);
+    int status = check_and_time(values, opt, threads);
+    plb_array_free(values);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 16 << 20, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    int64_t room = opt.n > LARGEST_CHECK ? opt.n : LARGEST_CHECK;
-    if (!plb_memory_check(program.name, 8.0 * (double)room))
-        return PLB_EXIT_USAGE;
-    uint64_t *values = plb_array_alloc((size_t)room * sizeof *values, threads);
-    if (!values) {
-        fprintf(stderr, "%s: cannot allocate %" PRId64 " values\n", program.name, room);
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "";
-    job jobs[WAYS];
-    plb_variant v[WAYS];
-    for (int w = 0; w < WAYS; w++) {
-        int t = w == WAY_SEQ ? 1 : threads;
-        jobs[w] = (job){.w = (way)w, .threads = t, .values = values, .detail = detail};
-        v[w] = (plb_variant){.name = variants[w], .threads = t,
-                             .kernel = {prepare, run, verify, &jobs[w]},
-                             .amount = 8.0 * (double)opt.n, .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = (double)opt.n / t / PLB_MAX_CLOCK_HZ,
-                             .detail = detail};
-    }
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    const int64_t sizes[] = {1, 1000, LARGEST_CHECK};
-    const char *failure = NULL;
-    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && !failure; s++) {
-        uint64_t want = fill(values, sizes[s]);
-        for (int w = WAY_PRIVATE; w <= WAY_PARTIALS && !failure; w++) {
-            job *j = &jobs[w];
-            if (!plb_variant_selected(&program, &opt, variants[w]))
-                continue;
-            j->n = sizes[s];
-            j->want = want;
-            int tries = sizes[s] == LARGEST_CHECK && j->threads > 1 ? RACE_TRIES : 1;
-            for (int t = 0; t < tries && !failure; t++) {
-                prepare(j);
-                run(j);
-                if (verify(j, 1))
-                    failure = detail;
-            }
-        }
-    }
-    if (!failure) {
-        plb_report_param(stdout, "checked", "1, 1000 and 4194304 values: both sums exact");
-        uint64_t want = fill(values, opt.n);
-        for (int w = 0; w < WAYS; w++) {
-            jobs[w].n = opt.n;
-            jobs[w].want = want;
-        }
-        failure = plb_run_variants(&program, &ctx, &opt, v, WAYS, NULL, stdout, NULL);
-    }
-    plb_array_free(values);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }

@@ -101,7 +101,10 @@ static void items_alone(int64_t n, uint64_t *out)
 }
 
 typedef enum way { WAY_YOURS, WAY_STATIC, WAY_DYNAMIC, WAY_SEQ, WAYS } way;
-static const char *const variants[] = {"yours", "static", "dynamic", "seq", NULL};
+static const char *const variants[] = {
+    [WAY_YOURS] = "yours", [WAY_STATIC] = "static", [WAY_DYNAMIC] = "dynamic", [WAY_SEQ] = "seq",
+    NULL,
+};
 static void (*const loop[WAYS])(int64_t, uint64_t *) = {
     [WAY_YOURS] = do_items,
     [WAY_STATIC] = items_static,
@@ -135,7 +138,7 @@ static void prepare(void *arg)
     memset(j->out, 0, (size_t)j->n * sizeof *j->out);
 }
 
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     omp_set_num_threads(j->threads);
@@ -171,7 +174,7 @@ static const char *probe(job *j, char *why, size_t len)
     left_behind = 0;
     atomic_store(&probing, true);
     prepare(j);
-    run(j);
+    run_variant(j);
     atomic_store(&probing, false);
     if (verify(j, 1))
         return j->detail;
@@ -196,60 +199,74 @@ static const plb_program program = {
     .variants = variants,
 };
 
+/* The learner's loop over 1, 7 and PROBE_ITEMS items (their results in want, yours' own), then,
+ * on two threads or more, the probe: NULL, or what went wrong (in why, or in the job's detail). */
+static const char *check_sizes(job *yours, uint64_t *want, char *why, size_t len)
+{
+    const int64_t sizes[] = {1, 7, PROBE_ITEMS};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        yours->n = sizes[s];
+        expect(yours->n, want);
+        prepare(yours);
+        run_variant(yours);
+        if (verify(yours, 1))
+            return yours->detail;
+    }
+    return yours->threads > 1 ? probe(yours, why, len) : NULL;
+}
+
+/* The header, the checks, the timed loops and the verdict, with room for the results of every
+ * item in out and want: the exit code. */
+static int check_and_time(uint64_t *out, uint64_t *want, const plb_options *opt, int threads)
+{
+    char detail[PLB_DETAIL_LEN] = "", why[256];
+    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
+    plb_report_header(stdout, &ctx, opt);
+    job jobs[WAYS];
+    for (way w = WAY_YOURS; w < WAYS; w++)
+        jobs[w] = (job){.w = w, .threads = w == WAY_SEQ ? 1 : threads, .n = opt->n, .out = out,
+                        .want = want, .detail = detail};
+    const char *failure = check_sizes(&jobs[WAY_YOURS], want, why, sizeof why);
+    if (!failure) {
+        plb_report_param(stdout, "checked", "1, 7 and 1000 items, every result exact%s",
+                         threads > 1 ? "; one thread held up, the others did the rest" : "");
+        double steps = expect(opt->n, want);
+        jobs[WAY_YOURS].n = opt->n;
+        plb_variant v[WAYS];
+        for (way w = WAY_YOURS; w < WAYS; w++)
+            v[w] = (plb_variant){.name = variants[w], .threads = jobs[w].threads,
+                                 .kernel = {.prepare = prepare, .run = run_variant,
+                                            .verify = verify, .arg = &jobs[w]},
+                                 .amount = (double)opt->n, .unit = 1.0, .rate_unit = "items/s",
+                                 .plausible_s = steps / jobs[w].threads / PLB_MAX_CLOCK_HZ,
+                                 .detail = detail};
+        failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
+    }
+    return plb_report_verdict(opt, failure);
+}
+
+/* Allocates, checks and times the learner's loop: the exit code. */
+static int run_lesson(const plb_options *opt)
+{
+    int threads = opt->threads ? opt->threads : omp_get_max_threads();
+    int64_t room = opt->n > PROBE_ITEMS ? opt->n : PROBE_ITEMS;
+    if (!plb_memory_check(program.name, 16.0 * (double)room))
+        return PLB_EXIT_USAGE;
+    uint64_t *out = plb_array_alloc((size_t)room * sizeof *out, threads);
+    uint64_t *want = plb_array_alloc((size_t)room * sizeof *want, 1);
+    int status = out && want ? check_and_time(out, want, opt, threads)
+                             : plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate 2 x %"
+                                          PRId64 " results", room);
+    plb_array_free(out);
+    plb_array_free(want);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     plb_options opt = {.n = 4000, .repeats = 5, .warmup = 1};
     int status = plb_parse_cli(&program, argc, argv, &opt);
     if (status >= 0)
         return status;
-    int threads = opt.threads ? opt.threads : omp_get_max_threads();
-    int64_t room = opt.n > PROBE_ITEMS ? opt.n : PROBE_ITEMS;
-    if (!plb_memory_check(program.name, 16.0 * (double)room))
-        return PLB_EXIT_USAGE;
-    uint64_t *out = plb_array_alloc((size_t)room * sizeof *out, threads);
-    uint64_t *want = plb_array_alloc((size_t)room * sizeof *want, 1);
-    if (!out || !want) {
-        fprintf(stderr, "%s: cannot allocate 2 x %" PRId64 " results\n", program.name, room);
-        plb_array_free(out);
-        plb_array_free(want);
-        return PLB_EXIT_FAILED;
-    }
-    char detail[PLB_DETAIL_LEN] = "", why[256];
-    job jobs[WAYS];
-    plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
-    plb_report_header(stdout, &ctx, &opt);
-    const int64_t sizes[] = {1, 7, PROBE_ITEMS};
-    const char *failure = NULL;
-    job *yours = &jobs[WAY_YOURS];
-    *yours = (job){.w = WAY_YOURS, .threads = threads, .out = out, .want = want,
-                   .detail = detail};
-    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0] && !failure; s++) {
-        yours->n = sizes[s];
-        expect(yours->n, want);
-        prepare(yours);
-        run(yours);
-        if (verify(yours, 1))
-            failure = detail;
-    }
-    if (!failure && threads > 1)
-        failure = probe(yours, why, sizeof why);
-    if (!failure) {
-        plb_report_param(stdout, "checked", "1, 7 and 1000 items, every result exact%s",
-                         threads > 1 ? "; one thread held up, the others did the rest" : "");
-        double steps = expect(opt.n, want);
-        plb_variant v[WAYS];
-        for (int w = 0; w < WAYS; w++) {
-            int t = w == WAY_SEQ ? 1 : threads;
-            jobs[w] = (job){.w = (way)w, .threads = t, .n = opt.n, .out = out, .want = want,
-                            .detail = detail};
-            v[w] = (plb_variant){.name = variants[w], .threads = t,
-                                 .kernel = {prepare, run, verify, &jobs[w]},
-                                 .amount = (double)opt.n, .unit = 1.0, .rate_unit = "items/s",
-                                 .plausible_s = steps / t / PLB_MAX_CLOCK_HZ, .detail = detail};
-        }
-        failure = plb_run_variants(&program, &ctx, &opt, v, WAYS, NULL, stdout, NULL);
-    }
-    plb_array_free(out);
-    plb_array_free(want);
-    return plb_report_verdict(&opt, failure);
+    return run_lesson(&opt);
 }
