@@ -48,8 +48,11 @@
 #define TAG 23
 
 /* The variants, as the enum in mpi_heat.h numbers them. */
-static const char *const variant_names[] = {"seq",     "gather",  "chain",   "sendrecv",
-                                            "overlap", "neighbor", NULL};
+static const char *const variant_names[] = {
+    [HEAT_SEQ] = "seq",           [HEAT_GATHER] = "gather",   [HEAT_CHAIN] = "chain",
+    [HEAT_SENDRECV] = "sendrecv", [HEAT_OVERLAP] = "overlap", [HEAT_NEIGHBOR] = "neighbor",
+    NULL,
+};
 /* What a run does: whole steps, or one half of them (the step rows). */
 typedef enum part { WHOLE_STEPS, EXCHANGE_ONLY, COMPUTE_ONLY } part;
 
@@ -211,7 +214,7 @@ static void step_gathered(job *j)
 }
 
 /* One run: `steps` steps of the job's variant (or one half of each, for the step rows). */
-static void run(void *arg)
+static void run_variant(void *arg)
 {
     job *j = arg;
     heat_block *b = &j->d.b;
@@ -403,11 +406,12 @@ static int weak_grid(plb_options *opt, int ranks, char *err, size_t len)
 }
 
 /* --checkpoint and --restart make a production run: the one variant -V names, which keeps the
- * field distributed. Its number, or -1 with the reason. */
-static int production_variant(const plb_options *opt, char *err, size_t len)
+ * field distributed. That variant, or HEAT_VARIANTS with the reason. */
+static heat_variant production_variant(const plb_options *opt, char *err, size_t len)
 {
-    int chosen = -1, count = 0;
-    for (int v = 0; v < HEAT_VARIANTS; v++)
+    heat_variant chosen = HEAT_VARIANTS;
+    int count = 0;
+    for (heat_variant v = HEAT_SEQ; v < HEAT_VARIANTS; v++)
         if (plb_variant_selected(&program, opt, variant_names[v])) {
             chosen = v;
             count++;
@@ -420,7 +424,7 @@ static int production_variant(const plb_options *opt, char *err, size_t len)
                  "neighbor)");
     else
         return chosen;
-    return -1;
+    return HEAT_VARIANTS;
 }
 
 /* Sets up everything the selected variants need: -1 on every rank to run, else the exit code. */
@@ -433,7 +437,7 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     /* Agreed: the options are the same on every rank, but a --load file may not be readable
      * from every node. The lowest rank with a reason prints it. */
     int production_run = heat_cli.checkpoint || heat_cli.restart || heat_cli.every;
-    int bad = (production_run && production_variant(opt, err, sizeof err) < 0) ||
+    int bad = (production_run && production_variant(opt, err, sizeof err) == HEAT_VARIANTS) ||
               weak_grid(opt, size, err, sizeof err) ||
               heat_cli_problem(opt, &j->p, err, sizeof err) ||
               heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
@@ -465,12 +469,10 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
         j->statuses = malloc((size_t)(size + 1) * sizeof *j->statuses);
         failed = !j->requests || !j->statuses || (rank == 0 && (!j->blocks || !j->owned));
     }
-    if (plb_mpi_agree(failed, comm)) {
-        if (rank == 0)
-            fprintf(stderr, "%s: out of memory for the %" PRId64 " x %" PRId64 " field\n",
-                    program.name, j->p.rows, j->p.cols);
-        return PLB_EXIT_FAILED;
-    }
+    if (plb_mpi_agree(failed, comm))
+        return plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
+                              "out of memory for the %" PRId64 " x %" PRId64 " field", j->p.rows,
+                              j->p.cols);
     if (plb_variant_selected(&program, opt, "gather"))
         gather_types(j);
     return -1;
@@ -523,14 +525,14 @@ static const char *finish(job *j, FILE *out, char *err, size_t len)
 static const char *final_run(job *j, const plb_options *opt, FILE *out, char *err, size_t len)
 {
     j->v = HEAT_SENDRECV;
-    for (int v = HEAT_VARIANTS - 1; v > HEAT_GATHER; v--)
+    for (heat_variant v = HEAT_NEIGHBOR; v > HEAT_GATHER; v--)
         if (plb_variant_selected(&program, opt, variant_names[v])) {
-            j->v = (heat_variant)v;
+            j->v = v;
             break;
         }
     j->part = WHOLE_STEPS;
     prepare(j);
-    run(j);
+    run_variant(j);
     if (verify(j, 1)) {
         snprintf(err, len, "the final field: %s", j->detail);
         return err;
@@ -546,7 +548,7 @@ static double time_part(job *j, part half, const plb_options *opt, const plb_con
     static char why[PLB_DETAIL_LEN + 64];
     j->v = HEAT_SENDRECV;
     j->part = half;
-    plb_kernel k = {prepare, run, verify, j};
+    plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
     plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
                            .repeats = opt->repeats, .sync = sync};
     plb_measurement m;
@@ -594,13 +596,14 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
     job jobs[HEAT_VARIANTS];
     plb_variant v[HEAT_VARIANTS];
     double updates = (double)j->p.rows * (double)j->p.cols * (double)j->steps;
-    for (int i = 0; i < HEAT_VARIANTS; i++) {
+    for (heat_variant i = HEAT_SEQ; i < HEAT_VARIANTS; i++) {
         jobs[i] = *j;
-        jobs[i].v = (heat_variant)i;
+        jobs[i].v = i;
         int workers = i == HEAT_SEQ ? 1 : ctx.ranks * j->threads;
         v[i] = (plb_variant){.name = variant_names[i], .threads = i == HEAT_SEQ ? 1 : j->threads,
-                             .kernel = {prepare, run, verify, &jobs[i]}, .amount = updates,
-                             .unit = 1e6, .rate_unit = "MLUP/s",
+                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
+                                        .arg = &jobs[i]},
+                             .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s",
                              .plausible_s = updates / 1e11 / workers, .detail = jobs[i].detail};
     }
     plb_measurement m[HEAT_VARIANTS];
@@ -650,19 +653,17 @@ static void report_checkpoints(FILE *out, int written, double bytes, double writ
  * SIGTERM or SIGUSR1 stops it after the step under way, with a checkpoint: exit code 4. */
 static int production(job *j, const plb_options *opt, MPI_Comm comm)
 {
-    char err[PLB_DETAIL_LEN + 320], line[PLB_DETAIL_LEN + 400];
+    char err[PLB_DETAIL_LEN + 320];
     if (heat_cli.checkpoint)
         heat_catch_stop_signals(); /* a scheduler's warning: stop after the step under way */
-    j->v = (heat_variant)production_variant(opt, err, sizeof err);
+    j->v = production_variant(opt, err, sizeof err); /* setup refused any other run */
     j->part = WHOLE_STEPS;
     prepare(j);
     int64_t total = heat_cli.steps, first = 0;
+    /* refused on every rank, the reason on the root */
     if (heat_cli.restart &&
-        heat_checkpoint_read(&j->d, &j->p, total, heat_cli.restart, &first, err, sizeof err)) {
-        snprintf(line, sizeof line, "%s: %s", program.name, err);
-        plb_mpi_first_error(j->d.rank == 0 ? line : NULL, comm); /* the root has the reason */
-        return PLB_EXIT_USAGE;
-    }
+        heat_checkpoint_read(&j->d, &j->p, total, heat_cli.restart, &first, err, sizeof err))
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "%s", err);
     j->step = first;
     int64_t each = heat_cli.every ? heat_cli.every : (total + 9) / 10;
     plb_context ctx;
@@ -679,7 +680,7 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
     double bytes = 0.0, writing = 0.0, start = MPI_Wtime();
     while (j->step < total && !failure && !stopped) {
         j->steps = 1;
-        run(j);
+        run_variant(j);
         int mine = heat_stop_signal(); /* one small allreduce a step: all stop at the same one */
         MPI_Allreduce(&mine, &stopped, 1, MPI_INT, MPI_MAX, comm);
         if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
@@ -730,30 +731,33 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
     return plb_mpi_verdict(opt, failure, comm);
 }
 
-int main(int argc, char **argv)
+/* Parses, checks, sets up, and runs the variants or the production run: the exit code, the same
+ * on every rank. provided: the thread level MPI_Init_thread gave. Collective. */
+static int run_lesson(int argc, char **argv, int provided, MPI_Comm comm)
 {
-    int provided, rank;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-    MPI_Comm comm = MPI_COMM_WORLD;
-    MPI_Comm_rank(comm, &rank);
     plb_options opt = {.n = 4096, .cols = 4096, .repeats = 5, .warmup = 1};
-    job j = {.interior = MPI_DATATYPE_NULL,
-             .d = {.cart = MPI_COMM_NULL, .row = MPI_DATATYPE_NULL, .col = MPI_DATATYPE_NULL}};
     int status = plb_mpi_parse_cli(&program, argc, argv, &opt, comm);
-    j.steps = heat_cli.steps;
-    j.threads = opt.threads ? opt.threads : 1;
-    if (status < 0 && provided < MPI_THREAD_FUNNELED && j.threads > 1) {
-        if (rank == 0) /* the same on every rank */
-            fprintf(stderr, "%s: this MPI gives no MPI_THREAD_FUNNELED, so -t must be 1\n",
-                    program.name);
-        status = PLB_EXIT_USAGE;
-    }
-    if (status < 0)
-        status = setup(&j, &opt, j.threads, comm);
+    if (status >= 0)
+        return status;
+    int threads = opt.threads ? opt.threads : 1;
+    if (provided < MPI_THREAD_FUNNELED && threads > 1) /* the same on every rank */
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "this MPI gives no MPI_THREAD_FUNNELED, so -t must be 1");
+    job j = {.steps = heat_cli.steps, .threads = threads, .interior = MPI_DATATYPE_NULL,
+             .d = {.cart = MPI_COMM_NULL, .row = MPI_DATATYPE_NULL, .col = MPI_DATATYPE_NULL}};
+    status = setup(&j, &opt, threads, comm);
     if (status < 0)
         status = heat_cli.checkpoint || heat_cli.restart ? production(&j, &opt, comm)
                                                           : run_variants(&j, &opt, comm);
     free_job(&j);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    int status = run_lesson(argc, argv, provided, MPI_COMM_WORLD);
     MPI_Finalize();
     return status;
 }
