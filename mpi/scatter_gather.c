@@ -214,7 +214,10 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
                      const plb_context *ctx, const plb_options *opt, const plb_sync *sync,
                      FILE *out, double *median_s)
 {
-    static const char *const step_names[] = {"all", "scatter", "compute", "gather"};
+    static const char *const step_names[] = {
+        [STEP_ALL] = "all", [STEP_SCATTER] = "scatter", [STEP_COMPUTE] = "compute",
+        [STEP_GATHER] = "gather",
+    };
     sg_call c = {.job = j, .variant = v, .step = st};
     plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &c};
     plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,

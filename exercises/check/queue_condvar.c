@@ -215,7 +215,9 @@ static int verify(void *arg, long runs)
 static const char *where_everyone_is(void)
 {
     static char text[256];
-    static const char *const names[] = {"running", "in bq_put", "in bq_take", "done"};
+    static const char *const names[] = {
+        [RUNNING] = "running", [IN_PUT] = "in bq_put", [IN_TAKE] = "in bq_take", [DONE] = "done",
+    };
     int count[2][4] = {{0}};
     for (int t = 0; t < team_size; t++)
         count[t >= team_producers][atomic_load(&where[t])]++;
