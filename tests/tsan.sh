@@ -21,6 +21,7 @@ out=build/tsan
 mkdir -p "$out"
 library=()
 for f in common/*.c; do [[ $f == common/mpi_* ]] || library+=("$f"); done
+library+=(omp/album.c) # the thumbnails' images
 # omp_latency and omp_overhead spend their CPU time in omp_countdown's countdown(): that lesson's
 # object, its main renamed, as the Makefile puts it into the lessons' library.
 "$clang" -std=c11 -g -O1 -fsanitize=thread -fopenmp -Icommon -Iomp -c omp/omp_countdown.c \
