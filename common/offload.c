@@ -28,16 +28,16 @@ bool plb_offload_mandatory(void)
     return v && strcasecmp(v, "MANDATORY") == 0;
 }
 
-bool plb_offload_usable(const char *program, char *err, size_t len)
+bool plb_offload_usable(char *why, size_t len)
 {
     if (!plb_offload_mandatory() || omp_get_num_devices() > 0)
         return true;
-    snprintf(err, len, "%s: OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP sees no device to offload to "
-             "(this build offloads to: %s)", program, plb_offload_target());
+    snprintf(why, len, "OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP sees no device to offload to "
+             "(this build offloads to: %s)", plb_offload_target());
     return false;
 }
 
-bool plb_offload_fits(const char *program, double bytes, char *err, size_t len)
+bool plb_offload_fits(double bytes, char *why, size_t len)
 {
 #if PLB_OFFLOADS
     if (omp_get_num_devices() < 1)
@@ -50,13 +50,12 @@ bool plb_offload_fits(const char *program, double bytes, char *err, size_t len)
     }
     char human[32];
     plb_memory_format(bytes, human, sizeof human);
-    snprintf(err, len, "%s: needs %s on the offload device, which cannot allocate them", program,
-             human);
+    snprintf(why, len, "needs %s on the offload device, which cannot allocate them", human);
     return false;
 #else
     /* Without offload the target regions run on the host, whose memory plb_memory_check has
      * already checked; and clang's libomp, without libomptarget, has no omp_target_alloc. */
-    (void)program, (void)bytes, (void)err, (void)len;
+    (void)bytes, (void)why, (void)len;
     return true;
 #endif
 }

@@ -21,15 +21,15 @@ const char *plb_offload_target(void);
 /* Whether OMP_TARGET_OFFLOAD asks for MANDATORY (any case). */
 bool plb_offload_mandatory(void);
 
-/* false, with "PROGRAM: OMP_TARGET_OFFLOAD=MANDATORY, but ..." in err, when offloading is
- * mandatory and OpenMP sees no device to offload to. */
-bool plb_offload_usable(const char *program, char *err, size_t len);
+/* false, with why ("OMP_TARGET_OFFLOAD=MANDATORY, but ...") in why, when offloading is mandatory
+ * and OpenMP sees no device to offload to (the program refuses with it: plb_refuse). */
+bool plb_offload_usable(char *why, size_t len);
 
-/* false, with "PROGRAM: needs 2.0 GiB on the offload device, which cannot allocate them" in err,
+/* false, with "needs 2.0 GiB on the offload device, which cannot allocate them" in why,
  * when OpenMP sees a device and omp_target_alloc cannot get `bytes` there: refused before the run
  * instead of an abort inside the runtime. true without a device (the host fallback's memory is
  * the host's, checked by plb_memory_check). */
-bool plb_offload_fits(const char *program, double bytes, char *err, size_t len);
+bool plb_offload_fits(double bytes, char *why, size_t len);
 
 /* The "# device" header lines: the devices OpenMP sees, the default one, OMP_TARGET_OFFLOAD, what
  * this build can offload to; then the first target region, timed apart: it starts the device

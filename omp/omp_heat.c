@@ -398,10 +398,9 @@ static const char *production_refusal(const plb_options *opt)
 static int check_input(plb_options *opt, heat_problem *p)
 {
     char err[256];
-    const char *why = err + strlen(program.name) + 2; /* offload.h's err: "PROGRAM: why" */
     bool target = plb_variant_selected(&program, opt, "target");
-    if (target && !plb_offload_usable(program.name, err, sizeof err))
-        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    if (target && !plb_offload_usable(err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
     if (heat_cli_problem(opt, p, err, sizeof err))
         return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
     const char *refusal = production_refusal(opt);
@@ -413,8 +412,8 @@ static int check_input(plb_options *opt, heat_problem *p)
     double arrays = (p->check == HEAT_CHECK_SEQ ? 4.0 : 2.0) * (p->load ? 1.5 : 1.0);
     if (!plb_memory_check(program.name, arrays * field))
         return PLB_EXIT_USAGE;
-    if (target && !plb_offload_fits(program.name, 2.0 * field, err, sizeof err))
-        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    if (target && !plb_offload_fits(2.0 * field, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
     return 0;
 }
 

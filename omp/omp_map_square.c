@@ -241,13 +241,12 @@ static int run_lesson(const plb_options *opt)
     int threads = opt->threads ? opt->threads : omp_get_max_threads();
     bool target = plb_variant_selected(&program, opt, "target");
     char err[256];
-    const char *why = err + strlen(program.name) + 2; /* offload.h's err: "PROGRAM: why" */
-    if (target && !plb_offload_usable(program.name, err, sizeof err))
-        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    if (target && !plb_offload_usable(err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
     if (!plb_memory_check(program.name, 16.0 * (double)opt->n))
         return PLB_EXIT_USAGE;
-    if (target && !plb_offload_fits(program.name, 16.0 * (double)opt->n, err, sizeof err))
-        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", why);
+    if (target && !plb_offload_fits(16.0 * (double)opt->n, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
     size_t bytes = (size_t)opt->n * sizeof(int64_t);
     int64_t *a = plb_array_alloc(bytes, threads), *b = plb_array_alloc(bytes, threads);
     int status = a && b ? measure(opt, threads, a, b)
