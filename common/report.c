@@ -217,7 +217,7 @@ int plb_report_verdict(const plb_options *opt, const char *failure)
 
 int plb_refuse(const char *program, int code, const char *fmt, ...)
 {
-    char why[512];
+    char why[4096]; /* room for a path */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
