@@ -93,7 +93,7 @@ COMPILER = $(CC)
 $(MPI_OBJS): COMPILER = $(MPICC)
 
 .PHONY: all tests test run deps check-warnings sanitize tsan bench bench-check bench-omp bench-mpi bench-heat plots compare-python jobs docs \
-        lint lint-jobs slurm-test pbs-test cluster-test install-test check handout dist install report \
+        lint lint-jobs format format-check slurm-test pbs-test cluster-test install-test check handout dist install report \
         clean help FORCE
 .DEFAULT_GOAL := all
 
@@ -131,6 +131,7 @@ help:
 	@echo '  make deps        only install (or name) the missing dependencies'
 	@echo '  make check-warnings  build everything with -Werror (what CI does on every lane)'
 	@echo '  make lint        cppcheck over the C sources: any finding fails (CI runs it)'
+	@echo '  make format      the C sources in the house style (.clang-format); format-check: only say'
 	@echo '  make sanitize    make test with every program and suite built with ASan and UBSan'
 	@echo '  make tsan        the thread lessons under ThreadSanitizer (clang, libomp, Archer): the'
 	@echo '                  race must be reported, the fixed variants must not'
@@ -262,6 +263,23 @@ lint:
 	    -q -Icommon -Iomp -Impi -Iexercises/check -Iexercises/check/shared --suppress=missingIncludeSystem common omp mpi scripts/bench \
 	    tests exercises
 	@echo "lint: cppcheck found nothing in common/, omp/, mpi/, tests/, exercises/ and scripts/bench/"
+
+# The house style of the C sources is .clang-format's (CI: Debian 12's clang-format 14; another
+# version may place a few lines otherwise). make format rewrites them in place; make format-check
+# changes nothing and fails naming each line that differs. Tables laid out by hand sit between
+# /* clang-format off */ and /* clang-format on */.
+CLANG_FORMAT ?= clang-format
+FORMAT_SOURCES = $(sort $(wildcard common/*.[ch] omp/*.[ch] mpi/*.[ch] tests/*.[ch] \
+    scripts/bench/*.c exercises/check/*.[ch] exercises/check/shared/*.[ch] exercises/*/*.[ch] \
+    exercises/solutions/*/*.[ch]))
+format:
+	@$(CLANG_FORMAT) -i $(FORMAT_SOURCES)
+	@echo "format: $(words $(FORMAT_SOURCES)) files in the house style"
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "format-check: needs clang-format (Debian: apt-get install clang-format)" >&2; exit 2; }
+	@$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SOURCES) || \
+	    { echo "format-check: not in the house style: run make format" >&2; exit 1; }
+	@echo "format-check: $(words $(FORMAT_SOURCES)) C files in the house style"
 
 lint-jobs:
 	@jobs/render.sh --check

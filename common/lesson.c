@@ -24,8 +24,8 @@ static void disturbance(const plb_context *ctx, const plb_variant *v, int ranks,
 {
     *why = '\0';
     double cpus = cpus_of_a_rank(ctx);
-    if (m->status != PLB_MEASURE_OK || m->stats.mean <= 0.0 || m->stats.min <= 0.0 ||
-        cpus <= 0.0 || v->threads > cpus)
+    if (m->status != PLB_MEASURE_OK || m->stats.mean <= 0.0 || m->stats.min <= 0.0 || cpus <= 0.0 ||
+        v->threads > cpus)
         return;
     /* One thread: its own clock, exact at any length; more: the process's, on long samples. */
     bool alone = v->threads == 1 && ranks == 1;
@@ -78,9 +78,11 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
             measured[i].status = -1;
         if (!plb_variant_selected(prog, opt, v[i].name))
             continue;
-        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
+        plb_measure_cfg cfg = {.warmup = opt->warmup,
+                               .warmup_s = PLB_WARMUP_S,
                                .repeats = opt->repeats,
-                               .plausible_s = v[i].plausible_s, .sync = sync};
+                               .plausible_s = v[i].plausible_s,
+                               .sync = sync};
         plb_measurement m;
         int status = plb_measure(&v[i].kernel, &cfg, &m);
         kept[i] = m;
@@ -104,15 +106,21 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
         } else {
             others++;
         }
-        plb_result r = {.program = prog->name, .variant = v[i].name, .n = plb_grid_points(opt),
-                        .ranks = ranks[i], .threads = v[i].threads, .repeats = opt->repeats,
-                        .batch = m.batch, .time = m.stats,
-                        .rate = plb_rate(v[i].amount, m.stats.median, v[i].unit),
-                        .rate_unit = v[i].rate_unit, .verified = status == PLB_MEASURE_OK,
-                        .speedup = !seq && seq_median > 0.0 && medians[i] > 0.0
-                                       ? seq_median / medians[i] : 0.0,
-                        .disturbed = disturbed[i][0] != '\0' || (!seq && seq_disturbed),
-                        .outcome = v[i].outcome};
+        plb_result r = {
+            .program = prog->name,
+            .variant = v[i].name,
+            .n = plb_grid_points(opt),
+            .ranks = ranks[i],
+            .threads = v[i].threads,
+            .repeats = opt->repeats,
+            .batch = m.batch,
+            .time = m.stats,
+            .rate = plb_rate(v[i].amount, m.stats.median, v[i].unit),
+            .rate_unit = v[i].rate_unit,
+            .verified = status == PLB_MEASURE_OK,
+            .speedup = !seq && seq_median > 0.0 && medians[i] > 0.0 ? seq_median / medians[i] : 0.0,
+            .disturbed = disturbed[i][0] != '\0' || (!seq && seq_disturbed),
+            .outcome = v[i].outcome};
         if (out)
             plb_report_row(out, opt, &r);
     }
@@ -123,18 +131,22 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
             any = true;
         }
     if (any) /* within 100 columns */
-        fprintf(out, "# disturbed   : so those times%s are not the lesson; rerun it on a quieter "
-                     "machine\n", seq_disturbed && others ? " and all speedups"
-                                  : seq_median > 0.0 && others ? " and speedups" : "");
+        fprintf(out,
+                "# disturbed   : so those times%s are not the lesson; rerun it on a quieter "
+                "machine\n",
+                seq_disturbed && others      ? " and all speedups"
+                : seq_median > 0.0 && others ? " and speedups"
+                                             : "");
     if (!out || !opt->verbose)
         return first_failure;
     /* Every run behind the rows, calibration and warm-up included, and the guard they met. */
     for (int k = 0; k < ordered; k++)
         if (kept[order[k]].status == PLB_MEASURE_OK)
-            fprintf(out, "# runs        : %s %ld in all; %d samples kept, %ld run%s each, every "
-                         "sample at least %.3g s\n", v[order[k]].name, kept[order[k]].runs,
-                    opt->repeats, kept[order[k]].batch, kept[order[k]].batch > 1 ? "s" : "",
-                    kept[order[k]].guard_s);
+            fprintf(out,
+                    "# runs        : %s %ld in all; %d samples kept, %ld run%s each, every "
+                    "sample at least %.3g s\n",
+                    v[order[k]].name, kept[order[k]].runs, opt->repeats, kept[order[k]].batch,
+                    kept[order[k]].batch > 1 ? "s" : "", kept[order[k]].guard_s);
     /* CPU time against real time: a thread waiting costs none, a thread spinning a whole core. */
     for (int k = 0; k < ordered; k++) {
         const plb_measurement *m = &kept[order[k]];
@@ -147,10 +159,11 @@ const char *plb_run_variants(const plb_program *prog, const plb_context *ctx,
     for (int k = 0; seq_median > 0.0 && k < ordered; k++) {
         int i = order[k];
         if (medians[i] > 0.0 && strcmp(v[i].name, "seq") != 0)
-            fprintf(out, "# speedup     : %s %.3gx over seq on %d rank%s x %d threads "
-                         "(efficiency %.3g)\n", v[i].name, seq_median / medians[i], ranks[i],
-                    ranks[i] > 1 ? "s" : "", v[i].threads,
-                    seq_median / medians[i] * seq_width / (ranks[i] * v[i].threads));
+            fprintf(out,
+                    "# speedup     : %s %.3gx over seq on %d rank%s x %d threads "
+                    "(efficiency %.3g)\n",
+                    v[i].name, seq_median / medians[i], ranks[i], ranks[i] > 1 ? "s" : "",
+                    v[i].threads, seq_median / medians[i] * seq_width / (ranks[i] * v[i].threads));
     }
     return first_failure;
 }

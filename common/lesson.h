@@ -18,16 +18,16 @@
 
 typedef struct plb_variant {
     const char *name;
-    int threads;             /* threads this variant runs on (1 for seq) */
+    int threads; /* threads this variant runs on (1 for seq) */
     plb_kernel kernel;
-    double amount;           /* bytes or operations of one run: the program's rate formula */
-    double unit;             /* divisor of the rate: 1e9 for GB/s from bytes */
+    double amount; /* bytes or operations of one run: the program's rate formula */
+    double unit;   /* divisor of the rate: 1e9 for GB/s from bytes */
     const char *rate_unit;
-    double plausible_s;      /* fastest believable run (0: no floor) */
-    const char *detail;      /* what verify found wrong, written by the program; may be NULL */
-    const char *outcome;     /* the verified column's word for people ("lost updates"), written
+    double plausible_s;  /* fastest believable run (0: no floor) */
+    const char *detail;  /* what verify found wrong, written by the program; may be NULL */
+    const char *outcome; /* the verified column's word for people ("lost updates"), written
                                 by the program's verify; NULL or "": "yes" */
-    bool idles;              /* its threads idle by design (a sleep, a condition variable, an
+    bool idles;          /* its threads idle by design (a sleep, a condition variable, an
                                 unequal share, a device): few cores busy is its lesson, not a
                                 disturbed run */
 } plb_variant;

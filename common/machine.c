@@ -175,7 +175,9 @@ static void read_caches(const char *root, plb_machine *m)
             snprintf(size, sizeof size, "?");
         snprintf(file, sizeof file, "%s/shared_cpu_list", base);
         int sharing = first_line(root, file, shared, sizeof shared) == 0 ? listed_cpus(shared) : 1;
-        const char *kind = strcmp(type, "Data") == 0 ? "d" : strcmp(type, "Instruction") == 0 ? "i" : "";
+        const char *kind = strcmp(type, "Data") == 0          ? "d"
+                           : strcmp(type, "Instruction") == 0 ? "i"
+                                                              : "";
         char per[32] = "";
         if (sharing > 1)
             snprintf(per, sizeof per, " per %d CPUs", sharing);
@@ -226,8 +228,14 @@ static void read_isolation(const char *root, plb_machine *m)
     first_line(root, "/sys/class/dmi/id/sys_vendor", vendor, sizeof vendor);
     if (first_line(root, "/sys/hypervisor/type", xen, sizeof xen) == 0)
         vm = 1;
-    static const char *const vm_names[] = {"KVM", "QEMU", "VMware", "VirtualBox", "Xen",
-                                           "Virtual Machine", "Google Compute Engine", "Amazon EC2"};
+    static const char *const vm_names[] = {"KVM",
+                                           "QEMU",
+                                           "VMware",
+                                           "VirtualBox",
+                                           "Xen",
+                                           "Virtual Machine",
+                                           "Google Compute Engine",
+                                           "Amazon EC2"};
     for (size_t i = 0; i < sizeof vm_names / sizeof vm_names[0]; i++)
         if (strstr(product, vm_names[i]) || strstr(vendor, vm_names[i]))
             vm = 1;
@@ -238,11 +246,11 @@ static void read_isolation(const char *root, plb_machine *m)
     }
     char systemd[32] = ""; /* what systemd found: "docker", "lxc", "podman", "systemd-nspawn" */
     first_line(root, "/run/systemd/container", systemd, sizeof systemd);
-    const char *container = exists(root, "/.dockerenv")           ? "docker"
+    const char *container = exists(root, "/.dockerenv")          ? "docker"
                             : exists(root, "/run/.containerenv") ? "podman"
-                            : *systemd                            ? systemd
-                            : getenv("KUBERNETES_SERVICE_HOST")   ? "kubernetes"
-                                                                  : NULL;
+                            : *systemd                           ? systemd
+                            : getenv("KUBERNETES_SERVICE_HOST")  ? "kubernetes"
+                                                                 : NULL;
     char path[4096], line[1024];
     snprintf(path, sizeof path, "%s/proc/1/cgroup", root);
     FILE *f = container ? NULL : fopen(path, "r");
@@ -352,8 +360,10 @@ static void report_topology(FILE *out, const plb_machine *m)
     count_or_unknown(cores, sizeof cores, m->cores);
     count_or_unknown(threads, sizeof threads, m->threads_per_core);
     count_or_unknown(cpus, sizeof cpus, m->cpus);
-    plb_report_param(out, "topology", "%s socket(s), %s core(s), %s thread(s) per core: %s CPUs, "
-                     "%d usable here", sockets, cores, threads, cpus, m->usable);
+    plb_report_param(out, "topology",
+                     "%s socket(s), %s core(s), %s thread(s) per core: %s CPUs, "
+                     "%d usable here",
+                     sockets, cores, threads, cpus, m->usable);
 }
 
 static void report_load(FILE *out, const plb_machine *m)

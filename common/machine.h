@@ -12,16 +12,16 @@
 #include <stdio.h>
 
 typedef struct plb_machine {
-    char cpu[128];                            /* "AMD EPYC 7B13" */
-    int sockets, cores, threads_per_core;     /* 0: unknown */
-    int cpus, usable;                         /* online CPUs; those this process may run on */
-    char caches[160];                         /* "L1d 32K, L1i 32K, L2 512K, L3 32M per 2 CPUs" */
-    int numa_nodes;                           /* 0: unknown */
-    double memory;                            /* bytes installed (MemTotal); < 0: unknown */
-    char kernel[208];                         /* "Linux 6.1.0-18-amd64 x86_64" */
-    char isolation[160];                      /* "virtual machine (KVM); container (docker)" */
-    char load[64];                            /* "0.52 0.31 0.20" */
-    char job[128];                            /* "slurm 1234", "pbs 12.server", "none" */
+    char cpu[128];                        /* "AMD EPYC 7B13" */
+    int sockets, cores, threads_per_core; /* 0: unknown */
+    int cpus, usable;                     /* online CPUs; those this process may run on */
+    char caches[160];                     /* "L1d 32K, L1i 32K, L2 512K, L3 32M per 2 CPUs" */
+    int numa_nodes;                       /* 0: unknown */
+    double memory;                        /* bytes installed (MemTotal); < 0: unknown */
+    char kernel[208];                     /* "Linux 6.1.0-18-amd64 x86_64" */
+    char isolation[160];                  /* "virtual machine (KVM); container (docker)" */
+    char load[64];                        /* "0.52 0.31 0.20" */
+    char job[128];                        /* "slurm 1234", "pbs 12.server", "none" */
 } plb_machine;
 
 /* Fills *m from the files under root ("" for this machine; tests give a folder holding proc/ and

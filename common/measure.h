@@ -41,34 +41,34 @@ typedef struct plb_sync {
 #define PLB_WARMUP_S (PLB_WARMUP_MS / 1000.0)
 
 typedef struct plb_measure_cfg {
-    int warmup;            /* samples run and discarded */
-    double warmup_s;       /* with warmup > 0, warm-up samples go on until they have taken this
+    int warmup;           /* samples run and discarded */
+    double warmup_s;      /* with warmup > 0, warm-up samples go on until they have taken this
                             * long (PLB_WARMUP_S): a short run's first calls are still cold */
-    int repeats;           /* samples kept, at least 1 */
-    double min_sample_s;   /* 0: PLB_GUARD_FACTOR times the measured clock resolution */
-    double plausible_s;    /* fastest believable time of one run; 0: no such check */
-    long max_batch;        /* 0: PLB_MAX_BATCH */
-    const plb_sync *sync;  /* NULL for a single process */
+    int repeats;          /* samples kept, at least 1 */
+    double min_sample_s;  /* 0: PLB_GUARD_FACTOR times the measured clock resolution */
+    double plausible_s;   /* fastest believable time of one run; 0: no such check */
+    long max_batch;       /* 0: PLB_MAX_BATCH */
+    const plb_sync *sync; /* NULL for a single process */
 } plb_measure_cfg;
 
 enum plb_measure_status {
     PLB_MEASURE_OK = 0,
-    PLB_MEASURE_TOO_SHORT,    /* even the largest batch stayed under the guard */
-    PLB_MEASURE_IMPLAUSIBLE,  /* faster than plausible_s: the work was optimised away */
-    PLB_MEASURE_UNVERIFIED,   /* verify() rejected a result */
+    PLB_MEASURE_TOO_SHORT,   /* even the largest batch stayed under the guard */
+    PLB_MEASURE_IMPLAUSIBLE, /* faster than plausible_s: the work was optimised away */
+    PLB_MEASURE_UNVERIFIED,  /* verify() rejected a result */
     PLB_MEASURE_NO_MEMORY,
     PLB_MEASURE_BAD_CONFIG
 };
 
 typedef struct plb_measurement {
-    plb_stats stats;  /* seconds per run over the kept samples */
-    long batch;       /* runs per sample */
-    long runs;        /* every run of the kernel, calibration and warm-up included */
-    double guard_s;   /* the shortest sample the guard accepted */
-    double cpu_s;     /* CPU seconds of this process per run, over the kept samples */
+    plb_stats stats;     /* seconds per run over the kept samples */
+    long batch;          /* runs per sample */
+    long runs;           /* every run of the kernel, calibration and warm-up included */
+    double guard_s;      /* the shortest sample the guard accepted */
+    double cpu_s;        /* CPU seconds of this process per run, over the kept samples */
     double thread_cpu_s; /* of the calling thread alone (exact at any length: its own clock) */
-    int status;       /* enum plb_measure_status */
-    bool disturbed;   /* set by plb_run_variants (lesson.h): its time is not the lesson */
+    int status;          /* enum plb_measure_status */
+    bool disturbed;      /* set by plb_run_variants (lesson.h): its time is not the lesson */
 } plb_measurement;
 
 /* Times k under cfg into *out and returns out->status. */

@@ -54,7 +54,8 @@ static void consider_cgroups(double *best, const char **which)
     char line[4096];
     while (f && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
-        char *controllers = strchr(line, ':'), *path = controllers ? strchr(controllers + 1, ':') : NULL;
+        char *controllers = strchr(line, ':'),
+             *path = controllers ? strchr(controllers + 1, ':') : NULL;
         if (!path)
             continue;
         *path++ = '\0';
@@ -65,9 +66,12 @@ static void consider_cgroups(double *best, const char **which)
         char dir[4200];
         for (;;) {
             char limit[4300], usage[4300];
-            snprintf(dir, sizeof dir, "%s%s", v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory", path);
-            snprintf(limit, sizeof limit, "%s/%s", dir, v2 ? "memory.max" : "memory.limit_in_bytes");
-            snprintf(usage, sizeof usage, "%s/%s", dir, v2 ? "memory.current" : "memory.usage_in_bytes");
+            snprintf(dir, sizeof dir, "%s%s", v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/memory",
+                     path);
+            snprintf(limit, sizeof limit, "%s/%s", dir,
+                     v2 ? "memory.max" : "memory.limit_in_bytes");
+            snprintf(usage, sizeof usage, "%s/%s", dir,
+                     v2 ? "memory.current" : "memory.usage_in_bytes");
             double max = read_number(limit), used = read_number(usage);
             if (max >= 0.0 && max < 1e18 && used >= 0.0) /* v1 "unlimited" is near 2^63 */
                 consider(max > used ? max - used : 0.0, "cgroup limit", best, which);

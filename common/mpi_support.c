@@ -53,8 +53,8 @@ int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_option
     int rank;
     MPI_Comm_rank(comm, &rank);
     char err[512];
-    int status = plb_parse_options(prog, argc, argv, opt, rank == 0 ? stdout : NULL, err,
-                                   sizeof err);
+    int status =
+        plb_parse_options(prog, argc, argv, opt, rank == 0 ? stdout : NULL, err, sizeof err);
     if (rank == 0 && status > 0)
         fprintf(stderr, "%s\n", err);
     return plb_mpi_agree(status, comm);
@@ -82,8 +82,11 @@ FILE *plb_mpi_report_start(plb_context *ctx, const char *program, int threads,
     MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
     MPI_Comm_size(node, &node_ranks);
     MPI_Comm_free(&node);
-    *ctx = (plb_context){.program = program, .ranks = size, .threads = threads,
-                         .mpi_library = library, .node_ranks = node_ranks};
+    *ctx = (plb_context){.program = program,
+                         .ranks = size,
+                         .threads = threads,
+                         .mpi_library = library,
+                         .node_ranks = node_ranks};
     if (rank != 0)
         return NULL;
     plb_report_header(stdout, ctx, opt);

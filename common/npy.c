@@ -73,10 +73,10 @@ size_t plb_npy_header(char *buf, size_t len, int64_t rows, int64_t cols)
         return 0;
     /* Keys sorted and each followed by ", " as numpy's repr loop writes them. */
     char dict[128];
-    int n = snprintf(dict, sizeof dict,
-                     "{'descr': '<f8', 'fortran_order': False, 'shape': (%" PRId64 ", %" PRId64
-                     "), }",
-                     rows, cols);
+    int n =
+        snprintf(dict, sizeof dict,
+                 "{'descr': '<f8', 'fortran_order': False, 'shape': (%" PRId64 ", %" PRId64 "), }",
+                 rows, cols);
     int room = GROWTH_DIGITS - snprintf(NULL, 0, "%" PRId64, rows);
     size_t total = MAGIC_LEN + 4 + (size_t)n + (size_t)room + 1;
     total += ALIGN - total % ALIGN; /* numpy pads 1 to 64 spaces, never 0 */
@@ -301,8 +301,10 @@ static void shape_text(const struct header *h, char *out, size_t len)
 /* The checks on what the header says, in the order a reader would want to hear them. */
 static bool check_header(const struct header *h, struct scan *s)
 {
-    const char *missing = !h->has_descr ? "descr" : !h->has_fortran ? "fortran_order"
-                        : !h->has_shape ? "shape" : NULL;
+    const char *missing = !h->has_descr     ? "descr"
+                          : !h->has_fortran ? "fortran_order"
+                          : !h->has_shape   ? "shape"
+                                            : NULL;
     if (missing)
         return refuse(s, "header has no '%s'", missing);
     if (strcmp(h->descr, "<f8") != 0)
@@ -413,8 +415,8 @@ static bool bad_layout(int64_t rows, int64_t cols, int64_t stride)
     return rows < 0 || cols < 0 || stride < cols || (cols > 0 && rows > INT64_MAX / 8 / cols);
 }
 
-bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t cols,
-                   int64_t stride, char *err, size_t errlen)
+bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t cols, int64_t stride,
+                   char *err, size_t errlen)
 {
     if (bad_layout(rows, cols, stride))
         return fail(err, errlen, path,
@@ -445,9 +447,9 @@ bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t c
 
 /* Reads rows x cols values from (row0, col0) of a file's array of `width` columns whose data
  * start at `offset`, into data with row stride `stride`. */
-static bool read_rectangle(FILE *f, const char *path, int64_t offset, int64_t width,
-                           int64_t row0, int64_t col0, int64_t rows, int64_t cols, double *data,
-                           int64_t stride, char *err, size_t errlen)
+static bool read_rectangle(FILE *f, const char *path, int64_t offset, int64_t width, int64_t row0,
+                           int64_t col0, int64_t rows, int64_t cols, double *data, int64_t stride,
+                           char *err, size_t errlen)
 {
     for (int64_t r = 0; r < rows; r++) {
         double *row = data + r * stride;
@@ -455,7 +457,8 @@ static bool read_rectangle(FILE *f, const char *path, int64_t offset, int64_t wi
         if (fseeko(f, at, SEEK_SET) != 0)
             return fail(err, errlen, path, "%s", strerror(errno));
         if (fread(row, sizeof *row, (size_t)cols, f) != (size_t)cols)
-            return fail(err, errlen, path, "%s", ferror(f) ? strerror(errno) : "changed while read");
+            return fail(err, errlen, path, "%s",
+                        ferror(f) ? strerror(errno) : "changed while read");
         if (!host_is_little())
             swap_bytes(row, (size_t)cols);
     }
@@ -488,21 +491,23 @@ bool plb_npy_read_part(const char *path, double *data, int64_t row0, int64_t col
                        int64_t cols, int64_t stride, char *err, size_t errlen)
 {
     if (bad_layout(rows, cols, stride) || row0 < 0 || col0 < 0)
-        return fail(err, errlen, path, "cannot read a (%" PRId64 ", %" PRId64 ") part at (%"
-                    PRId64 ", %" PRId64 ") with row stride %" PRId64, rows, cols, row0, col0,
-                    stride);
+        return fail(err, errlen, path,
+                    "cannot read a (%" PRId64 ", %" PRId64 ") part at (%" PRId64 ", %" PRId64
+                    ") with row stride %" PRId64,
+                    rows, cols, row0, col0, stride);
     FILE *f = fopen(path, "rb");
     if (!f)
         return fail(err, errlen, path, "%s", strerror(errno));
     int64_t found_rows, found_cols, offset;
     bool ok = read_header(f, path, &found_rows, &found_cols, &offset, err, errlen);
     if (ok && (row0 > found_rows - rows || col0 > found_cols - cols))
-        ok = fail(err, errlen, path, "shape (%" PRId64 ", %" PRId64 ") has no (%" PRId64 ", %"
-                  PRId64 ") part at (%" PRId64 ", %" PRId64 ")", found_rows, found_cols, rows,
-                  cols, row0, col0);
+        ok = fail(err, errlen, path,
+                  "shape (%" PRId64 ", %" PRId64 ") has no (%" PRId64 ", %" PRId64
+                  ") part at (%" PRId64 ", %" PRId64 ")",
+                  found_rows, found_cols, rows, cols, row0, col0);
     if (ok)
-        ok = read_rectangle(f, path, offset, found_cols, row0, col0, rows, cols, data, stride,
-                            err, errlen);
+        ok = read_rectangle(f, path, offset, found_cols, row0, col0, rows, cols, data, stride, err,
+                            errlen);
     fclose(f);
     return ok;
 }

@@ -49,8 +49,8 @@ bool plb_npy_shape(const char *path, int64_t *rows, int64_t *cols, int64_t *offs
  * and synced to the disk.
  * On any failure, a failed fclose (a full disk) included, returns false with one line in err
  * naming path and strerror; what was written stays, and plb_npy_shape refuses it as truncated. */
-bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t cols,
-                   int64_t stride, char *err, size_t errlen);
+bool plb_npy_write(const char *path, const double *data, int64_t rows, int64_t cols, int64_t stride,
+                   char *err, size_t errlen);
 
 /* Reads the .npy file at path, which must pass plb_npy_shape and hold exactly rows x cols, into
  * data, row r at data[r * stride]. Otherwise returns false with one line in err, the shape found

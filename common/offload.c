@@ -32,8 +32,10 @@ bool plb_offload_usable(char *why, size_t len)
 {
     if (!plb_offload_mandatory() || omp_get_num_devices() > 0)
         return true;
-    snprintf(why, len, "OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP sees no device to offload to "
-             "(this build offloads to: %s)", plb_offload_target());
+    snprintf(why, len,
+             "OMP_TARGET_OFFLOAD=MANDATORY, but OpenMP sees no device to offload to "
+             "(this build offloads to: %s)",
+             plb_offload_target());
     return false;
 }
 
@@ -63,16 +65,19 @@ bool plb_offload_fits(double bytes, char *why, size_t len)
 void plb_report_device(FILE *out)
 {
     const char *policy = getenv("OMP_TARGET_OFFLOAD");
-    fprintf(out, "# device      : %d offload device%s seen by OpenMP (default %d); "
-                 "OMP_TARGET_OFFLOAD=%s; this build offloads to %s\n",
-            omp_get_num_devices(), omp_get_num_devices() == 1 ? "" : "s",
-            omp_get_default_device(), policy ? policy : "(unset)", plb_offload_target());
+    fprintf(out,
+            "# device      : %d offload device%s seen by OpenMP (default %d); "
+            "OMP_TARGET_OFFLOAD=%s; this build offloads to %s\n",
+            omp_get_num_devices(), omp_get_num_devices() == 1 ? "" : "s", omp_get_default_device(),
+            policy ? policy : "(unset)", plb_offload_target());
     int initial = 1;
     double start = plb_now();
 #pragma omp target map(from : initial)
     initial = omp_is_initial_device();
-    fprintf(out, "# first launch: %.3g s, on the %s (device start-up%s; later launches are "
-                 "quicker)\n", plb_now() - start, initial ? "host" : "device",
+    fprintf(out,
+            "# first launch: %.3g s, on the %s (device start-up%s; later launches are "
+            "quicker)\n",
+            plb_now() - start, initial ? "host" : "device",
             initial ? "" : ", and the driver's compile of the PTX for this GPU");
 }
 

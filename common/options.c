@@ -43,6 +43,7 @@ static double max_threads(void)
 
 static void common_table(common_values *v, bool grid, plb_opt table[COMMON_OPTIONS])
 {
+    /* clang-format off */
     plb_opt size = {.long_name = "size", .short_name = 'n', .kind = PLB_OPT_COUNT, .target = &v->n,
                     .min = 1, .arg_name = "N",
                     .help = "problem size in elements: 1000, 1e6, 16M (16*2^20), 1G"};
@@ -75,6 +76,7 @@ static void common_table(common_values *v, bool grid, plb_opt table[COMMON_OPTIO
          .help = "print the version and exit"},
         PLB_OPT_END,
     };
+    /* clang-format on */
     memcpy(table, t, sizeof t);
 }
 
@@ -230,8 +232,10 @@ static const char *store(const plb_opt *o, const char *text, char *why, size_t w
             return bad;
         number = (double)whole;
     }
-    double max = o->max > 0 ? o->max : o->kind == PLB_OPT_INT ? INT_MAX
-                                     : o->kind == PLB_OPT_COUNT ? (double)INT64_MAX : HUGE_VAL;
+    double max = o->max > 0                 ? o->max
+                 : o->kind == PLB_OPT_INT   ? INT_MAX
+                 : o->kind == PLB_OPT_COUNT ? (double)INT64_MAX
+                                            : HUGE_VAL;
     if (number < o->min) {
         snprintf(why, whylen, "is below the minimum %g", o->min);
         return why;
@@ -279,8 +283,8 @@ static void print_help(FILE *out, const plb_program *prog, const plb_opt *const 
         for (const plb_opt *o = tables[t]; o && o->long_name; o++) {
             char flag[64];
             snprintf(flag, sizeof flag, "%c%c%s--%s %s", o->short_name ? '-' : ' ',
-                     o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-                     o->long_name, o->arg_name ? o->arg_name : "");
+                     o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->long_name,
+                     o->arg_name ? o->arg_name : "");
             fprintf(out, "  %-26s %s", flag, o->help);
             print_default(out, o);
             fputc('\n', out);
@@ -294,8 +298,8 @@ static void print_help(FILE *out, const plb_program *prog, const plb_opt *const 
 }
 
 /* Turns a comma-separated list of variant names (or "all") into a bit mask. */
-static int select_variants(const plb_program *prog, const char *list, unsigned *mask,
-                           char *err, size_t errlen)
+static int select_variants(const plb_program *prog, const char *list, unsigned *mask, char *err,
+                           size_t errlen)
 {
     *mask = 0;
     const char *p = list;
@@ -342,20 +346,25 @@ static int too_long(const plb_program *prog, const plb_options *opt, char *err, 
     duration(per_run * runs, total, sizeof total);
     return fail(err, errlen, prog->name,
                 "n = %" PRId64 " would take at least %s (%.3g s per run, %.0f runs); --long-run "
-                "allows it", opt->n, total, per_run, runs);
+                "allows it",
+                opt->n, total, per_run, runs);
 }
 
-int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt,
-                      FILE *out, char *err, size_t errlen)
+int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt, FILE *out,
+                      char *err, size_t errlen)
 {
     char grid[48]; /* the default grid, as --help shows it: "N" when square */
     if (opt->n == opt->cols)
         snprintf(grid, sizeof grid, "%" PRId64, opt->n);
     else
         snprintf(grid, sizeof grid, "%" PRId64 "x%" PRId64, opt->n, opt->cols);
-    common_values v = {.n = opt->n, .cols = opt->cols, .grid = grid, .repeats = opt->repeats,
+    common_values v = {.n = opt->n,
+                       .cols = opt->cols,
+                       .grid = grid,
+                       .repeats = opt->repeats,
                        .warmup = opt->warmup,
-                       .threads = opt->threads, .variant = "all"};
+                       .threads = opt->threads,
+                       .variant = "all"};
     plb_opt common[COMMON_OPTIONS];
     common_table(&v, prog->grid, common);
     const plb_opt *const tables[2] = {common, prog->extra};

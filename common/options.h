@@ -26,8 +26,8 @@ typedef struct plb_opt {
     char short_name;       /* 0 for none */
     plb_opt_kind kind;
     void *target;
-    double min, max;       /* numbers only; max 0: the target type's limit */
-    const char *arg_name;  /* for --help: "N", "SECONDS" */
+    double min, max;      /* numbers only; max 0: the target type's limit */
+    const char *arg_name; /* for --help: "N", "SECONDS" */
     const char *help;
 } plb_opt;
 
@@ -41,7 +41,10 @@ typedef struct plb_opt {
 #define PLB_MAX_RUN_S 86400.0
 
 /* Ends a program's table of options. */
-#define PLB_OPT_END {.long_name = NULL}
+#define PLB_OPT_END                                                                                \
+    {                                                                                              \
+        .long_name = NULL                                                                          \
+    }
 
 #define PLB_MAX_VARIANTS 16
 
@@ -75,8 +78,8 @@ typedef struct plb_program {
  * Returns -1 when the program should run; otherwise the exit code main returns: 0 after printing
  * help or version on out (nothing is printed when out is NULL), 2 with the one-line error written
  * into err. */
-int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt,
-                      FILE *out, char *err, size_t errlen);
+int plb_parse_options(const plb_program *prog, int argc, char **argv, plb_options *opt, FILE *out,
+                      char *err, size_t errlen);
 
 /* plb_parse_options on stdout, with the error printed on stderr. */
 int plb_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt);

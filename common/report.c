@@ -142,8 +142,10 @@ void plb_report_columns(FILE *out, const plb_options *opt)
 
 void plb_report_seconds(double s, char *buf, size_t len)
 {
-    static const struct { const char *name; double size; } units[] = {
-        {"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
+    static const struct {
+        const char *name;
+        double size;
+    } units[] = {{"s", 1.0}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}};
     int u = 0;
     while (u < 3 && s < units[u].size * 0.9995) /* 0.9996 ms is "1 ms", not "1e+03 us" */
         u++;

@@ -20,8 +20,8 @@
 
 /* repeats: samples kept; batch: runs timed together in each sample (every time is per run);
  * min/median/mean/max/sd: over the samples; rate: from the median. */
-#define PLB_CSV_COLUMNS                                                                     \
-    "program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate," \
+#define PLB_CSV_COLUMNS                                                                            \
+    "program,variant,n,ranks,threads,repeats,batch,min_s,median_s,mean_s,max_s,sd_s,rate,"         \
     "rate_unit,verified"
 
 typedef struct plb_context {
@@ -37,15 +37,15 @@ typedef struct plb_result {
     const char *variant;
     int64_t n;
     int ranks, threads, repeats;
-    long batch;              /* runs per sample */
-    plb_stats time;          /* seconds per run */
+    long batch;     /* runs per sample */
+    plb_stats time; /* seconds per run */
     double rate;
-    const char *rate_unit;   /* "GB/s", "Mupdates/s" */
+    const char *rate_unit; /* "GB/s", "Mupdates/s" */
     bool verified;
     /* For people's table only (--csv has neither): */
-    double speedup;          /* over seq; 0: none */
-    bool disturbed;          /* the run was disturbed: its time and speedup are not the lesson */
-    const char *outcome;     /* the verified column's word for a verified row ("lost updates");
+    double speedup;      /* over seq; 0: none */
+    bool disturbed;      /* the run was disturbed: its time and speedup are not the lesson */
+    const char *outcome; /* the verified column's word for a verified row ("lost updates");
                                 NULL or "": "yes" */
 } plb_result;
 

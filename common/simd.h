@@ -14,7 +14,7 @@
 #ifndef PARLAB_SIMD_H
 #define PARLAB_SIMD_H
 
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && __GNUC__ >= 12 && \
+#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && __GNUC__ >= 12 &&            \
     !defined(__clang__) && !defined(__INTEL_COMPILER) && !defined(PLB_NO_CPU_CLONES)
 #define PLB_HAS_CPU_CLONES 1
 #define PLB_CPU_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))

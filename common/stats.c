@@ -32,8 +32,7 @@ int plb_stats_compute(const double *samples, size_t count, plb_stats *out)
     out->count = count;
     out->min = sorted[0];
     out->max = sorted[count - 1];
-    out->median = count % 2 ? sorted[count / 2]
-                            : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2]);
+    out->median = count % 2 ? sorted[count / 2] : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2]);
     out->mean = mean;
     out->stddev = count > 1 ? sqrt(squares / (double)(count - 1)) : 0.0;
     free(sorted);

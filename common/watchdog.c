@@ -94,7 +94,8 @@ void plb_watchdog_detail(const char *(*detail)(void))
 
 void plb_watchdog_watch(bool on)
 {
-    if (on && !atomic_load(&watching)) /* only when it switches on: callers may be in a timed loop */
+    if (on &&
+        !atomic_load(&watching)) /* only when it switches on: callers may be in a timed loop */
         fflush(stdout);
     plb_watchdog_progress(); /* the timeout counts from now */
     atomic_store(&watching, on);

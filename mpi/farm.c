@@ -176,8 +176,8 @@ void farm_run(farm_way way, const farm_work *w, int64_t *done_by, MPI_Comm comm)
         farm_dynamic(w, done_by, comm);
 }
 
-void farm_report_done_by(FILE *out, const char *label, const char *variant,
-                         const int64_t *done_by, int size)
+void farm_report_done_by(FILE *out, const char *label, const char *variant, const int64_t *done_by,
+                         int size)
 {
     fprintf(out, "# %-12s: %-6s", label, variant);
     for (int r = 0; r < size; r++)
@@ -202,8 +202,11 @@ static void take_item(int64_t i, const void *result, void *ctx)
 
 farm_work farm_items_work(farm_items *items)
 {
-    return (farm_work){.n = items->n, .bytes = sizeof(int64_t), .make = make_item,
-                       .take = take_item, .ctx = items};
+    return (farm_work){.n = items->n,
+                       .bytes = sizeof(int64_t),
+                       .make = make_item,
+                       .take = take_item,
+                       .ctx = items};
 }
 
 int64_t farm_check(const int64_t *results, int64_t n)

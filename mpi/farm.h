@@ -35,8 +35,8 @@ void farm_dynamic(const farm_work *w, int64_t *done_by, MPI_Comm comm);
 typedef enum farm_way { FARM_SEQ, FARM_STATIC, FARM_DYNAMIC } farm_way;
 void farm_run(farm_way way, const farm_work *w, int64_t *done_by, MPI_Comm comm);
 /* "# LABEL : VARIANT n0 n1 ...": how many items each rank did. */
-void farm_report_done_by(FILE *out, const char *label, const char *variant,
-                         const int64_t *done_by, int size);
+void farm_report_done_by(FILE *out, const char *label, const char *variant, const int64_t *done_by,
+                         int size);
 
 /* mpi_messages' items: item i adds farm_item(i) to results[i] on the root (n entries, zeroed by
  * the caller; NULL on other ranks), so an item done twice or never is visible. */

@@ -31,20 +31,20 @@ const char *heat_checkpoint_write(heat_dist *d, const heat_problem *p, int64_t s
 }
 
 /* The field's file into this rank's block, ring and ghosts included. */
-static int read_block(heat_dist *d, const heat_problem *p, const char *path, char *err,
-                      size_t len)
+static int read_block(heat_dist *d, const heat_problem *p, const char *path, char *err, size_t len)
 {
     int64_t rows, cols, offset;
     heat_block *b = &d->b;
     if (!plb_npy_shape(path, &rows, &cols, &offset, err, len))
         return 1;
     if (rows != p->rows + 2 || cols != p->cols + 2) {
-        snprintf(err, len, "%s: a %" PRId64 " x %" PRId64 " grid's field; this run's is %" PRId64
-                 " x %" PRId64, path, rows - 2, cols - 2, p->rows, p->cols);
+        snprintf(err, len,
+                 "%s: a %" PRId64 " x %" PRId64 " grid's field; this run's is %" PRId64
+                 " x %" PRId64,
+                 path, rows - 2, cols - 2, p->rows, p->cols);
         return 1;
     }
-    if (!plb_npy_read_part(path, b->u, b->i0, b->j0, b->rows + 2, b->cols + 2, b->stride, err,
-                           len))
+    if (!plb_npy_read_part(path, b->u, b->i0, b->j0, b->rows + 2, b->cols + 2, b->stride, err, len))
         return 1;
     memcpy(b->next, b->u, (size_t)(b->rows + 2) * (size_t)b->stride * sizeof *b->u);
     return 0;
@@ -55,8 +55,9 @@ const char *heat_checkpoint_read(heat_dist *d, const heat_problem *p, int64_t st
 {
     heat_record_names n;
     int pending = 0;
-    if (heat_dist_share_detail(d, heat_record_names_of(path, &n, err, len) ||
-                                      read_block(d, p, path, err, len), err, len))
+    if (heat_dist_share_detail(
+            d, heat_record_names_of(path, &n, err, len) || read_block(d, p, path, err, len), err,
+            len))
         return err;
     uint64_t sum = heat_dist_checksum(d);
     /* Every rank checks the record; the refusal is agreed before the root renames anything, and
@@ -77,7 +78,8 @@ double heat_checkpoint_plain_rate(const char *path, double bytes)
     int named = snprintf(name, sizeof name, "%s.plain.tmp", path);
     char *chunk = calloc(1, CHUNK);
     int fd = chunk && named > 0 && named < (int)sizeof name
-                 ? open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600) : -1;
+                 ? open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                 : -1;
     double sample = bytes < 256.0 * (1 << 20) ? bytes : 256.0 * (1 << 20), left = sample;
     double start = plb_now();
     int failed = fd < 0;

@@ -14,8 +14,8 @@
 #include "npy.h"
 #include "partition.h"
 
-int heat_dist_dims(const char *text, int ranks, int64_t rows, int64_t cols, int dims[2],
-                   char *err, size_t len)
+int heat_dist_dims(const char *text, int ranks, int64_t rows, int64_t cols, int dims[2], char *err,
+                   size_t len)
 {
     char tail;
     if (strcmp(text, "auto") == 0) {
@@ -34,8 +34,10 @@ int heat_dist_dims(const char *text, int ranks, int64_t rows, int64_t cols, int 
         return -1;
     }
     if (dims[0] > rows || dims[1] > cols) {
-        snprintf(err, len, "a %" PRId64 " x %" PRId64 " grid cannot give each rank of a %d x %d "
-                 "process grid a row and a column", rows, cols, dims[0], dims[1]);
+        snprintf(err, len,
+                 "a %" PRId64 " x %" PRId64 " grid cannot give each rank of a %d x %d "
+                 "process grid a row and a column",
+                 rows, cols, dims[0], dims[1]);
         return -1;
     }
     return 0;
@@ -53,8 +55,8 @@ void heat_dist_block_at(const heat_problem *p, const int dims[2], int pr, int pc
 int heat_dist_create(heat_dist *d, const heat_problem *p, const int dims[2], int threads,
                      MPI_Comm comm)
 {
-    *d = (heat_dist){.dims = {dims[0], dims[1]}, .row = MPI_DATATYPE_NULL,
-                     .col = MPI_DATATYPE_NULL};
+    *d =
+        (heat_dist){.dims = {dims[0], dims[1]}, .row = MPI_DATATYPE_NULL, .col = MPI_DATATYPE_NULL};
     const int periods[2] = {0, 0}; /* the field has edges: no wrap-around */
     MPI_Cart_create(comm, 2, d->dims, periods, 0, &d->cart);
     MPI_Comm_rank(d->cart, &d->rank);
@@ -133,10 +135,10 @@ static int checksums_differ(const heat_dist *d, const heat_problem *p, heat_refe
                            &view.j0);
         view.u = want->u + view.i0 * want->stride + view.j0;
         if (heat_checksum(&view) != sums[r]) {
-            snprintf(detail, len, "rank %d's block (rows %" PRId64 "..%" PRId64 ", columns %"
-                     PRId64 "..%" PRId64 ") differs from the sequential field after %" PRId64
-                     " steps", r, view.i0 + 1, view.i0 + view.rows, view.j0 + 1,
-                     view.j0 + view.cols, steps);
+            snprintf(detail, len,
+                     "rank %d's block (rows %" PRId64 "..%" PRId64 ", columns %" PRId64 "..%" PRId64
+                     ") differs from the sequential field after %" PRId64 " steps",
+                     r, view.i0 + 1, view.i0 + view.rows, view.j0 + 1, view.j0 + view.cols, steps);
             return 1;
         }
     }
@@ -203,13 +205,12 @@ static void owned(const heat_dist *d, int size[2], int global[2], int local[2])
     local[1] = 1 - left;
 }
 
-static int write_field(heat_dist *d, const heat_problem *p, const char *path, char *err,
-                       size_t len)
+static int write_field(heat_dist *d, const heat_problem *p, const char *path, char *err, size_t len)
 {
     char header[PLB_NPY_HEADER_MAX];
     size_t header_len = plb_npy_header(header, sizeof header, p->rows + 2, p->cols + 2);
-    int gsize[2] = {(int)p->rows + 2, (int)p->cols + 2}, lsize[2] = {(int)d->b.rows + 2,
-                                                                      (int)d->b.cols + 2};
+    int gsize[2] = {(int)p->rows + 2, (int)p->cols + 2},
+        lsize[2] = {(int)d->b.rows + 2, (int)d->b.cols + 2};
     int size[2], global[2], local[2];
     owned(d, size, global, local);
     MPI_Datatype file_type, memory_type;
@@ -226,15 +227,16 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
         MPI_Offset bytes = (MPI_Offset)header_len + (MPI_Offset)gsize[0] * gsize[1] * 8;
         failed = mpi_failed(MPI_File_set_size(fh, bytes), path, "set its size", err, len);
         if (!failed && d->rank == 0)
-            failed = mpi_failed(MPI_File_write_at(fh, 0, header, (int)header_len, MPI_CHAR,
-                                                  MPI_STATUS_IGNORE), path, "write", err, len);
+            failed = mpi_failed(
+                MPI_File_write_at(fh, 0, header, (int)header_len, MPI_CHAR, MPI_STATUS_IGNORE),
+                path, "write", err, len);
         if (!plb_mpi_agree(failed, d->cart))
-            failed = mpi_failed(MPI_File_set_view(fh, (MPI_Offset)header_len, MPI_DOUBLE,
-                                                  file_type, "native", MPI_INFO_NULL),
+            failed = mpi_failed(MPI_File_set_view(fh, (MPI_Offset)header_len, MPI_DOUBLE, file_type,
+                                                  "native", MPI_INFO_NULL),
                                 path, "set the view", err, len);
         if (!plb_mpi_agree(failed, d->cart))
-            failed = mpi_failed(MPI_File_write_all(fh, d->b.u, 1, memory_type,
-                                                   MPI_STATUS_IGNORE), path, "write", err, len);
+            failed = mpi_failed(MPI_File_write_all(fh, d->b.u, 1, memory_type, MPI_STATUS_IGNORE),
+                                path, "write", err, len);
         /* on the disk, not in a cache, when the program says it is written (collective) */
         if (!plb_mpi_agree(failed, d->cart))
             failed = mpi_failed(MPI_File_sync(fh), path, "sync", err, len);
@@ -259,8 +261,8 @@ const char *heat_dist_save(heat_dist *d, const heat_problem *p, const char *path
     return heat_dist_share_detail(d, failed, err, len) ? err : NULL;
 }
 
-const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *path,
-                              int show_ranks, char *err, size_t len)
+const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *path, int show_ranks,
+                              char *err, size_t len)
 {
     int height, width;
     plb_heatmap_size(p->rows, p->cols, PLB_HEATMAP_SIDE, &height, &width);
@@ -273,8 +275,8 @@ const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *p
     if (!plb_mpi_agree(failed, d->cart)) {
         heat_picture_samples(&d->b, p->rows, p->cols, height, width, values);
         /* every pixel is some rank's: the others add 0.0 to it, which changes no value */
-        MPI_Reduce(d->rank == 0 ? MPI_IN_PLACE : values, values, (int)pixels, MPI_DOUBLE,
-                   MPI_SUM, 0, d->cart);
+        MPI_Reduce(d->rank == 0 ? MPI_IN_PLACE : values, values, (int)pixels, MPI_DOUBLE, MPI_SUM,
+                   0, d->cart);
         if (mark)
             heat_picture_marks(p->rows, p->cols, d->dims[0], d->dims[1], height, width, mark);
         failed = d->rank == 0 && heat_picture_write(path, values, mark, height, width, err, len);

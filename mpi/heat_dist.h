@@ -16,20 +16,20 @@
 #include "heat.h"
 
 typedef struct heat_dist {
-    MPI_Comm cart;         /* the process grid, rank order kept (no reorder) */
+    MPI_Comm cart; /* the process grid, rank order kept (no reorder) */
     int rank, size;
-    int dims[2], coords[2]; /* P x Q ranks; this rank's (row, column) in it */
+    int dims[2], coords[2];    /* P x Q ranks; this rank's (row, column) in it */
     int up, down, left, right; /* neighbours, MPI_PROC_NULL at the field's boundary */
-    heat_block b;          /* this rank's block */
-    MPI_Datatype row, col; /* an interior row and an interior column of the block: cols doubles
+    heat_block b;              /* this rank's block */
+    MPI_Datatype row, col;     /* an interior row and an interior column of the block: cols doubles
                               in a row, rows doubles a stride apart (MPI_Type_vector) */
 } heat_dist;
 
 /* The process grid --dims asks for: "auto" (MPI_Dims_create), "1d" (P x 1: strips of rows) or
  * "PxQ". 0, or -1 with the reason in err: a grid that does not multiply to the rank count, or
  * one that would leave a rank without a row or a column of the rows x cols field. */
-int heat_dist_dims(const char *text, int ranks, int64_t rows, int64_t cols, int dims[2],
-                   char *err, size_t len);
+int heat_dist_dims(const char *text, int ranks, int64_t rows, int64_t cols, int dims[2], char *err,
+                   size_t len);
 
 /* The block of the rank at grid coordinates (pr, pc): its interior rows x cols and its (i0, j0). */
 void heat_dist_block_at(const heat_problem *p, const int dims[2], int pr, int pc, int64_t *rows,
@@ -65,7 +65,7 @@ const char *heat_dist_save(heat_dist *d, const heat_problem *p, const char *path
 
 /* --png: the picture, each rank's pixels summed onto the root (the field is never gathered);
  * show_ranks marks where blocks meet. NULL on every rank, or the reason. Collective. */
-const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *path,
-                              int show_ranks, char *err, size_t len);
+const char *heat_dist_picture(heat_dist *d, const heat_problem *p, const char *path, int show_ranks,
+                              char *err, size_t len);
 
 #endif

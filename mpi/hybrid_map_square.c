@@ -33,7 +33,7 @@
 /* Each rank squares its block with its own team of OpenMP threads, one static share each; only
  * the rank's main thread calls MPI, outside this loop (MPI_THREAD_FUNNELED). */
 PLB_CPU_CLONES static void square_with_threads(const int64_t *in, int64_t *out, int64_t count,
-                                              int threads)
+                                               int threads)
 {
 #pragma omp parallel for simd schedule(static) num_threads(threads)
     for (int64_t i = 0; i < count; i++)
@@ -93,12 +93,14 @@ static void describe(int threads, FILE *out)
             fputc('\n', out);
         }
         if (omp_get_num_procs() == 1 && cores > node_size)
-            fprintf(out, "# warning     : rank 0 may use only 1 of %s's %ld cores (bound by the "
-                         "launcher): start with --bind-to none or --map-by slot:PE=T\n",
+            fprintf(out,
+                    "# warning     : rank 0 may use only 1 of %s's %ld cores (bound by the "
+                    "launcher): start with --bind-to none or --map-by slot:PE=T\n",
                     host, cores);
         if ((long)node_size * team > cores)
-            fprintf(out, "# warning     : %d ranks x %d threads on %s exceed its %ld cores: "
-                         "oversubscribed, expect no speedup from the extra threads\n",
+            fprintf(out,
+                    "# warning     : %d ranks x %d threads on %s exceed its %ld cores: "
+                    "oversubscribed, expect no speedup from the extra threads\n",
                     node_size, team, host, cores);
     }
     free(all);

@@ -157,8 +157,8 @@ void allreduce_doubling(coll_buffers *b)
     for (int d = 1; me >= 0 && d < pow2; d *= 2) {
         int other = me ^ d;
         int partner = other < extra ? 2 * other + 1 : other + extra;
-        MPI_Sendrecv(b->out, b->count, MPI_UINT64_T, partner, TAG, b->tmp, b->count,
-                     MPI_UINT64_T, partner, TAG, b->comm, MPI_STATUS_IGNORE);
+        MPI_Sendrecv(b->out, b->count, MPI_UINT64_T, partner, TAG, b->tmp, b->count, MPI_UINT64_T,
+                     partner, TAG, b->comm, MPI_STATUS_IGNORE);
         add_into(b->out, b->tmp, b->count);
     }
     if (rank < 2 * extra && rank % 2 == 0)
@@ -197,8 +197,8 @@ void allgather_bruck(coll_buffers *b)
     for (int d = 1; d < size; d *= 2) {
         int blocks = d < size - d ? d : size - d;
         MPI_Sendrecv(b->tmp, blocks * count, MPI_UINT64_T, (rank - d + size) % size, TAG,
-                     b->tmp + (size_t)d * count, blocks * count, MPI_UINT64_T,
-                     (rank + d) % size, TAG, b->comm, MPI_STATUS_IGNORE);
+                     b->tmp + (size_t)d * count, blocks * count, MPI_UINT64_T, (rank + d) % size,
+                     TAG, b->comm, MPI_STATUS_IGNORE);
     }
     for (int k = 0; k < size; k++)
         memcpy(b->out + (size_t)((rank + k) % size) * count, b->tmp + (size_t)k * count, block);
@@ -230,8 +230,8 @@ void scan_doubling(coll_buffers *b)
     for (int d = 1; d < size; d *= 2) {
         int to = rank + d < size ? rank + d : MPI_PROC_NULL;
         int from = rank - d >= 0 ? rank - d : MPI_PROC_NULL;
-        MPI_Sendrecv(b->out, b->count, MPI_UINT64_T, to, TAG, b->tmp, b->count, MPI_UINT64_T,
-                     from, TAG, b->comm, MPI_STATUS_IGNORE);
+        MPI_Sendrecv(b->out, b->count, MPI_UINT64_T, to, TAG, b->tmp, b->count, MPI_UINT64_T, from,
+                     TAG, b->comm, MPI_STATUS_IGNORE);
         if (from != MPI_PROC_NULL)
             add_into(b->out, b->tmp, b->count);
     }
@@ -274,7 +274,8 @@ int coll_buffers_alloc(coll_buffers *b, int count, MPI_Comm comm)
     *b = (coll_buffers){.in = plb_array_alloc(block, 1),
                         .out = plb_array_alloc(block * (size_t)size, 1),
                         .tmp = plb_array_alloc(block * (size_t)size, 1),
-                        .count = count, .comm = comm};
+                        .count = count,
+                        .comm = comm};
     if (plb_mpi_agree(!b->in || !b->out || !b->tmp, comm)) {
         coll_buffers_free(b);
         return -1;
@@ -302,24 +303,25 @@ typedef struct collective {
 
 static const collective collectives[OPS] = {
     [BCAST] = {.name = "bcast",
-               .way = {[LINEAR] = bcast_linear, [TREE] = bcast_tree,
-                       [LIBRARY] = bcast_library}},
-    [REDUCE] = {.name = "reduce",
-                .way = {[LINEAR] = reduce_linear, [TREE] = reduce_tree,
-                        [LIBRARY] = reduce_library}},
+               .way = {[LINEAR] = bcast_linear, [TREE] = bcast_tree, [LIBRARY] = bcast_library}},
+    [REDUCE] =
+        {.name = "reduce",
+         .way = {[LINEAR] = reduce_linear, [TREE] = reduce_tree, [LIBRARY] = reduce_library}},
     [ALLREDUCE] = {.name = "allreduce",
-                   .way = {[LINEAR] = allreduce_linear, [TREE] = allreduce_doubling,
+                   .way = {[LINEAR] = allreduce_linear,
+                           [TREE] = allreduce_doubling,
                            [LIBRARY] = allreduce_library}},
-    [ALLGATHER] = {.name = "allgather",
-                   .way = {[LINEAR] = allgather_ring, [TREE] = allgather_bruck,
-                           [LIBRARY] = allgather_library}},
+    [ALLGATHER] =
+        {.name = "allgather",
+         .way =
+             {[LINEAR] = allgather_ring, [TREE] = allgather_bruck, [LIBRARY] = allgather_library}},
     [SCAN] = {.name = "scan",
               .way = {[LINEAR] = scan_chain, [TREE] = scan_doubling, [LIBRARY] = scan_library}},
 };
 
 /* Variants OP_WAY: each collective of collectives[] as a loop, a tree and the library's, the
  * variant of collective op and way w numbered VARIANT(op, w). */
-#define VARIANT(op, w) ((op) * WAYS + (w))
+#define VARIANT(op, w) ((op)*WAYS + (w))
 static const char *const variants[] = {
     [VARIANT(BCAST, LINEAR)] = "bcast_linear",
     [VARIANT(BCAST, TREE)] = "bcast_tree",
@@ -363,10 +365,8 @@ static uint64_t expected(const job *j, int rank, int64_t k)
     int last = j->op == ALLREDUCE || (j->op == REDUCE && rank == 0) ? j->size - 1 : rank;
     uint64_t sum = 0;
     switch (j->op) {
-    case BCAST:
-        return value(j->stamp, 0, k);
-    case ALLGATHER:
-        return value(j->stamp, (int)(k / j->b.count), k % j->b.count);
+    case BCAST: return value(j->stamp, 0, k);
+    case ALLGATHER: return value(j->stamp, (int)(k / j->b.count), k % j->b.count);
     default: /* REDUCE (on rank 0), ALLREDUCE, SCAN: a sum over ranks 0..last */
         for (int r = 0; r <= last; r++)
             sum += value(j->stamp, r, k);
@@ -394,8 +394,8 @@ static void prepare(void *arg)
     for (int i = 0; i < j->b.count; i++)
         j->b.in[i] = value(j->stamp, j->rank, i);
     for (int64_t k = 0; k < out_count(j); k++)
-        j->b.out[k] = j->op == BCAST && j->rank == 0 ? value(j->stamp, 0, k)
-                                                      : ~expected(j, j->rank, k);
+        j->b.out[k] =
+            j->op == BCAST && j->rank == 0 ? value(j->stamp, 0, k) : ~expected(j, j->rank, k);
 }
 
 /* One call, every rank starting together (as OSU's benchmarks time them): without the barrier,
@@ -420,9 +420,9 @@ static int verify(void *arg, long runs)
     for (int64_t k = 0; has_result(j) && k < out_count(j); k++) {
         uint64_t want = expected(j, j->rank, k);
         if (j->b.out[k] != want) {
-            snprintf(j->detail, sizeof j->detail, "element %" PRId64 " on rank %d is %016" PRIx64
-                     ", not %016" PRIx64 "%s", k, j->rank, j->b.out[k], want,
-                     j->b.out[k] == ~want ? " (never written)" : "");
+            snprintf(j->detail, sizeof j->detail,
+                     "element %" PRId64 " on rank %d is %016" PRIx64 ", not %016" PRIx64 "%s", k,
+                     j->rank, j->b.out[k], want, j->b.out[k] == ~want ? " (never written)" : "");
             return 1;
         }
     }
@@ -437,21 +437,27 @@ static void share_detail(job *j, MPI_Comm comm)
 
 /* Times one collective, one way, one size and prints its row; the median time, or 0 when it
  * failed (with *failure set). */
-static double time_one(job *j, const plb_options *opt, const plb_context *ctx,
-                       const plb_sync *sync, FILE *out, const char **failure)
+static double time_one(job *j, const plb_options *opt, const plb_context *ctx, const plb_sync *sync,
+                       FILE *out, const char **failure)
 {
     static char why[PLB_DETAIL_LEN + 64];
     plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
-    plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                           .repeats = opt->repeats, .sync = sync};
+    plb_measure_cfg cfg = {
+        .warmup = opt->warmup, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats, .sync = sync};
     plb_measurement m;
     j->detail[0] = '\0';
     int status = plb_measure(&k, &cfg, &m);
     int64_t bytes = (int64_t)j->b.count * 8;
-    plb_result r = {.program = ctx->program, .variant = variants[VARIANT(j->op, j->way)],
-                    .n = bytes, .ranks = ctx->ranks, .threads = 1, .repeats = opt->repeats,
-                    .batch = m.batch, .time = m.stats,
-                    .rate = plb_rate((double)bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
+    plb_result r = {.program = ctx->program,
+                    .variant = variants[VARIANT(j->op, j->way)],
+                    .n = bytes,
+                    .ranks = ctx->ranks,
+                    .threads = 1,
+                    .repeats = opt->repeats,
+                    .batch = m.batch,
+                    .time = m.stats,
+                    .rate = plb_rate((double)bytes, m.stats.median, 1e6),
+                    .rate_unit = "MB/s",
                     .verified = status == PLB_MEASURE_OK};
     if (out)
         plb_report_row(out, opt, &r);
@@ -486,12 +492,12 @@ static void report_ways(FILE *out, collective_op op, int size, const int64_t byt
 {
     char text[2][160] = {"", ""};
     for (int s = 0; s < (bytes[1] > bytes[0] ? 2 : 1); s++)
-        snprintf(text[s], sizeof text[s], "%" PRId64 " bytes: linear %.3g us (steps: %d), "
-                 "tree %.3g us (%d), library %.3g us", bytes[s], t[LINEAR][s] * 1e6,
-                 steps(op, LINEAR, size), t[TREE][s] * 1e6, steps(op, TREE, size),
-                 t[LIBRARY][s] * 1e6);
-    plb_report_param(out, collectives[op].name, "%s%s%s", text[0], text[1][0] ? "; " : "",
-                     text[1]);
+        snprintf(text[s], sizeof text[s],
+                 "%" PRId64 " bytes: linear %.3g us (steps: %d), "
+                 "tree %.3g us (%d), library %.3g us",
+                 bytes[s], t[LINEAR][s] * 1e6, steps(op, LINEAR, size), t[TREE][s] * 1e6,
+                 steps(op, TREE, size), t[LIBRARY][s] * 1e6);
+    plb_report_param(out, collectives[op].name, "%s%s%s", text[0], text[1][0] ? "; " : "", text[1]);
 }
 
 /* Reading i of rank r, a whole number from 0 to 999 (a measurement spread over the ranks). */
@@ -523,7 +529,8 @@ static int averages(const job *j, MPI_Comm comm, FILE *out)
     double variance = ((double)global[2] - mean * (double)global[1]) / n;
     int wrong = memcmp(global, serial, sizeof global) != 0;
     if (out)
-        plb_report_param(out, "averages", "%d ranks x %d readings: mean %.2f, standard deviation "
+        plb_report_param(out, "averages",
+                         "%d ranks x %d readings: mean %.2f, standard deviation "
                          "%.2f, from one MPI_Allreduce of (count, sum, sum of squares)%s",
                          j->size, READINGS, mean, variance > 0.0 ? sqrt(variance) : 0.0,
                          wrong ? "" : "; every rank's serial sums agree exactly");
@@ -541,10 +548,11 @@ static const plb_program program = {
 static int check_input(const plb_options *opt, int size, MPI_Comm comm)
 {
     if (opt->n < 8 || opt->n / 8 > INT_MAX / size)
-        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "-n %" PRId64 ": a message is 8 "
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "-n %" PRId64 ": a message is 8 "
                               "to %" PRId64 " bytes on %d ranks (1 to %d 64-bit integers: MPI's "
-                              "int count)", opt->n, 8 * (int64_t)(INT_MAX / size), size,
-                              INT_MAX / size);
+                              "int count)",
+                              opt->n, 8 * (int64_t)(INT_MAX / size), size, INT_MAX / size);
     int largest = (int)(opt->n / 8); /* elements */
     if (!plb_mpi_memory_check(program.name, 8.0 * largest * (1.0 + 2.0 * size), comm))
         return PLB_EXIT_USAGE;
@@ -553,23 +561,25 @@ static int check_input(const plb_options *opt, int size, MPI_Comm comm)
 
 /* The notes above the table: the messages, the averages (a failure: NULL, or why, agreed) and
  * the barrier's own time. Collective. */
-static const char *report_setting(job *j, const plb_options *opt, const plb_sync *sync,
-                                  FILE *out)
+static const char *report_setting(job *j, const plb_options *opt, const plb_sync *sync, FILE *out)
 {
     if (out)
-        plb_report_param(out, "messages", "8 to %" PRId64 " bytes by sixteens: each rank's "
+        plb_report_param(out, "messages",
+                         "8 to %" PRId64 " bytes by sixteens: each rank's "
                          "contribution, 64-bit integers (an allgather's result: %d times that)",
                          8 * (opt->n / 8), j->size);
     const char *failure = plb_mpi_agree(averages(j, j->b.comm, out), j->b.comm)
                               ? "averages: the allreduced sums differ from the serial ones"
                               : NULL;
     plb_kernel barrier = {.run = barrier_alone, .arg = j};
-    plb_measure_cfg cfg = {.warmup = 1, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats,
-                           .sync = sync};
+    plb_measure_cfg cfg = {
+        .warmup = 1, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats, .sync = sync};
     plb_measurement alone;
     if (plb_measure(&barrier, &cfg, &alone) == PLB_MEASURE_OK && out)
-        plb_report_param(out, "barrier", "%.3g us a call (median): each call below starts with "
-                         "one, and its time includes it", alone.stats.median * 1e6);
+        plb_report_param(out, "barrier",
+                         "%.3g us a call (median): each call below starts with "
+                         "one, and its time includes it",
+                         alone.stats.median * 1e6);
     return failure;
 }
 

@@ -76,8 +76,8 @@ static int verify(void *arg, long runs)
  * lines in the order they reach it), then the ranks take turns. */
 static void demo(int rank, int size)
 {
-    static const char *const names[] = {"Alice", "Bob", "Carol", "Dave",
-                                        "Eve", "Frank", "Grace", "Heidi"};
+    static const char *const names[] = {"Alice", "Bob",   "Carol", "Dave",
+                                        "Eve",   "Frank", "Grace", "Heidi"};
     char name[32];
     snprintf(name, sizeof name, "rank %d (%s)", rank, names[rank % 8]);
     if (rank == 0)
@@ -105,11 +105,13 @@ static void demo(int rank, int size)
 }
 
 static bool show_demo;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &show_demo,
      .help = "named ranks count 5..1, no timing"},
     PLB_OPT_END,
 };
+/* clang-format on */
 /* The fastest believable run: every rank one decrement per clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -140,12 +142,15 @@ static const char *count_down(const plb_options *opt, const plb_context *ctx, FI
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         jobs[k] = (job){.n = opt->n, .rank = rank, .size = size, .variant = k, .comm = comm};
-        v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[k]},
-                             .amount = n, .unit = 1e9, .rate_unit = "Gdec/s",
-                             .plausible_s = (k == SEQ ? n : busiest) / PLB_MAX_CLOCK_HZ,
-                             .detail = jobs[k].detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = 1,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = n,
+            .unit = 1e9,
+            .rate_unit = "Gdec/s",
+            .plausible_s = (k == SEQ ? n : busiest) / PLB_MAX_CLOCK_HZ,
+            .detail = jobs[k].detail};
     }
     const char *failure = plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, out, NULL);
 

@@ -93,12 +93,16 @@ int send_completes_alone(const int64_t *out, int64_t *in, int count, int partner
 
 /* The program: the runner times the lesson above and verifies every result. */
 typedef enum { SENDRECV, NONBLOCKING, PARITY, SSEND, VARIANT_COUNT } variant;
-static const char *const variants[] = {[SENDRECV] = "sendrecv", [NONBLOCKING] = "nonblocking",
-                                       [PARITY] = "parity", [SSEND] = "ssend", NULL};
+static const char *const variants[] = {[SENDRECV] = "sendrecv",
+                                       [NONBLOCKING] = "nonblocking",
+                                       [PARITY] = "parity",
+                                       [SSEND] = "ssend",
+                                       NULL};
 /* The exchange each variant makes. */
 static const exchange_kind kinds[] = {[SENDRECV] = EXCHANGE_SENDRECV,
                                       [NONBLOCKING] = EXCHANGE_NONBLOCKING,
-                                      [PARITY] = EXCHANGE_PARITY, [SSEND] = EXCHANGE_SSEND_FIRST};
+                                      [PARITY] = EXCHANGE_PARITY,
+                                      [SSEND] = EXCHANGE_SSEND_FIRST};
 
 #define SPREAD INT64_C(1000003) /* rank r sends r * SPREAD + i */
 
@@ -205,6 +209,7 @@ static int start_watchdog(bool csv, bool can_abort, MPI_Comm comm)
                                       can_abort ? abort_all : NULL) != 0;
     return plb_mpi_agree(failed, comm);
 }
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600,
      .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
@@ -212,6 +217,7 @@ static const plb_opt extra[] = {
      .help = "show where plain MPI_Send stops completing on its own, sizes 8 bytes to 8n"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "mpi_deadlock",
     .summary = "two ranks that both send first: the deadlock, the eager limit, three fixes",
@@ -228,11 +234,14 @@ static const char *run_watched(job *jobs, const plb_options *opt, const plb_cont
     plb_sync sync = plb_mpi_sync(&comm);
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++)
-        v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[k]},
-                             .amount = 8.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
-                             .detail = jobs[k].detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = 1,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = 8.0 * (double)opt->n,
+            .unit = 1e9,
+            .rate_unit = "GB/s",
+            .detail = jobs[k].detail};
     return plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, report, NULL);
 }
 
@@ -248,17 +257,22 @@ static int run_exchanges(const plb_options *opt, int64_t *out, int64_t *in, bool
     job jobs[VARIANT_COUNT];
     fill(out, (int)opt->n, rank);
     for (variant k = 0; k < VARIANT_COUNT; k++)
-        jobs[k] = (job){.out = out, .in = in, .count = (int)opt->n, .rank = rank,
-                        .partner = (rank ^ 1) < size ? rank ^ 1 : -1, .variant = k,
-                        .comm = comm, .detail = detail};
+        jobs[k] = (job){.out = out,
+                        .in = in,
+                        .count = (int)opt->n,
+                        .rank = rank,
+                        .partner = (rank ^ 1) < size ? rank ^ 1 : -1,
+                        .variant = k,
+                        .comm = comm,
+                        .detail = detail};
 
     plb_context ctx;
     FILE *report = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
     if (report) {
         plb_report_param(report, "timeout", "%g s", timeout_s);
-        plb_report_param(report, "watchdog", "%s", can_abort
-                         ? "MPI_Abort from its thread (MPI_THREAD_MULTIPLE provided)"
-                         : "each rank exits alone (no MPI_THREAD_MULTIPLE)");
+        plb_report_param(report, "watchdog", "%s",
+                         can_abort ? "MPI_Abort from its thread (MPI_THREAD_MULTIPLE provided)"
+                                   : "each rank exits alone (no MPI_THREAD_MULTIPLE)");
     }
     const char *failure;
     if (do_sweep) /* on any job's buffers and partner */

@@ -49,8 +49,12 @@
 
 /* The variants, as the enum in mpi_heat.h numbers them. */
 static const char *const variant_names[] = {
-    [HEAT_SEQ] = "seq",           [HEAT_GATHER] = "gather",   [HEAT_CHAIN] = "chain",
-    [HEAT_SENDRECV] = "sendrecv", [HEAT_OVERLAP] = "overlap", [HEAT_NEIGHBOR] = "neighbor",
+    [HEAT_SEQ] = "seq",
+    [HEAT_GATHER] = "gather",
+    [HEAT_CHAIN] = "chain",
+    [HEAT_SENDRECV] = "sendrecv",
+    [HEAT_OVERLAP] = "overlap",
+    [HEAT_NEIGHBOR] = "neighbor",
     NULL,
 };
 /* What a run does: whole steps, or one half of them (the step rows). */
@@ -59,14 +63,14 @@ typedef enum part { WHOLE_STEPS, EXCHANGE_ONLY, COMPUTE_ONLY } part;
 typedef struct job {
     heat_problem p;
     heat_dist d;
-    heat_block whole;     /* the root's whole field, for seq and gather (empty elsewhere) */
-    MPI_Datatype *blocks; /* gather: on the root, each rank's block in `whole`, ghosts included */
-    MPI_Datatype *owned;  /* gather: on the root, each rank's interior in `whole` */
+    heat_block whole;      /* the root's whole field, for seq and gather (empty elsewhere) */
+    MPI_Datatype *blocks;  /* gather: on the root, each rank's block in `whole`, ghosts included */
+    MPI_Datatype *owned;   /* gather: on the root, each rank's interior in `whole` */
     MPI_Datatype interior; /* gather: this rank's interior in its own block */
     MPI_Request *requests; /* gather: one receive and, on the root, a send to every rank */
     MPI_Status *statuses;  /* theirs (a real array: see exchange_wait) */
-    heat_reference *ref;  /* the seq check's reference, on the root */
-    int64_t steps, step;  /* steps per run; the step the fields hold */
+    heat_reference *ref;   /* the seq check's reference, on the root */
+    int64_t steps, step;   /* steps per run; the step the fields hold */
     int threads;
     heat_variant v;
     part part;
@@ -101,13 +105,13 @@ static void exchange_sendrecv(heat_dist *d)
     heat_block *b = &d->b;
     double *u = b->u;
     int64_t s = b->stride, last_row = b->rows, last_col = b->cols;
-    MPI_Sendrecv(u + 1 * s + 1, 1, d->row, d->up, TAG,                   /* first row up */
+    MPI_Sendrecv(u + 1 * s + 1, 1, d->row, d->up, TAG, /* first row up */
                  u + (last_row + 1) * s + 1, 1, d->row, d->down, TAG, d->cart, MPI_STATUS_IGNORE);
-    MPI_Sendrecv(u + last_row * s + 1, 1, d->row, d->down, TAG,          /* last row down */
+    MPI_Sendrecv(u + last_row * s + 1, 1, d->row, d->down, TAG, /* last row down */
                  u + 0 * s + 1, 1, d->row, d->up, TAG, d->cart, MPI_STATUS_IGNORE);
-    MPI_Sendrecv(u + 1 * s + 1, 1, d->col, d->left, TAG,                 /* first column left */
+    MPI_Sendrecv(u + 1 * s + 1, 1, d->col, d->left, TAG, /* first column left */
                  u + 1 * s + last_col + 1, 1, d->col, d->right, TAG, d->cart, MPI_STATUS_IGNORE);
-    MPI_Sendrecv(u + 1 * s + last_col, 1, d->col, d->right, TAG,         /* last column right */
+    MPI_Sendrecv(u + 1 * s + last_col, 1, d->col, d->right, TAG, /* last column right */
                  u + 1 * s + 0, 1, d->col, d->left, TAG, d->cart, MPI_STATUS_IGNORE);
 }
 
@@ -269,16 +273,17 @@ static int ghosts_wrong(job *j)
     int64_t last_row = b->rows + 1, last_col = b->cols + 1;
     for (int64_t a = 0; a <= last_row; a++)
         for (int64_t c = 0; c <= last_col; c++) {
-            int ghost = (a == 0 && d->up != MPI_PROC_NULL) || (a == last_row && d->down !=
-                        MPI_PROC_NULL) || (c == 0 && d->left != MPI_PROC_NULL) ||
+            int ghost = (a == 0 && d->up != MPI_PROC_NULL) ||
+                        (a == last_row && d->down != MPI_PROC_NULL) ||
+                        (c == 0 && d->left != MPI_PROC_NULL) ||
                         (c == last_col && d->right != MPI_PROC_NULL);
             int corner = (a == 0 || a == last_row) && (c == 0 || c == last_col);
-            double want = b->start ? b->start[a * b->stride + c]
-                                   : heat_value(&j->p, b->i0 + a, b->j0 + c, 0);
+            double want =
+                b->start ? b->start[a * b->stride + c] : heat_value(&j->p, b->i0 + a, b->j0 + c, 0);
             if (ghost && !corner && memcmp(&b->u[a * b->stride + c], &want, sizeof want)) {
-                snprintf(j->detail, sizeof j->detail, "rank %d: ghost u[%" PRId64 "][%" PRId64
-                         "] = %g, its neighbour has %g", d->rank, b->i0 + a, b->j0 + c,
-                         b->u[a * b->stride + c], want);
+                snprintf(j->detail, sizeof j->detail,
+                         "rank %d: ghost u[%" PRId64 "][%" PRId64 "] = %g, its neighbour has %g",
+                         d->rank, b->i0 + a, b->j0 + c, b->u[a * b->stride + c], want);
                 return 1;
             }
         }
@@ -350,6 +355,7 @@ static void free_job(job *j)
 static const char *dims_text = "auto";
 static bool show_ranks, weak;
 
+/* clang-format off */
 static const plb_opt extra[] = {
     HEAT_OPTIONS,
     {.long_name = "dims", .kind = PLB_OPT_TEXT, .target = &dims_text, .arg_name = "auto|1d|PxQ",
@@ -360,6 +366,7 @@ static const plb_opt extra[] = {
      .help = "weak scaling: -n is each rank's block, and the grid grows with the ranks"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "mpi_heat",
     .summary = "the 2D heat equation over MPI ranks: domain decomposition and halo exchange",
@@ -377,8 +384,10 @@ static int gather_fits(const job *j, const plb_options *opt, const int dims[2], 
     double largest = (double)(j->p.rows / dims[0] + 3) * (double)(j->p.cols / dims[1] + 3);
     if (!plb_variant_selected(&program, opt, "gather") || largest <= (double)INT_MAX)
         return 0;
-    snprintf(err, len, "gather would send blocks of %.3g values, beyond MPI's int count: leave it "
-             "out (-V) or use more ranks", largest);
+    snprintf(err, len,
+             "gather would send blocks of %.3g values, beyond MPI's int count: leave it "
+             "out (-V) or use more ranks",
+             largest);
     return -1;
 }
 
@@ -396,8 +405,10 @@ static int weak_grid(plb_options *opt, int ranks, char *err, size_t len)
     if (heat_dist_dims(dims_text, ranks, INT64_MAX, INT64_MAX, dims, err, len))
         return -1;
     if (opt->n > INT64_MAX / 4 / dims[0] || opt->cols > INT64_MAX / 4 / dims[1]) {
-        snprintf(err, len, "--weak: a %" PRId64 " x %" PRId64 " block on %d x %d ranks is beyond "
-                 "any grid", opt->n, opt->cols, dims[0], dims[1]);
+        snprintf(err, len,
+                 "--weak: a %" PRId64 " x %" PRId64 " block on %d x %d ranks is beyond "
+                 "any grid",
+                 opt->n, opt->cols, dims[0], dims[1]);
         return -1;
     }
     opt->n *= dims[0];
@@ -419,7 +430,8 @@ static heat_variant production_variant(const plb_options *opt, char *err, size_t
     if (heat_cli.every && !heat_cli.checkpoint)
         snprintf(err, len, "option '--every' needs --checkpoint");
     else if (count != 1 || chosen <= HEAT_GATHER)
-        snprintf(err, len, "--checkpoint and --restart make one production run: name one "
+        snprintf(err, len,
+                 "--checkpoint and --restart make one production run: name one "
                  "variant that keeps the field distributed (-V chain, sendrecv, overlap or "
                  "neighbor)");
     else
@@ -450,8 +462,8 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
     int reference = rank == 0 && j->p.check == HEAT_CHECK_SEQ;
     double arrays = j->p.load ? 3.0 : 2.0; /* u, next, and step 0 as read from --load */
     double field = 8.0 * arrays * (double)(j->p.rows + 2) * (double)(j->p.cols + 2);
-    double block = 8.0 * arrays * (double)(j->p.rows / dims[0] + 3) *
-                   (double)(j->p.cols / dims[1] + 3);
+    double block =
+        8.0 * arrays * (double)(j->p.rows / dims[0] + 3) * (double)(j->p.cols / dims[1] + 3);
     if (!plb_mpi_memory_check(program.name, block + (whole + reference) * field, comm))
         return PLB_EXIT_USAGE;
     static heat_reference ref;
@@ -499,10 +511,14 @@ static void report_grid(FILE *out, const job *j)
     double mean = (double)j->p.rows * (double)j->p.cols / d->size;
     plb_report_param(out, "ranks grid", "%d x %d (--dims %s), non-periodic%s", d->dims[0],
                      d->dims[1], dims_text, weak ? "; --weak: -n was each rank's block" : "");
-    plb_report_param(out, "blocks", "%" PRId64 " to %" PRId64 " points a rank; the largest is "
-                     "%.4g times the mean", small, large, (double)large / mean);
-    plb_report_param(out, "halo", "per step a rank sends up to 4 messages, %" PRId64 " bytes at "
-                     "most, and receives as much", most_bytes);
+    plb_report_param(out, "blocks",
+                     "%" PRId64 " to %" PRId64 " points a rank; the largest is "
+                     "%.4g times the mean",
+                     small, large, (double)large / mean);
+    plb_report_param(out, "halo",
+                     "per step a rank sends up to 4 messages, %" PRId64 " bytes at "
+                     "most, and receives as much",
+                     most_bytes);
 }
 
 /* The final field's checksum, --save and --png. */
@@ -510,8 +526,8 @@ static const char *finish(job *j, FILE *out, char *err, size_t len)
 {
     uint64_t sum = heat_dist_checksum(&j->d);
     if (out)
-        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " step%s", sum,
-                         j->step, j->step == 1 ? "" : "s");
+        plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " step%s", sum, j->step,
+                         j->step == 1 ? "" : "s");
     heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring at the last step too (exact check) */
     const char *bad = heat_cli.save ? heat_dist_save(&j->d, &j->p, heat_cli.save, err, len) : NULL;
     if (!bad && heat_cli.png)
@@ -549,15 +565,20 @@ static double time_part(job *j, part half, const plb_options *opt, const plb_con
     j->v = HEAT_SENDRECV;
     j->part = half;
     plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
-    plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                           .repeats = opt->repeats, .sync = sync};
+    plb_measure_cfg cfg = {
+        .warmup = opt->warmup, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats, .sync = sync};
     plb_measurement m;
     int status = plb_measure(&k, &cfg, &m);
     const char *name = half == EXCHANGE_ONLY ? "sendrecv.exchange" : "sendrecv.compute";
     double updates = (double)j->p.rows * (double)j->p.cols * (double)j->steps;
-    plb_result r = {.program = program.name, .variant = name, .n = plb_grid_points(opt),
-                    .ranks = ctx->ranks, .threads = j->threads, .repeats = opt->repeats,
-                    .batch = m.batch, .time = m.stats,
+    plb_result r = {.program = program.name,
+                    .variant = name,
+                    .n = plb_grid_points(opt),
+                    .ranks = ctx->ranks,
+                    .threads = j->threads,
+                    .repeats = opt->repeats,
+                    .batch = m.batch,
+                    .time = m.stats,
                     .rate = half == COMPUTE_ONLY ? plb_rate(updates, m.stats.median, 1e6) : 0.0,
                     .rate_unit = half == COMPUTE_ONLY ? "MLUP/s" : "-",
                     .verified = status == PLB_MEASURE_OK};
@@ -579,9 +600,10 @@ static void report_overlap(FILE *out, double overlapped, double exchange, double
         return;
     double hidden = 1.0 - (overlapped - computing) / exchange;
     hidden = hidden < 0.0 ? 0.0 : hidden > 1.0 ? 1.0 : hidden;
-    fprintf(out, "# overlap     : overlap %.3g s a run, sendrecv's exchange alone %.3g s and "
-                 "compute alone %.3g s: %.0f%% of the exchange hidden%s\n", overlapped, exchange,
-            computing, 100.0 * hidden,
+    fprintf(out,
+            "# overlap     : overlap %.3g s a run, sendrecv's exchange alone %.3g s and "
+            "compute alone %.3g s: %.0f%% of the exchange hidden%s\n",
+            overlapped, exchange, computing, 100.0 * hidden,
             hidden < 0.1 ? " (none to speak of: transfers progress only inside MPI calls here)"
                          : "");
 }
@@ -600,11 +622,15 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
         jobs[i] = *j;
         jobs[i].v = i;
         int workers = i == HEAT_SEQ ? 1 : ctx.ranks * j->threads;
-        v[i] = (plb_variant){.name = variant_names[i], .threads = i == HEAT_SEQ ? 1 : j->threads,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[i]},
-                             .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s",
-                             .plausible_s = updates / 1e11 / workers, .detail = jobs[i].detail};
+        v[i] = (plb_variant){
+            .name = variant_names[i],
+            .threads = i == HEAT_SEQ ? 1 : j->threads,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[i]},
+            .amount = updates,
+            .unit = 1e6,
+            .rate_unit = "MLUP/s",
+            .plausible_s = updates / 1e11 / workers,
+            .detail = jobs[i].detail};
     }
     plb_measurement m[HEAT_VARIANTS];
     const char *failure = plb_run_variants(&program, &ctx, opt, v, HEAT_VARIANTS, &sync, out, m);
@@ -628,16 +654,18 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
 
 /* What the checkpoints cost: their time and bandwidth, one rank's plain write() of as many bytes
  * beside it, and a larger --every when they took much of the run. On the root. */
-static void report_checkpoints(FILE *out, int written, double bytes, double writing,
-                               double elapsed, int ranks, int64_t each, int stopped)
+static void report_checkpoints(FILE *out, int written, double bytes, double writing, double elapsed,
+                               int ranks, int64_t each, int stopped)
 {
     if (!out || !written || writing <= 0.0)
         return;
     /* not when stopped: the job's grace time is for the checkpoint, not for a comparison */
     double plain = stopped ? -1.0 : heat_checkpoint_plain_rate(heat_cli.checkpoint, bytes);
-    fprintf(out, "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all: %.3g GB/s by "
-                 "MPI-IO on %d ranks", written, heat_cli.checkpoint, bytes / 1e6, writing,
-            written * bytes / writing / 1e9, ranks);
+    fprintf(out,
+            "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all: %.3g GB/s by "
+            "MPI-IO on %d ranks",
+            written, heat_cli.checkpoint, bytes / 1e6, writing, written * bytes / writing / 1e9,
+            ranks);
     if (plain > 0.0)
         fprintf(out, "; one rank's plain write(): %.3g GB/s", plain / 1e9);
     double share = writing / elapsed;
@@ -686,8 +714,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
         if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
             heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
             double began = MPI_Wtime();
-            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &bytes,
-                                            err, sizeof err);
+            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &bytes, err,
+                                            sizeof err);
             writing += MPI_Wtime() - began;
             written++;
         }
@@ -701,13 +729,18 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
         heat_dist_verify(&j->d, &j->p, j->ref, j->step, j->detail, sizeof j->detail))
         failure = j->detail;
     double updates = (double)j->p.rows * (double)j->p.cols * (double)(j->step - first);
-    plb_result r = {.program = program.name, .variant = variant_names[j->v],
-                    .n = plb_grid_points(opt), .ranks = ctx.ranks, .threads = j->threads,
-                    .repeats = 1, .batch = 1,
-                    .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed,
-                             .max = elapsed},
-                    .rate = elapsed > 0.0 ? updates / elapsed / 1e6 : 0.0, .rate_unit = "MLUP/s",
-                    .verified = !failure && checked};
+    plb_result r = {
+        .program = program.name,
+        .variant = variant_names[j->v],
+        .n = plb_grid_points(opt),
+        .ranks = ctx.ranks,
+        .threads = j->threads,
+        .repeats = 1,
+        .batch = 1,
+        .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed, .max = elapsed},
+        .rate = elapsed > 0.0 ? updates / elapsed / 1e6 : 0.0,
+        .rate_unit = "MLUP/s",
+        .verified = !failure && checked};
     if (out) {
         plb_report_columns(out, opt);
         plb_report_row(out, opt, &r);
@@ -717,7 +750,8 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
         if (out) { /* where the verdict goes */
             plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " steps",
                              heat_dist_checksum(&j->d), j->step);
-            fprintf(opt->csv ? stderr : stdout, "STOPPED: %s at step %" PRId64 " of %" PRId64
+            fprintf(opt->csv ? stderr : stdout,
+                    "STOPPED: %s at step %" PRId64 " of %" PRId64
                     ": %s holds it; the same command with --restart %s goes on\n",
                     heat_signal_name(stopped), j->step, total, heat_cli.checkpoint,
                     heat_cli.checkpoint);
@@ -743,12 +777,14 @@ static int run_lesson(int argc, char **argv, int provided, MPI_Comm comm)
     if (provided < MPI_THREAD_FUNNELED && threads > 1) /* the same on every rank */
         return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
                               "this MPI gives no MPI_THREAD_FUNNELED, so -t must be 1");
-    job j = {.steps = heat_cli.steps, .threads = threads, .interior = MPI_DATATYPE_NULL,
+    job j = {.steps = heat_cli.steps,
+             .threads = threads,
+             .interior = MPI_DATATYPE_NULL,
              .d = {.cart = MPI_COMM_NULL, .row = MPI_DATATYPE_NULL, .col = MPI_DATATYPE_NULL}};
     status = setup(&j, &opt, threads, comm);
     if (status < 0)
         status = heat_cli.checkpoint || heat_cli.restart ? production(&j, &opt, comm)
-                                                          : run_variants(&j, &opt, comm);
+                                                         : run_variants(&j, &opt, comm);
     free_job(&j);
     return status;
 }

@@ -5,7 +5,13 @@
 #include "heat_dist.h"
 
 typedef enum heat_variant {
-    HEAT_SEQ, HEAT_GATHER, HEAT_CHAIN, HEAT_SENDRECV, HEAT_OVERLAP, HEAT_NEIGHBOR, HEAT_VARIANTS
+    HEAT_SEQ,
+    HEAT_GATHER,
+    HEAT_CHAIN,
+    HEAT_SENDRECV,
+    HEAT_OVERLAP,
+    HEAT_NEIGHBOR,
+    HEAT_VARIANTS
 } heat_variant;
 
 /* Fills every ghost cell of d's block that a neighbour owns with that neighbour's value, the way

@@ -35,8 +35,7 @@
  * root keeps its own), into each rank's la. Any n, any rank count: blocks differ by at most one. */
 void scatter_blocks(sg_job *j)
 {
-    MPI_Scatterv(j->a, j->counts, j->displs, MPI_INT64_T, j->la, j->count, MPI_INT64_T, 0,
-                 j->comm);
+    MPI_Scatterv(j->a, j->counts, j->displs, MPI_INT64_T, j->la, j->count, MPI_INT64_T, 0, j->comm);
 }
 
 /* 2. Every rank squares its own block, in place (in == out): no rank sees another's data. In
@@ -52,8 +51,7 @@ PLB_CPU_CLONES static void square(const int64_t *in, int64_t *out, int64_t count
 /* 3. The blocks come back to the root, each to its place in b. */
 void gather_blocks(sg_job *j)
 {
-    MPI_Gatherv(j->la, j->count, MPI_INT64_T, j->b, j->counts, j->displs, MPI_INT64_T, 0,
-                j->comm);
+    MPI_Gatherv(j->la, j->count, MPI_INT64_T, j->b, j->counts, j->displs, MPI_INT64_T, 0, j->comm);
 }
 
 /* The same two steps by hand, what the collectives save you writing: the root sends one

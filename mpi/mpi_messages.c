@@ -98,11 +98,13 @@ static int verify(void *arg, long runs)
 }
 
 static int64_t spin = 100000;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "spin", .kind = PLB_OPT_COUNT, .target = &spin, .min = 1, .arg_name = "N",
      .help = "decrements in one unit of an item's cost"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "mpi_messages",
     .summary = "a message queue and a task farm between MPI processes",
@@ -130,16 +132,23 @@ static int queue_and_farm(const plb_options *opt, int64_t *results,
     job jobs[VARIANT_COUNT];
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
-        jobs[k] = (job){.results = results, .done_by = done_by[k],
-                        .work = farm_items_work(&items), .rank = rank, .variant = k,
-                        .comm = comm, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1.0, .rate_unit = "items/s",
-                             .detail = detail,
-                             /* rank 0 idles: its block is the cheapest, or it only hands out */
-                             .idles = k != SEQ};
+        jobs[k] = (job){.results = results,
+                        .done_by = done_by[k],
+                        .work = farm_items_work(&items),
+                        .rank = rank,
+                        .variant = k,
+                        .comm = comm,
+                        .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = 1,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1.0,
+            .rate_unit = "items/s",
+            .detail = detail,
+            /* rank 0 idles: its block is the cheapest, or it only hands out */
+            .idles = k != SEQ};
     }
     const char *bad = plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, &sync, out, NULL);
     failure = failure ? failure : bad;

@@ -30,9 +30,9 @@ enum { PINGPONG };
 static const char *const variants[] = {[PINGPONG] = "pingpong", NULL};
 
 typedef struct job {
-    int rank, far;     /* far: the rank the messages go to and come back from */
-    int bytes;         /* this size's message */
-    unsigned stamp;    /* changes every batch, so a stale message cannot pass */
+    int rank, far;  /* far: the rank the messages go to and come back from */
+    int bytes;      /* this size's message */
+    unsigned stamp; /* changes every batch, so a stale message cannot pass */
     unsigned char *out, *back;
     char detail[PLB_DETAIL_LEN];
 } job;
@@ -62,8 +62,8 @@ static void round_trip(void *arg)
 {
     job *j = arg;
     if (j->rank == 0)
-        MPI_Sendrecv(j->out, j->bytes, MPI_BYTE, j->far, TAG, j->back, j->bytes, MPI_BYTE,
-                     j->far, TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Sendrecv(j->out, j->bytes, MPI_BYTE, j->far, TAG, j->back, j->bytes, MPI_BYTE, j->far,
+                     TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     else if (j->rank == j->far) {
         MPI_Recv(j->back, j->bytes, MPI_BYTE, 0, TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Send(j->back, j->bytes, MPI_BYTE, 0, TAG, MPI_COMM_WORLD);
@@ -91,8 +91,8 @@ static double time_size(job *j, const plb_options *opt, const plb_context *ctx,
 {
     static char why[PLB_DETAIL_LEN + 64];
     plb_kernel k = {.prepare = prepare, .run = round_trip, .verify = verify, .arg = j};
-    plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                           .repeats = opt->repeats, .sync = sync};
+    plb_measure_cfg cfg = {
+        .warmup = opt->warmup, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats, .sync = sync};
     plb_measurement m;
     int status = plb_measure(&k, &cfg, &m);
     plb_stats one_way = m.stats; /* a message's time: half a round trip */
@@ -101,10 +101,17 @@ static double time_size(job *j, const plb_options *opt, const plb_context *ctx,
     one_way.mean /= 2.0;
     one_way.max /= 2.0;
     one_way.stddev /= 2.0;
-    plb_result r = {.program = ctx->program, .variant = variants[PINGPONG], .n = j->bytes,
-                    .ranks = ctx->ranks, .threads = 1, .repeats = opt->repeats, .batch = m.batch,
-                    .time = one_way, .rate = plb_rate(j->bytes, one_way.median, 1e6),
-                    .rate_unit = "MB/s", .verified = status == PLB_MEASURE_OK};
+    plb_result r = {.program = ctx->program,
+                    .variant = variants[PINGPONG],
+                    .n = j->bytes,
+                    .ranks = ctx->ranks,
+                    .threads = 1,
+                    .repeats = opt->repeats,
+                    .batch = m.batch,
+                    .time = one_way,
+                    .rate = plb_rate(j->bytes, one_way.median, 1e6),
+                    .rate_unit = "MB/s",
+                    .verified = status == PLB_MEASURE_OK};
     if (out)
         plb_report_row(out, opt, &r);
     if (status != PLB_MEASURE_OK && !*failure) {
@@ -122,16 +129,18 @@ static void report_model(FILE *out, int small, double t_small, int large, double
     if (!out || large <= small)
         return;
     if (t_small <= 0.0 || t_large <= t_small) {
-        fprintf(out, "# model       : not fitted: %d bytes took no longer than %d bytes (%.3g "
-                     "and %.3g us): a disturbed run, measure again on a quiet machine\n",
+        fprintf(out,
+                "# model       : not fitted: %d bytes took no longer than %d bytes (%.3g "
+                "and %.3g us): a disturbed run, measure again on a quiet machine\n",
                 large, small, t_large * 1e6, t_small * 1e6);
         return;
     }
     double beta = (large - small) / (t_large - t_small);
     double alpha = t_small - small / beta;
     alpha = alpha > 0.0 ? alpha : 0.0;
-    fprintf(out, "# model       : t(m) = alpha + m / beta, alpha = %.3g us, beta = %.4g GB/s "
-                 "(through %d and %d bytes); half of beta reached at m = %.3g bytes\n",
+    fprintf(out,
+            "# model       : t(m) = alpha + m / beta, alpha = %.3g us, beta = %.4g GB/s "
+            "(through %d and %d bytes); half of beta reached at m = %.3g bytes\n",
             alpha * 1e6, beta / 1e9, small, large, alpha * beta);
 }
 
@@ -148,9 +157,8 @@ static int measure_sizes(job *j, const plb_options *opt, MPI_Comm comm)
     plb_context ctx;
     FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
     if (out) {
-        plb_report_param(out, "pair", "rank 0 and rank %d%s; sizes 8 bytes to %" PRId64
-                         " by fours", j->far, j->far ? "" : " (itself: a copy in memory)",
-                         opt->n);
+        plb_report_param(out, "pair", "rank 0 and rank %d%s; sizes 8 bytes to %" PRId64 " by fours",
+                         j->far, j->far ? "" : " (itself: a copy in memory)", opt->n);
         plb_report_columns(out, opt);
     }
     plb_sync sync = plb_mpi_sync(&comm);
@@ -188,7 +196,9 @@ static int run_lesson(int argc, char **argv, MPI_Comm comm)
                               "a message of %" PRId64 " bytes is beyond MPI's int count", opt.n);
     if (!plb_mpi_memory_check(program.name, 2.0 * (double)opt.n, comm))
         return PLB_EXIT_USAGE;
-    job j = {.rank = rank, .far = size - 1, .out = plb_array_alloc((size_t)opt.n, 1),
+    job j = {.rank = rank,
+             .far = size - 1,
+             .out = plb_array_alloc((size_t)opt.n, 1),
              .back = plb_array_alloc((size_t)opt.n, 1)};
     if (plb_mpi_agree(!j.out || !j.back, comm))
         status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,

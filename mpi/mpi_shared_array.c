@@ -151,11 +151,15 @@ int64_t shared_default_updates(double seconds_each, int ranks)
 
 /* The program: the runner times the lesson above and verifies every result. */
 typedef enum { SLICES, FETCH_AND_OP, ACCUMULATE, RACY, VARIANT_COUNT } variant;
-static const char *const variants[] = {[SLICES] = "slices", [FETCH_AND_OP] = "fetch_and_op",
-                                       [ACCUMULATE] = "accumulate", [RACY] = "racy", NULL};
+static const char *const variants[] = {[SLICES] = "slices",
+                                       [FETCH_AND_OP] = "fetch_and_op",
+                                       [ACCUMULATE] = "accumulate",
+                                       [RACY] = "racy",
+                                       NULL};
 /* The counter each variant updates; slices updates none. */
 static const counter_kind counters[] = {[FETCH_AND_OP] = COUNTER_FETCH_AND_OP,
-                                        [ACCUMULATE] = COUNTER_ACCUMULATE, [RACY] = COUNTER_RACY};
+                                        [ACCUMULATE] = COUNTER_ACCUMULATE,
+                                        [RACY] = COUNTER_RACY};
 
 typedef struct job {
     shared_window *s;
@@ -206,6 +210,7 @@ static int verify(void *arg, long runs)
 }
 
 static int64_t updates = 0; /* 0: shared_default_updates chooses */
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "updates", .kind = PLB_OPT_COUNT, .target = &updates, .min = 1,
      .arg_name = "U",
@@ -213,6 +218,7 @@ static const plb_opt extra[] = {
              "atomic update is slow"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "mpi_shared_array",
     .summary = "an array and a counter in MPI-3 shared memory: slices, atomics, a race",
@@ -244,9 +250,11 @@ static void report_updates(FILE *out, const shared_window *s, const int64_t all[
                            double seconds_each)
 {
     if (all[FETCH_AND_OP] < all[RACY])
-        plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks (racy: %"
-                         PRId64 "): one MPI_Fetch_and_op took %.3g ms here (ranks waiting for a "
-                         "core?)", all[FETCH_AND_OP], all[RACY], 1e3 * seconds_each);
+        plb_report_param(out, "updates",
+                         "%" PRId64 " counter updates per run, all ranks (racy: %" PRId64
+                         "): one MPI_Fetch_and_op took %.3g ms here (ranks waiting for a "
+                         "core?)",
+                         all[FETCH_AND_OP], all[RACY], 1e3 * seconds_each);
     else
         plb_report_param(out, "updates", "%" PRId64 " counter updates per run, all ranks",
                          all[FETCH_AND_OP]);
@@ -255,9 +263,8 @@ static void report_updates(FILE *out, const shared_window *s, const int64_t all[
 
 /* The variants on the window, each rank making its share of all's updates; then what racy lost.
  * Returns the failure, or NULL. */
-static const char *measure_window(shared_window *s, const plb_options *opt,
-                                  const plb_context *ctx, FILE *out,
-                                  const int64_t all[VARIANT_COUNT], MPI_Comm comm)
+static const char *measure_window(shared_window *s, const plb_options *opt, const plb_context *ctx,
+                                  FILE *out, const int64_t all[VARIANT_COUNT], MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
@@ -270,19 +277,24 @@ static const char *measure_window(shared_window *s, const plb_options *opt,
     job jobs[VARIANT_COUNT];
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
-        jobs[k] = (job){.s = s, .variant = k, .updates = mine[k], .node_updates = node_all[k],
+        jobs[k] = (job){.s = s,
+                        .variant = k,
+                        .updates = mine[k],
+                        .node_updates = node_all[k],
                         .detail = detail};
         bool slices = k == SLICES;
-        v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[k]},
-                             .amount = slices ? 16.0 * (double)opt->n : (double)all[k],
-                             .unit = slices ? 1e9 : 1e6, .rate_unit = slices ? "GB/s" : "Mupd/s",
-                             .detail = detail, .outcome = slices ? NULL : jobs[k].outcome};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = 1,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = slices ? 16.0 * (double)opt->n : (double)all[k],
+            .unit = slices ? 1e9 : 1e6,
+            .rate_unit = slices ? "GB/s" : "Mupd/s",
+            .detail = detail,
+            .outcome = slices ? NULL : jobs[k].outcome};
     }
     plb_sync sync = plb_mpi_sync(&comm);
-    const char *failure = plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, out,
-                                           NULL);
+    const char *failure = plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, &sync, out, NULL);
     const job *racy = &jobs[RACY];
     if (out && plb_variant_selected(&program, opt, variants[RACY]) && racy->possible > 0)
         fprintf(out,

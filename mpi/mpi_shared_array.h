@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 typedef struct shared_window {
-    MPI_Comm node;     /* the ranks that share memory with this one */
+    MPI_Comm node; /* the ranks that share memory with this one */
     MPI_Win win;
-    int64_t *a;        /* n elements, then the counter, allocated by the node's first rank */
+    int64_t *a; /* n elements, then the counter, allocated by the node's first rank */
     int64_t *counter;
     int64_t n;
     int node_rank, node_size;

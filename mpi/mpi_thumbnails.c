@@ -58,7 +58,9 @@ farm_work album_farm_work(album_farm *f)
 {
     return (farm_work){.n = f->a->count,
                        .bytes = 2 * (int)sizeof(int) + 3 * f->a->size * f->a->size,
-                       .make = make_result, .take = take_result, .ctx = f};
+                       .make = make_result,
+                       .take = take_result,
+                       .ctx = f};
 }
 
 /* The program: the runner times the lesson above and verifies every result. */
@@ -155,19 +157,29 @@ static int measure_and_save(const album *a, const plb_options *opt, const thumb 
     job jobs[VARIANT_COUNT];
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
-        jobs[k] = (job){.work = album_farm_work(&farm), .a = a, .out = out,
-                        .reference = reference, .done_by = done_by[k], .rank = rank,
-                        .variant = k, .comm = comm, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = 1,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[k]},
-                             .amount = (double)a->count, .unit = 1.0, .rate_unit = "images/s",
-                             .plausible_s = pixels / size / PLB_MAX_CLOCK_HZ, .detail = detail,
-                             /* rank 0 idles: done early (static), or handing out (farm) */
-                             .idles = k != SEQ};
+        jobs[k] = (job){.work = album_farm_work(&farm),
+                        .a = a,
+                        .out = out,
+                        .reference = reference,
+                        .done_by = done_by[k],
+                        .rank = rank,
+                        .variant = k,
+                        .comm = comm,
+                        .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = 1,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)a->count,
+            .unit = 1.0,
+            .rate_unit = "images/s",
+            .plausible_s = pixels / size / PLB_MAX_CLOCK_HZ,
+            .detail = detail,
+            /* rank 0 idles: done early (static), or handing out (farm) */
+            .idles = k != SEQ};
     }
-    const char *failure = plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, &sync, report,
-                                           NULL);
+    const char *failure =
+        plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, &sync, report, NULL);
     for (variant k = STATIC; report && k < VARIANT_COUNT; k++)
         if (plb_variant_selected(&program, opt, variants[k]))
             farm_report_done_by(report, "images/rank", variants[k], done_by[k], size);
@@ -186,7 +198,7 @@ static int run_album(const album *a, const plb_options *opt, MPI_Comm comm)
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     thumb *thumbs = rank == 0 ? thumbnails_alloc(a, 2) : NULL; /* the reference, the variants' */
-    int64_t *done_by[VARIANT_COUNT] = {NULL}; /* the root's; seq counts none */
+    int64_t *done_by[VARIANT_COUNT] = {NULL};                  /* the root's; seq counts none */
     for (variant k = STATIC; rank == 0 && k < VARIANT_COUNT; k++)
         done_by[k] = calloc((size_t)size, sizeof(int64_t));
     char why[4096] = "";

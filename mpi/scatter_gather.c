@@ -112,11 +112,9 @@ static void prepare(void *arg)
  * the same buffers, called here directly: nothing of the lesson's steps or job between them. */
 static void bare_round(sg_job *j)
 {
-    MPI_Scatterv(j->a, j->counts, j->displs, MPI_INT64_T, j->la, j->count, MPI_INT64_T, 0,
-                 j->comm);
+    MPI_Scatterv(j->a, j->counts, j->displs, MPI_INT64_T, j->la, j->count, MPI_INT64_T, 0, j->comm);
     j->k->compute(j->la, j->la, j->count, j->threads);
-    MPI_Gatherv(j->la, j->count, MPI_INT64_T, j->b, j->counts, j->displs, MPI_INT64_T, 0,
-                j->comm);
+    MPI_Gatherv(j->la, j->count, MPI_INT64_T, j->b, j->counts, j->displs, MPI_INT64_T, 0, j->comm);
 }
 
 static void run_variant(void *arg)
@@ -160,8 +158,8 @@ static int differs(sg_job *j, const char *where, const int64_t *x, const int64_t
     for (int64_t i = 0; i < count; i++)
         if (x[i] != expected[i]) {
             snprintf(j->detail, sizeof j->detail,
-                     "rank %d: %s[%" PRId64 "] = %" PRId64 ", expected the input %" PRId64,
-                     j->rank, where, i + offset, x[i], expected[i]);
+                     "rank %d: %s[%" PRId64 "] = %" PRId64 ", expected the input %" PRId64, j->rank,
+                     where, i + offset, x[i], expected[i]);
             return 1;
         }
     return 0;
@@ -215,13 +213,17 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
                      FILE *out, double *median_s)
 {
     static const char *const step_names[] = {
-        [STEP_ALL] = "all", [STEP_SCATTER] = "scatter", [STEP_COMPUTE] = "compute",
+        [STEP_ALL] = "all",
+        [STEP_SCATTER] = "scatter",
+        [STEP_COMPUTE] = "compute",
         [STEP_GATHER] = "gather",
     };
     sg_call c = {.job = j, .variant = v, .step = st};
     plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &c};
-    plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                           .repeats = opt->repeats, .sync = sync,
+    plb_measure_cfg cfg = {.warmup = opt->warmup,
+                           .warmup_s = PLB_WARMUP_S,
+                           .repeats = opt->repeats,
+                           .sync = sync,
                            .max_batch = st == STEP_COMPUTE ? 1 : 0};
     plb_measurement m;
     int status = plb_measure(&k, &cfg, &m);
@@ -229,10 +231,17 @@ static int time_step(sg_job *j, enum sg_variant v, step st, const plb_program *p
     snprintf(name, sizeof name, "%s.%s", sg_variant_names[v], step_names[st]);
     double per_element = st == STEP_COMPUTE ? j->k->bytes_per_element : (double)sizeof(int64_t);
     double bytes = per_element * (double)j->n;
-    plb_result r = {.program = prog->name, .variant = name, .n = j->n, .ranks = ctx->ranks,
-                    .threads = j->threads, .repeats = opt->repeats, .batch = m.batch,
-                    .time = m.stats, .rate = plb_rate(bytes, m.stats.median, 1e9),
-                    .rate_unit = "GB/s", .verified = status == PLB_MEASURE_OK};
+    plb_result r = {.program = prog->name,
+                    .variant = name,
+                    .n = j->n,
+                    .ranks = ctx->ranks,
+                    .threads = j->threads,
+                    .repeats = opt->repeats,
+                    .batch = m.batch,
+                    .time = m.stats,
+                    .rate = plb_rate(bytes, m.stats.median, 1e9),
+                    .rate_unit = "GB/s",
+                    .verified = status == PLB_MEASURE_OK};
     *median_s = status == PLB_MEASURE_OK ? m.stats.median : 0.0;
     if (out && status == PLB_MEASURE_TOO_SHORT)
         fprintf(out, "# split       : %s too short to time alone\n", name);
@@ -266,11 +275,14 @@ const char *sg_run(sg_job *j, const plb_program *prog, const plb_context *ctx,
     double bytes = j->k->bytes_per_element * (double)j->n;
     for (enum sg_variant i = SG_SEQ; i < SG_VARIANTS; i++) {
         calls[i] = (sg_call){.job = j, .variant = i, .step = STEP_ALL};
-        v[i] = (plb_variant){.name = sg_variant_names[i], .threads = j->threads,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &calls[i]},
-                             .amount = bytes, .unit = 1e9, .rate_unit = "GB/s",
-                             .detail = j->detail};
+        v[i] = (plb_variant){
+            .name = sg_variant_names[i],
+            .threads = j->threads,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &calls[i]},
+            .amount = bytes,
+            .unit = 1e9,
+            .rate_unit = "GB/s",
+            .detail = j->detail};
     }
     plb_measurement measured[SG_VARIANTS];
     const char *bad = plb_run_variants(prog, ctx, opt, v, SG_VARIANTS, &sync, out, measured);

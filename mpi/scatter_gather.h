@@ -22,9 +22,9 @@ typedef struct sg_job {
     int rank, size, threads, count, displ;
     int64_t n;
     int *counts, *displs;
-    int64_t *a, *b;   /* the root's whole input and result (NULL elsewhere) */
-    int64_t *la;      /* this rank's block: its inputs, then its results */
-    int64_t *lb;      /* scratch of the same size, for checking inputs */
+    int64_t *a, *b; /* the root's whole input and result (NULL elsewhere) */
+    int64_t *la;    /* this rank's block: its inputs, then its results */
+    int64_t *lb;    /* scratch of the same size, for checking inputs */
     char detail[160];
 } sg_job;
 
@@ -40,8 +40,8 @@ typedef struct sg_kernel {
     void (*compute)(const int64_t *in, int64_t *out, int64_t count, int threads); /* in == out
                                                                                      allowed */
     int64_t (*check)(const int64_t *out, int64_t count, int64_t offset); /* first wrong, or -1 */
-    int64_t (*expected)(int64_t global_index);                          /* for the message */
-    double bytes_per_element;                                           /* the rate formula */
+    int64_t (*expected)(int64_t global_index);                           /* for the message */
+    double bytes_per_element;                                            /* the rate formula */
     sg_steps collective;
     sg_steps p2p;
 } sg_kernel;

@@ -55,8 +55,10 @@ static bool png_open(png_image *image, const char *path, char *err, size_t errle
         return false;
     }
     if (3 * (uint64_t)image->width * image->height > UINT32_MAX) {
-        snprintf(err, errlen, "%s: %u x %u pixels is more than libpng can decode at once (4 GiB as "
-                 "8-bit RGB)", path, (unsigned)image->width, (unsigned)image->height);
+        snprintf(err, errlen,
+                 "%s: %u x %u pixels is more than libpng can decode at once (4 GiB as "
+                 "8-bit RGB)",
+                 path, (unsigned)image->width, (unsigned)image->height);
         png_image_free(image);
         return false;
     }
@@ -74,8 +76,8 @@ static int read_png(const char *path, uint8_t **rgb, int *width, int *height, ch
         return PLB_EXIT_USAGE;
     image.format = PNG_FORMAT_RGB;
     if (!(*rgb = malloc(PNG_IMAGE_SIZE(image)))) {
-        snprintf(err, errlen, "%s: cannot allocate its %u x %u pixels", path,
-                 (unsigned)image.width, (unsigned)image.height);
+        snprintf(err, errlen, "%s: cannot allocate its %u x %u pixels", path, (unsigned)image.width,
+                 (unsigned)image.height);
         png_image_free(&image);
         return PLB_EXIT_FAILED;
     }
@@ -216,6 +218,7 @@ static bool writable_folder(const char *dir, char *err, size_t errlen)
 }
 
 album_settings album_wanted = {.size = 128, .largest = 1024};
+/* clang-format off */
 const plb_opt album_options[] = {
     {.long_name = "input", .kind = PLB_OPT_TEXT, .target = &album_wanted.input, .arg_name = "DIR",
      .help = "make thumbnails of this folder's PNG files (default: n generated images)"},
@@ -227,6 +230,7 @@ const plb_opt album_options[] = {
      .max = 16384, .arg_name = "PX", .help = "the generated images' longer side grows up to this"},
     PLB_OPT_END,
 };
+/* clang-format on */
 
 int album_generate(album *a, int n, int largest, int size)
 {

@@ -60,7 +60,8 @@ static const double pi = 3.14159265358979323846;
 /* The (1, 1) sine mode: zero on the ring, one hump inside. */
 static double mode(const heat_problem *p, int64_t i, int64_t j)
 {
-    return sin(pi * (double)i / (double)(p->rows + 1)) * sin(pi * (double)j / (double)(p->cols + 1));
+    return sin(pi * (double)i / (double)(p->rows + 1)) *
+           sin(pi * (double)j / (double)(p->cols + 1));
 }
 
 static int on_ring(const heat_problem *p, int64_t i, int64_t j)
@@ -73,10 +74,8 @@ double heat_value(const heat_problem *p, int64_t i, int64_t j, int64_t step)
     switch (p->check) {
     case HEAT_CHECK_EXACT: /* the discrete Laplacian of i^2 + j^2 is 4 everywhere */
         return (double)(i * i + j * j) + 4.0 * p->r * (double)step;
-    case HEAT_CHECK_MODE:
-        return on_ring(p, i, j) ? 0.0 : mode(p, i, j);
-    default:
-        return on_ring(p, i, j) ? plate_ring(p, i, j) : plate(p, i, j);
+    case HEAT_CHECK_MODE: return on_ring(p, i, j) ? 0.0 : mode(p, i, j);
+    default: return on_ring(p, i, j) ? plate_ring(p, i, j) : plate(p, i, j);
     }
 }
 #pragma omp end declare target
@@ -132,11 +131,15 @@ void heat_block_reset(heat_block *b, const heat_problem *p)
             b->u[a * b->stride + c] = b->next[a * b->stride + c] = start_value(p, b, a, c);
 }
 
-int heat_block_create(heat_block *b, const heat_problem *p, int64_t rows, int64_t cols,
-                      int64_t i0, int64_t j0, int threads)
+int heat_block_create(heat_block *b, const heat_problem *p, int64_t rows, int64_t cols, int64_t i0,
+                      int64_t j0, int threads)
 {
     size_t bytes = (size_t)(rows + 2) * (size_t)(cols + 2) * sizeof(double);
-    *b = (heat_block){.rows = rows, .cols = cols, .i0 = i0, .j0 = j0, .stride = cols + 2,
+    *b = (heat_block){.rows = rows,
+                      .cols = cols,
+                      .i0 = i0,
+                      .j0 = j0,
+                      .stride = cols + 2,
                       .threads = threads > 0 ? threads : 1};
     b->u = plb_array_alloc(bytes, threads);
     b->next = plb_array_alloc(bytes, threads);
@@ -144,8 +147,8 @@ int heat_block_create(heat_block *b, const heat_problem *p, int64_t rows, int64_
     int ok = b->u && b->next;
     if (ok && p->load) {
         b->start = plb_array_alloc(bytes, threads);
-        ok = b->start && plb_npy_read_part(p->load, b->start, i0, j0, rows + 2, cols + 2,
-                                           b->stride, err, sizeof err);
+        ok = b->start && plb_npy_read_part(p->load, b->start, i0, j0, rows + 2, cols + 2, b->stride,
+                                           err, sizeof err);
     }
     if (!ok) {
         heat_block_free(b);
@@ -212,17 +215,18 @@ void heat_sweep(const heat_block *b, double r, int64_t a0, int64_t a1, int64_t b
 void heat_sweep_rim(const heat_block *b, double r)
 {
     int64_t rows = b->rows, cols = b->cols;
-    heat_sweep(b, r, 1, 2, 1, cols + 1);                   /* the first row */
+    heat_sweep(b, r, 1, 2, 1, cols + 1); /* the first row */
     if (rows > 1)
-        heat_sweep(b, r, rows, rows + 1, 1, cols + 1);     /* the last row */
-    heat_sweep(b, r, 2, rows, 1, 2);                       /* the first column */
+        heat_sweep(b, r, rows, rows + 1, 1, cols + 1); /* the last row */
+    heat_sweep(b, r, 2, rows, 1, 2);                   /* the first column */
     if (cols > 1)
-        heat_sweep(b, r, 2, rows, cols, cols + 1);         /* the last column */
+        heat_sweep(b, r, 2, rows, cols, cols + 1); /* the last column */
 }
 
 double heat_mode_factor(const heat_problem *p)
 {
-    double si = sin(pi / (2.0 * (double)(p->rows + 1))), sj = sin(pi / (2.0 * (double)(p->cols + 1)));
+    double si = sin(pi / (2.0 * (double)(p->rows + 1))),
+           sj = sin(pi / (2.0 * (double)(p->cols + 1)));
     return 1.0 - 4.0 * p->r * (si * si + sj * sj);
 }
 
@@ -253,10 +257,11 @@ int64_t heat_check_block(const heat_problem *p, const heat_block *b, int64_t ste
                 bad = got != want;
             }
             if (bad && wrong++ == 0)
-                snprintf(detail, len, "u[%" PRId64 "][%" PRId64 "] = %.17g, expected %.17g%s after "
-                         "%" PRId64 " step%s", i, j, got, want,
-                         p->check == HEAT_CHECK_MODE ? " within the bound" : "", steps,
-                         steps == 1 ? "" : "s");
+                snprintf(detail, len,
+                         "u[%" PRId64 "][%" PRId64 "] = %.17g, expected %.17g%s after "
+                         "%" PRId64 " step%s",
+                         i, j, got, want, p->check == HEAT_CHECK_MODE ? " within the bound" : "",
+                         steps, steps == 1 ? "" : "s");
         }
     return wrong;
 }
@@ -348,8 +353,7 @@ static int copy_verify(void *arg, long runs)
     return memcmp(c->b->u, c->b->next, (size_t)c->count * sizeof(double)) != 0;
 }
 
-double heat_copy_seconds(heat_block *b, int threads, int active, int repeats,
-                         const plb_sync *sync)
+double heat_copy_seconds(heat_block *b, int threads, int active, int repeats, const plb_sync *sync)
 {
     copy_job c = {.b = b, .count = active ? (b->rows + 2) * b->stride : 0, .threads = threads};
     plb_kernel k = {.run = copy_run, .verify = copy_verify, .arg = &c};

@@ -34,7 +34,7 @@ typedef struct heat_problem {
     int64_t rows, cols; /* interior points, R x C */
     double r;           /* the diffusion number dt / dx^2, 0 < r <= 1/4 */
     heat_check check;
-    const char *load;   /* a .npy file the field starts from (ring included), or NULL */
+    const char *load; /* a .npy file the field starts from (ring included), or NULL */
 } heat_problem;
 
 /* A rectangle of the field with its ring of ghost (or boundary) cells, as a rank or the whole
@@ -63,8 +63,8 @@ double heat_value(const heat_problem *p, int64_t i, int64_t j, int64_t step);
  * by `threads` threads) and fills both with step 0: ring and interior, from heat_value or, when
  * the problem loads a file, from the block's part of it (kept as `start`). Returns 0, or -1 when
  * the memory cannot be had or the file not read (the block is then empty, safe to free). */
-int heat_block_create(heat_block *b, const heat_problem *p, int64_t rows, int64_t cols,
-                      int64_t i0, int64_t j0, int threads);
+int heat_block_create(heat_block *b, const heat_problem *p, int64_t rows, int64_t cols, int64_t i0,
+                      int64_t j0, int threads);
 void heat_block_free(heat_block *b);
 /* Writes step 0 into the block again (both arrays, ring included): a run starts over. */
 void heat_block_reset(heat_block *b, const heat_problem *p);
@@ -91,8 +91,8 @@ static inline double heat_point(double up, double down, double left, double righ
 
 /* The update of a row: out[j] for first <= j < last, from the rows above (up), at (mid) and below (down)
  * one row of the field each, all indexed like mid. */
-void heat_row(const double *up, const double *mid, const double *down, double *out,
-              int64_t first, int64_t last, double r);
+void heat_row(const double *up, const double *mid, const double *down, double *out, int64_t first,
+              int64_t last, double r);
 
 /* One step over local rows a0..a1-1 and columns b0..b1-1 of b, from u into next, row by row with
  * heat_row on this thread: the sequential step, and the edges of the overlapping exchange. */

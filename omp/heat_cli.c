@@ -25,8 +25,10 @@ static int load_grid(plb_options *opt, const heat_problem *p, char *err, size_t 
     if (!plb_npy_shape(heat_cli.load, &rows, &cols, &offset, err, len))
         return -1;
     if (rows < 3 || cols < 3) {
-        snprintf(err, len, "%s: shape (%" PRId64 ", %" PRId64 ") leaves no point inside its "
-                 "boundary ring", heat_cli.load, rows, cols);
+        snprintf(err, len,
+                 "%s: shape (%" PRId64 ", %" PRId64 ") leaves no point inside its "
+                 "boundary ring",
+                 heat_cli.load, rows, cols);
         return -1;
     }
     opt->n = rows - 2;
@@ -65,8 +67,10 @@ void heat_report_problem(FILE *out, const heat_problem *p)
 {
     if (!out)
         return;
-    plb_report_param(out, "grid", "%" PRId64 " x %" PRId64 " interior points, a fixed boundary "
-                     "ring around them", p->rows, p->cols);
+    plb_report_param(out, "grid",
+                     "%" PRId64 " x %" PRId64 " interior points, a fixed boundary "
+                     "ring around them",
+                     p->rows, p->cols);
     plb_report_param(out, "steps", "%" PRId64 " per run, r = %g", heat_cli.steps, p->r);
     static const char *const starts[] = {
         ("a hot disc and a cold square in a plate, edges at 100, 0, 75 and 50: every variant's "
@@ -74,14 +78,17 @@ void heat_report_problem(FILE *out, const heat_problem *p)
         "u = i^2 + j^2, boundary following it: each step adds exactly 4r, every point checked",
         "the (1,1) sine mode: each step multiplies it by the factor below, every point checked"};
     if (p->load)
-        plb_report_param(out, "check", "seq: the field of %s; every variant's field equals seq's "
-                         "bit for bit", p->load);
+        plb_report_param(out, "check",
+                         "seq: the field of %s; every variant's field equals seq's "
+                         "bit for bit",
+                         p->load);
     else
         plb_report_param(out, "check", "%s: %s", heat_check_names[p->check], starts[p->check]);
     if (p->check == HEAT_CHECK_MODE)
         plb_report_param(out, "mode", "factor %.17g per step, bound %.3g after %" PRId64 " steps",
                          heat_mode_factor(p), heat_mode_bound(heat_cli.steps), heat_cli.steps);
-    plb_report_param(out, "bytes", "16 per update as STREAM counts a copy (8 read, 8 written); "
+    plb_report_param(out, "bytes",
+                     "16 per update as STREAM counts a copy (8 read, 8 written); "
                      "24 with write-allocate");
 }
 
@@ -95,15 +102,16 @@ int heat_verify(const heat_problem *p, const heat_block *b, heat_reference *ref,
     if (!heat_compare(b, want, &i, &j))
         return 0;
     int64_t a = i - b->i0, c = j - b->j0;
-    snprintf(detail, len, "u[%" PRId64 "][%" PRId64 "] = %.17g, the sequential field has %.17g "
-             "after %" PRId64 " steps", i, j, b->u[a * b->stride + c],
-             want->u[(i - want->i0) * want->stride + (j - want->j0)], steps);
+    snprintf(detail, len,
+             "u[%" PRId64 "][%" PRId64 "] = %.17g, the sequential field has %.17g "
+             "after %" PRId64 " steps",
+             i, j, b->u[a * b->stride + c], want->u[(i - want->i0) * want->stride + (j - want->j0)],
+             steps);
     return 1;
 }
 
-void heat_report_ceiling(FILE *out, heat_block *b, const plb_variant *v,
-                         const plb_measurement *m, int count, int repeats, int rank,
-                         double total, const plb_sync *sync)
+void heat_report_ceiling(FILE *out, heat_block *b, const plb_variant *v, const plb_measurement *m,
+                         int count, int repeats, int rank, double total, const plb_sync *sync)
 {
     for (int i = 0; i < count; i++) {
         if (m[i].status != PLB_MEASURE_OK)
@@ -116,8 +124,9 @@ void heat_report_ceiling(FILE *out, heat_block *b, const plb_variant *v,
          * copied a second are the updates a second that bandwidth allows. */
         double elements = alone ? (double)(b->rows + 2) * (double)b->stride : total;
         double ceiling = elements / s / 1e6, rate = v[i].amount / m[i].stats.median / 1e6;
-        fprintf(out, "# ceiling     : %s %.4g MLUP/s = %.0f%% of STREAM copy by %s (%.4g GB/s: "
-                     "%.4g MLUP/s at 16 B/update, %.4g at 24 B)\n",
+        fprintf(out,
+                "# ceiling     : %s %.4g MLUP/s = %.0f%% of STREAM copy by %s (%.4g GB/s: "
+                "%.4g MLUP/s at 16 B/update, %.4g at 24 B)\n",
                 v[i].name, rate, 100.0 * rate / ceiling, alone ? "one thread" : "the same workers",
                 16.0 * elements / s / 1e9, ceiling, ceiling * 16.0 / 24.0);
     }

@@ -12,19 +12,20 @@
 #include "options.h"
 
 typedef struct heat_args {
-    int64_t steps;      /* --steps: steps per run */
-    double r;           /* --r */
-    const char *check;  /* --check: seq, exact or mode */
-    const char *save;   /* --save FILE: the final field as .npy (NULL: none) */
-    const char *png;    /* --png FILE: the final field as a picture (NULL: none) */
-    const char *load;   /* --load FILE: start from this .npy field instead (NULL: none) */
+    int64_t steps;     /* --steps: steps per run */
+    double r;          /* --r */
+    const char *check; /* --check: seq, exact or mode */
+    const char *save;  /* --save FILE: the final field as .npy (NULL: none) */
+    const char *png;   /* --png FILE: the final field as a picture (NULL: none) */
+    const char *load;  /* --load FILE: start from this .npy field instead (NULL: none) */
     const char *checkpoint, *restart; /* production runs: heat_record.h (NULL: none) */
-    int64_t every;      /* --every: steps between checkpoints (0: a tenth of --steps) */
+    int64_t every; /* --every: steps between checkpoints (0: a tenth of --steps) */
 } heat_args;
 
 /* The parsed options of this program (the option tables below write into it). */
 extern heat_args heat_cli;
 
+/* clang-format off */
 /* The options both programs take, for a program's table (ends without PLB_OPT_END). */
 #define HEAT_OPTIONS                                                                              \
     {.long_name = "steps", .kind = PLB_OPT_COUNT, .target = &heat_cli.steps, .min = 1,            \
@@ -47,6 +48,7 @@ extern heat_args heat_cli;
      .arg_name = "K", .help = "with --checkpoint: steps between checkpoints (a tenth of --steps)"},\
     {.long_name = "restart", .kind = PLB_OPT_TEXT, .target = &heat_cli.restart,                  \
      .arg_name = "FILE", .help = "a production run that goes on from the checkpoint FILE"}
+/* clang-format on */
 
 /* The problem the options describe (opt: the grid, which --load's file replaces). 0, or -1 with
  * the reason in err. */
@@ -69,9 +71,8 @@ int heat_verify(const heat_problem *p, const heat_block *b, heat_reference *ref,
  * against a copy of rank 0's block by one thread; the others against a copy of every rank's block
  * (total: their elements together), each by the variant's threads, at once (sync: over the
  * ranks, or NULL). b is left to be reset. Collective when sync is not NULL. */
-void heat_report_ceiling(FILE *out, heat_block *b, const plb_variant *v,
-                         const plb_measurement *m, int count, int repeats, int rank,
-                         double total, const plb_sync *sync);
+void heat_report_ceiling(FILE *out, heat_block *b, const plb_variant *v, const plb_measurement *m,
+                         int count, int repeats, int rank, double total, const plb_sync *sync);
 
 /* The picture of a rows x cols field is height x width pixels (plb_heatmap_size); pixel (y, x)
  * shows the interior point nearest its centre. This fills values[y * width + x] for the pixels

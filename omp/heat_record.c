@@ -46,9 +46,11 @@ static int record_write(const char *path, const record *m, char *err, size_t len
     FILE *f = fopen(path, "w");
     if (!f)
         return io_failed(path, "create it", err, len);
-    fprintf(f, "{\"format\": \"" FORMAT "\", \"step\": %" PRId64 ", \"rows\": %" PRId64
-               ", \"cols\": %" PRId64 ", \"r\": %.17g, \"check\": \"%s\", \"checksum\": \"%016"
-               PRIx64 "\"}\n", m->step, m->rows, m->cols, m->r, m->check, m->checksum);
+    fprintf(f,
+            "{\"format\": \"" FORMAT "\", \"step\": %" PRId64 ", \"rows\": %" PRId64
+            ", \"cols\": %" PRId64 ", \"r\": %.17g, \"check\": \"%s\", \"checksum\": \"%016" PRIx64
+            "\"}\n",
+            m->step, m->rows, m->cols, m->r, m->check, m->checksum);
     int failed = fflush(f) != 0 || fsync(fileno(f)) != 0;
     failed |= fclose(f) != 0;
     return failed ? io_failed(path, "write it", err, len) : 0;
@@ -156,9 +158,11 @@ static const char *other_run(const record *m, const heat_problem *p, int64_t ste
 {
     if (m->rows != p->rows || m->cols != p->cols || m->r != p->r ||
         strcmp(m->check, heat_check_names[p->check]) != 0)
-        snprintf(why, len, "a checkpoint of -n %" PRId64 "x%" PRId64 " --r %.17g --check %s, "
-                 "not this run's -n %" PRId64 "x%" PRId64 " --r %.17g --check %s", m->rows,
-                 m->cols, m->r, m->check, p->rows, p->cols, p->r, heat_check_names[p->check]);
+        snprintf(why, len,
+                 "a checkpoint of -n %" PRId64 "x%" PRId64 " --r %.17g --check %s, "
+                 "not this run's -n %" PRId64 "x%" PRId64 " --r %.17g --check %s",
+                 m->rows, m->cols, m->r, m->check, p->rows, p->cols, p->r,
+                 heat_check_names[p->check]);
     else if (m->step > steps)
         snprintf(why, len, "holds step %" PRId64 ", past this run's --steps %" PRId64, m->step,
                  steps);
@@ -168,8 +172,8 @@ static const char *other_run(const record *m, const heat_problem *p, int64_t ste
 }
 
 int heat_record_check(const heat_record_names *n, const char *path, uint64_t sum,
-                      const heat_problem *p, int64_t steps, int64_t *step, int *pending,
-                      char *err, size_t len)
+                      const heat_problem *p, int64_t steps, int64_t *step, int *pending, char *err,
+                      size_t len)
 {
     record m, waiting;
     char why[160], ignored[160];
@@ -184,8 +188,10 @@ int heat_record_check(const heat_record_names *n, const char *path, uint64_t sum
         return 1;
     }
     if (!*pending && m.checksum != sum) {
-        snprintf(err, len, "%s: its field's checksum is %016" PRIx64 ", its record (%s) says %016"
-                 PRIx64 ": the file is damaged", path, sum, n->meta, m.checksum);
+        snprintf(err, len,
+                 "%s: its field's checksum is %016" PRIx64 ", its record (%s) says %016" PRIx64
+                 ": the file is damaged",
+                 path, sum, n->meta, m.checksum);
         return 1;
     }
     if (other_run(&m, p, steps, why, sizeof why)) {

@@ -43,8 +43,8 @@ int heat_record_commit(const char *path, const heat_record_names *n, const heat_
  * FILE.meta.tmp when only that one matches the field (*pending = 1: heat_record_finish then
  * completes the commit). 0, or 1 with the reason: damaged, another run, no record. */
 int heat_record_check(const heat_record_names *n, const char *path, uint64_t sum,
-                      const heat_problem *p, int64_t steps, int64_t *step, int *pending,
-                      char *err, size_t len);
+                      const heat_problem *p, int64_t steps, int64_t *step, int *pending, char *err,
+                      size_t len);
 void heat_record_finish(const char *path, const heat_record_names *n);
 
 /* SIGTERM and SIGUSR1 (a scheduler's warning before it ends a job) set a flag instead of ending

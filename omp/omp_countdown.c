@@ -108,15 +108,15 @@ static int verify(void *arg, long runs)
         total += j->shares[t];
     }
     if (total != j->n)
-        snprintf(j->detail, PLB_DETAIL_LEN, "%d threads counted %" PRId64 " of %" PRId64,
-                 j->team, total, j->n);
+        snprintf(j->detail, PLB_DETAIL_LEN, "%d threads counted %" PRId64 " of %" PRId64, j->team,
+                 total, j->n);
     return total != j->n;
 }
 
 static void worker_name(int t, char *name, size_t len)
 {
-    static const char *const names[] = {"Alice", "Bob", "Carol", "Dave",
-                                        "Eve", "Frank", "Grace", "Heidi"};
+    static const char *const names[] = {"Alice", "Bob",   "Carol", "Dave",
+                                        "Eve",   "Frank", "Grace", "Heidi"};
     if (t < 8)
         snprintf(name, len, "%s", names[t]);
     else
@@ -162,11 +162,13 @@ static bool demo(int threads)
 }
 
 static bool show_demo;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &show_demo,
      .help = "named workers count 5..1, no timing"},
     PLB_OPT_END,
 };
+/* clang-format on */
 /* The fastest believable run: every thread one decrement per clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -188,27 +190,37 @@ static int measure(const plb_options *opt, const plb_context *ctx, int64_t *shar
 {
     int threads = ctx->threads;
     /* The decrements of the busiest thread: the lower bound of a run, one per clock cycle. */
-    double busiest[] = {[SEQ] = (double)opt->n,
-                        [PARALLEL] = (double)plb_block_count(opt->n, threads, 0)};
+    double busiest[] = {
+        [SEQ] = (double)opt->n, [PARALLEL] = (double)plb_block_count(opt->n, threads, 0)};
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[VARIANT_COUNT];
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
-        jobs[k] = (job){.n = opt->n, .threads = threads, .shares = shares, .left = left,
-                        .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = k == SEQ ? 1 : threads,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1e9, .rate_unit = "Gdec/s",
-                             .plausible_s = busiest[k] / PLB_MAX_CLOCK_HZ, .detail = detail};
+        jobs[k] = (job){.n = opt->n,
+                        .threads = threads,
+                        .shares = shares,
+                        .left = left,
+                        .variant = k,
+                        .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = k == SEQ ? 1 : threads,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1e9,
+            .rate_unit = "Gdec/s",
+            .plausible_s = busiest[k] / PLB_MAX_CLOCK_HZ,
+            .detail = detail};
     }
     plb_measurement measured[VARIANT_COUNT];
     const char *failure =
         plb_run_variants(&program, ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
     char how[48];
     if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
-        plb_report_param(stdout, "finding", "parallel ran %s seq: %d threads counting their shares "
-                         "at once", how, threads);
+        plb_report_param(stdout, "finding",
+                         "parallel ran %s seq: %d threads counting their shares "
+                         "at once",
+                         how, threads);
     for (variant k = 0; opt->verbose && k < VARIANT_COUNT; k++)
         if (measured[k].status == PLB_MEASURE_OK)
             printf("# ns/decrement: %s %.3f per thread\n", v[k].name,

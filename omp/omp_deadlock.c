@@ -100,11 +100,13 @@ static int verify(void *arg, long runs)
 }
 
 static double timeout_s = 2.0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.01, .max = 3600,
      .arg_name = "S", .help = "watchdog: a run without progress this long is a deadlock"},
     PLB_OPT_END,
 };
+/* clang-format on */
 /* The fastest believable run: the two threads' 2n rounds hold the same locks one after the
  * other, each round at least one clock cycle. */
 static double fastest_run_s(const plb_options *opt)
@@ -128,7 +130,8 @@ static int run_lesson(const plb_options *opt)
     char line[256];
     snprintf(line, sizeof line,
              "DEADLOCK: no progress for %g s: thread 0 holds lock A and waits for B, thread 1 "
-             "holds B and waits for A\n", timeout_s);
+             "holds B and waits for A\n",
+             timeout_s);
     if (plb_watchdog_install(line, opt->csv ? STDERR_FILENO : STDOUT_FILENO, timeout_s, 0.0, NULL))
         return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot start the watchdog thread");
 
@@ -137,11 +140,14 @@ static int run_lesson(const plb_options *opt)
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         jobs[k] = (job){.rounds = opt->n, .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = 2,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1e3, .rate_unit = "krounds/s",
-                             .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = 2,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1e3,
+            .rate_unit = "krounds/s",
+            .detail = detail};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = 2};
     plb_report_header(stdout, &ctx, opt);

@@ -129,12 +129,12 @@ static void heat_steps_target(job *j)
     double *u = j->b.u, *next = j->b.next;
     int64_t n = (j->b.rows + 2) * j->b.stride;
     int initial = 1;
-#pragma omp target data map(to : u[0 : n], next[0 : n])
+#pragma omp target data map(to : u[:n], next[:n])
     {
 #pragma omp target map(from : initial)
         initial = omp_is_initial_device();
         steps_on_device(j, &u, &next);
-#pragma omp target update from(u[0 : n])
+#pragma omp target update from(u[:n])
     }
     j->b.u = u;
     j->b.next = next;
@@ -142,8 +142,8 @@ static void heat_steps_target(job *j)
 }
 
 /* The program: the runner times the lesson above and verifies every point. */
-static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel",
-                                       [TARGET] = "target", NULL};
+static const char *const variants[] = {
+    [SEQ] = "seq", [PARALLEL] = "parallel", [TARGET] = "target", NULL};
 
 static void prepare(void *arg)
 {
@@ -204,27 +204,27 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
     double *u = j->b.u, *next = j->b.next;
     int64_t n = (j->b.rows + 2) * j->b.stride;
     double t0 = plb_now();
-#pragma omp target enter data map(to : u[0 : n], next[0 : n])
+#pragma omp target enter data map(to : u[:n], next[:n])
     double t1 = plb_now();
     steps_on_device(j, &u, &next);
     double t2 = plb_now();
-#pragma omp target update from(u[0 : n])
+#pragma omp target update from(u[:n])
     double t3 = plb_now();
     double copy = plb_device_copy_seconds(u, next, n, repeats);
-#pragma omp target exit data map(delete : u[0 : n], next[0 : n])
+#pragma omp target exit data map(delete : u[:n], next[:n])
     j->b.u = u;
     j->b.next = next;
     double to = t1 - t0, steps = t2 - t1, back = t3 - t2;
     printf("# target      : ran on %s; one run %.3g s (median) = to the device %.3g s + %" PRId64
            " steps %.3g s + back %.3g s: %.0f%% of it data motion\n",
-           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median,
-           to, j->steps, steps, back, 100.0 * (to + back) / (to + steps + back));
+           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median, to,
+           j->steps, steps, back, 100.0 * (to + back) / (to + steps + back));
     if (copy > 0.0) {
         double rate = (double)j->b.rows * (double)j->b.cols * (double)j->steps / steps / 1e6;
         printf("# target      : the steps alone %.4g MLUP/s = %.0f%% of the %s's copy (%.4g GB/s: "
-               "%.4g MLUP/s at 16 B/update)\n", rate, 100.0 * rate / ((double)n / copy / 1e6),
-               j->on_device ? "device" : "host", 16.0 * (double)n / copy / 1e9,
-               (double)n / copy / 1e6);
+               "%.4g MLUP/s at 16 B/update)\n",
+               rate, 100.0 * rate / ((double)n / copy / 1e6), j->on_device ? "device" : "host",
+               16.0 * (double)n / copy / 1e9, (double)n / copy / 1e6);
     }
 }
 
@@ -234,10 +234,10 @@ static const char *write_checkpoint(job *j, char *err, size_t len)
     heat_record_names n;
     const char *path = heat_cli.checkpoint;
     heat_set_boundary(&j->p, &j->b, j->step); /* the ring of this step (exact check) */
-    bool ok = heat_record_names_of(path, &n, err, len) == 0 &&
-              plb_npy_write(n.field_tmp, j->b.u, j->b.rows + 2, j->b.cols + 2, j->b.stride, err,
-                            len) &&
-              heat_record_commit(path, &n, &j->p, j->step, heat_checksum(&j->b), err, len) == 0;
+    bool ok =
+        heat_record_names_of(path, &n, err, len) == 0 &&
+        plb_npy_write(n.field_tmp, j->b.u, j->b.rows + 2, j->b.cols + 2, j->b.stride, err, len) &&
+        heat_record_commit(path, &n, &j->p, j->step, heat_checksum(&j->b), err, len) == 0;
     return ok ? NULL : err;
 }
 
@@ -299,14 +299,19 @@ static int production_report(job *j, const production_log *log, const char *fail
     if (!failure && checked && verify(j, 1))
         failure = j->detail;
     double elapsed = log->elapsed;
-    plb_result r = {.program = program.name, .variant = variants[j->variant],
-                    .n = plb_grid_points(opt), .ranks = 1, .threads = parallel ? j->threads : 1,
-                    .repeats = 1, .batch = 1,
-                    .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed,
-                             .max = elapsed},
-                    .rate = (double)j->p.rows * (double)j->p.cols * (double)(j->step - log->first) /
-                            (elapsed > 0.0 ? elapsed : 1.0) / 1e6,
-                    .rate_unit = "MLUP/s", .verified = !failure && checked};
+    plb_result r = {
+        .program = program.name,
+        .variant = variants[j->variant],
+        .n = plb_grid_points(opt),
+        .ranks = 1,
+        .threads = parallel ? j->threads : 1,
+        .repeats = 1,
+        .batch = 1,
+        .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed, .max = elapsed},
+        .rate = (double)j->p.rows * (double)j->p.cols * (double)(j->step - log->first) /
+                (elapsed > 0.0 ? elapsed : 1.0) / 1e6,
+        .rate_unit = "MLUP/s",
+        .verified = !failure && checked};
     plb_report_columns(stdout, opt);
     plb_report_row(stdout, opt, &r);
     if (log->written)
@@ -315,7 +320,8 @@ static int production_report(job *j, const production_log *log, const char *fail
     plb_report_param(stdout, "checksum", "%016" PRIx64 " after %" PRId64 " step%s",
                      heat_checksum(&j->b), j->step, j->step == 1 ? "" : "s");
     if (!failure && log->stopped) {
-        fprintf(opt->csv ? stderr : stdout, "STOPPED: %s at step %" PRId64 " of %" PRId64
+        fprintf(opt->csv ? stderr : stdout,
+                "STOPPED: %s at step %" PRId64 " of %" PRId64
                 ": %s holds it; the same command with --restart %s goes on\n",
                 heat_signal_name(log->stopped), j->step, heat_cli.steps, heat_cli.checkpoint,
                 heat_cli.checkpoint);
@@ -426,16 +432,24 @@ static void make_variants(const heat_problem *p, const heat_block *field, heat_r
     double floor_s = updates / 1e11; /* 1e11 updates/s per thread: deleted work */
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == SEQ ? 1 : threads;
-        jobs[k] = (job){.p = *p, .b = *field, .ref = ref, .steps = heat_cli.steps,
-                        .threads = threads, .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = updates, .unit = 1e6, .rate_unit = "MLUP/s",
-                             .plausible_s = k == TARGET ? floor_s / 1e3 : floor_s / t,
-                             .detail = detail,
-                             /* target: on a device, the host waits; without, one team */
-                             .idles = k == TARGET};
+        jobs[k] = (job){.p = *p,
+                        .b = *field,
+                        .ref = ref,
+                        .steps = heat_cli.steps,
+                        .threads = threads,
+                        .variant = k,
+                        .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = updates,
+            .unit = 1e6,
+            .rate_unit = "MLUP/s",
+            .plausible_s = k == TARGET ? floor_s / 1e3 : floor_s / t,
+            .detail = detail,
+            /* target: on a device, the host waits; without, one team */
+            .idles = k == TARGET};
     }
 }
 

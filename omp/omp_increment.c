@@ -89,8 +89,8 @@ static int verify(void *arg, long runs)
     job *j = arg;
     int64_t bad = increment_check(j->a, j->n, 0, runs);
     if (bad >= 0)
-        snprintf(j->detail, PLB_DETAIL_LEN, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64,
-                 bad, j->a[bad], bad + runs);
+        snprintf(j->detail, PLB_DETAIL_LEN, "a[%" PRId64 "] = %" PRId64 ", expected %" PRId64, bad,
+                 j->a[bad], bad + runs);
     return bad >= 0;
 }
 
@@ -112,11 +112,15 @@ static int measure(const plb_options *opt, int threads, int64_t *a)
         int t = k == SEQ ? 1 : threads;
         /* prepare fills a on every thread, the parallel variant's first touch */
         jobs[k] = (job){.a = a, .n = opt->n, .threads = threads, .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = 16.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = floor_s / t, .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = 16.0 * (double)opt->n,
+            .unit = 1e9,
+            .rate_unit = "GB/s",
+            .plausible_s = floor_s / t,
+            .detail = detail};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);
@@ -125,10 +129,9 @@ static int measure(const plb_options *opt, int threads, int64_t *a)
         plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
     char how[48];
     if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
-        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, moving %.3g GB/s",
-                         how, threads,
-                         plb_rate(v[PARALLEL].amount, measured[PARALLEL].stats.median,
-                                  v[PARALLEL].unit));
+        plb_report_param(
+            stdout, "finding", "parallel ran %s seq on %d threads, moving %.3g GB/s", how, threads,
+            plb_rate(v[PARALLEL].amount, measured[PARALLEL].stats.median, v[PARALLEL].unit));
     return plb_report_verdict(opt, failure);
 }
 

@@ -136,15 +136,15 @@ int64_t latency_check(const int64_t *done, int64_t tasks)
 /* The program: the runner times the lesson above and verifies every result. */
 #define FILES_KEPT 32 /* open files left for everything but the event loop's timers */
 typedef enum { SEQ, PARALLEL, TASKS, EVENTLOOP, VARIANT_COUNT } variant;
-static const char *const variants[] = {[SEQ] = "seq", [PARALLEL] = "parallel", [TASKS] = "tasks",
-                                       [EVENTLOOP] = "eventloop", NULL};
+static const char *const variants[] = {
+    [SEQ] = "seq", [PARALLEL] = "parallel", [TASKS] = "tasks", [EVENTLOOP] = "eventloop", NULL};
 
 typedef struct job {
     int64_t *done, tasks;
     latency_work work;
     int threads; /* for eventloop: the waits it keeps in flight on its one thread */
     variant variant;
-    int failed;  /* eventloop could not make its timers */
+    int failed; /* eventloop could not make its timers */
     char *detail;
 } job;
 
@@ -197,6 +197,7 @@ static int verify(void *arg, long runs)
 
 static double wait_ms = 1.0;
 static int64_t spin = 0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "wait-ms", .kind = PLB_OPT_REAL, .target = &wait_ms, .max = 60000,
      .arg_name = "MS", .help = "latency each task waits"},
@@ -204,6 +205,7 @@ static const plb_opt extra[] = {
      .help = "CPU decrements each task does after waiting"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "omp_latency",
     .summary = "latency-bound tasks: more threads than cores pays, for waiting only",
@@ -230,15 +232,23 @@ static void make_variants(const plb_options *opt, int threads, int64_t *done, ch
     int in_flight = waits_in_flight(threads);
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == SEQ ? 1 : k == EVENTLOOP ? in_flight : threads; /* tasks waiting at once */
-        jobs[k] = (job){.done = done, .tasks = opt->n, .work = work, .threads = t, .variant = k,
+        jobs[k] = (job){.done = done,
+                        .tasks = opt->n,
+                        .work = work,
+                        .threads = t,
+                        .variant = k,
                         .detail = detail};
         double rounds = (double)((opt->n + t - 1) / t); /* tasks the busiest thread waits for */
-        v[k] = (plb_variant){.name = variants[k], .threads = k == EVENTLOOP ? 1 : t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1.0, .rate_unit = "tasks/s",
-                             .plausible_s = rounds * work.wait_s, .detail = detail,
-                             .idles = true}; /* waiting is the work */
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = k == EVENTLOOP ? 1 : t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1.0,
+            .rate_unit = "tasks/s",
+            .plausible_s = rounds * work.wait_s,
+            .detail = detail,
+            .idles = true}; /* waiting is the work */
     }
 }
 
@@ -262,11 +272,15 @@ static int measure(const plb_options *opt, int threads, int64_t *done)
         plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
     char how[48];
     if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
-        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, %d cores: the "
-                         "waits overlap", how, threads, cores);
+        plb_report_param(stdout, "finding",
+                         "parallel ran %s seq on %d threads, %d cores: the "
+                         "waits overlap",
+                         how, threads, cores);
     if (plb_compared(&measured[EVENTLOOP], &measured[SEQ], how, sizeof how))
-        plb_report_param(stdout, "finding", "eventloop ran %s seq on one thread: a wait needs no "
-                         "core", how);
+        plb_report_param(stdout, "finding",
+                         "eventloop ran %s seq on one thread: a wait needs no "
+                         "core",
+                         how);
     return plb_report_verdict(opt, failure);
 }
 

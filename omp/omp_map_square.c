@@ -49,7 +49,7 @@ PLB_CPU_CLONES void map_square_seq(const int64_t *a, int64_t *b, int64_t n)
 }
 
 PLB_CPU_CLONES void map_square_parallel(const int64_t *a, int64_t *b, int64_t n, int threads,
-                         map_schedule schedule, int chunk)
+                                        map_schedule schedule, int chunk)
 {
     /* The same loop under each schedule, written out so the clause is visible where it acts:
      * static hands out one equal block per thread up front; dynamic hands out chunks on demand
@@ -79,8 +79,10 @@ PLB_CPU_CLONES void map_square_parallel(const int64_t *a, int64_t *b, int64_t n,
 void map_square_target(const int64_t *a, int64_t *b, int64_t n, bool *on_device)
 {
     int initial = 1;
-#pragma omp target teams distribute parallel for simd map(to : a[0 : n]) map(from : b[0 : n]) \
+    /* clang-format off */
+#pragma omp target teams distribute parallel for simd map(to : a[:n]) map(from : b[:n]) \
     map(tofrom : initial)
+    /* clang-format on */
     for (int64_t i = 0; i < n; i++) {
         if (i == 0)
             initial = omp_is_initial_device();
@@ -110,10 +112,11 @@ int64_t map_square_check(const int64_t *b, int64_t n, int64_t offset)
 
 /* The program: the runner times the lesson above and verifies every result. */
 typedef enum { SEQ, STATIC, DYNAMIC, GUIDED, TARGET, VARIANT_COUNT } variant;
-static const char *const variants[] = {[SEQ] = "seq", [STATIC] = "static", [DYNAMIC] = "dynamic",
-                                       [GUIDED] = "guided", [TARGET] = "target", NULL};
-static const map_schedule schedule_of[] = {[STATIC] = MAP_STATIC, [DYNAMIC] = MAP_DYNAMIC,
-                                           [GUIDED] = MAP_GUIDED};
+static const char *const variants[] = {
+    [SEQ] = "seq",       [STATIC] = "static", [DYNAMIC] = "dynamic",
+    [GUIDED] = "guided", [TARGET] = "target", NULL};
+static const map_schedule schedule_of[] = {
+    [STATIC] = MAP_STATIC, [DYNAMIC] = MAP_DYNAMIC, [GUIDED] = MAP_GUIDED};
 
 typedef struct job {
     int64_t *a, *b;
@@ -158,11 +161,13 @@ static int verify(void *arg, long runs)
 }
 
 static int chunk = 1024;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "chunk", .short_name = 'c', .kind = PLB_OPT_INT, .target = &chunk, .min = 1,
      .arg_name = "C", .help = "chunk size of dynamic and guided"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "omp_map_square",
     .summary = "b[i] = a[i]^2 (Pool.map(square)): sequential vs OpenMP schedules",
@@ -176,26 +181,26 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
 {
     int64_t *a = j->a, *b = j->b, n = j->n;
     double t0 = plb_now();
-#pragma omp target enter data map(to : a[0 : n]) map(alloc : b[0 : n])
+#pragma omp target enter data map(to : a[:n]) map(alloc : b[:n])
     double t1 = plb_now();
 #pragma omp target teams distribute parallel for simd
     for (int64_t i = 0; i < n; i++)
         b[i] = a[i] * a[i];
     double t2 = plb_now();
-#pragma omp target exit data map(from : b[0 : n])
+#pragma omp target exit data map(from : b[:n])
     double t3 = plb_now();
-#pragma omp target enter data map(to : a[0 : n]) map(alloc : b[0 : n])
+#pragma omp target enter data map(to : a[:n]) map(alloc : b[:n])
     double copy = plb_device_copy_seconds(a, b, n, repeats);
-#pragma omp target exit data map(delete : a[0 : n], b[0 : n])
+#pragma omp target exit data map(delete : a[:n], b[:n])
     double to = t1 - t0, loop = t2 - t1, back = t3 - t2;
     printf("# target      : ran on %s; one call %.3g s (median) = a to the device %.3g s + the "
            "loop %.3g s + b back %.3g s: %.0f%% of it data motion\n",
-           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median,
-           to, loop, back, 100.0 * (to + back) / (to + loop + back));
+           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median, to,
+           loop, back, 100.0 * (to + back) / (to + loop + back));
     if (copy > 0.0)
         printf("# target      : the loop alone %.4g GB/s = %.0f%% of the %s's copy (%.4g GB/s)\n",
-               16.0 * (double)n / loop / 1e9, 100.0 * copy / loop,
-               j->on_device ? "device" : "host", 16.0 * (double)n / copy / 1e9);
+               16.0 * (double)n / loop / 1e9, 100.0 * copy / loop, j->on_device ? "device" : "host",
+               16.0 * (double)n / copy / 1e9);
 }
 
 /* The variants on the arrays a and b; the finding, target's notes; returns the verdict's exit
@@ -209,14 +214,23 @@ static int measure(const plb_options *opt, int threads, int64_t *a, int64_t *b)
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == SEQ ? 1 : threads;
-        jobs[k] = (job){.a = a, .b = b, .n = opt->n, .threads = threads, .chunk = chunk,
-                        .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = moved, .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = floor_s / t, .detail = detail,
-                             .idles = k == TARGET}; /* target: on a device, the host waits */
+        jobs[k] = (job){.a = a,
+                        .b = b,
+                        .n = opt->n,
+                        .threads = threads,
+                        .chunk = chunk,
+                        .variant = k,
+                        .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = moved,
+            .unit = 1e9,
+            .rate_unit = "GB/s",
+            .plausible_s = floor_s / t,
+            .detail = detail,
+            .idles = k == TARGET}; /* target: on a device, the host waits */
     }
     bool target = plb_variant_selected(&program, opt, "target");
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
@@ -229,8 +243,10 @@ static int measure(const plb_options *opt, int threads, int64_t *a, int64_t *b)
         plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
     char how[48];
     if (plb_compared(&measured[DYNAMIC], &measured[STATIC], how, sizeof how))
-        plb_report_param(stdout, "finding", "dynamic, chunks of %d handed out at run time, ran %s "
-                         "static", chunk, how);
+        plb_report_param(stdout, "finding",
+                         "dynamic, chunks of %d handed out at run time, ran %s "
+                         "static",
+                         chunk, how);
     if (!failure && target)
         report_target(&jobs[TARGET], &measured[TARGET], opt->repeats);
     return plb_report_verdict(opt, failure);

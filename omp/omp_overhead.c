@@ -65,8 +65,8 @@ int overhead_barriers(int64_t count, int threads, int64_t delay, int64_t *passed
 
 /* The program: the runner times the lesson above and verifies every result. */
 typedef enum { REFERENCE, PARALLEL, BARRIER, VARIANT_COUNT } variant;
-static const char *const variants[] = {[REFERENCE] = "reference", [PARALLEL] = "parallel",
-                                       [BARRIER] = "barrier", NULL};
+static const char *const variants[] = {
+    [REFERENCE] = "reference", [PARALLEL] = "parallel", [BARRIER] = "barrier", NULL};
 
 typedef struct job {
     int64_t n, delay, *passed;
@@ -112,11 +112,13 @@ static int verify(void *arg, long runs)
 }
 
 static int64_t delay = 100;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "delay", .kind = PLB_OPT_COUNT, .target = &delay, .arg_name = "D",
      .help = "decrements of work inside each construct"},
     PLB_OPT_END,
 };
+/* clang-format on */
 /* The fastest believable run: n constructs, each at least its delay plus one clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -140,13 +142,20 @@ static int measure(const plb_options *opt, int threads, int64_t *passed)
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == REFERENCE ? 1 : threads;
-        jobs[k] = (job){.n = opt->n, .delay = delay, .passed = passed, .threads = t,
-                        .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "M/s",
-                             .detail = detail};
+        jobs[k] = (job){.n = opt->n,
+                        .delay = delay,
+                        .passed = passed,
+                        .threads = t,
+                        .variant = k,
+                        .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1e6,
+            .rate_unit = "M/s",
+            .detail = detail};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);

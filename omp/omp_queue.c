@@ -44,7 +44,7 @@
 #define PRODUCER_SHIFT 40 /* an item is its producer << 40 | its index among all n */
 #define INDEX_MASK ((INT64_C(1) << PRODUCER_SHIFT) - 1)
 #define STOP INT64_C(-1)
-#define LINE_ITEMS 8 /* int64_t items in a 64-byte cache line */
+#define LINE_ITEMS 8     /* int64_t items in a 64-byte cache line */
 #define SPIN_TRIES 1000  /* tries a busy-waiting thread makes before it naps between tries */
 #define SPIN_NAP_S 50e-6 /* the nap */
 
@@ -248,8 +248,8 @@ int queue_run(queue *q, int producers, int consumers, int64_t n, queue_tally *ta
     atomic_int producers_done = 0;
     /* Each consumer's row of last items, whole cache lines apart. */
     size_t row = ((size_t)producers + LINE_ITEMS - 1) / LINE_ITEMS * LINE_ITEMS;
-    int64_t *last = aligned_alloc(LINE_ITEMS * sizeof *last,
-                                  (size_t)consumers * row * sizeof *last);
+    int64_t *last =
+        aligned_alloc(LINE_ITEMS * sizeof *last, (size_t)consumers * row * sizeof *last);
     if (!last)
         return -1;
 #pragma omp parallel num_threads(team)
@@ -278,8 +278,10 @@ int64_t queue_check(const queue_tally *tally, int64_t n, long runs)
 typedef queue_kind variant; /* the variants: the queue's kinds, in their order */
 #define VARIANT_COUNT (QUEUE_FIFO + 1)
 static const char *const variants[] = {[QUEUE_CONDVAR] = "condvar",
-                                       [QUEUE_SEMAPHORES] = "semaphores", [QUEUE_SPIN] = "spin",
-                                       [QUEUE_FIFO] = "fifo", NULL};
+                                       [QUEUE_SEMAPHORES] = "semaphores",
+                                       [QUEUE_SPIN] = "spin",
+                                       [QUEUE_FIFO] = "fifo",
+                                       NULL};
 
 typedef struct job {
     queue *q; /* of the variant's kind: the variants differ in nothing else */
@@ -339,6 +341,7 @@ static void print_shares(const char *name, const job *j)
 }
 
 static int64_t producers_wanted = 0, capacity = 64, hold = 0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "producers", .kind = PLB_OPT_COUNT, .target = &producers_wanted, .min = 1,
      .arg_name = "P", .help = "threads that put items, the rest take; automatic: half the threads"},
@@ -348,6 +351,7 @@ static const plb_opt extra[] = {
      .max = 1 << 24, .arg_name = "K", .help = "slots in the bounded buffer"},
     PLB_OPT_END,
 };
+/* clang-format on */
 /* The fastest believable run: every item through the one lock in a single clock cycle. */
 static double fastest_run_s(const plb_options *opt)
 {
@@ -375,23 +379,31 @@ static void release(queue *q, int made, queue_tally *tally, int64_t *shares)
 
 /* The variants, a queue of each kind in q, checked by tally; each variant's consumers' shares
  * in shares; returns the verdict's exit code. */
-static int measure(const plb_options *opt, int threads, int producers, queue *q,
-                   queue_tally *tally, int64_t *shares)
+static int measure(const plb_options *opt, int threads, int producers, queue *q, queue_tally *tally,
+                   int64_t *shares)
 {
     int consumers = threads - producers;
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[VARIANT_COUNT];
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
-        jobs[k] = (job){.q = &q[k], .tally = tally, .producers = producers,
-                        .consumers = consumers, .n = opt->n, .shares = shares + k * consumers,
+        jobs[k] = (job){.q = &q[k],
+                        .tally = tally,
+                        .producers = producers,
+                        .consumers = consumers,
+                        .n = opt->n,
+                        .shares = shares + k * consumers,
                         .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = threads,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mitem/s",
-                             .plausible_s = fastest_run_s(opt), .detail = detail,
-                             .idles = true}; /* a producer or consumer waits its turn */
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = threads,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1e6,
+            .rate_unit = "Mitem/s",
+            .plausible_s = fastest_run_s(opt),
+            .detail = detail,
+            .idles = true}; /* a producer or consumer waits its turn */
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);

@@ -17,12 +17,12 @@ typedef enum queue_kind {
 typedef struct queue {
     queue_kind kind;
     int64_t *slot, capacity;
-    int64_t hold; /* countdown steps a consumer works while it still holds the lock */
+    int64_t hold;       /* countdown steps a consumer works while it still holds the lock */
     int64_t head, tail; /* items taken and items put so far: the ring holds tail - head */
     pthread_mutex_t mutex;
     pthread_cond_t not_full, not_empty;
     sem_t free_slots, filled_slots;
-    atomic_flag busy;               /* the test-and-set lock */
+    atomic_flag busy;                 /* the test-and-set lock */
     int64_t next_ticket, now_serving; /* fifo: consumers' turns, under the mutex */
 } queue;
 
@@ -35,8 +35,8 @@ int64_t queue_take(queue *q);
 
 /* What one run of producers and consumers leaves, to be checked. */
 typedef struct queue_tally {
-    int32_t *seen;          /* seen[i]: how many times item i was taken (n entries) */
-    int64_t *taken_by;      /* items each consumer took (consumers entries) */
+    int32_t *seen;             /* seen[i]: how many times item i was taken (n entries) */
+    int64_t *taken_by;         /* items each consumer took (consumers entries) */
     atomic_llong out_of_order; /* items a consumer got before an earlier one of their producer */
 } queue_tally;
 

@@ -98,9 +98,13 @@ int64_t race_count(int64_t n, int threads, race_kind kind)
 /* The program: the runner times the lesson above and verifies every result. */
 typedef race_kind variant; /* the variants: race_count's kinds, in their order */
 #define VARIANT_COUNT (RACE_REDUCTION + 1)
-static const char *const variants[] = {[RACE_SEQ] = "seq", [RACE_UNSYNC] = "unsync",
-                                       [RACE_ATOMIC] = "atomic", [RACE_CRITICAL] = "critical",
-                                       [RACE_LOCK] = "lock", [RACE_REDUCTION] = "reduction", NULL};
+static const char *const variants[] = {[RACE_SEQ] = "seq",
+                                       [RACE_UNSYNC] = "unsync",
+                                       [RACE_ATOMIC] = "atomic",
+                                       [RACE_CRITICAL] = "critical",
+                                       [RACE_LOCK] = "lock",
+                                       [RACE_REDUCTION] = "reduction",
+                                       NULL};
 
 typedef struct job {
     int64_t n, count, lost, runs;
@@ -127,8 +131,8 @@ static int verify(void *arg, long runs)
 {
     (void)runs;
     job *j = arg;
-    int possible = j->variant == RACE_UNSYNC ? j->count >= (j->n > 0) && j->count <= j->n
-                                             : j->count == j->n;
+    int possible =
+        j->variant == RACE_UNSYNC ? j->count >= (j->n > 0) && j->count <= j->n : j->count == j->n;
     if (!possible)
         snprintf(j->detail, PLB_DETAIL_LEN, "counted %" PRId64 ", expected %" PRId64, j->count,
                  j->n);
@@ -160,8 +164,9 @@ static void report_finding(const plb_options *opt, const job *jobs, const plb_me
     if (m[RACE_UNSYNC].status == PLB_MEASURE_OK)
         printf("# unsync      : race %s: last run counted %" PRId64 " of %" PRId64 " (%" PRId64
                " lost)\n# unsync      : %" PRId64 " of %" PRId64 " updates lost over %" PRId64
-               " runs\n", u->lost ? "observed" : "not observed", u->count, opt->n,
-               opt->n - u->count, u->lost, u->runs * opt->n, u->runs);
+               " runs\n",
+               u->lost ? "observed" : "not observed", u->count, opt->n, opt->n - u->count, u->lost,
+               u->runs * opt->n, u->runs);
 }
 
 static int run_lesson(const plb_options *opt)
@@ -173,14 +178,18 @@ static int run_lesson(const plb_options *opt)
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == RACE_SEQ ? 1 : threads;
         jobs[k] = (job){.n = opt->n, .threads = t, .variant = k, .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mupd/s",
-                             .plausible_s = (double)opt->n / t / PLB_MAX_CLOCK_HZ,
-                             .detail = detail, .outcome = jobs[k].outcome,
-                             /* a thread waiting for the lock may sleep */
-                             .idles = k == RACE_CRITICAL || k == RACE_LOCK};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)opt->n,
+            .unit = 1e6,
+            .rate_unit = "Mupd/s",
+            .plausible_s = (double)opt->n / t / PLB_MAX_CLOCK_HZ,
+            .detail = detail,
+            .outcome = jobs[k].outcome,
+            /* a thread waiting for the lock may sleep */
+            .idles = k == RACE_CRITICAL || k == RACE_LOCK};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);

@@ -5,12 +5,12 @@
 #include <stdint.h>
 
 typedef enum race_kind {
-    RACE_SEQ,       /* one thread, nothing shared: the cost of an update alone */
-    RACE_UNSYNC,    /* shared, unsynchronised: updates are lost (a data race) */
-    RACE_ATOMIC,    /* #pragma omp atomic */
-    RACE_CRITICAL,  /* #pragma omp critical */
-    RACE_LOCK,      /* omp_lock_t */
-    RACE_REDUCTION  /* a private counter per thread, summed at the end */
+    RACE_SEQ,      /* one thread, nothing shared: the cost of an update alone */
+    RACE_UNSYNC,   /* shared, unsynchronised: updates are lost (a data race) */
+    RACE_ATOMIC,   /* #pragma omp atomic */
+    RACE_CRITICAL, /* #pragma omp critical */
+    RACE_LOCK,     /* omp_lock_t */
+    RACE_REDUCTION /* a private counter per thread, summed at the end */
 } race_kind;
 
 /* n updates of one counter starting at 0, split over `threads` threads (RACE_SEQ: one thread).

@@ -138,9 +138,11 @@ static void report_finding(const plb_variant *v, const plb_measurement *measured
     for (int i = 0; i < VARIANT_COUNT; i++) {
         variant k = preferred[i];
         if (measured[k].status == PLB_MEASURE_OK && !measured[k].disturbed) {
-            plb_report_param(stdout, "finding", "%s moved %.3g GB/s on %d threads: the ceiling "
-                             "of every array lesson here", v[k].name,
-                             plb_rate(v[k].amount, measured[k].stats.median, v[k].unit), threads);
+            plb_report_param(stdout, "finding",
+                             "%s moved %.3g GB/s on %d threads: the ceiling "
+                             "of every array lesson here",
+                             v[k].name, plb_rate(v[k].amount, measured[k].stats.median, v[k].unit),
+                             threads);
             return;
         }
     }
@@ -155,13 +157,22 @@ static int measure(const plb_options *opt, int threads, double *a, double *b, do
     job jobs[VARIANT_COUNT];
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
-        jobs[k] = (job){.a = a, .b = b, .c = c, .n = opt->n, .threads = threads, .variant = k,
+        jobs[k] = (job){.a = a,
+                        .b = b,
+                        .c = c,
+                        .n = opt->n,
+                        .threads = threads,
+                        .variant = k,
                         .detail = detail};
-        v[k] = (plb_variant){.name = variants[k], .threads = threads,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = bytes[k] * n, .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = floor_s, .detail = detail};
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = threads,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = bytes[k] * n,
+            .unit = 1e9,
+            .rate_unit = "GB/s",
+            .plausible_s = floor_s,
+            .detail = detail};
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);

@@ -6,9 +6,18 @@
 #include <stdint.h>
 
 /* Inputs are small whole numbers, so every result is exact in double and checked with ==. */
-static inline double stream_a(int64_t i) { return (double)(i & 1023); }
-static inline double stream_b(int64_t i) { return (double)((i >> 10) & 1023); }
-static inline double stream_c(int64_t i) { return (double)(i % 7); }
+static inline double stream_a(int64_t i)
+{
+    return (double)(i & 1023);
+}
+static inline double stream_b(int64_t i)
+{
+    return (double)((i >> 10) & 1023);
+}
+static inline double stream_c(int64_t i)
+{
+    return (double)(i % 7);
+}
 #define STREAM_SCALAR 3.0
 #define STREAM_POISON -1.0 /* no result is negative */
 

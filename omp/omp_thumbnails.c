@@ -71,11 +71,10 @@ int thumbnails_static(const album *a, thumb *out, int threads)
     return failed;
 }
 
-
 /* The program: the runner times the lesson above and verifies every result. */
 typedef enum { SEQ, DYNAMIC, TASKS, STATIC, VARIANT_COUNT } variant;
-static const char *const variants[] = {[SEQ] = "seq", [DYNAMIC] = "dynamic", [TASKS] = "tasks",
-                                       [STATIC] = "static", NULL};
+static const char *const variants[] = {
+    [SEQ] = "seq", [DYNAMIC] = "dynamic", [TASKS] = "tasks", [STATIC] = "static", NULL};
 
 typedef struct job {
     const album *a;
@@ -140,8 +139,7 @@ static int open_album(const plb_options *opt, int threads, album *a, thumb **thu
     if (!plb_memory_check(program.name, 2.0 * a->count * thumb_bytes + threads * 3.0 * largest))
         return PLB_EXIT_USAGE;
     if (!(*thumbs = thumbnails_alloc(a, 2)))
-        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %d thumbnails",
-                          a->count);
+        return plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate %d thumbnails", a->count);
     int status = thumbnails_reference(a, *thumbs, err, sizeof err);
     return status != 0 ? plb_refuse(program.name, status, "%s", err) : 0;
 }
@@ -157,15 +155,23 @@ static int measure(const plb_options *opt, int threads, const album *a, thumb *t
     plb_variant v[VARIANT_COUNT];
     for (variant k = 0; k < VARIANT_COUNT; k++) {
         int t = k == SEQ ? 1 : threads;
-        jobs[k] = (job){.a = a, .out = thumbs + a->count, .reference = thumbs,
-                        .threads = t, .variant = k, .detail = detail};
+        jobs[k] = (job){.a = a,
+                        .out = thumbs + a->count,
+                        .reference = thumbs,
+                        .threads = t,
+                        .variant = k,
+                        .detail = detail};
         /* The fastest believable run: every thread reads a pixel per clock cycle. */
-        v[k] = (plb_variant){.name = variants[k], .threads = t,
-                             .kernel = {.prepare = prepare, .run = run_variant,
-                                        .verify = verify, .arg = &jobs[k]},
-                             .amount = (double)a->count, .unit = 1.0, .rate_unit = "images/s",
-                             .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ, .detail = detail,
-                             .idles = k == STATIC}; /* the lesson: threads done early idle */
+        v[k] = (plb_variant){
+            .name = variants[k],
+            .threads = t,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[k]},
+            .amount = (double)a->count,
+            .unit = 1.0,
+            .rate_unit = "images/s",
+            .plausible_s = pixels / t / PLB_MAX_CLOCK_HZ,
+            .detail = detail,
+            .idles = k == STATIC}; /* the lesson: threads done early idle */
     }
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);
@@ -175,8 +181,10 @@ static int measure(const plb_options *opt, int threads, const album *a, thumb *t
         plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
     char how[48];
     if (plb_compared(&measured[STATIC], &measured[DYNAMIC], how, sizeof how))
-        plb_report_param(stdout, "finding", "static, equal blocks of images fixed up front, ran %s "
-                         "dynamic", how);
+        plb_report_param(stdout, "finding",
+                         "static, equal blocks of images fixed up front, ran %s "
+                         "dynamic",
+                         how);
     if (album_wanted.output && thumbnails_save(stdout, a, thumbs) && !failure)
         failure = "output: not every thumbnail could be written";
     return plb_report_verdict(opt, failure);

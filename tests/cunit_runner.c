@@ -18,7 +18,6 @@ int plb_cunit_serial(const char *label, CU_SuiteInfo *suites)
     unsigned tests_failed = CU_get_number_of_tests_failed();
     unsigned suites_failed = CU_get_number_of_suites_failed();
     CU_cleanup_registry();
-    printf("\n%s: %u passed, %u failed\n", label, run - tests_failed,
-           tests_failed + suites_failed);
+    printf("\n%s: %u passed, %u failed\n", label, run - tests_failed, tests_failed + suites_failed);
     return tests_failed + suites_failed ? 1 : 0;
 }

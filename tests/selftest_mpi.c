@@ -6,7 +6,10 @@
 
 #include "cunit_mpi.h"
 
-static void passes(void) { CU_ASSERT_EQUAL(1 + 1, 2); }
+static void passes(void)
+{
+    CU_ASSERT_EQUAL(1 + 1, 2);
+}
 
 static void fails_on_last_rank(void)
 {

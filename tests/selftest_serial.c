@@ -3,9 +3,18 @@
  * tests/run_tests.sh runs it and checks exactly that. */
 #include "cunit_runner.h"
 
-static void passes(void) { CU_ASSERT_EQUAL(1 + 1, 2); }
-static void fails(void) { CU_ASSERT_EQUAL(1 + 1, 3); }
-static int broken_setup(void) { return 1; }
+static void passes(void)
+{
+    CU_ASSERT_EQUAL(1 + 1, 2);
+}
+static void fails(void)
+{
+    CU_ASSERT_EQUAL(1 + 1, 3);
+}
+static int broken_setup(void)
+{
+    return 1;
+}
 
 static CU_TestInfo good_and_bad[] = {{"passes", passes}, {"fails", fails}, CU_TEST_INFO_NULL};
 static CU_TestInfo never_run[] = {{"skipped with its suite", passes}, CU_TEST_INFO_NULL};

@@ -110,8 +110,10 @@ static void test_checksum(void)
     for (int a = 0; a < 3; a++)
         for (int c = 0; c < 2; c++) {
             heat_block view = {.rows = cut_rows[a + 1] - cut_rows[a],
-                               .cols = cut_cols[c + 1] - cut_cols[c], .i0 = cut_rows[a],
-                               .j0 = cut_cols[c], .stride = b.stride};
+                               .cols = cut_cols[c + 1] - cut_cols[c],
+                               .i0 = cut_rows[a],
+                               .j0 = cut_cols[c],
+                               .stride = b.stride};
             view.u = b.u + view.i0 * b.stride + view.j0;
             sum += heat_checksum(&view);
         }

@@ -25,11 +25,11 @@ static void test_size_examples(void)
     check_size(500, 500, 500, 500); /* small enough: one pixel a point */
     check_size(7, 5, 7, 5);
     check_size(3000, 3000, 1000, 1000);
-    check_size(500, 4000, 125, 1000);        /* wide */
-    check_size(4000, 500, 1000, 125);        /* tall */
-    check_size(3, 2000, 2, 1000);            /* 1.5 rounds up */
-    check_size(1, 1000000, 1, 1000);         /* 0.001 of a pixel is still one */
-    check_size(2000, 1001, 1000, 501);       /* 500.5 rounds up */
+    check_size(500, 4000, 125, 1000);  /* wide */
+    check_size(4000, 500, 1000, 125);  /* tall */
+    check_size(3, 2000, 2, 1000);      /* 1.5 rounds up */
+    check_size(1, 1000000, 1, 1000);   /* 0.001 of a pixel is still one */
+    check_size(2000, 1001, 1000, 501); /* 500.5 rounds up */
     check_size(2000, 1000, 1000, 500);
     check_size(1000000, 1000000, 1000, 1000);
     check_size(INT64_C(1) << 62, INT64_C(1) << 61, 1000, 500); /* past the exact range */
@@ -206,11 +206,11 @@ static void test_write_and_read_back(void)
         png_image_free(&image);
     }
     if (read) {
-        CU_ASSERT(rgb_is(rgb, 68, 1, 84));                          /* 0: lo */
-        CU_ASSERT(rgb_is(rgb + 3 * (H * W - 1), 253, 231, 37));     /* 34: hi */
-        CU_ASSERT(rgb_is(rgb + 3 * (1 * W + 5), 255, 0, 255));      /* NaN */
-        CU_ASSERT(rgb_is(rgb + 3 * (0 * W + 3), 255, 255, 255));    /* line over purple */
-        CU_ASSERT(rgb_is(rgb + 3 * (4 * W + 3), 0, 0, 0));          /* line over yellow-green */
+        CU_ASSERT(rgb_is(rgb, 68, 1, 84));                       /* 0: lo */
+        CU_ASSERT(rgb_is(rgb + 3 * (H * W - 1), 253, 231, 37));  /* 34: hi */
+        CU_ASSERT(rgb_is(rgb + 3 * (1 * W + 5), 255, 0, 255));   /* NaN */
+        CU_ASSERT(rgb_is(rgb + 3 * (0 * W + 3), 255, 255, 255)); /* line over purple */
+        CU_ASSERT(rgb_is(rgb + 3 * (4 * W + 3), 0, 0, 0));       /* line over yellow-green */
         int wrong = 0;
         for (int i = 0; i < H * W; i++)
             if (!mark[i]) {

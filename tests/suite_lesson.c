@@ -60,13 +60,17 @@ static outcome run_three(fake f[3], unsigned selected, double plausible_s, int h
     plb_variant v[3];
     for (int i = 0; i < 3; i++)
         v[i] = (plb_variant){.name = names[i], /* 1 thread: judged on a 1-CPU machine too */
-                             .threads = i == 0               ? 1
+                             .threads = i == 0                 ? 1
                                         : how & OVERSUBSCRIBED ? 1 << 20
                                         : how & TWO            ? 2
                                                                : 1,
-                             .kernel = {NULL, fake_run, fake_verify, &f[i]}, .amount = 8000.0,
-                             .unit = 1e6, .rate_unit = "MB/s", .plausible_s = plausible_s,
-                             .detail = f[i].detail, .idles = how & IDLES};
+                             .kernel = {NULL, fake_run, fake_verify, &f[i]},
+                             .amount = 8000.0,
+                             .unit = 1e6,
+                             .rate_unit = "MB/s",
+                             .plausible_s = plausible_s,
+                             .detail = f[i].detail,
+                             .idles = how & IDLES};
     outcome o = {0};
     size_t size;
     FILE *out = open_memstream(&o.text, &size);
@@ -129,8 +133,8 @@ static void test_brief(void)
     double median, speedup;
     char unit[8];
     /* variant ranks threads n median (a number and its unit) speedup */
-    CU_ASSERT_EQUAL_FATAL(sscanf(parallel, " parallel 1 1 1000 %lf %7s %lfx", &median, unit,
-                                 &speedup), 3);
+    CU_ASSERT_EQUAL_FATAL(
+        sscanf(parallel, " parallel 1 1 1000 %lf %7s %lfx", &median, unit, &speedup), 3);
     CU_ASSERT_STRING_EQUAL(unit, "ms");
     CU_ASSERT(median >= 40.0);
     CU_ASSERT_DOUBLE_EQUAL(speedup, o.m[0].stats.median / o.m[1].stats.median, 0.01 * speedup);
@@ -148,7 +152,8 @@ static void test_disturbed(void)
     CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : seq "), 1);
     CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : parallel "), 1);
     CU_ASSERT_EQUAL(count_lines(o.text, "# disturbed   : so those times and all speedups are not "
-                                        "the lesson; rerun it on a quieter machine"), 1);
+                                        "the lesson; rerun it on a quieter machine"),
+                    1);
     CU_ASSERT_PTR_NOT_NULL(strstr(o.text, " disturbed "));
     CU_ASSERT(all_under_100(o.text));
     CU_ASSERT(o.m[0].disturbed && o.m[1].disturbed);

@@ -16,7 +16,8 @@ static void put(const char *root, const char *path, const char *text)
 {
     char name[4096];
     snprintf(name, sizeof name, "%s/%s", root, path);
-    for (char *slash = strchr(name + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+    for (char *slash = strchr(name + strlen(root) + 1, '/'); slash;
+         slash = strchr(slash + 1, '/')) {
         *slash = '\0';
         mkdir(name, 0700);
         *slash = '/';
@@ -43,7 +44,8 @@ static void make_cpus(const char *root)
 {
     for (int cpu = 0; cpu < 9; cpu++) {
         char path[128], value[16];
-        snprintf(path, sizeof path, "sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+        snprintf(path, sizeof path, "sys/devices/system/cpu/cpu%d/topology/physical_package_id",
+                 cpu);
         snprintf(value, sizeof value, "%d\n", cpu % 8 / 4);
         put(root, path, value);
         snprintf(path, sizeof path, "sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
@@ -63,7 +65,8 @@ static void make_cpus(const char *root)
     for (int i = 0; i < 4; i++)
         for (int k = 0; k < 4; k++) {
             char path[128], value[32];
-            snprintf(path, sizeof path, "sys/devices/system/cpu/cpu0/cache/index%d/%s", i, files[k]);
+            snprintf(path, sizeof path, "sys/devices/system/cpu/cpu0/cache/index%d/%s", i,
+                     files[k]);
             snprintf(value, sizeof value, "%s\n", caches[i][k]);
             put(root, path, value);
         }
@@ -75,9 +78,10 @@ static void test_made_up_machine(void)
     if (!scratch_folder("machine", root, sizeof root))
         return;
     make_cpus(root);
-    put(root, "proc/cpuinfo", "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
-                              "model\t\t: 106\nmodel name\t: Intel(R) Xeon(R) Gold 6338 CPU\n"
-                              "flags\t\t: fpu sse2 avx2 hypervisor\n\nprocessor\t: 1\n");
+    put(root, "proc/cpuinfo",
+        "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
+        "model\t\t: 106\nmodel name\t: Intel(R) Xeon(R) Gold 6338 CPU\n"
+        "flags\t\t: fpu sse2 avx2 hypervisor\n\nprocessor\t: 1\n");
     put(root, "sys/devices/system/node/node0/cpulist", "0-3\n");
     put(root, "sys/devices/system/node/node1/cpulist", "4-7\n");
     put(root, "sys/devices/system/node/online", "0-1\n");
@@ -110,10 +114,13 @@ static void test_made_up_machine(void)
     static const char *const lines[] = {
         "# processor   : Intel(R) Xeon(R) Gold 6338 CPU\n",
         "# topology    : 2 socket(s), 4 core(s), 2 thread(s) per core: 8 CPUs, ",
-        "# caches      : L1d 48K per 2 CPUs, ", "# numa        : 2 node(s)\n",
-        "# ram         : 251.7 GiB installed\n", "# kernel      : ",
+        "# caches      : L1d 48K per 2 CPUs, ",
+        "# numa        : 2 node(s)\n",
+        "# ram         : 251.7 GiB installed\n",
+        "# kernel      : ",
         "# isolation   : virtual machine (KVM); container (kubepods)\n",
-        "# load        : 7.50 3.25 1.00 (1, 5, 15 min) at start\n", "# job         : "};
+        "# load        : 7.50 3.25 1.00 (1, 5, 15 min) at start\n",
+        "# job         : "};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(text, lines[i]));
     free(text);
@@ -151,8 +158,9 @@ static void test_arm_cpuinfo(void)
     char root[4096];
     if (!scratch_folder("machine", root, sizeof root))
         return;
-    put(root, "proc/cpuinfo", "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\n"
-                              "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n");
+    put(root, "proc/cpuinfo",
+        "processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\n"
+        "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU part\t: 0xd0c\n");
     plb_machine m;
     plb_machine_read(root, &m);
     CU_ASSERT_STRING_EQUAL(m.cpu, "Arm implementer 0x41, part 0xd0c");
@@ -171,7 +179,7 @@ static void test_jobs(void)
         {"FLUX_JOB_ID", "f3jK", NULL, "flux f3jK"},
     };
     static const char *const all[] = {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID",
-                                      "PBS_JOBID", "LSB_JOBID", "FLUX_JOB_ID"};
+                                      "PBS_JOBID",    "LSB_JOBID",          "FLUX_JOB_ID"};
     enum { VARIABLES = sizeof all / sizeof all[0] };
     char *saved[VARIABLES]; /* this run's own, put back at the end */
     for (size_t k = 0; k < VARIABLES; k++)
@@ -201,7 +209,8 @@ static void test_jobs(void)
 }
 
 CU_TestInfo machine_tests[] = {
-    {"a made-up machine: topology, caches, NUMA, memory, VM, container, load", test_made_up_machine},
+    {"a made-up machine: topology, caches, NUMA, memory, VM, container, load",
+     test_made_up_machine},
     {"nothing readable: every field unknown", test_nothing_readable},
     {"Arm: the implementer and the part", test_arm_cpuinfo},
     {"the job of Slurm (an array's element too), PBS, LSF and Flux", test_jobs},

@@ -41,7 +41,10 @@ typedef struct counting {
     long work;
 } counting;
 
-static void count_prepare(void *arg) { ((counting *)arg)->prepares++; }
+static void count_prepare(void *arg)
+{
+    ((counting *)arg)->prepares++;
+}
 
 static void count_run(void *arg)
 {
@@ -144,7 +147,10 @@ static void test_warm_runs_faster(void)
     CU_ASSERT(m.stats.max < 0.002); /* no cold run among the kept samples */
 }
 
-static void nothing(void *arg) { (void)arg; }
+static void nothing(void *arg)
+{
+    (void)arg;
+}
 
 static void test_too_short(void)
 {
@@ -190,7 +196,10 @@ static void test_bad_config(void)
                            "implausibly fast: the work was optimised away");
 }
 
-static void count_barrier(void *ctx) { ((counting *)ctx)->barriers++; }
+static void count_barrier(void *ctx)
+{
+    ((counting *)ctx)->barriers++;
+}
 
 /* Stand-ins for the other ranks: one 5 ms slower than us (verdicts, which are 0, pass through),
  * and one whose every result is wrong. */

@@ -133,15 +133,15 @@ static void test_every_exchange_fills_every_ghost(void)
                 int64_t wrong = wrong_ghosts(&d);
                 CU_ASSERT_EQUAL(wrong, 0);
                 /* every neighbour's edge was poisoned before: the test can fail */
-                int64_t edges = (d.up != MPI_PROC_NULL) * d.b.cols +
-                                (d.down != MPI_PROC_NULL) * d.b.cols +
-                                (d.left != MPI_PROC_NULL) * d.b.rows +
-                                (d.right != MPI_PROC_NULL) * d.b.rows;
+                int64_t edges =
+                    (d.up != MPI_PROC_NULL) * d.b.cols + (d.down != MPI_PROC_NULL) * d.b.cols +
+                    (d.left != MPI_PROC_NULL) * d.b.rows + (d.right != MPI_PROC_NULL) * d.b.rows;
                 CU_ASSERT_EQUAL(poisoned, edges);
                 if (wrong)
-                    fprintf(stderr, "rank %d: exchange %d, grid %" PRId64 "x%" PRId64 " on %dx%d: "
-                            "%" PRId64 " ghosts wrong\n", rank_of(), (int)exchanges[e], p.rows,
-                            p.cols, dims[0], dims[1], wrong);
+                    fprintf(stderr,
+                            "rank %d: exchange %d, grid %" PRId64 "x%" PRId64 " on %dx%d: "
+                            "%" PRId64 " ghosts wrong\n",
+                            rank_of(), (int)exchanges[e], p.rows, p.cols, dims[0], dims[1], wrong);
             }
             heat_dist_free(&d);
         }

@@ -144,7 +144,8 @@ static void test_shared_default_updates(void)
 {
     CU_ASSERT_EQUAL(shared_default_updates(0.0, 4), SHARED_UPDATES);
     CU_ASSERT_EQUAL(shared_default_updates(1e-7, 4), SHARED_UPDATES);
-    CU_ASSERT_EQUAL(shared_default_updates(SHARED_RUN_BUDGET_S / SHARED_UPDATES, 4), SHARED_UPDATES);
+    CU_ASSERT_EQUAL(shared_default_updates(SHARED_RUN_BUDGET_S / SHARED_UPDATES, 4),
+                    SHARED_UPDATES);
     CU_ASSERT_EQUAL(shared_default_updates(2e-3, 4), (int64_t)(SHARED_RUN_BUDGET_S / 2e-3));
     CU_ASSERT(shared_default_updates(2e-3, 4) * 2e-3 <= SHARED_RUN_BUDGET_S);
     CU_ASSERT_EQUAL(shared_default_updates(1.0, 4), 4 * SHARED_PROBE_UPDATES);
@@ -162,9 +163,9 @@ static uint64_t contribution(int r, int i)
  * message exact on every rank that has a result, each checked against sums made here. */
 static void test_collectives_by_hand(void)
 {
-    void (*const ways[])(coll_buffers *) = {bcast_linear, bcast_tree, reduce_linear,
-        reduce_tree, allreduce_linear, allreduce_doubling, allgather_ring, allgather_bruck,
-        scan_chain, scan_doubling};
+    void (*const ways[])(coll_buffers *) = {
+        bcast_linear,       bcast_tree,     reduce_linear,   reduce_tree, allreduce_linear,
+        allreduce_doubling, allgather_ring, allgather_bruck, scan_chain,  scan_doubling};
     const int counts[] = {1, 3, 1000};
     int rank = rank_of(), p = size_of();
     for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
@@ -172,7 +173,8 @@ static void test_collectives_by_hand(void)
         coll_buffers b = {.in = calloc((size_t)count, sizeof *b.in),
                           .out = calloc((size_t)count * p, sizeof *b.out),
                           .tmp = calloc((size_t)count * p, sizeof *b.tmp),
-                          .count = count, .comm = MPI_COMM_WORLD};
+                          .count = count,
+                          .comm = MPI_COMM_WORLD};
         if (plb_mpi_agree(!b.in || !b.out || !b.tmp, MPI_COMM_WORLD)) {
             CU_FAIL("out of memory");
             free(b.in), free(b.out), free(b.tmp);
@@ -199,8 +201,8 @@ static void test_collectives_by_hand(void)
             }
             CU_ASSERT_EQUAL(wrong, 0);
             if (wrong)
-                printf("\n  collective %zu, %d elements, rank %d of %d: %d wrong\n", w, count,
-                       rank, p, wrong);
+                printf("\n  collective %zu, %d elements, rank %d of %d: %d wrong\n", w, count, rank,
+                       p, wrong);
         }
         free(b.in), free(b.out), free(b.tmp);
     }

@@ -29,8 +29,7 @@ static void le_bytes(double x, unsigned char out[8])
 /* A .npy file by hand: version major.0's prefix with text's length, the text as given, then
  * `data` bytes of the doubles 0, 1, 2, ... little-endian (the last one cut short when `data` is
  * not a multiple of 8). */
-static void make_file(const char *path, int major, const char *text, size_t text_len,
-                      int64_t data)
+static void make_file(const char *path, int major, const char *text, size_t text_len, int64_t data)
 {
     FILE *f = fopen(path, "wb");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
@@ -293,8 +292,8 @@ static void test_broken_prefixes(void)
     free(text);
 
     snprintf(path, sizeof path, "%s/missing.npy", dir);
-    CU_ASSERT_FALSE(plb_npy_shape(path, &(int64_t){0}, &(int64_t){0}, &(int64_t){0}, err,
-                                  sizeof err));
+    CU_ASSERT_FALSE(
+        plb_npy_shape(path, &(int64_t){0}, &(int64_t){0}, &(int64_t){0}, err, sizeof err));
     snprintf(expected, sizeof expected, "%s: No such file or directory", path);
     CU_ASSERT_STRING_EQUAL(err, expected);
     scratch_remove(dir);

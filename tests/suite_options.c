@@ -14,6 +14,7 @@ static double timeout_s = 5.0;
 static bool demo;
 static int chunk = 4;
 static int64_t items = 0; /* 0: the program chooses */
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.001, .max = 3600, .arg_name = "SECONDS", .help = "watchdog"},
     {.long_name = "demo", .kind = PLB_OPT_FLAG, .target = &demo, .help = "show the demo"},
@@ -21,6 +22,7 @@ static const plb_opt extra[] = {
     {.long_name = "items", .kind = PLB_OPT_COUNT, .target = &items, .min = 1, .arg_name = "K", .help = "items in all"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program prog = {
     .name = "tprog", .summary = "a test program", .variants = variants, .extra = extra};
 
@@ -70,7 +72,8 @@ static void test_forms(void)
     plb_options opt = defaults();
     char err[256];
     CU_ASSERT_EQUAL(parse(&opt, err, "-n", "16M", "--repeat=7", "-w0", "--threads", "3", "--csv",
-                          "--timeout", "2.5", "--demo", "-c", "9", END), -1);
+                          "--timeout", "2.5", "--demo", "-c", "9", END),
+                    -1);
     CU_ASSERT_EQUAL(opt.n, 16 << 20);
     CU_ASSERT_EQUAL(opt.repeats, 7);
     CU_ASSERT_EQUAL(opt.warmup, 0);
@@ -85,24 +88,42 @@ static void test_forms(void)
 
 static void test_counts(void)
 {
-    static const struct { const char *text; int64_t value; } good[] = {
-        {"1000", 1000}, {"1e6", 1000000}, {"1E6", 1000000}, {"16M", 16777216},
-        {"1G", 1073741824}, {"1k", 1024}, {"1.5K", 1536}, {"0.5k", 512}, {"2T", INT64_C(2) << 40},
-        {"1000e-3", 1}, {"2.5e3", 2500}, {"0", 0}, {"007", 7},
-        {"9223372036854775807", INT64_MAX}, {"1000003", 1000003},
+    static const struct {
+        const char *text;
+        int64_t value;
+    } good[] = {
+        {"1000", 1000},
+        {"1e6", 1000000},
+        {"1E6", 1000000},
+        {"16M", 16777216},
+        {"1G", 1073741824},
+        {"1k", 1024},
+        {"1.5K", 1536},
+        {"0.5k", 512},
+        {"2T", INT64_C(2) << 40},
+        {"1000e-3", 1},
+        {"2.5e3", 2500},
+        {"0", 0},
+        {"007", 7},
+        {"9223372036854775807", INT64_MAX},
+        {"1000003", 1000003},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int64_t v = -1;
         CU_ASSERT_PTR_NULL(plb_parse_count(good[i].text, &v));
         CU_ASSERT_EQUAL(v, good[i].value);
     }
-    static const struct { const char *text, *why; } bad[] = {
-        {"", "is not a number"}, {"abc", "is not a number"}, {"16X", "is not a number"},
-        {"1e", "is not a number"}, {"K", "is not a number"}, {"1KK", "is not a number"},
-        {" 1", "is not a number"}, {"1 ", "is not a number"}, {"0x10", "is not a number"},
-        {"-5", "is negative"}, {"-1e6", "is negative"}, {"1.5", "is not a whole number"},
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"", "is not a number"},           {"abc", "is not a number"},
+        {"16X", "is not a number"},        {"1e", "is not a number"},
+        {"K", "is not a number"},          {"1KK", "is not a number"},
+        {" 1", "is not a number"},         {"1 ", "is not a number"},
+        {"0x10", "is not a number"},       {"-5", "is negative"},
+        {"-1e6", "is negative"},           {"1.5", "is not a whole number"},
         {"1e-3", "is not a whole number"}, {"9223372036854775808", "is too large"},
-        {"1e30", "is too large"}, {"99999999999999999999", "is too large"},
+        {"1e30", "is too large"},          {"99999999999999999999", "is too large"},
         {"16777216T", "is too large"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -134,7 +155,8 @@ static void test_bad_input(void)
     expect_error("-w", "-1", NULL, "tprog: option '-w': '-1' is negative");
     expect_error("-n", "0", NULL, "tprog: option '-n': '0' is below the minimum 1");
     expect_error("-r", "0", NULL, "tprog: option '-r': '0' is below the minimum 1");
-    expect_error("--threads=0", NULL, NULL, "tprog: option '--threads': '0' is below the minimum 1");
+    expect_error("--threads=0", NULL, NULL,
+                 "tprog: option '--threads': '0' is below the minimum 1");
     expect_error("-r", "3000000000", NULL,
                  "tprog: option '-r': '3000000000' is too large (maximum 2147483647)");
     expect_error("-n", "1e19", NULL, "tprog: option '-n': '1e19' is too large");
@@ -149,11 +171,13 @@ static void test_bad_input(void)
     expect_error("-", NULL, NULL, "tprog: unexpected argument '-' (try --help)");
     expect_error("-V", "seq,bogus", NULL,
                  "tprog: unknown variant 'bogus' (choose from seq, parallel, tasks, all)");
-    expect_error("-V", "", NULL, "tprog: unknown variant '' (choose from seq, parallel, tasks, all)");
+    expect_error("-V", "", NULL,
+                 "tprog: unknown variant '' (choose from seq, parallel, tasks, all)");
     expect_error("--timeout", "nan", NULL, "tprog: option '--timeout': 'nan' is not a number");
     expect_error("--timeout", "-1", NULL, "tprog: option '--timeout': '-1' is negative");
     expect_error("--timeout", "1e400", NULL, "tprog: option '--timeout': '1e400' is too large");
-    expect_error("--timeout", "0", NULL, "tprog: option '--timeout': '0' is below the minimum 0.001");
+    expect_error("--timeout", "0", NULL,
+                 "tprog: option '--timeout': '0' is below the minimum 0.001");
     expect_error("-c", "1001", NULL, "tprog: option '-c': '1001' is too large (maximum 1000)");
 }
 
@@ -161,16 +185,20 @@ static void test_bad_input(void)
 static void test_shadowed_option(void)
 {
     static int64_t size;
+    /* clang-format off */
     static const plb_opt clash[] = {
         {.long_name = "size", .kind = PLB_OPT_COUNT, .target = &size, .arg_name = "PX", .help = "shadowed by -n"},
         PLB_OPT_END,
     };
-    const plb_program shadowing = {.name = "tprog", .summary = "", .variants = variants, .extra = clash};
+    /* clang-format on */
+    const plb_program shadowing = {
+        .name = "tprog", .summary = "", .variants = variants, .extra = clash};
     plb_options opt = defaults();
     char *argv[] = {"tprog", NULL};
     char err[256] = "";
     FILE *sink = fopen("/dev/null", "w");
-    CU_ASSERT_EQUAL(plb_parse_options(&shadowing, 1, argv, &opt, sink, err, sizeof err), PLB_EXIT_USAGE);
+    CU_ASSERT_EQUAL(plb_parse_options(&shadowing, 1, argv, &opt, sink, err, sizeof err),
+                    PLB_EXIT_USAGE);
     fclose(sink);
     CU_ASSERT_STRING_EQUAL(err, "tprog: option '--size' is defined twice (program error)");
 }
@@ -214,11 +242,22 @@ static void test_help_and_version(void)
     char printed[4096];
     CU_ASSERT_EQUAL(parse_printing("--help", printed, sizeof printed), PLB_EXIT_VERIFIED);
     CU_ASSERT_PTR_NOT_NULL(strstr(printed, "Usage: tprog [options]"));
-    static const char *const expected[] = {"-n, --size N", "-r, --repeat R", "-w, --warmup W",
-        "-t, --threads T", "-V, --variant LIST", "--csv", "-h, --help", "--version",
-        "--timeout SECONDS", "--demo", "-c, --chunk C", "(default: 1000)", "(default: automatic)",
-        "items in all (default: automatic)",
-        "Variants: seq parallel tasks", "Exit codes: 0 verified"};
+    static const char *const expected[] = {"-n, --size N",
+                                           "-r, --repeat R",
+                                           "-w, --warmup W",
+                                           "-t, --threads T",
+                                           "-V, --variant LIST",
+                                           "--csv",
+                                           "-h, --help",
+                                           "--version",
+                                           "--timeout SECONDS",
+                                           "--demo",
+                                           "-c, --chunk C",
+                                           "(default: 1000)",
+                                           "(default: automatic)",
+                                           "items in all (default: automatic)",
+                                           "Variants: seq parallel tasks",
+                                           "Exit codes: 0 verified"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(printed, expected[i]));
     CU_ASSERT_EQUAL(parse_printing("-h", printed, sizeof printed), PLB_EXIT_VERIFIED);
@@ -231,9 +270,14 @@ static void test_grid_sizes(void)
 {
     plb_program grid = prog;
     grid.grid = true;
-    static const struct { const char *arg; int64_t rows, cols; } good[] = {
-        {"4096", 4096, 4096}, {"37x41", 37, 41}, {"2Kx8K", 2048, 8192}, {"1x1", 1, 1},
-        {"1e3x7", 1000, 7}};
+    static const struct {
+        const char *arg;
+        int64_t rows, cols;
+    } good[] = {{"4096", 4096, 4096},
+                {"37x41", 37, 41},
+                {"2Kx8K", 2048, 8192},
+                {"1x1", 1, 1},
+                {"1e3x7", 1000, 7}};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         plb_options opt = {.n = 64, .cols = 64, .repeats = 1};
         char *argv[] = {"tprog", "-n", (char *)good[i].arg, NULL};
@@ -242,14 +286,16 @@ static void test_grid_sizes(void)
         CU_ASSERT_EQUAL(opt.n, good[i].rows);
         CU_ASSERT_EQUAL(opt.cols, good[i].cols);
     }
-    static const struct { const char *arg, *why; } bad[] = {
-        {"12x", "tprog: option '-n': '12x' is not a number (a grid is N or RxC)"},
-        {"x12", "tprog: option '-n': 'x12' is not a number (a grid is N or RxC)"},
-        {"0x5", "tprog: option '-n': '0x5' is below the minimum 1 (a grid is N or RxC)"},
-        {"5x5x5", "tprog: option '-n': '5x5x5' is not a number (a grid is N or RxC)"},
-        {"4Gx4G", "tprog: option '-n': '4Gx4G' is too large (over 2^63 points) (a grid is N or "
-                  "RxC)"},
-        {"-3", "tprog: option '-n': '-3' is negative (a grid is N or RxC)"}};
+    static const struct {
+        const char *arg, *why;
+    } bad[] = {{"12x", "tprog: option '-n': '12x' is not a number (a grid is N or RxC)"},
+               {"x12", "tprog: option '-n': 'x12' is not a number (a grid is N or RxC)"},
+               {"0x5", "tprog: option '-n': '0x5' is below the minimum 1 (a grid is N or RxC)"},
+               {"5x5x5", "tprog: option '-n': '5x5x5' is not a number (a grid is N or RxC)"},
+               {"4Gx4G",
+                "tprog: option '-n': '4Gx4G' is too large (over 2^63 points) (a grid is N or "
+                "RxC)"},
+               {"-3", "tprog: option '-n': '-3' is negative (a grid is N or RxC)"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         plb_options opt = {.n = 64, .cols = 64, .repeats = 1};
         char *argv[] = {"tprog", "-n", (char *)bad[i].arg, NULL};
@@ -262,8 +308,7 @@ static void test_grid_sizes(void)
     plb_options opt = {.n = 64, .repeats = 1};
     char *argv[] = {"tprog", "-n", "37x41", NULL};
     char err[256];
-    CU_ASSERT_EQUAL(plb_parse_options(&prog, 3, argv, &opt, NULL, err, sizeof err),
-                    PLB_EXIT_USAGE);
+    CU_ASSERT_EQUAL(plb_parse_options(&prog, 3, argv, &opt, NULL, err, sizeof err), PLB_EXIT_USAGE);
     CU_ASSERT_EQUAL(opt.cols, 0);
     CU_ASSERT_EQUAL(plb_grid_points(&(plb_options){.n = 37, .cols = 41}), 37 * 41);
 }

@@ -9,11 +9,18 @@
 #include "suites.h"
 
 static const plb_result sample = {
-    .program = "omp_test", .variant = "seq", .n = 1000, .ranks = 1, .threads = 2, .repeats = 5,
+    .program = "omp_test",
+    .variant = "seq",
+    .n = 1000,
+    .ranks = 1,
+    .threads = 2,
+    .repeats = 5,
     .batch = 64,
-    .time = {.count = 5, .min = 0.001, .median = 0.002, .mean = 0.0021, .max = 0.003,
-             .stddev = 0.0004},
-    .rate = 4.0, .rate_unit = "GB/s", .verified = true,
+    .time =
+        {.count = 5, .min = 0.001, .median = 0.002, .mean = 0.0021, .max = 0.003, .stddev = 0.0004},
+    .rate = 4.0,
+    .rate_unit = "GB/s",
+    .verified = true,
 };
 
 /* --csv, -v and neither (for people). */
@@ -21,19 +28,20 @@ static const plb_options as_csv = {.csv = true, .verbose = true}, verbose = {.ve
                          brief = {.verbose = false};
 
 /* Runs `call` with `out` a memory stream; text receives what it printed (the caller frees it). */
-#define CAPTURE(text, call)                          \
-    do {                                             \
-        size_t size_;                                \
-        FILE *out = open_memstream(&(text), &size_); \
-        call;                                        \
-        fclose(out);                                 \
+#define CAPTURE(text, call)                                                                        \
+    do {                                                                                           \
+        size_t size_;                                                                              \
+        FILE *out = open_memstream(&(text), &size_);                                               \
+        call;                                                                                      \
+        fclose(out);                                                                               \
     } while (0)
 
 static void test_csv_row(void)
 {
     char *text = NULL;
     CAPTURE(text, plb_report_row(out, &as_csv, &sample));
-    CU_ASSERT_STRING_EQUAL(text, "omp_test,seq,1000,1,2,5,64,0.001,0.002,0.0021,0.003,0.0004,4,GB/s,yes\n");
+    CU_ASSERT_STRING_EQUAL(
+        text, "omp_test,seq,1000,1,2,5,64,0.001,0.002,0.0021,0.003,0.0004,4,GB/s,yes\n");
     free(text);
     plb_result wrong = sample;
     wrong.verified = false;
@@ -74,7 +82,7 @@ static void test_table_matches_csv(void)
     CU_ASSERT_EQUAL(strncmp(head, "program", 7), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(head, "median_s"));
     CU_ASSERT_PTR_NOT_NULL(strstr(row, "2.0000e-03"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(row, " 64 "));      /* the batch */
+    CU_ASSERT_PTR_NOT_NULL(strstr(row, " 64 "));       /* the batch */
     CU_ASSERT_PTR_NOT_NULL(strstr(row, "2.1000e-03")); /* the mean */
     CU_ASSERT_PTR_NOT_NULL(strstr(row, "4.00e-04"));   /* the standard deviation */
     /* aligned: the last column starts at the same place */
@@ -119,9 +127,11 @@ static void test_brief_table(void)
 
 static void test_seconds(void)
 {
-    static const struct { double s; const char *text; } cases[] = {
-        {2.5e-9, "2.5 ns"}, {3.5751e-4, "358 us"}, {9.996e-4, "1 ms"}, {7.9851e-3, "7.99 ms"},
-        {1.25, "1.25 s"}, {0.0, "0 ns"}};
+    static const struct {
+        double s;
+        const char *text;
+    } cases[] = {{2.5e-9, "2.5 ns"},     {3.5751e-4, "358 us"}, {9.996e-4, "1 ms"},
+                 {7.9851e-3, "7.99 ms"}, {1.25, "1.25 s"},      {0.0, "0 ns"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[32];
         plb_report_seconds(cases[i].s, buf, sizeof buf);
@@ -132,20 +142,33 @@ static void test_seconds(void)
 static void test_header(void)
 {
     char *argv[] = {"bin/omp_test", "-n", "16M", "--label", "a b", "it's", NULL};
-    plb_options opt = {.n = 16777216, .repeats = 5, .warmup = 1, .argc = 6, .argv = argv,
-                       .verbose = true};
-    plb_context ctx = {.program = "omp_test", .ranks = 3, .threads = 2, .mpi_library = "Test MPI 1.0"};
+    plb_options opt = {
+        .n = 16777216, .repeats = 5, .warmup = 1, .argc = 6, .argv = argv, .verbose = true};
+    plb_context ctx = {
+        .program = "omp_test", .ranks = 3, .threads = 2, .mpi_library = "Test MPI 1.0"};
     char *text = NULL;
     CAPTURE(text, plb_report_header(out, &ctx, &opt); plb_report_param(out, "chunk", "%d", 8));
     static const char *const lines[] = {
-        "# program     : omp_test\n", "# version     : parlab ", "# compiler    : ",
-        "# mpi         : Test MPI 1.0\n", "# host        : ", "# processor   : ",
-        "# topology    : ", "# caches      : ", "# numa        : ", "# ram         : ",
-        "# kernel      : ", "# isolation   : ", "# load        : ", "# job         : ",
+        "# program     : omp_test\n",
+        "# version     : parlab ",
+        "# compiler    : ",
+        "# mpi         : Test MPI 1.0\n",
+        "# host        : ",
+        "# processor   : ",
+        "# topology    : ",
+        "# caches      : ",
+        "# numa        : ",
+        "# ram         : ",
+        "# kernel      : ",
+        "# isolation   : ",
+        "# load        : ",
+        "# job         : ",
         "# ranks       : 3\n",
-        "# threads     : 2\n", "# date        : 20",
+        "# threads     : 2\n",
+        "# date        : 20",
         "# command     : bin/omp_test -n 16M --label 'a b' 'it'\\''s'\n",
-        "# n           : 16777216\n", "# repeats     : 5 (after 1 warm-up)\n",
+        "# n           : 16777216\n",
+        "# repeats     : 5 (after 1 warm-up)\n",
         "# chunk       : 8\n"};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         CU_ASSERT_PTR_NOT_NULL(strstr(text, lines[i]));
@@ -164,13 +187,17 @@ static void test_brief_header(void)
 {
     char *argv[] = {"bin/omp_test", "-n", "16M", NULL};
     plb_options opt = {.n = 16777216, .repeats = 5, .warmup = 1, .argc = 3, .argv = argv};
-    plb_context ctx = {.program = "omp_test", .ranks = 3, .threads = 2, .mpi_library = "Test MPI 1.0"};
+    plb_context ctx = {
+        .program = "omp_test", .ranks = 3, .threads = 2, .mpi_library = "Test MPI 1.0"};
     char *text = NULL;
     CAPTURE(text, plb_report_header(out, &ctx, &opt));
-    static const char *const lines[] = {
-        "# program     : omp_test\n", "# mpi         : Test MPI 1.0\n", "# topology    : ",
-        "# load        : ", "# command     : bin/omp_test -n 16M\n", "# n           : 16777216\n",
-        "# repeats     : 5 (after 1 warm-up)\n"};
+    static const char *const lines[] = {"# program     : omp_test\n",
+                                        "# mpi         : Test MPI 1.0\n",
+                                        "# topology    : ",
+                                        "# load        : ",
+                                        "# command     : bin/omp_test -n 16M\n",
+                                        "# n           : 16777216\n",
+                                        "# repeats     : 5 (after 1 warm-up)\n"};
     int count = 0;
     for (const char *p = text; *p; p = strchr(p, '\n') + 1)
         count++;

@@ -118,9 +118,11 @@ static void test_quiet_while_off(void)
 }
 
 CU_TestInfo watchdog_tests[] = {
-    {"stuck while watched: its line, the end hook, exit 3, after the timeout", test_fires_when_stuck},
+    {"stuck while watched: its line, the end hook, exit 3, after the timeout",
+     test_fires_when_stuck},
     {"the grace is waited out before firing", test_waits_out_the_grace},
-    {"a slow run that keeps making progress is never called deadlocked", test_quiet_while_progressing},
+    {"a slow run that keeps making progress is never called deadlocked",
+     test_quiet_while_progressing},
     {"watching off: no progress is no deadlock", test_quiet_while_off},
     CU_TEST_INFO_NULL,
 };

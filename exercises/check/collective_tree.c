@@ -82,17 +82,25 @@ static int verify(void *arg, long runs)
             continue;
         int from = (int)((got >> 24 & 0xffffff) - 1), at = (int)(got & 0xffffff);
         if (got == POISON)
-            snprintf(j->detail, sizeof j->detail, "rank %d's block (element %d) never reached "
-                     "rank 0", r, i);
+            snprintf(j->detail, sizeof j->detail,
+                     "rank %d's block (element %d) never reached "
+                     "rank 0",
+                     r, i);
         else if (got >> 48 != (uint64_t)(j->stamp & 0xffff) && from >= 0 && from < j->size)
-            snprintf(j->detail, sizeof j->detail, "where rank %d's element %d belongs, rank 0 "
-                     "has rank %d's element %d of an earlier call", r, i, from, at);
+            snprintf(j->detail, sizeof j->detail,
+                     "where rank %d's element %d belongs, rank 0 "
+                     "has rank %d's element %d of an earlier call",
+                     r, i, from, at);
         else if (from >= 0 && from < j->size && at < count && got == element(j, from, at))
-            snprintf(j->detail, sizeof j->detail, "where rank %d's element %d belongs, rank 0 "
-                     "has rank %d's element %d", r, i, from, at);
+            snprintf(j->detail, sizeof j->detail,
+                     "where rank %d's element %d belongs, rank 0 "
+                     "has rank %d's element %d",
+                     r, i, from, at);
         else
-            snprintf(j->detail, sizeof j->detail, "where rank %d's element %d belongs, rank 0 "
-                     "has %016" PRIx64 ", no rank's", r, i, got);
+            snprintf(j->detail, sizeof j->detail,
+                     "where rank %d's element %d belongs, rank 0 "
+                     "has %016" PRIx64 ", no rank's",
+                     r, i, got);
         return 1;
     }
     return 0;
@@ -125,11 +133,13 @@ static const char *check_sizes(job *j)
 }
 
 static double timeout_s = 10.0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
      .arg_name = "S", .help = "a gather_tree that has not returned after S seconds hangs"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "collective_tree",
     .summary = "the collective_tree exercise: your gather_tree, checked and timed",
@@ -150,8 +160,10 @@ static int check_input(const plb_options *opt, int size, MPI_Comm comm)
 {
     int most = INT_MAX / size < 1 << 24 ? INT_MAX / size : 1 << 24; /* elements */
     if (opt->n < 8 || opt->n / 8 > most)
-        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "-n %" PRId64 ": a block is 8 "
-                              "to %" PRId64 " bytes on %d ranks", opt->n, 8 * (int64_t)most, size);
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "-n %" PRId64 ": a block is 8 "
+                              "to %" PRId64 " bytes on %d ranks",
+                              opt->n, 8 * (int64_t)most, size);
     if (!plb_mpi_memory_check(program.name, 8.0 * block_room(opt) * (1.0 + 2.0 * size), comm))
         return PLB_EXIT_USAGE;
     return -1;
@@ -168,23 +180,31 @@ static const char *time_ways(job *j, const plb_options *opt, FILE *out)
         if (!plb_variant_selected(&program, opt, variants[j->w]))
             continue;
         plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
-        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                               .repeats = opt->repeats, .sync = &sync};
+        plb_measure_cfg cfg = {.warmup = opt->warmup,
+                               .warmup_s = PLB_WARMUP_S,
+                               .repeats = opt->repeats,
+                               .sync = &sync};
         plb_measurement m;
         j->detail[0] = '\0';
         int measured = plb_measure(&k, &cfg, &m);
         double bytes = 8.0 * j->b.count * j->size;
-        plb_result r = {.program = program.name, .variant = variants[j->w],
-                        .n = 8 * (int64_t)j->b.count, .ranks = j->size, .threads = 1,
-                        .repeats = opt->repeats, .batch = m.batch, .time = m.stats,
-                        .rate = plb_rate(bytes, m.stats.median, 1e6), .rate_unit = "MB/s",
+        plb_result r = {.program = program.name,
+                        .variant = variants[j->w],
+                        .n = 8 * (int64_t)j->b.count,
+                        .ranks = j->size,
+                        .threads = 1,
+                        .repeats = opt->repeats,
+                        .batch = m.batch,
+                        .time = m.stats,
+                        .rate = plb_rate(bytes, m.stats.median, 1e6),
+                        .rate_unit = "MB/s",
                         .verified = measured == PLB_MEASURE_OK};
         if (out)
             plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
             share_detail(j);
-            snprintf(why, sizeof why, "%s, timed: %s%s%s", r.variant,
-                     plb_measure_error(measured), j->detail[0] ? ": " : "", j->detail);
+            snprintf(why, sizeof why, "%s, timed: %s%s%s", r.variant, plb_measure_error(measured),
+                     j->detail[0] ? ": " : "", j->detail);
             return why;
         }
     }
@@ -200,7 +220,8 @@ static int check_and_time(job *j, const plb_options *opt)
     FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, j->b.comm);
     const char *failure = check_sizes(j);
     if (out && !failure) {
-        plb_report_param(out, "checked", "1, 3 and 1000 elements a block: every block in its "
+        plb_report_param(out, "checked",
+                         "1, 3 and 1000 elements a block: every block in its "
                          "place on rank 0");
         plb_report_columns(out, opt);
     }

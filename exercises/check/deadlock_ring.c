@@ -29,10 +29,15 @@
 
 typedef enum way { WAY_SENDRECV, WAY_ORDERED, WAY_COPY, WAYS } way;
 static const char *const variants[] = {
-    [WAY_SENDRECV] = "sendrecv", [WAY_ORDERED] = "ordered", [WAY_COPY] = "copy", NULL,
+    [WAY_SENDRECV] = "sendrecv",
+    [WAY_ORDERED] = "ordered",
+    [WAY_COPY] = "copy",
+    NULL,
 };
 static const char *const calls[] = {
-    [WAY_SENDRECV] = "ring_shift", [WAY_ORDERED] = "ring_shift_ordered", [WAY_COPY] = "memcpy",
+    [WAY_SENDRECV] = "ring_shift",
+    [WAY_ORDERED] = "ring_shift_ordered",
+    [WAY_COPY] = "memcpy",
 };
 
 typedef struct job {
@@ -88,8 +93,10 @@ static void run_variant(void *arg)
 static int wrong_here(job *j)
 {
     if (j->other_call) {
-        snprintf(j->detail, sizeof j->detail, "rank %d: ring_shift_ordered used %s: MPI_Send and "
-                 "MPI_Recv alone, in an order that cannot deadlock", j->rank, j->other_call);
+        snprintf(j->detail, sizeof j->detail,
+                 "rank %d: ring_shift_ordered used %s: MPI_Send and "
+                 "MPI_Recv alone, in an order that cannot deadlock",
+                 j->rank, j->other_call);
         return 1;
     }
     int left = j->w == WAY_COPY ? j->rank : (j->rank - 1 + j->size) % j->size;
@@ -99,14 +106,20 @@ static int wrong_here(job *j)
             continue;
         int from = (int)(got >> 24 & 0xffffff), at = (int)(got & 0xffffff);
         if (got == POISON)
-            snprintf(j->detail, sizeof j->detail, "rank %d: element %d of rank %d's block never "
-                     "arrived", j->rank, i, left);
+            snprintf(j->detail, sizeof j->detail,
+                     "rank %d: element %d of rank %d's block never "
+                     "arrived",
+                     j->rank, i, left);
         else if (from < j->size && at < j->count && got == element(j, from, at))
-            snprintf(j->detail, sizeof j->detail, "rank %d: where rank %d's element %d belongs, "
-                     "it has rank %d's element %d", j->rank, left, i, from, at);
+            snprintf(j->detail, sizeof j->detail,
+                     "rank %d: where rank %d's element %d belongs, "
+                     "it has rank %d's element %d",
+                     j->rank, left, i, from, at);
         else
-            snprintf(j->detail, sizeof j->detail, "rank %d: where rank %d's element %d belongs, "
-                     "it has %" PRIx64 ", no rank's", j->rank, left, i, (uint64_t)got);
+            snprintf(j->detail, sizeof j->detail,
+                     "rank %d: where rank %d's element %d belongs, "
+                     "it has %" PRIx64 ", no rank's",
+                     j->rank, left, i, (uint64_t)got);
         return 1;
     }
     return 0;
@@ -122,11 +135,13 @@ static int verify(void *arg, long runs)
 }
 
 static double timeout_s = 10.0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
      .arg_name = "S", .help = "a ring shift that has not returned after S seconds hangs"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "deadlock_ring",
     .summary = "the deadlock_ring exercise: your two ring shifts, checked and timed",
@@ -148,8 +163,8 @@ static const char *check_sizes(job *j, const plb_options *opt)
             prepare(j);
             run_variant(j);
             if (verify(j, 1)) {
-                snprintf(why, sizeof why, "%s, %d element%s (%d bytes): %s", calls[j->w],
-                         counts[c], counts[c] > 1 ? "s" : "", 8 * counts[c], j->detail);
+                snprintf(why, sizeof why, "%s, %d element%s (%d bytes): %s", calls[j->w], counts[c],
+                         counts[c] > 1 ? "s" : "", 8 * counts[c], j->detail);
                 return why;
             }
         }
@@ -166,20 +181,27 @@ static const char *time_ways(job *j, const plb_options *opt, FILE *out)
         if (!plb_variant_selected(&program, opt, variants[j->w]))
             continue;
         plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
-        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                               .repeats = opt->repeats, .sync = &sync};
+        plb_measure_cfg cfg = {.warmup = opt->warmup,
+                               .warmup_s = PLB_WARMUP_S,
+                               .repeats = opt->repeats,
+                               .sync = &sync};
         plb_measurement m;
         int measured = plb_measure(&k, &cfg, &m);
-        plb_result r = {.program = program.name, .variant = variants[j->w],
-                        .n = 8 * (int64_t)j->count, .ranks = j->size, .threads = 1,
-                        .repeats = opt->repeats, .batch = m.batch, .time = m.stats,
+        plb_result r = {.program = program.name,
+                        .variant = variants[j->w],
+                        .n = 8 * (int64_t)j->count,
+                        .ranks = j->size,
+                        .threads = 1,
+                        .repeats = opt->repeats,
+                        .batch = m.batch,
+                        .time = m.stats,
                         .rate = plb_rate(8.0 * j->count, m.stats.median, 1e6),
-                        .rate_unit = "MB/s", .verified = measured == PLB_MEASURE_OK};
+                        .rate_unit = "MB/s",
+                        .verified = measured == PLB_MEASURE_OK};
         if (out)
             plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
-            snprintf(why, sizeof why, "%s, timed: %s", variants[j->w],
-                     plb_measure_error(measured));
+            snprintf(why, sizeof why, "%s, timed: %s", variants[j->w], plb_measure_error(measured));
             return why;
         }
     }
@@ -213,7 +235,8 @@ static int check_and_time(job *j, const plb_options *opt)
     FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, j->comm);
     const char *failure = check_sizes(j, opt);
     if (out && !failure) {
-        plb_report_param(out, "checked", "1, 1000 and 524288 elements: every block from the "
+        plb_report_param(out, "checked",
+                         "1, 1000 and 524288 elements: every block from the "
                          "left neighbour");
         plb_report_columns(out, opt);
     }
@@ -237,8 +260,8 @@ static int run_lesson(int argc, char **argv, MPI_Comm comm)
         return status;
     j.out = plb_array_alloc((size_t)block_room(&opt) * sizeof *j.out, 1);
     j.in = plb_array_alloc((size_t)block_room(&opt) * sizeof *j.in, 1);
-    int broken = !j.out || !j.in ||
-                 checker_watch_hangs("the ring shift", j.rank, j.size, timeout_s) != 0;
+    int broken =
+        !j.out || !j.in || checker_watch_hangs("the ring shift", j.rank, j.size, timeout_s) != 0;
     if (plb_mpi_agree(broken, comm))
         status = plb_mpi_refuse(program.name, PLB_EXIT_FAILED, comm,
                                 "out of memory, or no watchdog thread");

@@ -36,7 +36,10 @@
 
 typedef enum way { WAY_SENDRECV, WAY_OVERLAP, WAY_NEIGHBOR, WAYS } way;
 static const char *const variants[] = {
-    [WAY_SENDRECV] = "sendrecv", [WAY_OVERLAP] = "overlap", [WAY_NEIGHBOR] = "neighbor", NULL,
+    [WAY_SENDRECV] = "sendrecv",
+    [WAY_OVERLAP] = "overlap",
+    [WAY_NEIGHBOR] = "neighbor",
+    NULL,
 };
 static const char *const calls[] = {
     [WAY_SENDRECV] = "halo_sendrecv",
@@ -74,12 +77,15 @@ static void start_and_finish(job *j, void (*between)(job *j))
                     (after.recv - before.recv) + (after.sendrecv - before.sendrecv) +
                     (after.wait - before.wait) + (after.waitall - before.waitall);
     if (blocking && !j->misuse[0])
-        snprintf(j->misuse, sizeof j->misuse, "rank %d: halo_start made %ld blocking call%s "
+        snprintf(j->misuse, sizeof j->misuse,
+                 "rank %d: halo_start made %ld blocking call%s "
                  "(MPI_Send, MPI_Recv, MPI_Sendrecv, MPI_Wait...): it must return at once",
                  j->d.rank, blocking, blocking > 1 ? "s" : "");
     else if (open && !j->misuse[0])
-        snprintf(j->misuse, sizeof j->misuse, "rank %d: halo_finish left %d of the 8 requests "
-                 "unfinished: wait for all of them", j->d.rank, open);
+        snprintf(j->misuse, sizeof j->misuse,
+                 "rank %d: halo_finish left %d of the 8 requests "
+                 "unfinished: wait for all of them",
+                 j->d.rank, open);
     for (int k = 0; k < 8; k++) /* never leave one behind, right or wrong */
         if (req[k] != MPI_REQUEST_NULL)
             MPI_Wait(&req[k], MPI_STATUS_IGNORE);
@@ -179,8 +185,8 @@ static int ghosts_wrong(job *j)
         for (int64_t c = 0; c <= last_col; c++) {
             int64_t i = b->i0 + a, jj = b->j0 + c;
             double got = b->u[a * s + c];
-            if (got == (double)(i * TAG_BASE + jj) || ((a == 0 || a == last_row) &&
-                                                       (c == 0 || c == last_col)))
+            if (got == (double)(i * TAG_BASE + jj) ||
+                ((a == 0 || a == last_row) && (c == 0 || c == last_col)))
                 continue;
             int from;
             const char *where = edge(d, a, c, &from);
@@ -189,29 +195,34 @@ static int ghosts_wrong(job *j)
                 got == floor(got)) { /* a tag: converting anything else to an integer is UB */
                 int64_t gi = (int64_t)got / TAG_BASE, gj = (int64_t)got % TAG_BASE;
                 if (gj <= CHECK_COLS + 1)
-                    snprintf(cell, sizeof cell, "cell (%" PRId64 ", %" PRId64 ")'s value", gi,
-                             gj);
+                    snprintf(cell, sizeof cell, "cell (%" PRId64 ", %" PRId64 ")'s value", gi, gj);
             }
             if (!*where)
-                snprintf(j->detail, sizeof j->detail, "rank %d's own cell (%" PRId64 ", %" PRId64
-                         ") was overwritten with %s", d->rank, i, jj, cell);
+                snprintf(j->detail, sizeof j->detail,
+                         "rank %d's own cell (%" PRId64 ", %" PRId64 ") was overwritten with %s",
+                         d->rank, i, jj, cell);
             else if (isnan(got))
-                snprintf(j->detail, sizeof j->detail, "rank %d's %s (from rank %d), cell (%"
-                         PRId64 ", %" PRId64 "): nothing arrived", d->rank, where, from, i, jj);
+                snprintf(j->detail, sizeof j->detail,
+                         "rank %d's %s (from rank %d), cell (%" PRId64 ", %" PRId64
+                         "): nothing arrived",
+                         d->rank, where, from, i, jj);
             else
-                snprintf(j->detail, sizeof j->detail, "rank %d's %s (from rank %d), cell (%"
-                         PRId64 ", %" PRId64 "): holds %s", d->rank, where, from, i, jj, cell);
+                snprintf(j->detail, sizeof j->detail,
+                         "rank %d's %s (from rank %d), cell (%" PRId64 ", %" PRId64 "): holds %s",
+                         d->rank, where, from, i, jj, cell);
             return 1;
         }
     return 0;
 }
 
 static double timeout_s = 10.0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
      .arg_name = "S", .help = "an exchange that has not returned after S seconds hangs"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "halo_exchange",
     .summary = "the halo_exchange exercise: your halo exchanges, checked and timed",
@@ -241,8 +252,7 @@ static const char *check_grids(const plb_options *opt, int ranks, MPI_Comm comm)
                 continue;
             j.detail[0] = '\0';
             const char *what = "one exchange";
-            int wrong = heat_dist_share_detail(&j.d, ghosts_wrong(&j), j.detail,
-                                               sizeof j.detail);
+            int wrong = heat_dist_share_detail(&j.d, ghosts_wrong(&j), j.detail, sizeof j.detail);
             if (!wrong) {
                 what = "4 steps of the heat equation";
                 prepare(&j);
@@ -282,15 +292,23 @@ static const char *time_ways(const plb_options *opt, int ranks, FILE *out, MPI_C
             continue;
         j.detail[0] = '\0';
         plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &j};
-        plb_measure_cfg cfg = {.warmup = opt->warmup, .warmup_s = PLB_WARMUP_S,
-                               .repeats = opt->repeats, .sync = &sync};
+        plb_measure_cfg cfg = {.warmup = opt->warmup,
+                               .warmup_s = PLB_WARMUP_S,
+                               .repeats = opt->repeats,
+                               .sync = &sync};
         plb_measurement m;
         int measured = plb_measure(&k, &cfg, &m);
-        plb_result r = {.program = program.name, .variant = variants[j.w], .n = opt->n,
-                        .ranks = ranks, .threads = 1, .repeats = opt->repeats, .batch = m.batch,
+        plb_result r = {.program = program.name,
+                        .variant = variants[j.w],
+                        .n = opt->n,
+                        .ranks = ranks,
+                        .threads = 1,
+                        .repeats = opt->repeats,
+                        .batch = m.batch,
                         .time = m.stats,
                         .rate = plb_rate((double)opt->n * (double)opt->n, m.stats.median, 1e6),
-                        .rate_unit = "MLUP/s", .verified = measured == PLB_MEASURE_OK};
+                        .rate_unit = "MLUP/s",
+                        .verified = measured == PLB_MEASURE_OK};
         if (out)
             plb_report_row(out, opt, &r);
         if (measured != PLB_MEASURE_OK) {
@@ -309,10 +327,12 @@ static const char *time_ways(const plb_options *opt, int ranks, FILE *out, MPI_C
 static int check_input(const plb_options *opt, int ranks, MPI_Comm comm)
 {
     if (opt->n < ranks || opt->n > 1 << 15)
-        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm, "-n %" PRId64 ": the field is "
-                              "N x N, N from %d (a row each rank) to 32768", opt->n, ranks);
-    if (!plb_mpi_memory_check(program.name, 16.0 * (double)(opt->n + 2) * (double)(opt->n + 2) /
-                              ranks + 1e6, comm))
+        return plb_mpi_refuse(program.name, PLB_EXIT_USAGE, comm,
+                              "-n %" PRId64 ": the field is "
+                              "N x N, N from %d (a row each rank) to 32768",
+                              opt->n, ranks);
+    if (!plb_mpi_memory_check(
+            program.name, 16.0 * (double)(opt->n + 2) * (double)(opt->n + 2) / ranks + 1e6, comm))
         return PLB_EXIT_USAGE;
     return -1;
 }
@@ -326,7 +346,8 @@ static int check_and_time(const plb_options *opt, int ranks, MPI_Comm comm)
     FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
     const char *failure = check_grids(opt, ranks, comm);
     if (out && !failure) {
-        plb_report_param(out, "checked", "a 13 x 11 field on MPI_Dims_create's grid and in "
+        plb_report_param(out, "checked",
+                         "a 13 x 11 field on MPI_Dims_create's grid and in "
                          "strips: every ghost cell right, 4 steps exact");
         plb_report_columns(out, opt);
     }

@@ -106,8 +106,8 @@ static void consume(job *j, int me)
             break;
         int p = (int)(item >> PRODUCER_SHIFT);
         int64_t i = item & ((INT64_C(1) << PRODUCER_SHIFT) - 1);
-        if (p < 0 || p >= j->producers || i >= j->n ||
-            i < j->n * p / j->producers || i >= j->n * (p + 1) / j->producers) {
+        if (p < 0 || p >= j->producers || i >= j->n || i < j->n * p / j->producers ||
+            i >= j->n * (p + 1) / j->producers) {
             if (atomic_fetch_add(&j->foreign, 1) == 0)
                 j->first_foreign = item;
             continue;
@@ -176,34 +176,41 @@ static int verify(void *arg, long runs)
         return bad >= 0 || atomic_load(&j->tally.out_of_order) != 0;
     }
     if (atomic_load(&j->too_many)) {
-        snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: the consumers took more than "
-                 "were put (from an empty ring?)", j->n, j->n > 1 ? "s" : "");
+        snprintf(j->detail, PLB_DETAIL_LEN,
+                 "%" PRId64 " item%s: the consumers took more than "
+                 "were put (from an empty ring?)",
+                 j->n, j->n > 1 ? "s" : "");
         return 1;
     }
     if (atomic_load(&j->foreign)) {
-        snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: a consumer took %" PRIx64 ", "
-                 "an item no producer put (from a slot not filled yet?)", j->n,
-                 j->n > 1 ? "s" : "", j->first_foreign);
+        snprintf(j->detail, PLB_DETAIL_LEN,
+                 "%" PRId64 " item%s: a consumer took %" PRIx64 ", "
+                 "an item no producer put (from a slot not filled yet?)",
+                 j->n, j->n > 1 ? "s" : "", j->first_foreign);
         return 1;
     }
     for (int64_t i = 0; i < j->n; i++) {
         int got = atomic_load(&j->seen[i]);
         if (got != runs) { /* once a run */
             if (got)
-                snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: item %" PRId64 " was "
-                         "taken %d times in %ld run%s", j->n, j->n > 1 ? "s" : "", i, got, runs,
-                         runs > 1 ? "s" : "");
+                snprintf(j->detail, PLB_DETAIL_LEN,
+                         "%" PRId64 " item%s: item %" PRId64 " was "
+                         "taken %d times in %ld run%s",
+                         j->n, j->n > 1 ? "s" : "", i, got, runs, runs > 1 ? "s" : "");
             else
-                snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: item %" PRId64 " was "
-                         "never taken", j->n, j->n > 1 ? "s" : "", i);
+                snprintf(j->detail, PLB_DETAIL_LEN,
+                         "%" PRId64 " item%s: item %" PRId64 " was "
+                         "never taken",
+                         j->n, j->n > 1 ? "s" : "", i);
             return 1;
         }
     }
     if (atomic_load(&j->out_of_order)) {
         int64_t l = j->first_late;
-        snprintf(j->detail, PLB_DETAIL_LEN, "%" PRId64 " item%s: consumer %d took producer %d's "
-                 "item %" PRId64 " after a later one: not first in, first out", j->n,
-                 j->n > 1 ? "s" : "", (int)(l >> 48) - j->producers, (int)(l >> 40 & 0xff),
+        snprintf(j->detail, PLB_DETAIL_LEN,
+                 "%" PRId64 " item%s: consumer %d took producer %d's "
+                 "item %" PRId64 " after a later one: not first in, first out",
+                 j->n, j->n > 1 ? "s" : "", (int)(l >> 48) - j->producers, (int)(l >> 40 & 0xff),
                  l & 0xffffffffff);
         return 1;
     }
@@ -216,7 +223,10 @@ static const char *where_everyone_is(void)
 {
     static char text[256];
     static const char *const names[] = {
-        [RUNNING] = "running", [IN_PUT] = "in bq_put", [IN_TAKE] = "in bq_take", [DONE] = "done",
+        [RUNNING] = "running",
+        [IN_PUT] = "in bq_put",
+        [IN_TAKE] = "in bq_take",
+        [DONE] = "done",
     };
     int count[2][4] = {{0}};
     for (int t = 0; t < team_size; t++)
@@ -237,11 +247,13 @@ static const char *where_everyone_is(void)
 }
 
 static double timeout_s = 10.0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
      .arg_name = "S", .help = "a run that has not advanced for S seconds hangs"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "queue_condvar",
     .summary = "the queue_condvar exercise: your bounded queue, checked and timed",
@@ -314,21 +326,29 @@ static int check_and_time(job *j, const plb_options *opt, int threads)
     omp_set_dynamic(0);
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);
-    call calls[WAYS] = {[WAY_YOURS] = {.j = j, .w = WAY_YOURS},
-                        [WAY_LESSON] = {.j = j, .w = WAY_LESSON}};
+    call calls[WAYS] = {
+        [WAY_YOURS] = {.j = j, .w = WAY_YOURS}, [WAY_LESSON] = {.j = j, .w = WAY_LESSON}};
     const char *failure = check_sizes(&calls[WAY_YOURS]);
     if (!failure) {
-        plb_report_param(stdout, "checked", "1, 1000 and 5000 items through 4 slots, %d "
-                         "producer%s to %d consumer%s: each taken once, in order", j->producers,
-                         j->producers > 1 ? "s" : "", j->consumers, j->consumers > 1 ? "s" : "");
+        plb_report_param(stdout, "checked",
+                         "1, 1000 and 5000 items through 4 slots, %d "
+                         "producer%s to %d consumer%s: each taken once, in order",
+                         j->producers, j->producers > 1 ? "s" : "", j->consumers,
+                         j->consumers > 1 ? "s" : "");
         j->n = opt->n;
         plb_variant v[WAYS];
         for (way w = WAY_YOURS; w < WAYS; w++)
-            v[w] = (plb_variant){.name = variants[w], .threads = threads,
-                                 .kernel = {.prepare = prepare, .run = run_variant,
-                                            .verify = verify, .arg = &calls[w]},
-                                 .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mitem/s",
-                                 .detail = j->detail, .idles = true}; /* waiting its turn */
+            v[w] = (plb_variant){.name = variants[w],
+                                 .threads = threads,
+                                 .kernel = {.prepare = prepare,
+                                            .run = run_variant,
+                                            .verify = verify,
+                                            .arg = &calls[w]},
+                                 .amount = (double)opt->n,
+                                 .unit = 1e6,
+                                 .rate_unit = "Mitem/s",
+                                 .detail = j->detail,
+                                 .idles = true}; /* waiting its turn */
         failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
     }
     return plb_report_verdict(opt, failure);
@@ -340,18 +360,20 @@ static int run_lesson(const plb_options *opt)
 {
     int threads = opt->threads ? opt->threads : omp_get_max_threads();
     if (threads < 2 || threads > MAX_THREADS)
-        return plb_refuse(program.name, PLB_EXIT_USAGE, "-t %d: a producer and a consumer at "
-                          "least, %d threads at most", threads, MAX_THREADS);
+        return plb_refuse(program.name, PLB_EXIT_USAGE,
+                          "-t %d: a producer and a consumer at "
+                          "least, %d threads at most",
+                          threads, MAX_THREADS);
     int64_t room = opt->n > 5000 ? opt->n : 5000;
     if (!plb_memory_check(program.name, 8.0 * (double)room))
         return PLB_EXIT_USAGE;
     char detail[PLB_DETAIL_LEN] = "";
     job j = {.producers = threads / 2, .consumers = threads - threads / 2, .detail = detail};
     int made = job_create(&j, room) == 0;
-    int status = made && watch_hangs(&j, threads) == 0
-                     ? check_and_time(&j, opt, threads)
-                     : plb_refuse(program.name, PLB_EXIT_FAILED,
-                                  "out of memory, or no watchdog thread");
+    int status =
+        made && watch_hangs(&j, threads) == 0
+            ? check_and_time(&j, opt, threads)
+            : plb_refuse(program.name, PLB_EXIT_FAILED, "out of memory, or no watchdog thread");
     if (made)
         job_free(&j);
     return status;

@@ -28,8 +28,11 @@
 
 typedef enum way { WAY_CRITICAL, WAY_ATOMIC, WAY_REDUCTION, WAY_SEQ, WAYS } way;
 static const char *const variants[] = {
-    [WAY_CRITICAL] = "critical", [WAY_ATOMIC] = "atomic", [WAY_REDUCTION] = "reduction",
-    [WAY_SEQ] = "seq", NULL,
+    [WAY_CRITICAL] = "critical",
+    [WAY_ATOMIC] = "atomic",
+    [WAY_REDUCTION] = "reduction",
+    [WAY_SEQ] = "seq",
+    NULL,
 };
 
 typedef struct job {
@@ -92,9 +95,10 @@ static int verify(void *arg, long runs)
     }
     if (first < 0)
         return 0;
-    int n = snprintf(j->detail, PLB_DETAIL_LEN, "%s, %" PRId64 " value%s: bin %d counted %" PRId64
-                     ", expected %" PRId64, variants[j->w], j->n, j->n > 1 ? "s" : "", first,
-                     j->counts[first], j->want[first]);
+    int n = snprintf(j->detail, PLB_DETAIL_LEN,
+                     "%s, %" PRId64 " value%s: bin %d counted %" PRId64 ", expected %" PRId64,
+                     variants[j->w], j->n, j->n > 1 ? "s" : "", first, j->counts[first],
+                     j->want[first]);
     if (n > 0 && n < PLB_DETAIL_LEN && total < j->n)
         snprintf(j->detail + n, (size_t)(PLB_DETAIL_LEN - n), "; %" PRId64 " updates lost",
                  j->n - total);
@@ -141,8 +145,8 @@ static int check_and_time(uint32_t *values, const plb_options *opt, int threads)
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[WAYS];
     for (way w = WAY_CRITICAL; w < WAYS; w++)
-        jobs[w] = (job){.w = w, .threads = w == WAY_SEQ ? 1 : threads, .values = values,
-                        .detail = detail};
+        jobs[w] = (job){
+            .w = w, .threads = w == WAY_SEQ ? 1 : threads, .values = values, .detail = detail};
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);
     const char *failure = check_sizes(jobs, opt, values);
@@ -155,9 +159,12 @@ static int check_and_time(uint32_t *values, const plb_options *opt, int threads)
     for (way w = WAY_CRITICAL; w < WAYS; w++) {
         jobs[w].n = opt->n;
         memcpy(jobs[w].want, want, sizeof want);
-        v[w] = (plb_variant){.name = variants[w], .threads = jobs[w].threads,
+        v[w] = (plb_variant){.name = variants[w],
+                             .threads = jobs[w].threads,
                              .kernel = {.run = run_variant, .verify = verify, .arg = &jobs[w]},
-                             .amount = (double)opt->n, .unit = 1e6, .rate_unit = "Mupd/s",
+                             .amount = (double)opt->n,
+                             .unit = 1e6,
+                             .rate_unit = "Mupd/s",
                              .plausible_s = (double)opt->n / jobs[w].threads / PLB_MAX_CLOCK_HZ,
                              .detail = detail};
     }

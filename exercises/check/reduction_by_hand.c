@@ -25,11 +25,16 @@
 
 typedef enum way { WAY_PRIVATE, WAY_PARTIALS, WAY_CLAUSE, WAY_SEQ, WAYS } way;
 static const char *const variants[] = {
-    [WAY_PRIVATE] = "private", [WAY_PARTIALS] = "partials", [WAY_CLAUSE] = "clause",
-    [WAY_SEQ] = "seq", NULL,
+    [WAY_PRIVATE] = "private",
+    [WAY_PARTIALS] = "partials",
+    [WAY_CLAUSE] = "clause",
+    [WAY_SEQ] = "seq",
+    NULL,
 };
 static const char *const calls[] = {
-    [WAY_PRIVATE] = "sum_private", [WAY_PARTIALS] = "sum_partials", [WAY_CLAUSE] = "reduction",
+    [WAY_PRIVATE] = "sum_private",
+    [WAY_PARTIALS] = "sum_partials",
+    [WAY_CLAUSE] = "reduction",
     [WAY_SEQ] = "seq",
 };
 
@@ -99,11 +104,14 @@ static int verify(void *arg, long runs)
     job *j = arg;
     if (j->sum == j->want)
         return 0;
-    int len = snprintf(j->detail, PLB_DETAIL_LEN, "%s, %" PRId64 " value%s: %" PRIu64 ", expected %"
-                       PRIu64, calls[j->w], j->n, j->n > 1 ? "s" : "", j->sum, j->want);
+    int len = snprintf(j->detail, PLB_DETAIL_LEN,
+                       "%s, %" PRId64 " value%s: %" PRIu64 ", expected %" PRIu64, calls[j->w], j->n,
+                       j->n > 1 ? "s" : "", j->sum, j->want);
     if (len > 0 && len < PLB_DETAIL_LEN && j->sum < j->want)
-        snprintf(j->detail + len, (size_t)(PLB_DETAIL_LEN - len), ": %" PRIu64 " short, "
-                 "additions lost", j->want - j->sum);
+        snprintf(j->detail + len, (size_t)(PLB_DETAIL_LEN - len),
+                 ": %" PRIu64 " short, "
+                 "additions lost",
+                 j->want - j->sum);
     return 1;
 }
 
@@ -145,8 +153,8 @@ static int check_and_time(uint64_t *values, const plb_options *opt, int threads)
     char detail[PLB_DETAIL_LEN] = "";
     job jobs[WAYS];
     for (way w = WAY_PRIVATE; w < WAYS; w++)
-        jobs[w] = (job){.w = w, .threads = w == WAY_SEQ ? 1 : threads, .values = values,
-                        .detail = detail};
+        jobs[w] = (job){
+            .w = w, .threads = w == WAY_SEQ ? 1 : threads, .values = values, .detail = detail};
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);
     const char *failure = check_sizes(jobs, opt, values);
@@ -158,12 +166,15 @@ static int check_and_time(uint64_t *values, const plb_options *opt, int threads)
     for (way w = WAY_PRIVATE; w < WAYS; w++) {
         jobs[w].n = opt->n;
         jobs[w].want = want;
-        v[w] = (plb_variant){.name = variants[w], .threads = jobs[w].threads,
-                             .kernel = {.prepare = prepare, .run = run_variant, .verify = verify,
-                                        .arg = &jobs[w]},
-                             .amount = 8.0 * (double)opt->n, .unit = 1e9, .rate_unit = "GB/s",
-                             .plausible_s = (double)opt->n / jobs[w].threads / PLB_MAX_CLOCK_HZ,
-                             .detail = detail};
+        v[w] = (plb_variant){
+            .name = variants[w],
+            .threads = jobs[w].threads,
+            .kernel = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = &jobs[w]},
+            .amount = 8.0 * (double)opt->n,
+            .unit = 1e9,
+            .rate_unit = "GB/s",
+            .plausible_s = (double)opt->n / jobs[w].threads / PLB_MAX_CLOCK_HZ,
+            .detail = detail};
     }
     failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
     return plb_report_verdict(opt, failure);

@@ -51,10 +51,12 @@ static const char *deal_wrong(int64_t n, int ranks, const int counts[], const in
     int64_t sum = 0, least = INT64_MAX, most = -1;
     for (int r = 0; r < ranks; r++) {
         if (displs[r] != sum) {
-            snprintf(why, sizeof why, "rank %d's block starts at %d, where rank %d's ends at %"
-                     PRId64, r, displs[r], r - 1, sum);
-            return r ? why : (snprintf(why, sizeof why, "rank 0's block starts at %d, not 0",
-                                       displs[0]), why);
+            snprintf(why, sizeof why,
+                     "rank %d's block starts at %d, where rank %d's ends at %" PRId64, r, displs[r],
+                     r - 1, sum);
+            return r ? why
+                     : (snprintf(why, sizeof why, "rank 0's block starts at %d, not 0", displs[0]),
+                        why);
         }
         if (counts[r] < 0) {
             snprintf(why, sizeof why, "rank %d gets %d elements", r, counts[r]);
@@ -65,12 +67,14 @@ static const char *deal_wrong(int64_t n, int ranks, const int counts[], const in
         most = counts[r] > most ? counts[r] : most;
     }
     if (sum != n)
-        snprintf(why, sizeof why, "the blocks hold %" PRId64 " elements, not %" PRId64 ": %"
-                 PRId64 " %s", sum, n, sum < n ? n - sum : sum - n,
-                 sum < n ? "dealt to no rank" : "too many");
+        snprintf(why, sizeof why,
+                 "the blocks hold %" PRId64 " elements, not %" PRId64 ": %" PRId64 " %s", sum, n,
+                 sum < n ? n - sum : sum - n, sum < n ? "dealt to no rank" : "too many");
     else if (most - least > 1)
-        snprintf(why, sizeof why, "blocks of %" PRId64 " to %" PRId64 " elements: not as even as "
-                 "can be", least, most);
+        snprintf(why, sizeof why,
+                 "blocks of %" PRId64 " to %" PRId64 " elements: not as even as "
+                 "can be",
+                 least, most);
     else
         return NULL;
     return why;
@@ -119,11 +123,13 @@ static int run_with_learners_blocks(int64_t n, MPI_Comm comm, char *why, size_t 
 }
 
 static double timeout_s = 10.0;
+/* clang-format off */
 static const plb_opt extra[] = {
     {.long_name = "timeout", .kind = PLB_OPT_REAL, .target = &timeout_s, .min = 0.1, .max = 3600,
      .arg_name = "S", .help = "a scatter or gather that has not returned after S seconds hangs"},
     PLB_OPT_END,
 };
+/* clang-format on */
 static const plb_program program = {
     .name = "scatter_uneven",
     .summary = "the scatter_uneven exercise: your blocks, scatter and gather, checked and timed",
@@ -158,8 +164,8 @@ static const char *check_sizes(MPI_Comm comm)
 
 /* The lesson's runner at -n elements with the learner's blocks and steps, its rows printed:
  * NULL, or why not (on every rank). Collective. */
-static const char *time_learners_blocks(const plb_options *opt, const plb_context *ctx,
-                                        FILE *out, MPI_Comm comm)
+static const char *time_learners_blocks(const plb_options *opt, const plb_context *ctx, FILE *out,
+                                        MPI_Comm comm)
 {
     static char why[160];
     sg_job *j = sg_create(&kernel, opt->n, 1, comm);
@@ -168,8 +174,10 @@ static const char *time_learners_blocks(const plb_options *opt, const plb_contex
     const char *failure = why;
     if (plb_mpi_agree(deal_learners_blocks(j, opt->n) != NULL, comm)) /* a block past its room
                                                                           would overrun */
-        snprintf(why, sizeof why, "deal_blocks, %" PRId64 " elements: the blocks are not as "
-                 "checked", opt->n);
+        snprintf(why, sizeof why,
+                 "deal_blocks, %" PRId64 " elements: the blocks are not as "
+                 "checked",
+                 opt->n);
     else
         failure = sg_run(j, &program, ctx, opt, out);
     sg_destroy(j);
@@ -185,7 +193,8 @@ static int check_and_time(const plb_options *opt, MPI_Comm comm)
     FILE *out = plb_mpi_report_start(&ctx, program.name, 1, opt, comm);
     const char *failure = check_sizes(comm);
     if (out && !failure)
-        plb_report_param(out, "checked", "1, 10, 1000 and 999983 elements: every block dealt, "
+        plb_report_param(out, "checked",
+                         "1, 10, 1000 and 999983 elements: every block dealt, "
                          "scattered, squared and gathered");
     if (!failure)
         failure = time_learners_blocks(opt, &ctx, out, comm);

@@ -102,7 +102,10 @@ static void items_alone(int64_t n, uint64_t *out)
 
 typedef enum way { WAY_YOURS, WAY_STATIC, WAY_DYNAMIC, WAY_SEQ, WAYS } way;
 static const char *const variants[] = {
-    [WAY_YOURS] = "yours", [WAY_STATIC] = "static", [WAY_DYNAMIC] = "dynamic", [WAY_SEQ] = "seq",
+    [WAY_YOURS] = "yours",
+    [WAY_STATIC] = "static",
+    [WAY_DYNAMIC] = "dynamic",
+    [WAY_SEQ] = "seq",
     NULL,
 };
 static void (*const loop[WAYS])(int64_t, uint64_t *) = {
@@ -153,12 +156,14 @@ static int verify(void *arg, long runs)
         if (j->out[i] == j->want[i])
             continue;
         if (j->out[i] == 0)
-            snprintf(j->detail, PLB_DETAIL_LEN, "do_items, %" PRId64 " item%s: item %" PRId64
-                     " was never done", j->n, j->n > 1 ? "s" : "", i);
+            snprintf(j->detail, PLB_DETAIL_LEN,
+                     "do_items, %" PRId64 " item%s: item %" PRId64 " was never done", j->n,
+                     j->n > 1 ? "s" : "", i);
         else
-            snprintf(j->detail, PLB_DETAIL_LEN, "do_items, %" PRId64 " item%s: item %" PRId64
-                     " holds %" PRIu64 ", not its result %" PRIu64, j->n, j->n > 1 ? "s" : "", i,
-                     j->out[i], j->want[i]);
+            snprintf(j->detail, PLB_DETAIL_LEN,
+                     "do_items, %" PRId64 " item%s: item %" PRId64 " holds %" PRIu64
+                     ", not its result %" PRIu64,
+                     j->n, j->n > 1 ? "s" : "", i, j->out[i], j->want[i]);
         return 1;
     }
     return 0;
@@ -182,12 +187,16 @@ static const char *probe(job *j, char *why, size_t len)
     for (uint64_t seen = atomic_load(&threads_seen); seen; seen &= seen - 1)
         ran++;
     if (ran < 2)
-        snprintf(why, len, "do_items, %d threads: one thread did every item: is the loop an "
-                 "omp parallel for?", j->threads);
+        snprintf(why, len,
+                 "do_items, %d threads: one thread did every item: is the loop an "
+                 "omp parallel for?",
+                 j->threads);
     else if (left_behind > MAY_WAIT)
-        snprintf(why, len, "do_items, %d threads: while item %" PRId64 " held its thread up, %ld "
+        snprintf(why, len,
+                 "do_items, %d threads: while item %" PRId64 " held its thread up, %ld "
                  "of the other items waited for that thread, though the others were free: they "
-                 "were dealt out before the loop ran", j->threads, held_item, left_behind);
+                 "were dealt out before the loop ran",
+                 j->threads, held_item, left_behind);
     else
         return NULL;
     return why;
@@ -224,8 +233,12 @@ static int check_and_time(uint64_t *out, uint64_t *want, const plb_options *opt,
     plb_report_header(stdout, &ctx, opt);
     job jobs[WAYS];
     for (way w = WAY_YOURS; w < WAYS; w++)
-        jobs[w] = (job){.w = w, .threads = w == WAY_SEQ ? 1 : threads, .n = opt->n, .out = out,
-                        .want = want, .detail = detail};
+        jobs[w] = (job){.w = w,
+                        .threads = w == WAY_SEQ ? 1 : threads,
+                        .n = opt->n,
+                        .out = out,
+                        .want = want,
+                        .detail = detail};
     const char *failure = check_sizes(&jobs[WAY_YOURS], want, why, sizeof why);
     if (!failure) {
         plb_report_param(stdout, "checked", "1, 7 and 1000 items, every result exact%s",
@@ -234,10 +247,15 @@ static int check_and_time(uint64_t *out, uint64_t *want, const plb_options *opt,
         jobs[WAY_YOURS].n = opt->n;
         plb_variant v[WAYS];
         for (way w = WAY_YOURS; w < WAYS; w++)
-            v[w] = (plb_variant){.name = variants[w], .threads = jobs[w].threads,
-                                 .kernel = {.prepare = prepare, .run = run_variant,
-                                            .verify = verify, .arg = &jobs[w]},
-                                 .amount = (double)opt->n, .unit = 1.0, .rate_unit = "items/s",
+            v[w] = (plb_variant){.name = variants[w],
+                                 .threads = jobs[w].threads,
+                                 .kernel = {.prepare = prepare,
+                                            .run = run_variant,
+                                            .verify = verify,
+                                            .arg = &jobs[w]},
+                                 .amount = (double)opt->n,
+                                 .unit = 1.0,
+                                 .rate_unit = "items/s",
                                  .plausible_s = steps / jobs[w].threads / PLB_MAX_CLOCK_HZ,
                                  .detail = detail};
         failure = plb_run_variants(&program, &ctx, opt, v, WAYS, NULL, stdout, NULL);
@@ -255,8 +273,8 @@ static int run_lesson(const plb_options *opt)
     uint64_t *out = plb_array_alloc((size_t)room * sizeof *out, threads);
     uint64_t *want = plb_array_alloc((size_t)room * sizeof *want, 1);
     int status = out && want ? check_and_time(out, want, opt, threads)
-                             : plb_refuse(program.name, PLB_EXIT_FAILED, "cannot allocate 2 x %"
-                                          PRId64 " results", room);
+                             : plb_refuse(program.name, PLB_EXIT_FAILED,
+                                          "cannot allocate 2 x %" PRId64 " results", room);
     plb_array_free(out);
     plb_array_free(want);
     return status;

@@ -21,8 +21,8 @@ void halo_sendrecv(heat_dist *d)
     int64_t s = b->stride, last_row = b->rows, last_col = b->cols;
 
     /* My first row goes up; the rank below sends me its first row, into my ghost row below. */
-    MPI_Sendrecv(u + 1 * s + 1, 1, d->row, d->up, TAG,
-                 u + (last_row + 1) * s + 1, 1, d->row, d->down, TAG, d->cart, MPI_STATUS_IGNORE);
+    MPI_Sendrecv(u + 1 * s + 1, 1, d->row, d->up, TAG, u + (last_row + 1) * s + 1, 1, d->row,
+                 d->down, TAG, d->cart, MPI_STATUS_IGNORE);
 
     /* TODO: the other three directions, the same way:
      *   - my last row goes down; the rank above sends me its last row, into my ghost row above;

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
         return 2;
     }
     omp_set_num_threads(threads);
-    long k = 0; /* steps taken since the field was set */
+    long k = 0;                           /* steps taken since the field was set */
     for (long r = 0; r <= repeats; r++) { /* r = 0: the warm-up */
 #pragma omp parallel for schedule(static)
         for (long i = 0; i < rows + 2; i++)

@@ -21,7 +21,8 @@ int main(int argc, char **argv)
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
     double *copy_s = malloc(repeats * sizeof *copy_s), *triad_s = malloc(repeats * sizeof *triad_s);
     if (n < 1 || repeats < 1 || threads < 1 || !a || !b || !c || !copy_s || !triad_s) {
-        fprintf(stderr, "usage: plain_stream N REPEATS THREADS (N, REPEATS, THREADS >= 1; memory)\n");
+        fprintf(stderr,
+                "usage: plain_stream N REPEATS THREADS (N, REPEATS, THREADS >= 1; memory)\n");
         return 2;
     }
     omp_set_num_threads(threads);

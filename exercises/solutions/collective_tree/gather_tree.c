@@ -24,8 +24,8 @@ void gather_tree(coll_buffers *b)
             /* rank + d holds its own block and those of the d - 1 ranks above it, or fewer at
              * the end: ranks rank+d .. min(rank+2d, size)-1 */
             int more = (rank + 2 * d < size ? rank + 2 * d : size) - (rank + d);
-            MPI_Recv(b->out + (size_t)held * b->count, more * b->count, MPI_UINT64_T, rank + d,
-                     0, b->comm, MPI_STATUS_IGNORE);
+            MPI_Recv(b->out + (size_t)held * b->count, more * b->count, MPI_UINT64_T, rank + d, 0,
+                     b->comm, MPI_STATUS_IGNORE);
             held += more;
         }
     }

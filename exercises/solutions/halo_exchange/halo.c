@@ -16,6 +16,7 @@ typedef struct direction {
 static void directions(const heat_dist *d, direction dir[4])
 {
     int64_t s = d->b.stride, last_row = d->b.rows, last_col = d->b.cols;
+    /* clang-format off */
     /* my first row goes up, the row below's first row arrives in my ghost row below */
     dir[0] = (direction){.send_at = 1 * s + 1, .recv_at = (last_row + 1) * s + 1,
                          .type = d->row, .to = d->up, .from = d->down};
@@ -28,6 +29,7 @@ static void directions(const heat_dist *d, direction dir[4])
     /* my last column goes right, the left neighbour's arrives in my left ghost column */
     dir[3] = (direction){.send_at = 1 * s + last_col, .recv_at = 1 * s + 0,
                          .type = d->col, .to = d->right, .from = d->left};
+    /* clang-format on */
 }
 
 void halo_sendrecv(heat_dist *d)
@@ -36,9 +38,8 @@ void halo_sendrecv(heat_dist *d)
     directions(d, dir);
     double *u = d->b.u;
     for (int k = 0; k < 4; k++)
-        MPI_Sendrecv(u + dir[k].send_at, 1, dir[k].type, dir[k].to, TAG,
-                     u + dir[k].recv_at, 1, dir[k].type, dir[k].from, TAG, d->cart,
-                     MPI_STATUS_IGNORE);
+        MPI_Sendrecv(u + dir[k].send_at, 1, dir[k].type, dir[k].to, TAG, u + dir[k].recv_at, 1,
+                     dir[k].type, dir[k].from, TAG, d->cart, MPI_STATUS_IGNORE);
 }
 
 void halo_start(heat_dist *d, MPI_Request req[8])
