@@ -174,37 +174,18 @@ static int check_input(const plb_options *opt, int size, MPI_Comm comm)
 static const char *time_ways(job *j, const plb_options *opt, FILE *out)
 {
     static char why[PLB_DETAIL_LEN + 64];
-    plb_sync sync = plb_mpi_sync(&j->b.comm);
     j->b.count = (int)(opt->n / 8);
     for (j->w = WAY_EXERCISE; j->w < WAYS; j->w++) {
         if (!plb_variant_selected(&program, opt, variants[j->w]))
             continue;
         plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
-        plb_measure_cfg cfg = {.warmup = opt->warmup,
-                               .warmup_s = PLB_WARMUP_S,
-                               .repeats = opt->repeats,
-                               .sync = &sync};
-        plb_measurement m;
         j->detail[0] = '\0';
-        int measured = plb_measure(&k, &cfg, &m);
-        double bytes = 8.0 * j->b.count * j->size;
-        plb_result r = {.program = program.name,
-                        .variant = variants[j->w],
-                        .n = 8 * (int64_t)j->b.count,
-                        .ranks = j->size,
-                        .threads = 1,
-                        .repeats = opt->repeats,
-                        .batch = m.batch,
-                        .time = m.stats,
-                        .rate = plb_rate(bytes, m.stats.median, 1e6),
-                        .rate_unit = "MB/s",
-                        .verified = measured == PLB_MEASURE_OK};
-        if (out)
-            plb_report_row(out, opt, &r);
+        int measured = checker_time_way(&program, opt, variants[j->w], &k, j->b.comm,
+                                        8 * (int64_t)j->b.count, 8.0 * j->b.count * j->size, out);
         if (measured != PLB_MEASURE_OK) {
             share_detail(j);
-            snprintf(why, sizeof why, "%s, timed: %s%s%s", r.variant, plb_measure_error(measured),
-                     j->detail[0] ? ": " : "", j->detail);
+            snprintf(why, sizeof why, "%s, timed: %s%s%s", variants[j->w],
+                     plb_measure_error(measured), j->detail[0] ? ": " : "", j->detail);
             return why;
         }
     }

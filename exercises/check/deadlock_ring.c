@@ -175,31 +175,13 @@ static const char *check_sizes(job *j, const plb_options *opt)
 static const char *time_ways(job *j, const plb_options *opt, FILE *out)
 {
     static char why[PLB_DETAIL_LEN + 64];
-    plb_sync sync = plb_mpi_sync(&j->comm);
     j->count = (int)(opt->n / 8);
     for (j->w = WAY_SENDRECV; j->w < WAYS; j->w++) {
         if (!plb_variant_selected(&program, opt, variants[j->w]))
             continue;
         plb_kernel k = {.prepare = prepare, .run = run_variant, .verify = verify, .arg = j};
-        plb_measure_cfg cfg = {.warmup = opt->warmup,
-                               .warmup_s = PLB_WARMUP_S,
-                               .repeats = opt->repeats,
-                               .sync = &sync};
-        plb_measurement m;
-        int measured = plb_measure(&k, &cfg, &m);
-        plb_result r = {.program = program.name,
-                        .variant = variants[j->w],
-                        .n = 8 * (int64_t)j->count,
-                        .ranks = j->size,
-                        .threads = 1,
-                        .repeats = opt->repeats,
-                        .batch = m.batch,
-                        .time = m.stats,
-                        .rate = plb_rate(8.0 * j->count, m.stats.median, 1e6),
-                        .rate_unit = "MB/s",
-                        .verified = measured == PLB_MEASURE_OK};
-        if (out)
-            plb_report_row(out, opt, &r);
+        int measured = checker_time_way(&program, opt, variants[j->w], &k, j->comm,
+                                        8 * (int64_t)j->count, 8.0 * j->count, out);
         if (measured != PLB_MEASURE_OK) {
             snprintf(why, sizeof why, "%s, timed: %s", variants[j->w], plb_measure_error(measured));
             return why;

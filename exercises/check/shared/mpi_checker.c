@@ -16,6 +16,8 @@
 #include "clock.h"
 #include "exit_codes.h"
 #include "mpi_checker.h"
+#include "mpi_support.h"
+#include "report.h"
 #include "watchdog.h"
 
 static void say_mpi_error(MPI_Comm *comm, int *code, ...)
@@ -174,4 +176,30 @@ int checker_watch_hangs(const char *call, int rank, int size, double timeout_s)
     hang_size = size;
     plb_watchdog_detail(hang_detail);
     return plb_watchdog_install(line, STDERR_FILENO, timeout_s, 0.1 * rank, after_every_line);
+}
+
+int checker_time_way(const plb_program *prog, const plb_options *opt, const char *way,
+                     const plb_kernel *k, MPI_Comm comm, int64_t n, double bytes, FILE *out)
+{
+    int size;
+    MPI_Comm_size(comm, &size);
+    plb_sync sync = plb_mpi_sync(&comm);
+    plb_measure_cfg cfg = {
+        .warmup = opt->warmup, .warmup_s = PLB_WARMUP_S, .repeats = opt->repeats, .sync = &sync};
+    plb_measurement m;
+    int measured = plb_measure(k, &cfg, &m);
+    plb_result r = {.program = prog->name,
+                    .variant = way,
+                    .n = n,
+                    .ranks = size,
+                    .threads = 1,
+                    .repeats = opt->repeats,
+                    .batch = m.batch,
+                    .time = m.stats,
+                    .rate = plb_rate(bytes, m.stats.median, 1e6),
+                    .rate_unit = "MB/s",
+                    .verified = measured == PLB_MEASURE_OK};
+    if (out)
+        plb_report_row(out, opt, &r);
+    return measured;
 }

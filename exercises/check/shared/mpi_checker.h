@@ -4,6 +4,11 @@
 #define PARLAB_MPI_CHECKER_H
 
 #include <mpi.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "measure.h"
+#include "options.h"
 
 /* An MPI error on comm (a receive shorter than the message, a rank out of range) ends the run
  * with "MPI ERROR: rank R: <MPI's words>" and exit 1, where MPI's own report would be silenced
@@ -22,5 +27,12 @@ checker_calls checker_calls_so_far(void);
  * MPI_Recv from rank 2 (tag 0)", the blocking MPI call (point to point, or a wait) the rank is
  * stuck in, from every stuck rank. 0, or -1 when it could not be started. */
 int checker_watch_hangs(const char *call, int rank, int size, double timeout_s);
+
+/* Times one of the ways a checker compares (the learner's, the yardsticks) as the lessons' runner
+ * times a variant: warm-up and repeats from opt, synchronised over comm, the row (n: the size as
+ * -n counts it, bytes: what the rate counts, in MB/s) on out (rank 0's; NULL on the others).
+ * Returns plb_measure's code, the same on every rank. Collective. */
+int checker_time_way(const plb_program *prog, const plb_options *opt, const char *way,
+                     const plb_kernel *k, MPI_Comm comm, int64_t n, double bytes, FILE *out);
 
 #endif
