@@ -87,15 +87,17 @@ committed() { sed -n 's/.*"step": \([0-9]*\),.*/\1/p' "$1.meta" 2>/dev/null | gr
 
 # killed STEP FILE NP ARGS...: mpi_heat on NP ranks, checkpointing to FILE, every process of it
 # killed with SIGKILL once its checkpoint has reached STEP (by progress, not by the clock: a
-# sanitized build is many times slower), 8 s at most, and a random moment of the next tenth of a
+# sanitized build is many times slower, and a loaded machine can take 8 s to the first
+# checkpoint), 60 s at most or until the run ends, and a random moment of the next tenth of a
 # second later (or, with ONE_RANK=1, one rank first); returns when none is left.
 killed() {
     local target=$1 file=$2 rank
     shift 2
     launched "$@" --checkpoint "$file"
     up "$file" "$1"
-    for _ in $(seq 160); do
+    for _ in $(seq 1200); do
         [ "$(committed "$file")" -ge "$target" ] && break
+        kill -0 "$pid" 2>/dev/null || break # it ended (or failed) first
         sleep 0.05
     done
     sleep "0.0$((RANDOM % 10))"
