@@ -175,7 +175,7 @@ lane_debian12_mpich() {
 mount_trixie() {
     local m
     for m in proc sys dev dev/pts dev/shm; do
-        mountpoint -q "$TRIXIE/$m" || mount --bind "/$m" "$TRIXIE/$m" || return 1
+        mountpoint -q "$TRIXIE/$m" || { mount --bind "/$m" "$TRIXIE/$m" && MOUNTED_HERE=1; } || return 1
     done
 }
 
@@ -237,7 +237,10 @@ lane_debian13_openmpi() {
         LDFLAGS="-L$lib -Wl,-rpath,$lib" MAKEARGS= LANE_EXTRA=tests/jobs/pbs_test.sh
 }
 
-trap unmount_trixie EXIT
+# Only what this run mounted is unmounted: a Debian 12 lane started beside a running Debian 13 one
+# must leave its root's /proc alone.
+MOUNTED_HERE=
+trap '[ -z "$MOUNTED_HERE" ] || unmount_trixie' EXIT
 if [ "${1:-}" = --prepare ]; then
     make_trixie >"$OUT/prepare.log" 2>&1 || { cat "$OUT/prepare.log"; exit 1; }
     echo "lanes: the Debian 13 root file system is ready in $TRIXIE"
