@@ -160,7 +160,9 @@ static void test_too_short(void)
     plb_measurement m;
     CU_ASSERT_EQUAL(plb_measure(&k, &cfg, &m), PLB_MEASURE_TOO_SHORT);
     CU_ASSERT_EQUAL(m.status, PLB_MEASURE_TOO_SHORT);
-    CU_ASSERT_EQUAL(m.runs, 1 + 2 + 4 + 8 + 16);
+    /* It doubled the batch up to the limit: 1 + 2 + 4 + 8 + 16 runs, more where a batch that lost
+     * its core looked long enough and was measured again (seen in a lane on a loaded machine). */
+    CU_ASSERT(m.runs >= 1 + 2 + 4 + 8 + 16);
 }
 
 static void test_implausible(void)
