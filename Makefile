@@ -270,8 +270,7 @@ lint:
 # /* clang-format off */ and /* clang-format on */.
 CLANG_FORMAT ?= clang-format
 FORMAT_SOURCES = $(sort $(wildcard common/*.[ch] omp/*.[ch] mpi/*.[ch] tests/*.[ch] \
-    scripts/bench/*.c exercises/check/*.[ch] exercises/check/shared/*.[ch] exercises/*/*.[ch] \
-    exercises/solutions/*/*.[ch]))
+    scripts/bench/*.c exercises/*/*.[ch] exercises/*/*/*.[ch]))
 format:
 	@$(CLANG_FORMAT) -i $(FORMAT_SOURCES)
 	@echo "format: $(words $(FORMAT_SOURCES)) files in the house style"

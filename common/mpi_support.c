@@ -98,12 +98,10 @@ int plb_mpi_refuse(const char *program, int code, MPI_Comm comm, const char *fmt
     int rank;
     MPI_Comm_rank(comm, &rank);
     if (rank == 0) {
-        char why[4096]; /* room for a path */
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(why, sizeof why, fmt, ap);
+        plb_vrefuse(program, code, fmt, ap);
         va_end(ap);
-        plb_refuse(program, code, "%s", why);
     }
     return code;
 }

@@ -217,15 +217,21 @@ int plb_report_verdict(const plb_options *opt, const char *failure)
     return failure ? PLB_EXIT_FAILED : PLB_EXIT_VERIFIED;
 }
 
-int plb_refuse(const char *program, int code, const char *fmt, ...)
+int plb_vrefuse(const char *program, int code, const char *fmt, va_list ap)
 {
     char why[4096]; /* room for a path */
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
     fprintf(stderr, "%s: %s\n", program, why);
     fflush(stderr);
+    return code;
+}
+
+int plb_refuse(const char *program, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    plb_vrefuse(program, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 

@@ -11,6 +11,7 @@
 #ifndef PARLAB_REPORT_H
 #define PARLAB_REPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,9 @@ int plb_report_verdict(const plb_options *opt, const char *failure);
  * input or too little memory, PLB_EXIT_FAILED for an error of the run), for `return plb_refuse(...)`. */
 int plb_refuse(const char *program, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* plb_refuse with the arguments in ap (for wrappers such as plb_mpi_refuse). */
+int plb_vrefuse(const char *program, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* Like plb_report_verdict for a watchdog that caught a deadlock: "DEADLOCK: <why>", exit 3. */
 int plb_report_deadlock(const plb_options *opt, const char *why);
 
