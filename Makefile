@@ -14,6 +14,12 @@ MPICC    ?= mpicc.mpich
 MPIRUN   ?= mpirun.mpich
 endif
 CC       ?= cc
+# OFFLOAD=cpu (below) is clang's: its compiler unless CC names another.
+ifeq ($(OFFLOAD),cpu)
+ifeq ($(origin CC),default)
+CC := clang
+endif
+endif
 MPICC    ?= mpicc
 MPIRUN   ?= mpirun
 CFLAGS   ?= -O2
@@ -41,12 +47,27 @@ override LDLIBS   := $(filter-out -lm -lpthread,$(LDLIBS)) -lm -lpthread
 # sm_35); -lm for the math in them, no contraction as on the host. Without it GCC, should its
 # offload compilers be installed, still builds for the host alone (-foffload=disable): the target
 # variants then run there, and say so.
+# OFFLOAD=cpu: LLVM's CPU device (clang, CC=clang by default; libomp-dev's libomptarget): the
+# target regions run on this CPU as on a device with memory of its own, copied to and from, so a
+# map clause left out shows as a wrong result without a GPU. clang 14 takes no device code from
+# static archives: the objects with target regions or `declare target` functions are linked as
+# objects (OFFLOAD_OBJS).
 IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null))
 OFFLOAD_ISA ?= sm_80
+OFFLOAD_OBJS := build/common/offload.o build/omp/heat.o
 ifeq ($(OFFLOAD),nvptx)
 OFFLOAD_FLAGS := -foffload=nvptx-none \
     -foffload-options=nvptx-none="-misa=$(OFFLOAD_ISA) -lm -ffp-contract=off"
 override CPPFLAGS := $(filter-out -DPLB_OFFLOAD=%,$(CPPFLAGS)) -DPLB_OFFLOAD='"nvptx-none"'
+else ifeq ($(OFFLOAD),cpu)
+ifeq ($(findstring clang,$(CC))$(IS_CLANG),)
+$(error OFFLOAD=cpu needs clang (CC=clang): GCC has no CPU offload device)
+endif
+OFFLOAD_TRIPLE := $(shell $(CC) -dumpmachine)
+OFFLOAD_FLAGS := -fopenmp-targets=$(OFFLOAD_TRIPLE)
+override CPPFLAGS := $(filter-out -DPLB_OFFLOAD=%,$(CPPFLAGS)) -DPLB_OFFLOAD='"$(OFFLOAD_TRIPLE)"'
+else ifneq ($(OFFLOAD),)
+$(error OFFLOAD=$(OFFLOAD): nvptx (NVIDIA GPUs, GCC) or cpu (LLVM's CPU device, clang))
 else
 OFFLOAD_FLAGS := $(if $(IS_CLANG),,-foffload=disable)
 endif
@@ -373,7 +394,7 @@ $(LIBMPIK): $(MPI_KERNEL_OBJS)
 bin/omp_thumbnails bin/mpi_thumbnails bin/omp_heat bin/mpi_heat build/tests/test_serial \
     build/tests/test_mpi check: override LDLIBS += -lpng
 
-$(OMP_PROGRAMS): bin/%: build/omp/%.o $(LIBOMPK) $(LIBCOMMON)
+$(OMP_PROGRAMS): bin/%: build/omp/%.o $(OFFLOAD_OBJS) $(LIBOMPK) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(OMPFLAGS) $(OFFLOAD_FLAGS) $^ -o $@ $(LDLIBS)
 

@@ -3,13 +3,14 @@
 
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "clock.h"
 #include "memory.h"
 #include "stats.h"
 
-/* PLB_OFFLOAD (the Makefile's, with OFFLOAD=nvptx): the target this build offloads to. */
+/* PLB_OFFLOAD (the Makefile's, with OFFLOAD=nvptx or cpu): the target this build offloads to. */
 #ifdef PLB_OFFLOAD
 #define PLB_OFFLOADS 1
 #else
@@ -78,7 +79,9 @@ void plb_report_device(FILE *out)
             "# first launch: %.3g s, on the %s (device start-up%s; later launches are "
             "quicker)\n",
             plb_now() - start, initial ? "host" : "device",
-            initial ? "" : ", and the driver's compile of the PTX for this GPU");
+            !initial && strcmp(PLB_OFFLOAD, "nvptx-none") == 0
+                ? ", and the driver's compile of the PTX for this GPU"
+                : "");
 }
 
 static void copy_on_device(const uint64_t *a, uint64_t *b, int64_t n)

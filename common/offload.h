@@ -3,7 +3,8 @@
  * launch's cost.
  *
  * Every build has the target variants. Built with `make OFFLOAD=nvptx` (GCC's nvptx offload
- * compiler), a target region runs on an NVIDIA GPU when OpenMP sees one; otherwise, and in every
+ * compiler), a target region runs on an NVIDIA GPU when OpenMP sees one; with `make OFFLOAD=cpu`
+ * (clang), on LLVM's CPU device, memory of its own copied to and from; otherwise, and in every
  * other build, it runs on the host (host fallback) and the program says so. GCC 12's libgomp does
  * not refuse OMP_TARGET_OFFLOAD=MANDATORY without a device (it quietly runs on the host), so
  * parlab refuses it itself: one line, exit 2. */
@@ -15,7 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The offload target this build was compiled for ("nvptx-none"), or "none". */
+/* The offload target this build was compiled for ("nvptx-none", "x86_64-pc-linux-gnu"), or
+ * "none". */
 const char *plb_offload_target(void);
 
 /* Whether OMP_TARGET_OFFLOAD asks for MANDATORY (any case). */

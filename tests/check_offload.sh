@@ -3,9 +3,12 @@
 # device they must run there, elsewhere on the host and say so; either way verified, bit for bit
 # with seq; OMP_TARGET_OFFLOAD=MANDATORY without a device is refused with one line and exit 2.
 # Run by make test (default build: host fallback) and by CI after `make OFFLOAD=nvptx` (the nvptx
-# build on a machine without a GPU). Ends with "offload: N passed, N failed".
+# build on a machine without a GPU: host fallback) and `make OFFLOAD=cpu` (LLVM's CPU device: a
+# device with memory of its own, where a missing map shows). Ends with "offload: N passed, N
+# failed".
 #
-#   usage: tests/check_offload.sh [EXPECTED-TARGET]   (nvptx-none, or none: the default)
+#   usage: tests/check_offload.sh [EXPECTED-TARGET]   (nvptx-none, x86_64-pc-linux-gnu, or none:
+#                                                      the default)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
