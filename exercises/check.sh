@@ -32,7 +32,8 @@ from=${2:-exercises/$name}
 # A call that has not returned after this many seconds hangs (PLB_CHECK_HANG_S: the tests' own,
 # shorter; a right answer returns in well under a second at every count here).
 hang_s=${PLB_CHECK_HANG_S:-5}
-# Per exercise: mpi (counts are ranks) or omp (threads); the counts; what the learner writes; what
+# Per exercise: mpi (counts are ranks), omp (threads) or offload (threads; built for an offload
+# device); the counts; what the learner writes; what
 # a right run at one count showed; the arguments of those runs; the variants of the timed run that
 # run the learner's code and the yardstick's, VARIANT:LABEL pairs between commas; what the timed
 # run measures; flags for the build the checks run (-O0 splits `counts[b]++` or `total += v` into
@@ -88,24 +89,79 @@ case $name in
         right="every ghost cell right, 4 steps exact (13 x 11 field, two process grids)"
         yours="sendrecv:halo_sendrecv,overlap:halo_start/finish"
         yardstick="neighbor:MPI_Neighbor_alltoallw" timed="512 x 512 field, a step" ;;
+    offload_loop)
+        kind=offload counts="1 2" what="the offload"
+        quick="-n 1K"
+        right="every element exact, nothing copied twice (square: 1, 1000 and 100003 elements; diffuse: 1000 points 2 and 7 steps, 3 points 1 step)"
+        yours="square:square_on_device,diffuse:diffuse_on_device"
+        yardstick="copy:the device's copy loop,per_step:the steps mapped every step,host:the host's threads"
+        timed="262144 elements, 20 steps" ;;
     *) echo "check: exercises/check/$name.c has no entry in $0" >&2; exit 2 ;;
 esac
 checked_at=${checked_at:-}
 work=build/exercises/$name
 mkdir -p "$work"
+cc=${CC:-cc} cppflags=${CPPFLAGS:--Icommon -Iomp -Impi} omp=${OMPFLAGS:--fopenmp}
+warn=${WARN:--std=c11 -Wall -Wextra}
+libs="build/libomp_kernels.a build/libparlab.a"
+
+# The offload exercise is built for LLVM's CPU device (clang, or the clang OFFLOAD_CC names): a
+# device with memory of its own, copied to and from, where a map left out shows without a GPU.
+# common/ is compiled the same way, into $work/lib (again when a source of it changes): the
+# Makefile's library has no device code, and clang 14 takes none from a static archive.
+offload_build() {
+    local triple source object flag flags
+    local -a failed=()
+    cc=${OFFLOAD_CC:-clang}
+    triple=$("$cc" -dumpmachine 2>/dev/null) || return 1
+    for flag in $cppflags; do
+        [[ $flag == -DPLB_OFFLOAD=* ]] || cppflags_device="${cppflags_device:-}$flag "
+    done
+    cppflags="${cppflags_device:-}-DPLB_OFFLOAD=\"$triple\""
+    omp="-fopenmp -fopenmp-targets=$triple" warn="${warn//-Werror/} -Wno-pass-failed"
+    printf '#include <omp.h>\nint main(void) { int on_host = 1;\n#pragma omp target map(tofrom : on_host)\non_host = omp_is_initial_device();\nreturn on_host; }\n' >"$work/probe.c"
+    # shellcheck disable=SC2086 # flags, word-split as make would
+    $cc $omp "$work/probe.c" -o "$work/probe" >/dev/null 2>&1 && "$work/probe" || return 1
+    mkdir -p "$work/lib"
+    flags="$cc $cppflags ${CFLAGS:--O2} $warn $omp"
+    [ "$(cat "$work/lib/flags" 2>/dev/null)" = "$flags" ] || rm -f "$work"/lib/*.o
+    for source in common/*.c; do
+        [[ $source == common/mpi_* ]] && continue
+        object=$work/lib/$(basename "${source%.c}").o
+        [ "$object" -nt "$source" ] && [ -z "$(find common -name '*.h' -newer "$object")" ] &&
+            continue
+        rm -f "$object"
+        # shellcheck disable=SC2086
+        $cc $cppflags ${CFLAGS:--O2} $warn $omp -c "$source" -o "$object" >"$object.log" 2>&1 &
+    done
+    wait
+    for source in common/*.c; do
+        [[ $source == common/mpi_* ]] || [ -f "$work/lib/$(basename "${source%.c}").o" ] ||
+            failed+=("$source")
+    done
+    [ ${#failed[@]} -eq 0 ] || { cat "$work"/lib/*.log >&2; return 1; }
+    echo "$flags" >"$work/lib/flags"
+    libs=$(echo "$work"/lib/*.o)
+}
+if [ "$kind" = offload ] && ! offload_build; then
+    echo "check: $name: cannot check here: no OpenMP offload device to build for:" \
+        "'${OFFLOAD_CC:-clang} -fopenmp-targets=...' did not build and run a target region" \
+        "(make deps OFFLOAD=cpu installs clang and libomp-dev, LLVM's CPU device)" >&2
+    exit 2
+fi
 
 # build DIR BINARY [FLAGS]: the checker with DIR's files; the compiler's messages (warnings never
 # stop a learner's build, even under WERROR=1).
 build() {
-    local files=("$1"/*.c) warn=${WARN:--std=c11 -Wall -Wextra} cc=${CC:-cc}
-    local libs="build/libomp_kernels.a build/libparlab.a"
+    local files=("$1"/*.c) cc=$cc libs=$libs
     local -a shared=()
     [ "$kind" = mpi ] && cc=${MPICC:-mpicc} shared=(exercises/check/shared/mpi_checker.c) \
         libs="build/libmpi_kernels.a build/libomp_kernels.a build/libparlab_mpi.a build/libparlab.a"
+    [ "$kind" = offload ] && shared=(exercises/check/shared/copy_tap.c)
     [ -f "${files[0]}" ] || { echo "no .c files in $1"; return 1; }
     # shellcheck disable=SC2086 # flags and libraries, word-split as make would
-    $cc ${CPPFLAGS:--Icommon -Iomp -Impi} -Iexercises/check -Iexercises/check/shared \
-        ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} ${OMPFLAGS:--fopenmp} ${LDFLAGS:-} \
+    $cc $cppflags -Iexercises/check -Iexercises/check/shared \
+        ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} $omp ${LDFLAGS:-} \
         "exercises/check/$name.c" ${shared[@]+"${shared[@]}"} "${files[@]}" $libs -o "$2" \
         ${LDLIBS:--lm -lpthread -lpng} 2>&1
 }
@@ -147,6 +203,8 @@ for count in $counts; do
             why="did not finish in 60 s"
         elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" = omp ]; then
             why="crashed: SIG$(kill -l $((status - 128)) 2>/dev/null) (an index out of bounds?)"
+        elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" = offload ]; then
+            why="crashed: SIG$(kill -l $((status - 128)) 2>/dev/null) (an array the device was not given? every array a target region touches needs a map, or a target data around it)$(grep -ah -m 1 '^Libomptarget' "$work/err" | sed 's/^/: /')"
         fi
         echo "    $units: ${why:-exit $status: $(tail -n 3 "$work/err")}"
         echo "check: $name: NOT DONE: $what is not right on $units (above)"

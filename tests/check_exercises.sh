@@ -356,12 +356,72 @@ if [ "$solutions" = yes ]; then
     else bad "planted: a tag no rank sends: $(tail -n 2 "$out")"; fi
 fi
 
+# The offload: built for LLVM's CPU device, memory of its own: a loop on the host moves nothing,
+# a map left out loses the result, a field mapped every step moves it every step.
+echo "=== offload_loop"
+if checked offload_loop not exercises/offload_loop &&
+    grep -q "^check: offload_loop: NOT DONE: the offload is not right on 1 thread" "$out" &&
+    grep -q '^    1 thread: FAILED: square_on_device, n = 1: nothing crossed to the device: the loop ran on the host' "$out" &&
+    [ ! -s build/exercises/offload_loop/build.log ]; then ok
+else bad "the skeleton as shipped: wanted NOT DONE on 1 thread, the loop ran on the host: $(tail -n 3 "$out")"; fi
+
+if [ -n "$solutions" ]; then
+    if checked offload_loop right exercises/solutions/offload_loop && grep -q '^check: offload_loop: DONE$' "$out" &&
+        [ "$(grep -c 'every element exact, nothing copied twice' "$out")" -eq 2 ] &&
+        grep -Eq "^    speed on [0-9] threads, .*: yours: square_on_device [0-9.e+-]+ [mu]?s, diffuse_on_device [0-9.e+-]+ [mu]?s; the device's copy loop [0-9.e+-]+ [mu]?s, the steps mapped every step [0-9.e+-]+ [mu]?s, the host's threads [0-9.e+-]+ [mu]?s$" "$out" &&
+        [ ! -s build/exercises/offload_loop/build.log ]; then ok
+    else bad "the solution: wanted DONE at 2 thread counts and the speed line: $(tail -n 4 "$out")"; fi
+fi
+if [ "$solutions" = yes ]; then
+    # y mapped to the device and never back: the host's y is as it was.
+    if planted offload_loop device_loops.c yto 's/map(from : y\[:n\])/map(to : y[:n])/' &&
+        checked offload_loop not "$tmp/yto" &&
+        grep -q '^    1 thread: FAILED: square_on_device, n = 1: y is as it was before the call: nothing came back from the device into y (map it `from`)$' "$out"; then ok
+    else bad "planted: y mapped to, not from: $(tail -n 2 "$out")"; fi
+
+    # y mapped both ways: right, and twice the bytes to the device.
+    if planted offload_loop device_loops.c ytofrom 's/map(from : y\[:n\])/map(tofrom : y[:n])/' &&
+        checked offload_loop not "$tmp/ytofrom" &&
+        grep -q '^    1 thread: FAILED: square_on_device, n = 1000: 16000 bytes went to the device, x is 8000: y need not go there' "$out"; then ok
+    else bad "planted: y mapped tofrom: $(tail -n 2 "$out")"; fi
+
+    # No target data: each step's loop maps the field, which crosses every step.
+    if planted offload_loop device_loops.c perstep '/target data/d; /parallel for$/{N; s/parallel for\n\( *for (int64_t i = 1;\)/parallel for map(to : now[:n]) map(tofrom : next[:n])\n\1/; s/^ *#pragma omp target teams distribute parallel for\n\( *for (int64_t i = 0;\)/\1/}' &&
+        checked offload_loop not "$tmp/perstep" &&
+        grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000: the field crossed to the device again in the steps (112000 bytes to it in 7 steps, 32000 in 2): keep it there, `omp target data` around the step loop$' "$out"; then ok
+    else bad "planted: the field mapped every step: $(tail -n 2 "$out")"; fi
+
+    # The steps' loops on the host inside the target data: u comes back from the device unchanged.
+    if planted offload_loop device_loops.c hostloops 's/#pragma omp target teams distribute parallel for$/#pragma omp parallel for/' &&
+        checked offload_loop not "$tmp/hostloops" &&
+        grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000, 2 steps: u is as it was before the steps' "$out"; then ok
+    else bad "planted: the steps on the host inside target data: $(tail -n 2 "$out")"; fi
+
+    # After an odd number of steps the last field stays in scratch.
+    if planted offload_loop device_loops.c odd '/if (now != u) {/,/^        }/d' &&
+        checked offload_loop not "$tmp/odd" &&
+        grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000, 7 steps: u holds the field after 6 steps, not 7: after an odd number of steps the last field is in scratch$' "$out"; then ok
+    else bad "planted: no copy into u after odd steps: $(tail -n 2 "$out")"; fi
+
+    # scratch mapped back too: right, and twice the bytes back.
+    if planted offload_loop device_loops.c scratchback 's/map(to : scratch\[:n\])/map(tofrom : scratch[:n])/' &&
+        checked offload_loop not "$tmp/scratchback" &&
+        grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000: 16000 bytes came back, u is 8000: scratch need not come back' "$out"; then ok
+    else bad "planted: scratch mapped tofrom: $(tail -n 2 "$out")"; fi
+
+    # No map at all for the steps: the device is given no field, and the run crashes; said so.
+    if planted offload_loop device_loops.c nomap '/target data/d' &&
+        checked offload_loop not "$tmp/nomap" &&
+        grep -q '^    1 thread: crashed: SIG[A-Z]* (an array the device was not given?' "$out"; then ok
+    else bad "planted: the steps' arrays never mapped: $(tail -n 2 "$out")"; fi
+fi
+
 echo "=== make check without an exercise, with one that is not there"
 for ex in "" nonsense; do
     make --no-print-directory check EX="$ex" >"$out" 2>"$err"
     status=$?
     if [ "$status" -ne 0 ] && [ "$(grep -c '^check: ' "$err")" -eq 1 ] &&
-        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange queue_condvar race_histogram reduction_by_hand scatter_uneven schedule_uneven" "$err"; then ok
+        grep -q "make check EX=NAME, NAME one of: collective_tree deadlock_ring halo_exchange offload_loop queue_condvar race_histogram reduction_by_hand scatter_uneven schedule_uneven" "$err"; then ok
     else bad "make check EX='$ex': wanted one line naming the exercises and an error, got $status: $(cat "$err")"; fi
 done
 
@@ -375,6 +435,7 @@ if make --no-print-directory handout >"$out" 2>&1 && tar -tzf results/handout/pa
     grep -qx 'parlab/exercises/queue_condvar/bounded_queue.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/reduction_by_hand/sum.c' "$tmp/list" &&
     grep -qx 'parlab/exercises/schedule_uneven/items.c' "$tmp/list" &&
+    grep -qx 'parlab/exercises/offload_loop/device_loops.c' "$tmp/list" &&
     grep -qx 'parlab/Makefile' "$tmp/list" && ! grep -q '^parlab/exercises/solutions/' "$tmp/list"; then ok
 else bad "make handout: wanted the skeletons and the Makefile, no solutions: $(cat "$out")"; fi
 
