@@ -50,11 +50,11 @@ override LDLIBS   := $(filter-out -lm -lpthread,$(LDLIBS)) -lm -lpthread
 # OFFLOAD=cpu: LLVM's CPU device (clang, CC=clang by default; libomp-dev's libomptarget): the
 # target regions run on this CPU as on a device with memory of its own, copied to and from, so a
 # map clause left out shows as a wrong result without a GPU. clang 14 takes no device code from
-# static archives: the objects with target regions or `declare target` functions are linked as
-# objects (OFFLOAD_OBJS).
+# static archives (15's driver does): there the objects with target regions or `declare target`
+# functions are linked as objects (OFFLOAD_OBJS).
 IS_CLANG := $(findstring clang,$(shell $(CC) --version 2>/dev/null))
 OFFLOAD_ISA ?= sm_80
-OFFLOAD_OBJS := build/common/offload.o build/omp/heat.o
+OFFLOAD_OBJS :=
 ifeq ($(OFFLOAD),nvptx)
 OFFLOAD_FLAGS := -foffload=nvptx-none \
     -foffload-options=nvptx-none="-misa=$(OFFLOAD_ISA) -lm -ffp-contract=off"
@@ -65,6 +65,15 @@ $(error OFFLOAD=cpu needs clang (CC=clang): GCC has no CPU offload device)
 endif
 OFFLOAD_TRIPLE := $(shell $(CC) -dumpmachine)
 OFFLOAD_FLAGS := -fopenmp-targets=$(OFFLOAD_TRIPLE)
+ifeq ($(shell [ "$$($(CC) -dumpversion | cut -d. -f1)" -lt 15 ] 2>/dev/null && echo old),old)
+OFFLOAD_OBJS := build/common/offload.o build/omp/heat.o
+endif
+# Where the driver finds libomptarget outside the loader's path (Debian 13's LLVM 19), the
+# programs are told where it is.
+OFFLOAD_LIBDIR := $(patsubst %/,%,$(dir $(shell $(CC) -print-file-name=libomptarget.so)))
+ifneq ($(OFFLOAD_LIBDIR),.)
+override LDFLAGS += -Wl,-rpath,$(OFFLOAD_LIBDIR)
+endif
 override CPPFLAGS := $(filter-out -DPLB_OFFLOAD=%,$(CPPFLAGS)) -DPLB_OFFLOAD='"$(OFFLOAD_TRIPLE)"'
 else ifneq ($(OFFLOAD),)
 $(error OFFLOAD=$(OFFLOAD): nvptx (NVIDIA GPUs, GCC) or cpu (LLVM's CPU device, clang))

@@ -102,7 +102,7 @@ checked_at=${checked_at:-}
 work=build/exercises/$name
 mkdir -p "$work"
 cc=${CC:-cc} cppflags=${CPPFLAGS:--Icommon -Iomp -Impi} omp=${OMPFLAGS:--fopenmp}
-warn=${WARN:--std=c11 -Wall -Wextra}
+warn=${WARN:--std=c11 -Wall -Wextra} ldflags=${LDFLAGS:-}
 libs="build/libomp_kernels.a build/libparlab.a"
 
 # The offload exercise is built for LLVM's CPU device (clang, or the clang OFFLOAD_CC names): a
@@ -110,18 +110,22 @@ libs="build/libomp_kernels.a build/libparlab.a"
 # common/ is compiled the same way, into $work/lib (again when a source of it changes): the
 # Makefile's library has no device code, and clang 14 takes none from a static archive.
 offload_build() {
-    local triple source object flag flags
+    local triple source object flag flags libdir
     local -a failed=()
     cc=${OFFLOAD_CC:-clang}
     triple=$("$cc" -dumpmachine 2>/dev/null) || return 1
+    # Where the driver finds libomptarget outside the loader's path (Debian 13's LLVM 19).
+    libdir=$(dirname "$("$cc" -print-file-name=libomptarget.so)")
+    [ "$libdir" != . ] && ldflags="$ldflags -Wl,-rpath,$libdir"
     for flag in $cppflags; do
         [[ $flag == -DPLB_OFFLOAD=* ]] || cppflags_device="${cppflags_device:-}$flag "
     done
+    # shellcheck disable=SC2089 # the quotes are the macro's own: a C string
     cppflags="${cppflags_device:-}-DPLB_OFFLOAD=\"$triple\""
     omp="-fopenmp -fopenmp-targets=$triple" warn="${warn//-Werror/} -Wno-pass-failed"
     printf '#include <omp.h>\nint main(void) { int on_host = 1;\n#pragma omp target map(tofrom : on_host)\non_host = omp_is_initial_device();\nreturn on_host; }\n' >"$work/probe.c"
     # shellcheck disable=SC2086 # flags, word-split as make would
-    $cc $omp "$work/probe.c" -o "$work/probe" >/dev/null 2>&1 && "$work/probe" || return 1
+    $cc $omp $ldflags "$work/probe.c" -o "$work/probe" >/dev/null 2>&1 && "$work/probe" || return 1
     mkdir -p "$work/lib"
     flags="$cc $cppflags ${CFLAGS:--O2} $warn $omp"
     [ "$(cat "$work/lib/flags" 2>/dev/null)" = "$flags" ] || rm -f "$work"/lib/*.o
@@ -131,7 +135,7 @@ offload_build() {
         [ "$object" -nt "$source" ] && [ -z "$(find common -name '*.h' -newer "$object")" ] &&
             continue
         rm -f "$object"
-        # shellcheck disable=SC2086
+        # shellcheck disable=SC2086,SC2090 # flags, word-split as make would
         $cc $cppflags ${CFLAGS:--O2} $warn $omp -c "$source" -o "$object" >"$object.log" 2>&1 &
     done
     wait
@@ -146,7 +150,7 @@ offload_build() {
 if [ "$kind" = offload ] && ! offload_build; then
     echo "check: $name: cannot check here: no OpenMP offload device to build for:" \
         "'${OFFLOAD_CC:-clang} -fopenmp-targets=...' did not build and run a target region" \
-        "(make deps OFFLOAD=cpu installs clang and libomp-dev, LLVM's CPU device)" >&2
+        "(make deps OFFLOAD=cpu installs clang, clang-tools and libomp-dev: LLVM's CPU device)" >&2
     exit 2
 fi
 
@@ -159,9 +163,9 @@ build() {
         libs="build/libmpi_kernels.a build/libomp_kernels.a build/libparlab_mpi.a build/libparlab.a"
     [ "$kind" = offload ] && shared=(exercises/check/shared/copy_tap.c)
     [ -f "${files[0]}" ] || { echo "no .c files in $1"; return 1; }
-    # shellcheck disable=SC2086 # flags and libraries, word-split as make would
+    # shellcheck disable=SC2086,SC2090 # flags and libraries, word-split as make would
     $cc $cppflags -Iexercises/check -Iexercises/check/shared \
-        ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} $omp ${LDFLAGS:-} \
+        ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} $omp $ldflags \
         "exercises/check/$name.c" ${shared[@]+"${shared[@]}"} "${files[@]}" $libs -o "$2" \
         ${LDLIBS:--lm -lpthread -lpng} 2>&1
 }

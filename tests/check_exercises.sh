@@ -358,25 +358,30 @@ fi
 
 # The offload: built for LLVM's CPU device, memory of its own: a loop on the host moves nothing,
 # a map left out loses the result, a field mapped every step moves it every step.
+# Where clang cannot build for it (no clang, or no libomptarget: make deps OFFLOAD=cpu), the check
+# refuses with exit 2 and these checks are left out, said so (CI and every lane have it).
 echo "=== offload_loop"
-if checked offload_loop not exercises/offload_loop &&
-    grep -q "^check: offload_loop: NOT DONE: the offload is not right on 1 thread" "$out" &&
+offload=$solutions
+if checked offload_loop not exercises/offload_loop && grep -q '^check: offload_loop: cannot check here: ' "$out"; then
+    offload=no
+    echo "    (no LLVM CPU device to build for here: the offload exercise's checks left out)"
+elif grep -q "^check: offload_loop: NOT DONE: the offload is not right on 1 thread" "$out" &&
     grep -q '^    1 thread: FAILED: square_on_device, n = 1: nothing crossed to the device: the loop ran on the host' "$out" &&
     [ ! -s build/exercises/offload_loop/build.log ]; then ok
 else bad "the skeleton as shipped: wanted NOT DONE on 1 thread, the loop ran on the host: $(tail -n 3 "$out")"; fi
 
-if [ -n "$solutions" ]; then
+if [ -n "$offload" ] && [ "$offload" != no ]; then
     if checked offload_loop right exercises/solutions/offload_loop && grep -q '^check: offload_loop: DONE$' "$out" &&
         [ "$(grep -c 'every element exact, nothing copied twice' "$out")" -eq 2 ] &&
         grep -Eq "^    speed on [0-9] threads, .*: yours: square_on_device [0-9.e+-]+ [mu]?s, diffuse_on_device [0-9.e+-]+ [mu]?s; the device's copy loop [0-9.e+-]+ [mu]?s, the steps mapped every step [0-9.e+-]+ [mu]?s, the host's threads [0-9.e+-]+ [mu]?s$" "$out" &&
         [ ! -s build/exercises/offload_loop/build.log ]; then ok
     else bad "the solution: wanted DONE at 2 thread counts and the speed line: $(tail -n 4 "$out")"; fi
 fi
-if [ "$solutions" = yes ]; then
+if [ "$offload" = yes ]; then
     # y mapped to the device and never back: the host's y is as it was.
     if planted offload_loop device_loops.c yto 's/map(from : y\[:n\])/map(to : y[:n])/' &&
         checked offload_loop not "$tmp/yto" &&
-        grep -q '^    1 thread: FAILED: square_on_device, n = 1: y is as it was before the call: nothing came back from the device into y (map it `from`)$' "$out"; then ok
+        grep -q '^    1 thread: FAILED: square_on_device, n = 1: y is as it was before the call: nothing came back from the device into y (map it .from.)$' "$out"; then ok
     else bad "planted: y mapped to, not from: $(tail -n 2 "$out")"; fi
 
     # y mapped both ways: right, and twice the bytes to the device.
@@ -388,7 +393,7 @@ if [ "$solutions" = yes ]; then
     # No target data: each step's loop maps the field, which crosses every step.
     if planted offload_loop device_loops.c perstep '/target data/d; /parallel for$/{N; s/parallel for\n\( *for (int64_t i = 1;\)/parallel for map(to : now[:n]) map(tofrom : next[:n])\n\1/; s/^ *#pragma omp target teams distribute parallel for\n\( *for (int64_t i = 0;\)/\1/}' &&
         checked offload_loop not "$tmp/perstep" &&
-        grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000: the field crossed to the device again in the steps (112000 bytes to it in 7 steps, 32000 in 2): keep it there, `omp target data` around the step loop$' "$out"; then ok
+        grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000: the field crossed to the device again in the steps (112000 bytes to it in 7 steps, 32000 in 2): keep it there, .omp target data. around the step loop$' "$out"; then ok
     else bad "planted: the field mapped every step: $(tail -n 2 "$out")"; fi
 
     # The steps' loops on the host inside the target data: u comes back from the device unchanged.
@@ -409,10 +414,11 @@ if [ "$solutions" = yes ]; then
         grep -q '^    1 thread: FAILED: diffuse_on_device, n = 1000: 16000 bytes came back, u is 8000: scratch need not come back' "$out"; then ok
     else bad "planted: scratch mapped tofrom: $(tail -n 2 "$out")"; fi
 
-    # No map at all for the steps: the device is given no field, and the run crashes; said so.
+    # No map at all for the steps: the device is given no field. LLVM 14 gives it no pointer, and
+    # the run crashes; LLVM 19 the host's (OpenMP 5.1), which its CPU device can read: no copy.
     if planted offload_loop device_loops.c nomap '/target data/d' &&
         checked offload_loop not "$tmp/nomap" &&
-        grep -q '^    1 thread: crashed: SIG[A-Z]* (an array the device was not given?' "$out"; then ok
+        grep -Eq '^    1 thread: (crashed: SIG[A-Z]* \(an array the device was not given\?|FAILED: diffuse_on_device, n = 1000: nothing crossed to the device: the steps ran on the host, or with no map of the field)' "$out"; then ok
     else bad "planted: the steps' arrays never mapped: $(tail -n 2 "$out")"; fi
 fi
 

@@ -191,7 +191,10 @@ unmount_trixie() {
 # debootstrap resolves no virtual packages (trixie's libltdl-dev, under libopenmpi-dev, needs
 # automake-1.17, which the automake package provides), so it lays down the base system and apt,
 # inside it, installs the rest.
-TRIXIE_PACKAGES=(make gcc libc6-dev openmpi-bin libopenmpi-dev python3-numpy)
+# clang, clang-tools (its offload packager) and libomp-dev: LLVM 19's CPU device, for the offload
+# exercise's check.
+TRIXIE_PACKAGES=(make gcc libc6-dev openmpi-bin libopenmpi-dev python3-numpy clang clang-tools
+    libomp-dev)
 NOT_IN_ROOT=(libcunit1-dev libpng-dev) # their headers and link libraries: the prefix's alone
 PRIVATE_PACKAGES=(libcunit1 libcunit1-dev libpng16-16t64 libpng-dev)
 make_trixie() {

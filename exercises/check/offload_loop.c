@@ -34,31 +34,30 @@
 #define POISON -1.0         /* y before the square: no square is negative */
 #define CHECKED_ROOM 100003 /* the largest square checked */
 
-/* The checker's own ways, the yardsticks. The steps with the field mapped every step: what
- * `target data` saves. */
-static void diffuse_per_step(double *u, double *scratch, int64_t n, int steps)
+/* The checker's own ways, the yardsticks. One step on the device, the field mapped there and
+ * back for the step alone: what `target data` saves. */
+static void step_mapped(const double *now, double *next, int64_t n)
 {
-    double *now = u, *next = scratch;
-    for (int s = 0; s < steps; s++) {
 #pragma omp target teams distribute parallel for map(to : now[:n]) map(tofrom : next[:n])
-        for (int64_t i = 1; i < n - 1; i++)
-            next[i] = diffused(now[i - 1], now[i], now[i + 1]);
-        double *swap = now;
-        now = next;
-        next = swap;
-    }
-    if (now != u)
-        memcpy(u, now, (size_t)n * sizeof *u);
+    for (int64_t i = 1; i < n - 1; i++)
+        next[i] = diffused(now[i - 1], now[i], now[i + 1]);
 }
 
-/* The steps on the host's threads (one thread: the reference every result is checked against). */
-static void diffuse_on_host(double *u, double *scratch, int64_t n, int steps)
+/* One step on the host's threads (one thread: the reference every result is checked against). */
+static void step_on_host(const double *now, double *next, int64_t n)
+{
+#pragma omp parallel for
+    for (int64_t i = 1; i < n - 1; i++)
+        next[i] = diffused(now[i - 1], now[i], now[i + 1]);
+}
+
+/* `steps` steps of step, the last field into u. */
+static void diffuse_by(void (*step)(const double *, double *, int64_t), double *u, double *scratch,
+                       int64_t n, int steps)
 {
     double *now = u, *next = scratch;
     for (int s = 0; s < steps; s++) {
-#pragma omp parallel for
-        for (int64_t i = 1; i < n - 1; i++)
-            next[i] = diffused(now[i - 1], now[i], now[i + 1]);
+        step(now, next, n);
         double *swap = now;
         now = next;
         next = swap;
@@ -118,7 +117,7 @@ static void expect_field(job *j, double *want, int steps)
     memcpy(want, j->start, (size_t)j->n * sizeof *want);
     memcpy(j->scratch, j->start, (size_t)j->n * sizeof *want);
     omp_set_num_threads(1);
-    diffuse_on_host(want, j->scratch, j->n, steps);
+    diffuse_by(step_on_host, want, j->scratch, j->n, steps);
 }
 
 static void prepare(void *arg)
@@ -143,12 +142,12 @@ static void run_variant(void *arg)
         return;
     case WAY_PER_STEP:
         reset_field(j);
-        diffuse_per_step(j->u, j->scratch, j->n, j->steps);
+        diffuse_by(step_mapped, j->u, j->scratch, j->n, j->steps);
         return;
     case WAY_HOST:
         reset_field(j);
         omp_set_num_threads(j->threads);
-        diffuse_on_host(j->u, j->scratch, j->n, j->steps);
+        diffuse_by(step_on_host, j->u, j->scratch, j->n, j->steps);
         return;
     case WAYS: return;
     }
@@ -223,7 +222,8 @@ static const char *check_square(job *j, int64_t n, bool counted, char *why, size
     else if (to == 0 && from == 0)
         snprintf(why, len,
                  "square_on_device, n = %" PRId64 ": nothing crossed to the device: the loop "
-                 "ran on the host (`omp target teams distribute parallel for` on it)",
+                 "ran on the host (`omp target teams distribute parallel for` on it), or with no "
+                 "map of its arrays",
                  n);
     else if (to > bytes + SLACK)
         snprintf(why, len,
@@ -284,7 +284,7 @@ static const char *judge_copies(int64_t n, copies few, int few_steps, copies man
     if (many.to == 0 && many.from == 0)
         snprintf(why, len,
                  "diffuse_on_device, n = %" PRId64 ": nothing crossed to the device: the steps "
-                 "ran on the host",
+                 "ran on the host, or with no map of the field (a `target data` around them)",
                  n);
     else if (many.to != few.to || many.from != few.from)
         snprintf(why, len,
@@ -323,7 +323,7 @@ static const char *check_all(job *square, job *diffuse, double *want, bool count
     const char *failure = NULL;
     for (size_t s = 0; !failure && s < sizeof sizes / sizeof sizes[0]; s++)
         failure = check_square(square, sizes[s], counted, why, len);
-    copies few, many, ignored;
+    copies few = {0, 0}, many = {0, 0}, ignored;
     if (!failure)
         failure = check_diffuse(diffuse, 1000, 2, want, &few, why, len);
     if (!failure)

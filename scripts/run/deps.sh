@@ -61,11 +61,13 @@ C
         missing+=("gcc-$("$CC" -dumpversion | cut -d. -f1)-offload-nvptx")
         problems+=("'$CC -foffload=nvptx-none' cannot build an offloaded OpenMP program")
     fi
-    # make OFFLOAD=cpu: LLVM's CPU device, clang's -fopenmp-targets with libomptarget (libomp-dev)
+    # make OFFLOAD=cpu: LLVM's CPU device, clang's -fopenmp-targets with libomptarget (libomp-dev;
+    # from LLVM 15 on the driver packs the device code with clang-tools' clang-offload-packager)
     if [ "$OFFLOAD" = cpu ] && command -v "$CC" >/dev/null 2>&1 &&
         ! { "$CC" -fopenmp -fopenmp-targets="$("$CC" -dumpmachine)" "$work/offload.c" \
+            -Wl,-rpath,"$(dirname "$("$CC" -print-file-name=libomptarget.so)")" \
             -o "$work/offload" && "$work/offload"; } >/dev/null 2>&1; then
-        missing+=(libomp-dev)
+        missing+=(libomp-dev clang-tools)
         problems+=("'$CC -fopenmp-targets=$("$CC" -dumpmachine)' cannot build and run an offloaded OpenMP program")
     fi
     # CPPFLAGS and LDFLAGS as the build adds them: libraries in a prefix of the user's own count.
