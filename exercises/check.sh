@@ -191,6 +191,10 @@ if ! build "$from" "$work/exercise" >"$work/build.log" ||
 fi
 checked=exercise
 [ -n "$checked_at" ] && checked=checked
+# What a crash most likely means, in the exercise's terms; the offload runtime's own word too
+# (LLVM 14 says "Libomptarget", 19 "omptarget").
+crash_hint="an index out of bounds?"
+[ "$kind" = offload ] && crash_hint="an array the device was not given? every array a target region touches needs a map, or a target data around it"
 unit=$([ "$kind" = mpi ] && echo rank || echo thread)
 for count in $counts; do
     units="$count $unit$([ "$count" -gt 1 ] && echo s)"
@@ -205,10 +209,8 @@ for count in $counts; do
             sed "2,\$s/^/    $units: /")
         if [ -z "$why" ] && { [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; }; then
             why="did not finish in 60 s"
-        elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" = omp ]; then
-            why="crashed: SIG$(kill -l $((status - 128)) 2>/dev/null) (an index out of bounds?)"
-        elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" = offload ]; then
-            why="crashed: SIG$(kill -l $((status - 128)) 2>/dev/null) (an array the device was not given? every array a target region touches needs a map, or a target data around it)$(grep -ah -m 1 '^Libomptarget' "$work/err" | sed 's/^/: /')"
+        elif [ -z "$why" ] && [ "$status" -gt 128 ] && [ "$kind" != mpi ]; then
+            why="crashed: SIG$(kill -l $((status - 128)) 2>/dev/null) ($crash_hint)$(grep -Eah -m 1 '^(Lib)?omptarget' "$work/err" | sed 's/^/: /')"
         fi
         echo "    $units: ${why:-exit $status: $(tail -n 3 "$work/err")}"
         echo "check: $name: NOT DONE: $what is not right on $units (above)"
