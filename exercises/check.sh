@@ -105,13 +105,42 @@ cc=${CC:-cc} cppflags=${CPPFLAGS:--Icommon -Iomp -Impi} omp=${OMPFLAGS:--fopenmp
 warn=${WARN:--std=c11 -Wall -Wextra} ldflags=${LDFLAGS:-}
 libs="build/libomp_kernels.a build/libparlab.a"
 
+# compiled DIR COMMAND SOURCE...: each SOURCE compiled once with COMMAND (a compiler and its flags)
+# into DIR, all at once, and again when the source, a header it may include or COMMAND changes;
+# the objects in $objects. The compiler's words for each stay beside its object, and are shown at
+# every build (build.log holds them as if compiled anew). Fails when one does not compile.
+compiled() {
+    local dir=$1 command=$2 source object status=0
+    shift 2
+    objects=()
+    mkdir -p "$dir"
+    [ "$(cat "$dir/command" 2>/dev/null)" = "$command" ] || rm -f "$dir"/*.o
+    for source in "$@"; do
+        object=$dir/$(basename "${source%.c}").o
+        objects+=("$object")
+        [ "$object" -nt "$source" ] &&
+            [ -z "$(find common omp mpi exercises/check -name '*.h' -newer "$object" | head -n 1)" ] &&
+            continue
+        rm -f "$object"
+        # shellcheck disable=SC2086 # flags, word-split as make would
+        $command -c "$source" -o "$object" >"$object.log" 2>&1 &
+    done
+    wait
+    echo "$command" >"$dir/command"
+    for object in "${objects[@]}"; do
+        cat "$object.log"
+        [ -f "$object" ] || status=1
+    done
+    return "$status"
+}
+
 # The offload exercise is built for LLVM's CPU device (clang, or the clang OFFLOAD_CC names): a
 # device with memory of its own, copied to and from, where a map left out shows without a GPU.
-# common/ is compiled the same way, into $work/lib (again when a source of it changes): the
-# Makefile's library has no device code, and clang 14 takes none from a static archive.
+# common/ is compiled the same way, into $work/lib: the Makefile's library has no device code, and
+# clang 14 takes none from a static archive.
 offload_build() {
-    local triple source object flag flags libdir
-    local -a failed=()
+    local triple flag libdir
+    local -a sources=()
     cc=${OFFLOAD_CC:-clang}
     triple=$("$cc" -dumpmachine 2>/dev/null) || return 1
     # Where the driver finds libomptarget outside the loader's path (Debian 13's LLVM 19).
@@ -126,26 +155,11 @@ offload_build() {
     printf '#include <omp.h>\nint main(void) { int on_host = 1;\n#pragma omp target map(tofrom : on_host)\non_host = omp_is_initial_device();\nreturn on_host; }\n' >"$work/probe.c"
     # shellcheck disable=SC2086 # flags, word-split as make would
     $cc $omp $ldflags "$work/probe.c" -o "$work/probe" >/dev/null 2>&1 && "$work/probe" || return 1
-    mkdir -p "$work/lib"
-    flags="$cc $cppflags ${CFLAGS:--O2} $warn $omp"
-    [ "$(cat "$work/lib/flags" 2>/dev/null)" = "$flags" ] || rm -f "$work"/lib/*.o
-    for source in common/*.c; do
-        [[ $source == common/mpi_* ]] && continue
-        object=$work/lib/$(basename "${source%.c}").o
-        [ "$object" -nt "$source" ] && [ -z "$(find common -name '*.h' -newer "$object")" ] &&
-            continue
-        rm -f "$object"
-        # shellcheck disable=SC2086,SC2090 # flags, word-split as make would
-        $cc $cppflags ${CFLAGS:--O2} $warn $omp -c "$source" -o "$object" >"$object.log" 2>&1 &
+    for flag in common/*.c; do
+        [[ $flag == common/mpi_* ]] || sources+=("$flag")
     done
-    wait
-    for source in common/*.c; do
-        [[ $source == common/mpi_* ]] || [ -f "$work/lib/$(basename "${source%.c}").o" ] ||
-            failed+=("$source")
-    done
-    [ ${#failed[@]} -eq 0 ] || { cat "$work"/lib/*.log >&2; return 1; }
-    echo "$flags" >"$work/lib/flags"
-    libs=$(echo "$work"/lib/*.o)
+    compiled "$work/lib" "$cc $cppflags ${CFLAGS:--O2} $warn $omp" "${sources[@]}" >&2 || return 1
+    libs=${objects[*]}
 }
 if [ "$kind" = offload ] && ! offload_build; then
     echo "check: $name: cannot check here: no OpenMP offload device to build for:" \
@@ -155,19 +169,20 @@ if [ "$kind" = offload ] && ! offload_build; then
 fi
 
 # build DIR BINARY [FLAGS]: the checker with DIR's files; the compiler's messages (warnings never
-# stop a learner's build, even under WERROR=1).
+# stop a learner's build, even under WERROR=1). The checker's own files are compiled once for
+# each set of flags (in $work/checker, $work/checker-O0), the learner's every time.
 build() {
-    local files=("$1"/*.c) cc=$cc libs=$libs
+    local files=("$1"/*.c) cc=$cc libs=$libs command
     local -a shared=()
     [ "$kind" = mpi ] && cc=${MPICC:-mpicc} shared=(exercises/check/shared/mpi_checker.c) \
         libs="build/libmpi_kernels.a build/libomp_kernels.a build/libparlab_mpi.a build/libparlab.a"
     [ "$kind" = offload ] && shared=(exercises/check/shared/copy_tap.c)
     [ -f "${files[0]}" ] || { echo "no .c files in $1"; return 1; }
+    command="$cc $cppflags -Iexercises/check -Iexercises/check/shared ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} $omp"
+    compiled "$work/checker${3:-}" "$command" "exercises/check/$name.c" ${shared[@]+"${shared[@]}"} ||
+        return 1
     # shellcheck disable=SC2086,SC2090 # flags and libraries, word-split as make would
-    $cc $cppflags -Iexercises/check -Iexercises/check/shared \
-        ${CFLAGS:--O2} ${3:-} ${warn//-Werror/} $omp $ldflags \
-        "exercises/check/$name.c" ${shared[@]+"${shared[@]}"} "${files[@]}" $libs -o "$2" \
-        ${LDLIBS:--lm -lpthread -lpng} 2>&1
+    $command $ldflags "${objects[@]}" "${files[@]}" $libs -o "$2" ${LDLIBS:--lm -lpthread -lpng} 2>&1
 }
 
 # launch TIMEOUT COUNT BINARY ARGS...: on COUNT ranks, or on COUNT threads.

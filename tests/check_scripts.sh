@@ -53,6 +53,9 @@ expect "a Slurm array job's header" "$(sed -n 's/^# job *: //p' "$out")" "slurm 
 # from its timeout, and still ends a run that outlives --timeout. A run far longer than the test:
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 long=(bin/mpi_heat -n 500 -V sendrecv -r 1 -w 0 --long-run --steps) # + a step count: the run's mark
+# The marks are this script's own (its pid in them): two make tests at once (CI's lanes) must not
+# signal each other's runs.
+mark=$((1000000000 + $$ * 10))
 gone() { # gone PATTERN: true once no process matches, waiting 20 s at most
     local i
     for ((i = 0; i < 200; i++)); do
@@ -69,21 +72,21 @@ started() { # started PATTERN: true once two ranks run, waiting 60 s at most
     done
     return 1
 }
-scripts/run/mpilaunch 2 "${long[@]}" 1000000501 >"$out" 2>"$err" &
+scripts/run/mpilaunch 2 "${long[@]}" $((mark + 1)) >"$out" 2>"$err" &
 launch=$!
-started "1000000501"
+started "$((mark + 1))"
 kill -TERM "$launch"
 wait "$launch"
 status=$?
-if [ "$status" -eq 143 ] && grep -q "stopped by SIGTERM$" "$err" && gone "^bin/mpi_heat .*--steps 1000000501"; then ok
+if [ "$status" -eq 143 ] && grep -q "stopped by SIGTERM$" "$err" && gone "^bin/mpi_heat .*--steps $((mark + 1))"; then ok
 else bad "mpilaunch sent SIGTERM: wanted exit 143, its line and no rank left, got $status: $(cat "$err")"; fi
 
-scripts/run/mpilaunch 2 "${long[@]}" 1000000502 >"$out" 2>"$err" &
+scripts/run/mpilaunch 2 "${long[@]}" $((mark + 2)) >"$out" 2>"$err" &
 launch=$!
-started "1000000502"
+started "$((mark + 2))"
 # The launcher is timeout's child (whatever it calls itself: mpirun, prterun, mpiexec.hydra).
 launcher=
-for timer in $(processes "^timeout .*--steps 1000000502"); do
+for timer in $(processes "^timeout .*--steps $((mark + 2))"); do
     for stat in /proc/[0-9]*/stat; do
         read -r pid _ _ parent _ < <({ cat "$stat"; } 2>/dev/null) || continue
         [ "$parent" = "$timer" ] && launcher=$pid
@@ -95,18 +98,18 @@ status=$?
 if [ "$status" -eq 137 ] && grep -q "killed by signal 9 (SIGKILL, before the timeout" "$err" &&
     ! grep -q "did not finish" "$err"; then ok
 else bad "mpirun killed: wanted exit 137 and SIGKILL named, not a timeout, got $status: $(cat "$err")"; fi
-gone "^bin/mpi_heat .*--steps 1000000502" || for pid in $(processes "^bin/mpi_heat .*--steps 1000000502"); do kill -KILL "$pid"; done
+gone "^bin/mpi_heat .*--steps $((mark + 2))" || for pid in $(processes "^bin/mpi_heat .*--steps $((mark + 2))"); do kill -KILL "$pid"; done
 
 # SIGUSR1 to mpilaunch reaches the ranks: a production run writes its checkpoint and exits 4.
-scripts/run/mpilaunch 2 bin/mpi_heat -n 500 -V sendrecv --long-run --steps 1000000504 \
+scripts/run/mpilaunch 2 bin/mpi_heat -n 500 -V sendrecv --long-run --steps $((mark + 4)) \
     --checkpoint "$tmp/usr1.npy" --every 100000000 >"$out" 2>"$err" &
 launch=$!
-catching 2 "^bin/mpi_heat .*--steps 1000000504" # a slow start (ASan) must not meet the signal before the handler is set
+catching 2 "^bin/mpi_heat .*--steps $((mark + 4))" # a slow start (ASan) must not meet the signal before the handler is set
 kill -USR1 "$launch"
 wait "$launch"
 status=$?
 if [ "$status" -eq 4 ] && grep -q "STOPPED: SIGUSR1 at step" "$out" "$err" && [ -s "$tmp/usr1.npy.meta" ] &&
-    gone "^bin/mpi_heat .*--steps 1000000504"; then ok
+    gone "^bin/mpi_heat .*--steps $((mark + 4))"; then ok
 else bad "mpilaunch sent SIGUSR1: wanted a checkpoint and exit 4, got $status: $(tail -n 2 "$out" "$err")"; fi
 
 scripts/run/mpilaunch --timeout 3 2 "${long[@]}" 1000000503 >"$out" 2>"$err"
