@@ -139,7 +139,7 @@ compiled() {
 # common/ is compiled the same way, into $work/lib: the Makefile's library has no device code, and
 # clang 14 takes none from a static archive.
 offload_build() {
-    local triple flag libdir
+    local triple flag libdir source
     local -a sources=()
     cc=${OFFLOAD_CC:-clang}
     triple=$("$cc" -dumpmachine 2>/dev/null) || return 1
@@ -155,8 +155,8 @@ offload_build() {
     printf '#include <omp.h>\nint main(void) { int on_host = 1;\n#pragma omp target map(tofrom : on_host)\non_host = omp_is_initial_device();\nreturn on_host; }\n' >"$work/probe.c"
     # shellcheck disable=SC2086 # flags, word-split as make would
     $cc $omp $ldflags "$work/probe.c" -o "$work/probe" >/dev/null 2>&1 && "$work/probe" || return 1
-    for flag in common/*.c; do
-        [[ $flag == common/mpi_* ]] || sources+=("$flag")
+    for source in common/*.c; do
+        [[ $source == common/mpi_* ]] || sources+=("$source")
     done
     compiled "$work/lib" "$cc $cppflags ${CFLAGS:--O2} $warn $omp" "${sources[@]}" >&2 || return 1
     libs=${objects[*]}
