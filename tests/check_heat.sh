@@ -97,6 +97,11 @@ for check in seq exact mode; do
     fi
     ok
     reference[$check]=$ref
+    # Under the sanitizers the other two fields start the same steps: one run of mpi_heat each.
+    if [ -n "${PLB_SANITIZE:-}" ] && [ "$check" != exact ]; then
+        same_sum "$ref" 3 mpi_heat -t 1 -V sendrecv "${common[@]}"
+        continue
+    fi
     same_sum "$ref" 1 omp_heat -t 3 -V parallel "${common[@]}"
     rows=${GRID%x*}
     for np in "${RANKS[@]}"; do
