@@ -53,8 +53,8 @@ expect "a Slurm array job's header" "$(sed -n 's/^# job *: //p' "$out")" "slurm 
 # from its timeout, and still ends a run that outlives --timeout. A run far longer than the test:
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 long=(bin/mpi_heat -n 500 -V sendrecv -r 1 -w 0 --long-run --steps) # + a step count: the run's mark
-# The marks are this script's own (its pid in them): two make tests at once (CI's lanes) must not
-# signal each other's runs.
+# The marks are this script's own (its pid in them): two make tests at once on one machine (lanes
+# side by side, two users) must not signal each other's runs.
 mark=$((1000000000 + $$ * 10))
 gone() { # gone PATTERN: true once no process matches, waiting 20 s at most
     local i
