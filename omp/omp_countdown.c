@@ -28,12 +28,14 @@
 #include "omp_countdown.h"
 #include "partition.h"
 
-/* Aligned to a cache line: a loop of one dependent decrement runs at one or two cycles an
- * iteration depending on where it falls against the front end's fetch windows, and so on where the
- * linker put the function. Aligned, every program that counts (omp_countdown, mpi_countdown, the
- * bench's copies) runs the same code at the same offset: measured under the sanitizers, where it
- * landed at 0 mod 64 in one and 39 in the other, 13 ms against 7 ms for 20M. */
-__attribute__((aligned(64))) int64_t countdown(int64_t n)
+/* Aligned to a cache line and never inlined: a loop of one dependent decrement runs at one or two
+ * cycles an iteration depending on where it falls against the front end's fetch windows, and so on
+ * where the linker put the function. Aligned, every program that counts (omp_countdown,
+ * mpi_countdown, the bench's copies) runs the same code at the same offset: measured under the
+ * sanitizers, where it landed at 0 mod 64 in one and 39 in the other, 13 ms against 7 ms for 20M.
+ * Inlined into seq below, gcc -O2 put the loop across a 64-byte line: on an AMD EPYC seq took
+ * 12.7 ms for 20M and the same thread's share in parallel (-t 1) 6.1 ms, a false 2x. */
+__attribute__((aligned(64), noinline)) int64_t countdown(int64_t n)
 {
     while (n > 0) {
         n--;
