@@ -654,26 +654,95 @@ static int run_variants(job *j, const plb_options *opt, MPI_Comm comm)
 
 /* What the checkpoints cost: their time and bandwidth, one rank's plain write() of as many bytes
  * beside it, and a larger --every when they took much of the run. On the root. */
-static void report_checkpoints(FILE *out, int written, double bytes, double writing, double elapsed,
-                               int ranks, int64_t each, int stopped)
+/* What a production run's steps did: checkpoints written, the bytes of one, the seconds all of
+ * them took, and the stop signal that ended the steps early (0: none). */
+typedef struct steps_log {
+    int written, stopped;
+    double bytes, writing;
+} steps_log;
+
+static void report_checkpoints(FILE *out, const steps_log *ran, double elapsed, int ranks,
+                               int64_t each)
 {
-    if (!out || !written || writing <= 0.0)
+    if (!out || !ran->written || ran->writing <= 0.0)
         return;
     /* not when stopped: the job's grace time is for the checkpoint, not for a comparison */
-    double plain = stopped ? -1.0 : heat_checkpoint_plain_rate(heat_cli.checkpoint, bytes);
+    double plain =
+        ran->stopped ? -1.0 : heat_checkpoint_plain_rate(heat_cli.checkpoint, ran->bytes);
     fprintf(out,
             "# checkpoint  : %d written to %s, %.4g MB each, %.3g s in all: %.3g GB/s by "
             "MPI-IO on %d ranks",
-            written, heat_cli.checkpoint, bytes / 1e6, writing, written * bytes / writing / 1e9,
-            ranks);
+            ran->written, heat_cli.checkpoint, ran->bytes / 1e6, ran->writing,
+            ran->written * ran->bytes / ran->writing / 1e9, ranks);
     if (plain > 0.0)
         fprintf(out, "; one rank's plain write(): %.3g GB/s", plain / 1e9);
-    double share = writing / elapsed;
+    double share = ran->writing / elapsed;
     fprintf(out, "; %.0f%% of the run", 100.0 * share);
     if (share > 0.10)
         fprintf(out, " (--every %" PRId64 " would keep it near 5%%)",
                 (int64_t)((double)each * share / 0.05 + 1.0));
     fprintf(out, "\n");
+}
+
+/* The steps from j->step to total, one at a time, with a checkpoint every `each` steps, at the
+ * last, and at the step a scheduler's signal stopped (one small allreduce a step: every rank stops
+ * at the same one). Returns the failure of a checkpoint write, or NULL. */
+static const char *step_with_checkpoints(job *j, int64_t total, int64_t each, steps_log *ran,
+                                         char *err, size_t len, MPI_Comm comm)
+{
+    const char *failure = NULL;
+    while (j->step < total && !failure && !ran->stopped) {
+        j->steps = 1;
+        run_variant(j);
+        int mine = heat_stop_signal();
+        MPI_Allreduce(&mine, &ran->stopped, 1, MPI_INT, MPI_MAX, comm);
+        if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || ran->stopped)) {
+            heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
+            double began = MPI_Wtime();
+            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &ran->bytes,
+                                            err, len);
+            ran->writing += MPI_Wtime() - began;
+            ran->written++;
+        }
+    }
+    return failure;
+}
+
+/* The run's one row: every grid point updated once a step, from the first step to the last. */
+static void report_production_row(const job *j, const plb_options *opt, FILE *out, int ranks,
+                                  int64_t first, double elapsed, int verified)
+{
+    if (!out)
+        return;
+    double updates = (double)j->p.rows * (double)j->p.cols * (double)(j->step - first);
+    plb_result r = {
+        .program = program.name,
+        .variant = variant_names[j->v],
+        .n = plb_grid_points(opt),
+        .ranks = ranks,
+        .threads = j->threads,
+        .repeats = 1,
+        .batch = 1,
+        .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed, .max = elapsed},
+        .rate = elapsed > 0.0 ? updates / elapsed / 1e6 : 0.0,
+        .rate_unit = "MLUP/s",
+        .verified = verified};
+    plb_report_columns(out, opt);
+    plb_report_row(out, opt, &r);
+}
+
+/* Stopped by a signal: the checksum of the step reached and how to go on, where the verdict goes
+ * (the checksum is collective: every rank takes part). */
+static void report_stopped(job *j, const plb_options *opt, FILE *out, int signal, int64_t total)
+{
+    uint64_t sum = heat_dist_checksum(&j->d);
+    if (!out)
+        return;
+    plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " steps", sum, j->step);
+    fprintf(opt->csv ? stderr : stdout,
+            "STOPPED: %s at step %" PRId64 " of %" PRId64
+            ": %s holds it; the same command with --restart %s goes on\n",
+            heat_signal_name(signal), j->step, total, heat_cli.checkpoint, heat_cli.checkpoint);
 }
 
 /* A production run: the one variant from step 0, or from --restart's step, to --steps, in one
@@ -703,61 +772,21 @@ static int production(job *j, const plb_options *opt, MPI_Comm comm)
                          variant_names[j->v], first, total,
                          heat_cli.restart ? ", restarted from " : "",
                          heat_cli.restart ? heat_cli.restart : "");
-    const char *failure = NULL;
-    int written = 0, stopped = 0;
-    double bytes = 0.0, writing = 0.0, start = MPI_Wtime();
-    while (j->step < total && !failure && !stopped) {
-        j->steps = 1;
-        run_variant(j);
-        int mine = heat_stop_signal(); /* one small allreduce a step: all stop at the same one */
-        MPI_Allreduce(&mine, &stopped, 1, MPI_INT, MPI_MAX, comm);
-        if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || stopped)) {
-            heat_set_boundary(&j->p, &j->d.b, j->step); /* the ring of this step (exact check) */
-            double began = MPI_Wtime();
-            failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &bytes, err,
-                                            sizeof err);
-            writing += MPI_Wtime() - began;
-            written++;
-        }
-    }
+    steps_log ran = {0};
+    double start = MPI_Wtime();
+    const char *failure = step_with_checkpoints(j, total, each, &ran, err, sizeof err, comm);
     double mine = MPI_Wtime() - start, elapsed;
     MPI_Allreduce(&mine, &elapsed, 1, MPI_DOUBLE, MPI_MAX, comm);
     /* Stopped, the seq check is skipped: the root would step the whole field from step 0 alone,
      * in the little time a scheduler gives; the closed-form checks cost nothing. */
-    int checked = !stopped || j->p.check != HEAT_CHECK_SEQ;
+    int checked = !ran.stopped || j->p.check != HEAT_CHECK_SEQ;
     if (!failure && checked &&
         heat_dist_verify(&j->d, &j->p, j->ref, j->step, j->detail, sizeof j->detail))
         failure = j->detail;
-    double updates = (double)j->p.rows * (double)j->p.cols * (double)(j->step - first);
-    plb_result r = {
-        .program = program.name,
-        .variant = variant_names[j->v],
-        .n = plb_grid_points(opt),
-        .ranks = ctx.ranks,
-        .threads = j->threads,
-        .repeats = 1,
-        .batch = 1,
-        .time = {.count = 1, .min = elapsed, .median = elapsed, .mean = elapsed, .max = elapsed},
-        .rate = elapsed > 0.0 ? updates / elapsed / 1e6 : 0.0,
-        .rate_unit = "MLUP/s",
-        .verified = !failure && checked};
-    if (out) {
-        plb_report_columns(out, opt);
-        plb_report_row(out, opt, &r);
-    }
-    report_checkpoints(out, written, bytes, writing, elapsed, ctx.ranks, each, stopped);
-    if (!failure && stopped) {
-        if (out) { /* where the verdict goes */
-            plb_report_param(out, "checksum", "%016" PRIx64 " after %" PRId64 " steps",
-                             heat_dist_checksum(&j->d), j->step);
-            fprintf(opt->csv ? stderr : stdout,
-                    "STOPPED: %s at step %" PRId64 " of %" PRId64
-                    ": %s holds it; the same command with --restart %s goes on\n",
-                    heat_signal_name(stopped), j->step, total, heat_cli.checkpoint,
-                    heat_cli.checkpoint);
-        } else {
-            heat_dist_checksum(&j->d); /* collective */
-        }
+    report_production_row(j, opt, out, ctx.ranks, first, elapsed, !failure && checked);
+    report_checkpoints(out, &ran, elapsed, ctx.ranks, each);
+    if (!failure && ran.stopped) {
+        report_stopped(j, opt, out, ran.stopped, total);
         return PLB_EXIT_STOPPED;
     }
     if (!failure)

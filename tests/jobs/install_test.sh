@@ -23,7 +23,11 @@ failed=0
 ok() { echo "install-test: $*"; passed=$((passed + 1)); }
 bad() { echo "FAILED: install-test: $*"; failed=$((failed + 1)); }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# make dist (4. below) writes parlab-VERSION.tar.gz into the checkout and the test removes it: a
+# tarball of that name that was there already, the user's own, is kept aside and put back.
+mkdir "$work/kept"
+trap 'for f in "$work"/kept/*; do [ -e "$f" ] && mv "$f" .; done; rm -rf "$work"' EXIT
+for f in parlab-*.tar.gz; do [ -e "$f" ] && mv "$f" "$work/kept/"; done
 prefix=$work/opt/parlab
 log=$work/log
 # The make of this checkout, its build reused (the programs are built), quiet.
