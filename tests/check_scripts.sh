@@ -181,6 +181,19 @@ quiz_answer "$tmp/quiz.csv" atomic seq slower "because" >"$out"
 if grep -q '^      answer: atomic is 5.00x slower than seq (1 s against 0.2 s, medians of this run)$' "$out" &&
     grep -q '^      you said slower: right$' "$out" && ! grep -q 'the lesson expects' "$out"; then ok
 else bad "quiz_answer on a quiet run: $(cat "$out")"; fi
+# The quiz's "about the same" is the programs' (PLB_SAME_WITHIN in common/lesson.h): atomic a
+# hair more than that factor faster than seq is faster, a hair less the same.
+within=$(sed -n 's/^#define PLB_SAME_WITHIN \([0-9.]*\)$/\1/p' common/lesson.h)
+quiz_guess=
+said=
+for by in 1.001 0.999; do
+    { head -n 1 "$tmp/quiz.csv"
+        echo "p,seq,8,1,1,3,1,$(awk -v w="$within" -v b="$by" 'BEGIN { t = w * b; print t "," t "," t "," t }'),0,1,x/s,yes"
+        echo "p,atomic,8,1,2,3,1,1,1,1,1,0,1,x/s,yes"; } >"$tmp/same.csv"
+    said="$said$(quiz_answer "$tmp/same.csv" atomic seq same "because" | sed -n 's/^      answer: atomic is \([^(]*\) seq .*/\1;/p')"
+done
+if [ -n "$within" ] && [ "$said" = "$(awk -v w="$within" 'BEGIN { printf "%.2fx faster than;", w * 1.001 }')about the same as;" ]; then ok
+else bad "the quiz's rule is not PLB_SAME_WITHIN ('$within'): a hair over and under it said '$said'"; fi
 # Where the machine measured otherwise than the lesson expects, the quiz says both.
 quiz_guess=
 quiz_answer "$tmp/quiz.csv" seq atomic slower "because" >"$out"
