@@ -208,10 +208,13 @@ void heat_record_finish(const char *path, const heat_record_names *n)
         sync_folder(path);
 }
 
+/* SIGTERM (stop now) outranks SIGUSR1 (a warning): a job script that passes SIGUSR1 on when it is
+ * sent SIGTERM itself, as parlab's do, must not turn the scheduler's SIGTERM into a warning. */
 static volatile sig_atomic_t stop_signal;
 static void on_stop_signal(int sig)
 {
-    stop_signal = sig;
+    if (stop_signal != SIGTERM)
+        stop_signal = sig;
 }
 
 void heat_catch_stop_signals(void)

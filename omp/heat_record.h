@@ -48,7 +48,8 @@ int heat_record_check(const heat_record_names *n, const char *path, uint64_t sum
 void heat_record_finish(const char *path, const heat_record_names *n);
 
 /* SIGTERM and SIGUSR1 (a scheduler's warning before it ends a job) set a flag instead of ending
- * the process; heat_stop_signal() is the signal caught, or 0. */
+ * the process; heat_stop_signal() is the signal caught, or 0 (SIGTERM once it came, whatever
+ * came after it). */
 void heat_catch_stop_signals(void);
 int heat_stop_signal(void);
 const char *heat_signal_name(int sig);
