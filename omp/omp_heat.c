@@ -215,10 +215,11 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
     j->b.u = u;
     j->b.next = next;
     double to = t1 - t0, steps = t2 - t1, back = t3 - t2;
-    printf("# target      : ran on %s; one run %.3g s (median) = to the device %.3g s + %" PRId64
-           " steps %.3g s + back %.3g s: %.0f%% of it data motion\n",
-           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median, to,
-           j->steps, steps, back, 100.0 * (to + back) / (to + steps + back));
+    printf("# target      : ran on %s; one run taken apart: to the device %.3g s + %" PRId64
+           " steps %.3g s + back %.3g s = %.3g s (the timed runs' median %.3g s): %.0f%% of it "
+           "data motion\n",
+           j->on_device ? "the device" : "the host (no device: host fallback)", to, j->steps, steps,
+           back, to + steps + back, m->stats.median, 100.0 * (to + back) / (to + steps + back));
     if (copy > 0.0) {
         double rate = (double)j->b.rows * (double)j->b.cols * (double)j->steps / steps / 1e6;
         printf("# target      : the steps alone %.4g MLUP/s = %.0f%% of the %s's copy (%.4g GB/s: "

@@ -193,10 +193,11 @@ static void report_target(job *j, const plb_measurement *m, int repeats)
     double copy = plb_device_copy_seconds(a, b, n, repeats);
 #pragma omp target exit data map(delete : a[:n], b[:n])
     double to = t1 - t0, loop = t2 - t1, back = t3 - t2;
-    printf("# target      : ran on %s; one call %.3g s (median) = a to the device %.3g s + the "
-           "loop %.3g s + b back %.3g s: %.0f%% of it data motion\n",
-           j->on_device ? "the device" : "the host (no device: host fallback)", m->stats.median, to,
-           loop, back, 100.0 * (to + back) / (to + loop + back));
+    printf("# target      : ran on %s; one call taken apart: a to the device %.3g s + the loop "
+           "%.3g s + b back %.3g s = %.3g s (the timed calls' median %.3g s): %.0f%% of it data "
+           "motion\n",
+           j->on_device ? "the device" : "the host (no device: host fallback)", to, loop, back,
+           to + loop + back, m->stats.median, 100.0 * (to + back) / (to + loop + back));
     if (copy > 0.0)
         printf("# target      : the loop alone %.4g GB/s = %.0f%% of the %s's copy (%.4g GB/s)\n",
                16.0 * (double)n / loop / 1e9, 100.0 * copy / loop, j->on_device ? "device" : "host",

@@ -19,7 +19,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-bin=bin lib='' out=results/gpu quick=''
+bin='' lib='' out=results/gpu quick=''
 while [ $# -gt 0 ]; do
     case $1 in
         --bin) bin=$2; shift 2 ;;
@@ -37,7 +37,9 @@ if ! command -v nvidia-smi >/dev/null 2>&1; then
     echo "gpu_check.sh: no nvidia-smi: this check needs a machine with an NVIDIA GPU" >&2
     exit 2
 fi
-if [ "$bin" = bin ]; then
+# Without --bin, build here (with --bin, even --bin bin, the programs are taken as they are).
+if [ -z "$bin" ]; then
+    bin=bin
     make --no-print-directory OFFLOAD=nvptx bin/omp_heat bin/omp_map_square bin/mpi_heat || exit 1
 fi
 
@@ -101,7 +103,8 @@ if python3 -c 'import cupy' 2>/dev/null; then
     rm -f "$out/start.npy" "$out/end.npy"
 fi
 
-# The CPU beside it: threads, and ranks where an mpirun runs ours.
+# The CPU beside it: threads, and ranks where an mpirun runs ours (started by
+# scripts/run/mpilaunch, which speaks every MPI's dialect).
 threads_line="omp_heat parallel MLUP/s by threads:"
 for t in 1 2 4 8 16 32 64; do
     [ "$t" -le "$cores" ] || break
@@ -113,9 +116,8 @@ if command -v mpirun >/dev/null 2>&1 && [ -x "$bin/mpi_heat" ]; then
     ranks_line="mpi_heat sendrecv MLUP/s by ranks:"
     for np in 1 2 4 8 16 32 64; do
         [ "$np" -le "$cores" ] || break
-        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 \
-            mpirun -np "$np" --bind-to core "$bin/mpi_heat" -n 8192 --steps 20 -V sendrecv \
-            -r 3 >"$out/ranks_$np.txt" 2>&1
+        scripts/run/mpilaunch --timeout 120 "$np" "$bin/mpi_heat" -n 8192 --steps 20 \
+            -V sendrecv -r 3 >"$out/ranks_$np.txt" 2>&1
         ranks_line="$ranks_line $np: $(rate "$out/ranks_$np.txt" sendrecv)"
     done
 fi
