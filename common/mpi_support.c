@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exit_codes.h"
@@ -46,15 +47,57 @@ void plb_mpi_library(char *buf, size_t len)
     snprintf(buf, len, "%s", version);
 }
 
+/* How many processes the launcher started, as it tells each one, and in which variable: Open MPI's
+ * mpirun, then Hydra's (MPICH, Intel MPI), then srun's (set in a step only, not in the batch
+ * script). 0 where none says. */
+static long launched_processes(const char **variable)
+{
+    static const char *const said_by[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE",
+                                          "SLURM_STEP_NUM_TASKS"};
+    for (size_t k = 0; k < sizeof said_by / sizeof said_by[0]; k++) {
+        const char *value = getenv(said_by[k]);
+        char *end;
+        long n = value ? strtol(value, &end, 10) : 0;
+        if (value && end != value && *end == '\0' && n > 0) {
+            *variable = said_by[k];
+            return n;
+        }
+    }
+    return 0;
+}
+
+/* Another MPI's launcher (Open MPI's mpirun for an MPICH build, srun without the MPI's plugin)
+ * starts N copies that each MPI_Init as a world of one rank: N runs, each "VERIFIED". Returns
+ * PLB_EXIT_USAGE, said by rank 0 of each world, when the launcher's count is not MPI's; -1 when
+ * they agree or the launcher says nothing. */
+static int launched_by_another_mpi(const char *program)
+{
+    const char *variable = NULL;
+    long launched = launched_processes(&variable);
+    int size;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (launched == 0 || launched == size)
+        return -1;
+    char library[MPI_MAX_LIBRARY_VERSION_STRING];
+    plb_mpi_library(library, sizeof library);
+    library[strcspn(library, ",")] = '\0'; /* "Open MPI v4.1.4", "MPICH Version: 4.0.2" */
+    return plb_mpi_refuse(program, PLB_EXIT_USAGE, MPI_COMM_WORLD,
+                          "the launcher started %ld processes (%s=%ld) but MPI sees %d rank%s: "
+                          "start it with the launcher of %s, the MPI it was built with",
+                          launched, variable, launched, size, size == 1 ? "" : "s", library);
+}
+
 int plb_mpi_parse_cli(const plb_program *prog, int argc, char **argv, plb_options *opt,
                       MPI_Comm comm)
 {
     plb_report_by_lines();
+    int status = launched_by_another_mpi(prog->name);
+    if (status >= 0)
+        return plb_mpi_agree(status, comm);
     int rank;
     MPI_Comm_rank(comm, &rank);
     char err[512];
-    int status =
-        plb_parse_options(prog, argc, argv, opt, rank == 0 ? stdout : NULL, err, sizeof err);
+    status = plb_parse_options(prog, argc, argv, opt, rank == 0 ? stdout : NULL, err, sizeof err);
     if (rank == 0 && status > 0)
         fprintf(stderr, "%s\n", err);
     return plb_mpi_agree(status, comm);

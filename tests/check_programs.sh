@@ -434,6 +434,25 @@ if [ -x bin/mpi_deadlock ]; then
     elif [ $? -eq 2 ] && grep -q '^mpi_deadlock: needs at least 2 ranks$' "$err"; then ok
     else bad "mpi_deadlock on 1 rank: wanted exit 2 and one line"; fi
 fi
+# Another MPI's launcher starts copies that are each a world of one rank, each of which would say
+# VERIFIED: each refuses instead (one line, exit 2). Started alone with what the other launcher
+# tells its processes; and by that launcher itself where it is installed.
+if [ -x bin/mpi_countdown ]; then
+    if hydra; then other=OMPI_COMM_WORLD_SIZE other_mpirun=mpirun.openmpi
+    else other=PMI_SIZE other_mpirun=mpirun.mpich; fi
+    refusal="^mpi_countdown: the launcher started [23] processes \\($other=[23]\\) but MPI sees 1 rank: start it with the launcher of .*, the MPI it was built with\$"
+    env "$other=3" timeout --kill-after=5 60 bin/mpi_countdown -n 1000 >"$out" 2>"$err"
+    status=$?
+    if [ "$status" -eq 2 ] && [ ! -s "$out" ] && [ "$(wc -l <"$err")" -eq 1 ] && grep -Eq "$refusal" "$err"
+    then ok; else bad "mpi_countdown with $other=3: wanted one refusal and exit 2, got $status: $(head -c 300 "$err")"; fi
+    if command -v "$other_mpirun" >/dev/null; then
+        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout --kill-after=5 60 \
+            "$other_mpirun" -np 2 bin/mpi_countdown -n 1000 >"$out" 2>"$err"
+        status=$?
+        if [ "$status" -ne 0 ] && [ "$(grep -Ec "$refusal" "$err")" -eq 2 ] && ! grep -q VERIFIED "$out"
+        then ok; else bad "$other_mpirun -np 2 mpi_countdown: wanted two refusals, got $status: $(head -c 300 "$err")"; fi
+    fi
+fi
 if [ -x bin/mpi_messages ]; then
     if launch bin/mpi_messages -n 50 --spin 1000 -r 2 &&
         [ "$(grep -c '^# queue       : [0-9]\. "hello from worker [12]" (received from rank [12])$' "$out")" -eq 2 ] &&
