@@ -13,15 +13,19 @@ ifeq ($(MPI),mpich)
 MPICC    ?= mpicc.mpich
 MPIRUN   ?= mpirun.mpich
 endif
-CC       ?= cc
-# OFFLOAD=cpu (below) is clang's: its compiler unless CC names another.
-ifeq ($(OFFLOAD),cpu)
-ifeq ($(origin CC),default)
-CC := clang
-endif
-endif
 MPICC    ?= mpicc
 MPIRUN   ?= mpirun
+# CC, unless given: the compiler MPICC wraps (`-show`: Open MPI, MPICH, Intel MPI), so that every
+# object comes from one compiler, the one a cluster's modules put first (`module load gcc/13
+# openmpi` puts gcc 13 first on PATH, where `cc` stays the system's); cc where no MPICC runs.
+# OFFLOAD=cpu (below) is clang's: its compiler unless CC names another.
+ifeq ($(origin CC),default)
+ifeq ($(OFFLOAD),cpu)
+CC := clang
+else
+CC := $(or $(firstword $(shell $(MPICC) -show 2>/dev/null)),cc)
+endif
+endif
 CFLAGS   ?= -O2
 OMPFLAGS ?= -fopenmp
 # Warnings are shown, never fatal, in what users build: a new compiler or MPI header must not stop
@@ -226,7 +230,13 @@ INSTALL_SCRIPTS := scripts/run/parlab scripts/run/mpilaunch scripts/run/parlab.s
     scripts/bench/compare_python.sh \
     $(wildcard scripts/bench/python/*.py) scripts/plot/plots.sh \
     $(wildcard jobs/slurm/*.sbatch jobs/pbs/*.pbs jobs/laptop/*.sh) docs/quiz.txt
+# (Blanks or shell characters in them would stop the lines below half-way, the install half done.)
+install: export PLB_INSTALL_PATHS = $(DESTDIR)$(PREFIX)$(MODULE_VERSION)
+install: export PLB_MODULE_LOAD = $(MODULE_LOAD)
 install:
+	@if printf '%s' "$$PLB_INSTALL_PATHS" | grep -q '[^-[:alnum:]/._+~:@,=]' || \
+	    printf '%s' "$$PLB_MODULE_LOAD" | grep -q '[^-[:alnum:]/._+ ]'; then \
+	    echo "install: PREFIX, DESTDIR and MODULE_VERSION are paths without blanks or shell characters, MODULE_LOAD module names and blanks" >&2; exit 2; fi
 	@for p in $(OMP_PROGRAMS) $(MPI_PROGRAMS); do [ -x $$p ] && [ -n '$(MODULE_VERSION)' ] || \
 	    { echo "install: $$p is not built: run make first, then make install" >&2; exit 2; }; done
 	install -d $(INSTALL_HOME)/bin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/parlab \
