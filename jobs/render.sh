@@ -54,12 +54,13 @@ EOF
 # scheduler's script defines scheduler, job_id, index, ranks, threads and launch().
 body() {
     echo
-    if [ "$MODE" = mpi ]; then
-        # One thread a rank: binding is the launcher's. OMP_PROC_BIND would pin each unbound
-        # rank's one thread to the first core it may use, all ranks of a node to the same core.
-        echo 'export OMP_NUM_THREADS=$threads'
-    else
+    if [ "$MODE" = omp ] || [ "$MODE" = bench ]; then
         echo 'export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close'
+    else
+        # Ranks: binding is the launcher's. OMP_PROC_BIND in a rank the launcher left unbound
+        # pins its threads to the first cores it may use, every rank's on a node to the same ones:
+        # set, for threaded ranks, only by the launch() that binds each rank to cores of its own.
+        echo 'export OMP_NUM_THREADS=$threads'
     fi
     if [ -n "${GPUS:-}" ]; then
         # MANDATORY: on a node without a usable GPU the programs refuse (exit 2, one line saying
@@ -101,6 +102,7 @@ EOF
 # Checkpoints (the same folder in every run of the job, whatever its id: Slurm keeps the id on a
 # requeue, a PBS continuation is told the folder) and what stopped a step, if anything did.
 checkpoints=${PARLAB_CHECKPOINT_DIR:-$out}
+[[ $checkpoints == /* ]] || checkpoints=$submitted_in/$checkpoints # relative: as PARLAB_RESULTS
 mkdir -p "$checkpoints" && checkpoints=$(cd "$checkpoints" && pwd) || exit 1
 echo "parlab: checkpoints in $checkpoints; restart $restarts (at most PARLAB_MAX_RESTARTS=$PARLAB_MAX_RESTARTS)"
 stopped='' progress=0 terminated=''
@@ -182,7 +184,7 @@ EOF
         echo '    [ "$verdict" = VERIFIED ] || failed=$((failed + 1))'
     fi
     cat <<'EOF'
-    { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
+    { echo "# job script  : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
 EOF
     if [ -n "${COLLECT:-}" ]; then
@@ -191,7 +193,7 @@ EOF
     (
         flock 9
         [ -s "\$out/$COLLECT" ] ||
-            { echo "# job         : \$scheduler \$job_id"; grep -v '^#' "\$out/\$name.csv" | head -n 1; } >"\$out/$COLLECT"
+            { echo "# job script  : \$scheduler \$job_id"; grep -v '^#' "\$out/\$name.csv" | head -n 1; } >"\$out/$COLLECT"
         grep -v '^#' "\$out/\$name.csv" | tail -n +2 >>"\$out/$COLLECT"
     ) 9>"\$out/$COLLECT.lock"
 EOF
@@ -339,14 +341,16 @@ EOF
     return 0
 }
 
-# either_mpi HYDRA-COMMAND OPENMPI-COMMAND: a launch() in the spelling of the mpirun the job finds,
-# Hydra's (MPICH, Intel MPI, MVAPICH) or Open MPI's.
+# either_mpi HYDRA-COMMAND OPENMPI-COMMAND: a launch() in the spelling of the mpirun it finds when
+# it runs (after PARLAB_MODULES are loaded), Hydra's (MPICH, Intel MPI, MVAPICH) or Open MPI's.
 either_mpi() {
-    echo 'if mpirun --version 2>&1 | grep -q HYDRA; then'
-    echo "    launch() { $1; }"
-    echo 'else'
-    echo "    launch() { $2; }"
-    echo 'fi'
+    echo 'launch() {'
+    echo "    if mpirun --version 2>&1 | grep -Eq 'HYDRA|Intel\\(R\\) MPI'; then"
+    echo "        $1"
+    echo '    else'
+    echo "        $2"
+    echo '    fi'
+    echo '}'
 }
 
 launcher() { # SCHEDULER: the launch() function for this job's mode
@@ -358,19 +362,32 @@ launcher() { # SCHEDULER: the launch() function for this job's mode
             # over all of them otherwise).
             cat <<'EOF'
 ranks_per_node=$(( (ranks + ${SLURM_JOB_NUM_NODES:-1} - 1) / ${SLURM_JOB_NUM_NODES:-1} ))
+EOF
+            if [ "$MODE" = mpi ]; then
+                cat <<'EOF'
 launch() {
     srun ${PARLAB_SRUN_MPI:+"$PARLAB_SRUN_MPI"} --nodes=$(( (np + ranks_per_node - 1) / ranks_per_node )) \
         --ntasks="$np" --cpus-per-task="$threads" "$@"
 }
 EOF
+            else # each rank bound to cores of its own (a Slurm without task/affinity says it cannot)
+                cat <<'EOF'
+launch() {
+    OMP_PLACES=cores OMP_PROC_BIND=close srun ${PARLAB_SRUN_MPI:+"$PARLAB_SRUN_MPI"} \
+        --nodes=$(( (np + ranks_per_node - 1) / ranks_per_node )) --ntasks="$np" \
+        --cpus-per-task="$threads" --cpu-bind=cores "$@"
+}
+EOF
+            fi
             ;;
         pbs/omp | laptop/omp | */bench) echo 'launch() { "$@"; }' ;;
         pbs/mpi)
             either_mpi 'mpirun -n "$np" -f "$PBS_NODEFILE" -genvlist OMP_NUM_THREADS "$@"' \
                 'mpirun -np "$np" --hostfile "$PBS_NODEFILE" -x OMP_NUM_THREADS "$@"' ;;
-        pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores
-            either_mpi 'mpirun -n "$np" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS,OMP_PLACES,OMP_PROC_BIND "$@"' \
-                'mpirun -np "$np" --hostfile "$PBS_NODEFILE" --map-by "ppr:$ranks_per_node:node:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES -x OMP_PROC_BIND "$@"' ;;
+        pbs/hybrid) # Hydra binds nothing by default: each rank's threads may use the node's cores;
+            # Open MPI binds each rank to $threads cores, the node file's slots in order.
+            either_mpi 'mpirun -n "$np" -f "$PBS_NODEFILE" -ppn "$ranks_per_node" -genvlist OMP_NUM_THREADS "$@"' \
+                'mpirun -np "$np" --hostfile "$PBS_NODEFILE" --map-by "slot:PE=$threads" -x OMP_NUM_THREADS -x OMP_PLACES=cores -x OMP_PROC_BIND=close "$@"' ;;
         laptop/mpi) echo 'launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} "$np" "$@"; }' ;;
         laptop/hybrid)
             echo 'launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }' ;;
@@ -556,7 +573,9 @@ render() { # the description is sourced: name, and the job's variables
         echo 'job_id=${job_id//[][]/}'
         echo 'index=${PBS_ARRAY_INDEX:-}'
         echo 'ranks=$(wc -l <"$PBS_NODEFILE")'
-        [ "$MODE" = hybrid ] && echo "ranks_per_node=$RANKS_PER_NODE"
+        # (the most ranks a host has in the node file: PBS may place two chunks on one host)
+        [ "$MODE" = hybrid ] &&
+            echo 'ranks_per_node=$(sort "$PBS_NODEFILE" | uniq -c | sort -rn | awk '\''NR == 1 { print $1 }'\'')' 
         echo 'threads=${OMP_NUM_THREADS:-1} # PBS sets it from ompthreads'
         launcher pbs
         [ -n "${RESTARTABLE:-}" ] && restartable pbs

@@ -74,6 +74,7 @@ np=$ranks # the ranks a step runs on: all of the job's, but in a scaling loop
 # Checkpoints (the same folder in every run of the job, whatever its id: Slurm keeps the id on a
 # requeue, a PBS continuation is told the folder) and what stopped a step, if anything did.
 checkpoints=${PARLAB_CHECKPOINT_DIR:-$out}
+[[ $checkpoints == /* ]] || checkpoints=$submitted_in/$checkpoints # relative: as PARLAB_RESULTS
 mkdir -p "$checkpoints" && checkpoints=$(cd "$checkpoints" && pwd) || exit 1
 echo "parlab: checkpoints in $checkpoints; restart $restarts (at most PARLAB_MAX_RESTARTS=$PARLAB_MAX_RESTARTS)"
 stopped='' progress=0 terminated=''
@@ -129,7 +130,7 @@ step() {
     fi
     [ "$(checkpoint_step "$file")" -gt "$at" ] && progress=1
     [ "$verdict" = VERIFIED ] || [ -n "$stopped" ] || failed=$((failed + 1))
-    { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
+    { echo "# job script  : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     echo "parlab: $name $verdict"
     steps_done=$((steps_done + 1))

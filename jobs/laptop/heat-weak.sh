@@ -71,13 +71,13 @@ step() {
         verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
     fi
     [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
-    { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
+    { echo "# job script  : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     # Every step (and array element) adds its rows to one CSV, one writer at a time.
     (
         flock 9
         [ -s "$out/weak.csv" ] ||
-            { echo "# job         : $scheduler $job_id"; grep -v '^#' "$out/$name.csv" | head -n 1; } >"$out/weak.csv"
+            { echo "# job script  : $scheduler $job_id"; grep -v '^#' "$out/$name.csv" | head -n 1; } >"$out/weak.csv"
         grep -v '^#' "$out/$name.csv" | tail -n +2 >>"$out/weak.csv"
     ) 9>"$out/weak.csv.lock"
     echo "parlab: $name $verdict"

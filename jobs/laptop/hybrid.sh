@@ -26,7 +26,7 @@ job_id=laptop-$(date -u +%Y%m%dT%H%M%SZ)
 index=
 launch() { scripts/run/mpilaunch ${PARLAB_TIMEOUT:+--timeout "$PARLAB_TIMEOUT"} --threads "$threads" "$np" "$@"; }
 
-export OMP_NUM_THREADS=$threads OMP_PLACES=cores OMP_PROC_BIND=close
+export OMP_NUM_THREADS=$threads
 # The results' folder, made absolute before the cd: never inside an installed PARLAB_DIR.
 [[ $PARLAB_RESULTS == /* ]] || PARLAB_RESULTS=$submitted_in/$PARLAB_RESULTS
 cd "$PARLAB_DIR" || { echo "parlab: cannot enter PARLAB_DIR=$PARLAB_DIR"; exit 1; }
@@ -70,7 +70,7 @@ step() {
         verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
     fi
     [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
-    { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
+    { echo "# job script  : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
     rm -f "$out/$name.part"
     echo "parlab: $name $verdict"
     steps_done=$((steps_done + 1))

@@ -71,13 +71,13 @@ for index in $(seq 1 $(( 16 < $(nproc) * 2 ? 16 : $(nproc) * 2 ))); do
             verdict="FAILED: exit $status: ${why:-$(tail -n 1 "$out/$name.err")}"
         fi
         [ "$verdict" = VERIFIED ] || failed=$((failed + 1))
-        { echo "# job         : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
+        { echo "# job script  : $scheduler $job_id${index:+ array element $index}"; cat "$out/$name.part"; } >"$out/$name.csv"
         rm -f "$out/$name.part"
         # Every step (and array element) adds its rows to one CSV, one writer at a time.
         (
             flock 9
             [ -s "$out/sweep.csv" ] ||
-                { echo "# job         : $scheduler $job_id"; grep -v '^#' "$out/$name.csv" | head -n 1; } >"$out/sweep.csv"
+                { echo "# job script  : $scheduler $job_id"; grep -v '^#' "$out/$name.csv" | head -n 1; } >"$out/sweep.csv"
             grep -v '^#' "$out/$name.csv" | tail -n +2 >>"$out/sweep.csv"
         ) 9>"$out/sweep.csv.lock"
         echo "parlab: $name $verdict"
