@@ -293,7 +293,8 @@ static void print_help(FILE *out, const plb_program *prog, const plb_opt *const 
     for (const char *const *v = prog->variants; *v; v++)
         fprintf(out, " %s", *v);
     fputs(" (default: all)\n"
-          "Exit codes: 0 verified, 1 failed or runtime error, 2 usage error, 3 deadlock detected\n",
+          "Exit codes: 0 verified, 1 failed or runtime error, 2 usage error, 3 deadlock detected,\n"
+          "  4 stopped by a signal after writing a checkpoint (--checkpoint: go on with --restart)\n",
           out);
 }
 

@@ -450,6 +450,8 @@ static int setup(job *j, plb_options *opt, int threads, MPI_Comm comm)
      * from every node. The lowest rank with a reason prints it. */
     int production_run = heat_cli.checkpoint || heat_cli.restart || heat_cli.every;
     int bad = (production_run && production_variant(opt, err, sizeof err) == HEAT_VARIANTS) ||
+              (heat_cli.checkpoint &&
+               heat_record_folder_writable(heat_cli.checkpoint, err, sizeof err)) ||
               weak_grid(opt, size, err, sizeof err) ||
               heat_cli_problem(opt, &j->p, err, sizeof err) ||
               heat_dist_dims(dims_text, size, j->p.rows, j->p.cols, dims, err, sizeof err) ||
@@ -702,7 +704,7 @@ static const char *step_with_checkpoints(job *j, int64_t total, int64_t each, st
             failure = heat_checkpoint_write(&j->d, &j->p, j->step, heat_cli.checkpoint, &ran->bytes,
                                             err, len);
             ran->writing += MPI_Wtime() - began;
-            ran->written++;
+            ran->written += !failure;
         }
     }
     return failure;

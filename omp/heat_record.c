@@ -119,17 +119,34 @@ static int record_read(const char *path, record *m, char *err, size_t len)
     return 0;
 }
 
+/* The folder path is in, into folder (HEAT_RECORD_PATH bytes). */
+static void folder_of(const char *path, char *folder)
+{
+    snprintf(folder, HEAT_RECORD_PATH, "%s", path);
+    char *slash = strrchr(folder, '/');
+    if (!slash)
+        snprintf(folder, HEAT_RECORD_PATH, ".");
+    else
+        slash[slash == folder] = '\0'; /* "/x" is in "/" */
+}
+
+int heat_record_folder_writable(const char *path, char *err, size_t len)
+{
+    char folder[HEAT_RECORD_PATH];
+    folder_of(path, folder);
+    if (access(folder, W_OK | X_OK) == 0)
+        return 0;
+    snprintf(err, len, "--checkpoint %s: cannot write in its folder %s: %s", path, folder,
+             strerror(errno));
+    return 1;
+}
+
 /* Makes the renames durable: the folder's entries synced too (best effort: some file systems
  * cannot sync a folder). */
 static void sync_folder(const char *path)
 {
     char folder[HEAT_RECORD_PATH];
-    snprintf(folder, sizeof folder, "%s", path);
-    char *slash = strrchr(folder, '/');
-    if (!slash)
-        snprintf(folder, sizeof folder, ".");
-    else
-        slash[slash == folder] = '\0'; /* "/x" is in "/" */
+    folder_of(path, folder);
     int fd = open(folder, O_RDONLY);
     if (fd >= 0) {
         fsync(fd);

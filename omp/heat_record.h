@@ -32,6 +32,10 @@ typedef struct heat_record_names {
 /* 0, or -1 with the reason when path is too long to name the others. */
 int heat_record_names_of(const char *path, heat_record_names *n, char *err, size_t len);
 
+/* 0 when FILE's folder can take files (checked before a run starts: not at its first checkpoint),
+ * or 1 with the reason. */
+int heat_record_folder_writable(const char *path, char *err, size_t len);
+
 /* The commit, once FILE.tmp is written and synced: the record of `step` (whose field has checksum
  * `sum`) written to FILE.meta.tmp and synced, then the renames and the folder's sync. 0, or 1 with
  * the reason. */

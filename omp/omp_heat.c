@@ -284,7 +284,7 @@ static const char *production_steps(job *j, production_log *log, char *err, size
             double began = plb_now();
             failure = write_checkpoint(j, err, len);
             log->writing += plb_now() - began;
-            log->written++;
+            log->written += !failure;
         }
     }
     log->elapsed = plb_now() - start;
@@ -413,6 +413,8 @@ static int check_input(plb_options *opt, heat_problem *p)
     const char *refusal = production_refusal(opt);
     if (refusal)
         return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", refusal);
+    if (heat_cli.checkpoint && heat_record_folder_writable(heat_cli.checkpoint, err, sizeof err))
+        return plb_refuse(program.name, PLB_EXIT_USAGE, "%s", err);
     /* Two arrays, two more for the reference when the check needs one, and with --load a third
      * for each, step 0 as read. */
     double field = 8.0 * (double)(p->rows + 2) * (double)(p->cols + 2);

@@ -19,7 +19,8 @@
 #      it restarts to the uninterrupted field;
 #   3. refused, exit 2 and one line, before any step: a damaged field (one byte changed), a
 #      truncated one, another grid, another r, a step past --steps, a missing checkpoint, and
-#      production options that do not make sense (two variants, seq, --every alone).
+#      production options that do not make sense (two variants, seq, --every alone), a checkpoint
+#      folder that is not there.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/run/parlab.sh disable=SC1091 # followed with shellcheck -x
@@ -290,9 +291,12 @@ refused 'No such file' -n 60x50 -V sendrecv --restart "$tmp/missing.npy"
 refused 'production run' -n 60x50 -V sendrecv,overlap --checkpoint "$tmp/x.npy"
 refused 'production run' -n 60x50 -V seq --restart "$good"
 refused "'--every' needs --checkpoint" -n 60x50 -V sendrecv --every 5
+# a folder that cannot take the checkpoints: said before step 0, not at the first checkpoint
+refused "checkpoint $tmp/none/x.npy: cannot write in its folder $tmp/none: No such file" \
+    -n 60x50 -V sendrecv --checkpoint "$tmp/none/x.npy"
 # omp_heat likewise (one process: its exit code and its one line)
 for run in "damaged|-V parallel --restart $tmp/damaged.npy" "production run|-V seq,parallel --checkpoint $tmp/y.npy" \
-    "production run|-V target --restart $good"; do
+    "production run|-V target --restart $good" "cannot write in its folder|-V parallel --checkpoint $tmp/none/y.npy"; do
     read -r -a args <<<"${run#*|}"
     bin/omp_heat -n 60x50 --steps 80 "${args[@]}" >"$out" 2>"$err"
     status=$?
