@@ -189,13 +189,15 @@ static const char *probe(job *j, char *why, size_t len)
     if (ran < 2)
         snprintf(why, len,
                  "do_items, %d threads: one thread did every item: is the loop an "
-                 "omp parallel for?",
+                 "omp parallel for, its chunks smaller than the loop?",
                  j->threads);
     else if (left_behind > MAY_WAIT)
         snprintf(why, len,
                  "do_items, %d threads: while item %" PRId64 " held its thread up, %ld "
                  "of the other items waited for that thread, though the others were free: they "
-                 "were dealt out before the loop ran",
+                 "were its share before it began: hand them out a few at a time (static deals "
+                 "shares out before the loop runs; guided's first chunks and large dynamic ones "
+                 "are shares too)",
                  j->threads, held_item, left_behind);
     else
         return NULL;
@@ -228,7 +230,7 @@ static const char *check_sizes(job *yours, uint64_t *want, char *why, size_t len
  * item in out and want: the exit code. */
 static int check_and_time(uint64_t *out, uint64_t *want, const plb_options *opt, int threads)
 {
-    char detail[PLB_DETAIL_LEN] = "", why[256];
+    char detail[PLB_DETAIL_LEN] = "", why[384];
     plb_context ctx = {.program = program.name, .ranks = 1, .threads = threads};
     plb_report_header(stdout, &ctx, opt);
     job jobs[WAYS];
