@@ -1,12 +1,16 @@
 /* heat_dist.c: the heat field over a Cartesian grid of ranks (see heat_dist.h). */
+#define _POSIX_C_SOURCE 200809L /* posix_fallocate, ftruncate */
 #include "heat_dist.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "heat_cli.h"
 #include "heatmap.h"
@@ -178,7 +182,8 @@ uint64_t heat_dist_checksum(const heat_dist *d)
     return sum;
 }
 
-/* An MPI call's error as the reason for err; returns whether there was one. */
+/* An MPI call's error as the reason for err, on one line (MPICH's text is an "error stack" of
+ * lines); returns whether there was one. */
 static int mpi_failed(int code, const char *path, const char *what, char *err, size_t len)
 {
     if (code == MPI_SUCCESS)
@@ -186,8 +191,73 @@ static int mpi_failed(int code, const char *path, const char *what, char *err, s
     char text[MPI_MAX_ERROR_STRING];
     int n;
     MPI_Error_string(code, text, &n);
+    for (char *c = strchr(text, '\n'); c; c = strchr(c, '\n'))
+        *c = ' ';
     snprintf(err, len, "%s: cannot %s: %s", path, what, text);
     return 1;
+}
+
+/* The file made by one rank with all its bytes reserved (posix_fallocate), an older, longer one
+ * cut to size: a full disk is found here and agreed on, not inside the collective write, where
+ * Open MPI 4.1's OMPIO left 3 ranks or more waiting for each other for good. A file system that
+ * cannot reserve (EOPNOTSUPP) is only sized. 0, or 1 with the reason. */
+static int reserve(const char *path, MPI_Offset bytes, char *err, size_t len)
+{
+    int fd = open(path, O_CREAT | O_WRONLY, 0644);
+    if (fd < 0) {
+        snprintf(err, len, "%s: cannot open it for writing: %s", path, strerror(errno));
+        return 1;
+    }
+    int code = posix_fallocate(fd, 0, (off_t)bytes);
+    if (code == EOPNOTSUPP || code == EINVAL)
+        code = 0;
+    if (code == 0 && ftruncate(fd, (off_t)bytes) != 0)
+        code = errno;
+    close(fd);
+    if (code != 0)
+        snprintf(err, len, "%s: cannot reserve its %lld bytes: %s", path, (long long)bytes,
+                 strerror(code));
+    return code != 0;
+}
+
+/* The doubles this rank wrote, read back through the same view a slab of rows at a time and held
+ * against its block, bit for bit: some MPI-IO versions write wrong data and say nothing (Open MPI
+ * 4.1.0 to 4.1.6's OMPIO write data sieving, open-mpi/ompi#12718: zeros in small fields on 4
+ * ranks, 2 runs in 30). 0, or 1 with the first difference. Not collective. */
+static int read_back(MPI_File fh, const heat_block *b, const int size[2], const int local[2],
+                     const char *path, char *err, size_t len)
+{
+    int slab = size[1] > 0 ? (int)(131072 / size[1]) : 1; /* rows of about 1 MiB */
+    slab = slab < 1 ? 1 : slab > size[0] ? size[0] : slab;
+    double *buf = malloc((size_t)slab * (size_t)size[1] * sizeof *buf);
+    if (!buf) {
+        snprintf(err, len, "%s: no memory to read it back", path);
+        return 1;
+    }
+    int failed = 0;
+    for (int a0 = 0; a0 < size[0] && !failed; a0 += slab) {
+        int rows = size[0] - a0 < slab ? size[0] - a0 : slab;
+        failed = mpi_failed(MPI_File_read_at(fh, (MPI_Offset)a0 * size[1], buf, rows * size[1],
+                                             MPI_DOUBLE, MPI_STATUS_IGNORE),
+                            path, "read it back", err, len);
+        for (int a = 0; a < rows && !failed; a++) {
+            const double *mine = b->u + (int64_t)(local[0] + a0 + a) * b->stride + local[1];
+            const double *read = buf + (size_t)a * (size_t)size[1];
+            if (memcmp(mine, read, (size_t)size[1] * sizeof *read) == 0)
+                continue;
+            int c = 0;
+            while (memcmp(&mine[c], &read[c], sizeof *read) == 0)
+                c++;
+            snprintf(err, len,
+                     "%s: read back, row %lld column %lld holds %.17g, not the %.17g written: "
+                     "the MPI library's MPI-IO wrote it wrong",
+                     path, (long long)(b->i0 + local[0] + a0 + a),
+                     (long long)(b->j0 + local[1] + c), read[c], mine[c]);
+            failed = 1;
+        }
+    }
+    free(buf);
+    return failed;
 }
 
 /* The rectangle of the global field, ring included, that this rank writes: its interior, and the
@@ -218,15 +288,18 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
     MPI_Type_create_subarray(2, lsize, size, local, MPI_ORDER_C, MPI_DOUBLE, &memory_type);
     MPI_Type_commit(&file_type);
     MPI_Type_commit(&memory_type);
+    MPI_Offset bytes = (MPI_Offset)header_len + (MPI_Offset)gsize[0] * gsize[1] * 8;
+    int failed = plb_mpi_agree(d->rank == 0 && reserve(path, bytes, err, len), d->cart);
     MPI_File fh;
-    int code = MPI_File_open(d->cart, path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
     /* Every step agreed before the next collective one: a rank that failed alone must not leave
      * the others waiting in MPI_File_set_view or MPI_File_write_all. */
-    int failed = plb_mpi_agree(mpi_failed(code, path, "open it for writing", err, len), d->cart);
-    if (!failed) { /* an older, longer file is cut to this one's size */
-        MPI_Offset bytes = (MPI_Offset)header_len + (MPI_Offset)gsize[0] * gsize[1] * 8;
-        failed = mpi_failed(MPI_File_set_size(fh, bytes), path, "set its size", err, len);
-        if (!failed && d->rank == 0)
+    if (!failed)
+        failed = plb_mpi_agree(
+            mpi_failed(MPI_File_open(d->cart, path, MPI_MODE_RDWR, MPI_INFO_NULL, &fh), path,
+                       "open it for writing", err, len),
+            d->cart);
+    if (!failed) {
+        if (d->rank == 0)
             failed = mpi_failed(
                 MPI_File_write_at(fh, 0, header, (int)header_len, MPI_CHAR, MPI_STATUS_IGNORE),
                 path, "write", err, len);
@@ -240,11 +313,23 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
         /* on the disk, not in a cache, when the program says it is written (collective) */
         if (!plb_mpi_agree(failed, d->cart))
             failed = mpi_failed(MPI_File_sync(fh), path, "sync", err, len);
+        if (!plb_mpi_agree(failed, d->cart))
+            failed = read_back(fh, &d->b, size, local, path, err, len);
         failed |= mpi_failed(MPI_File_close(&fh), path, "close", err, len);
     }
     MPI_Type_free(&file_type);
     MPI_Type_free(&memory_type);
     return failed;
+}
+
+void heat_dist_before_init(void)
+{
+    char version[MPI_MAX_LIBRARY_VERSION_STRING];
+    int length, major, minor, release;
+    MPI_Get_library_version(version, &length); /* one of the calls allowed before MPI_Init */
+    if (sscanf(version, "Open MPI v%d.%d.%d", &major, &minor, &release) == 3 &&
+        ((major == 4 && minor == 1 && release < 7) || (major == 5 && minor == 0 && release < 6)))
+        setenv("OMPI_MCA_fbtl_posix_write_datasieving", "0", 0);
 }
 
 const char *heat_dist_save(heat_dist *d, const heat_problem *p, const char *path, char *err,

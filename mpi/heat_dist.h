@@ -56,10 +56,17 @@ int heat_dist_share_detail(const heat_dist *d, int failed, char *detail, size_t 
 /* The field's checksum (heat_checksum summed over the ranks), on every rank. Collective. */
 uint64_t heat_dist_checksum(const heat_dist *d);
 
+/* Before MPI_Init: where the MPI library is an Open MPI whose OMPIO write data sieving writes wrong
+ * bytes now and then (4.1.0 to 4.1.6, 5.0.0 to 5.0.5: open-mpi/ompi#12718, fixed by #12760 and
+ * #12759), that sieving is turned off (OMPI_MCA_fbtl_posix_write_datasieving=0), unless the user
+ * set it. Every file written is read back and checked all the same. */
+void heat_dist_before_init(void);
+
 /* --save: the whole field, ring included, into one .npy file with MPI-IO, every rank writing its
  * own rectangle through a file view (MPI_Type_create_subarray, MPI_File_set_view,
- * MPI_File_write_all), synced (MPI_File_sync). NULL on every rank, or the reason in err (on the
- * root). Collective. */
+ * MPI_File_write_all), synced (MPI_File_sync), then read back and held against its block. The
+ * file's bytes are reserved first, by the root (a full disk refused before the collective write).
+ * NULL on every rank, or the reason in err (on the root). Collective. */
 const char *heat_dist_save(heat_dist *d, const heat_problem *p, const char *path, char *err,
                            size_t len);
 

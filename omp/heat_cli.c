@@ -55,6 +55,17 @@ int heat_cli_problem(plb_options *opt, heat_problem *p, char *err, size_t len)
         snprintf(err, len, "%s", why);
         return -1;
     }
+    /* The mode decays each step; once its amplitude nears the rounding bound, a field of zeros
+     * would pass: refused while the mode is under 1000 bounds. */
+    double amplitude = pow(heat_mode_factor(p), (double)heat_cli.steps);
+    if (p->check == HEAT_CHECK_MODE && !(amplitude >= 1000.0 * heat_mode_bound(heat_cli.steps))) {
+        snprintf(err, len,
+                 "--check mode: after %" PRId64 " steps the mode is down to %.3g, too near the "
+                 "rounding bound %.3g to tell a right field from none: fewer steps or a larger "
+                 "grid",
+                 heat_cli.steps, amplitude, heat_mode_bound(heat_cli.steps));
+        return -1;
+    }
     return 0;
 }
 

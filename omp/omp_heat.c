@@ -283,8 +283,10 @@ static const char *production_steps(job *j, production_log *log, char *err, size
         if (heat_cli.checkpoint && (j->step % each == 0 || j->step == total || log->stopped)) {
             double began = plb_now();
             failure = write_checkpoint(j, err, len);
-            log->writing += plb_now() - began;
-            log->written += !failure;
+            if (!failure) { /* what written checkpoints cost */
+                log->writing += plb_now() - began;
+                log->written++;
+            }
         }
     }
     log->elapsed = plb_now() - start;

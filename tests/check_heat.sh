@@ -203,6 +203,9 @@ refused 1 omp_heat 'exact' --check exact --r 0.2
 refused 2 mpi_heat 'bogus' --check bogus
 refused 2 mpi_heat 'beyond any grid' --weak --long-run -n 4000000000000000000x1
 refused 1 omp_heat 'bogus' --check bogus
+# the mode decayed to near its rounding bound: a field of zeros would pass the check
+refused 1 omp_heat 'too near the rounding bound' -n 5 --steps 200 --check mode
+refused 2 mpi_heat 'too near the rounding bound' -n 5 --steps 200 --check mode
 
 # ---- 4. --save: the same .npy from threads and from ranks --------------------------------------
 echo "=== --save"
