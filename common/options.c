@@ -292,10 +292,11 @@ static void print_help(FILE *out, const plb_program *prog, const plb_opt *const 
     fputs("\nVariants:", out);
     for (const char *const *v = prog->variants; *v; v++)
         fprintf(out, " %s", *v);
-    fputs(" (default: all)\n"
-          "Exit codes: 0 verified, 1 failed or runtime error, 2 usage error, 3 deadlock detected,\n"
-          "  4 stopped by a signal after writing a checkpoint (--checkpoint: go on with --restart)\n",
-          out);
+    fputs(
+        " (default: all)\n"
+        "Exit codes: 0 verified, 1 failed or runtime error, 2 usage error, 3 deadlock detected,\n"
+        "  4 stopped by a signal after writing a checkpoint (--checkpoint: go on with --restart)\n",
+        out);
 }
 
 /* Turns a comma-separated list of variant names (or "all") into a bit mask. */

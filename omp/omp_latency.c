@@ -270,17 +270,21 @@ static int measure(const plb_options *opt, int threads, int64_t *done)
     plb_measurement measured[VARIANT_COUNT];
     const char *failure =
         plb_run_variants(&program, &ctx, opt, v, VARIANT_COUNT, NULL, stdout, measured);
+    /* The reasons follow the tasks: waits (--wait-ms), computing (--spin), or both. */
+    bool waits = wait_ms > 0.0, computes = spin > 0;
+    const char *overlap = !waits     ? "no waits to overlap: the computing shares the cores"
+                          : computes ? "the waits overlap; the computing shares the cores"
+                                     : "the waits overlap";
+    const char *one_thread = !waits     ? "no waits: the one thread computes every task"
+                             : computes ? "a wait needs no core, the computing does"
+                                        : "a wait needs no core";
     char how[48];
     if (plb_compared(&measured[PARALLEL], &measured[SEQ], how, sizeof how))
-        plb_report_param(stdout, "finding",
-                         "parallel ran %s seq on %d threads, %d cores: the "
-                         "waits overlap",
-                         how, threads, cores);
+        plb_report_param(stdout, "finding", "parallel ran %s seq on %d threads, %d cores: %s", how,
+                         threads, cores, overlap);
     if (plb_compared(&measured[EVENTLOOP], &measured[SEQ], how, sizeof how))
-        plb_report_param(stdout, "finding",
-                         "eventloop ran %s seq on one thread: a wait needs no "
-                         "core",
-                         how);
+        plb_report_param(stdout, "finding", "eventloop ran %s seq on one thread: %s", how,
+                         one_thread);
     return plb_report_verdict(opt, failure);
 }
 
