@@ -575,7 +575,7 @@ render() { # the description is sourced: name, and the job's variables
         echo 'ranks=$(wc -l <"$PBS_NODEFILE")'
         # (the most ranks a host has in the node file: PBS may place two chunks on one host)
         [ "$MODE" = hybrid ] &&
-            echo 'ranks_per_node=$(sort "$PBS_NODEFILE" | uniq -c | sort -rn | awk '\''NR == 1 { print $1 }'\'')' 
+            echo 'ranks_per_node=$(sort "$PBS_NODEFILE" | uniq -c | sort -rn | awk '\''NR == 1 { print $1 }'\'')'
         echo 'threads=${OMP_NUM_THREADS:-1} # PBS sets it from ompthreads'
         launcher pbs
         [ -n "${RESTARTABLE:-}" ] && restartable pbs

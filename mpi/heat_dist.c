@@ -1,5 +1,5 @@
 /* heat_dist.c: the heat field over a Cartesian grid of ranks (see heat_dist.h). */
-#define _POSIX_C_SOURCE 200809L /* posix_fallocate, ftruncate */
+#define _GNU_SOURCE /* fallocate (Linux), ftruncate */
 #include "heat_dist.h"
 
 #include <errno.h>
@@ -197,10 +197,11 @@ static int mpi_failed(int code, const char *path, const char *what, char *err, s
     return 1;
 }
 
-/* The file made by one rank with all its bytes reserved (posix_fallocate), an older, longer one
+/* The file made by one rank with all its bytes reserved (Linux's fallocate), an older, longer one
  * cut to size: a full disk is found here and agreed on, not inside the collective write, where
  * Open MPI 4.1's OMPIO left 3 ranks or more waiting for each other for good. A file system that
- * cannot reserve (EOPNOTSUPP) is only sized. 0, or 1 with the reason. */
+ * cannot reserve (EOPNOTSUPP: NFS before 4.2, older Lustre; or not Linux) is only sized: not
+ * posix_fallocate, whose stand-in there writes a byte every 4 KiB. 0, or 1 with the reason. */
 static int reserve(const char *path, MPI_Offset bytes, char *err, size_t len)
 {
     int fd = open(path, O_CREAT | O_WRONLY, 0644);
@@ -208,9 +209,11 @@ static int reserve(const char *path, MPI_Offset bytes, char *err, size_t len)
         snprintf(err, len, "%s: cannot open it for writing: %s", path, strerror(errno));
         return 1;
     }
-    int code = posix_fallocate(fd, 0, (off_t)bytes);
-    if (code == EOPNOTSUPP || code == EINVAL)
-        code = 0;
+    int code = 0;
+#ifdef __linux__
+    if (fallocate(fd, 0, 0, (off_t)bytes) != 0)
+        code = errno == EOPNOTSUPP || errno == ENOSYS ? 0 : errno;
+#endif
     if (code == 0 && ftruncate(fd, (off_t)bytes) != 0)
         code = errno;
     close(fd);
@@ -289,16 +292,18 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
     MPI_Type_commit(&file_type);
     MPI_Type_commit(&memory_type);
     MPI_Offset bytes = (MPI_Offset)header_len + (MPI_Offset)gsize[0] * gsize[1] * 8;
-    int failed = plb_mpi_agree(d->rank == 0 && reserve(path, bytes, err, len), d->cart);
-    MPI_File fh;
     /* Every step agreed before the next collective one: a rank that failed alone must not leave
-     * the others waiting in MPI_File_set_view or MPI_File_write_all. */
-    if (!failed)
-        failed = plb_mpi_agree(
-            mpi_failed(MPI_File_open(d->cart, path, MPI_MODE_RDWR, MPI_INFO_NULL, &fh), path,
-                       "open it for writing", err, len),
-            d->cart);
-    if (!failed) {
+     * the others waiting in MPI_File_set_view or MPI_File_write_all. Each rank keeps its own
+     * failure, so that the reason comes from a rank that had one. */
+    int failed = d->rank == 0 && reserve(path, bytes, err, len), opened = 0;
+    MPI_File fh;
+    if (!plb_mpi_agree(failed, d->cart)) { /* CREATE too: a fresh look where NFS cached "none" */
+        failed = mpi_failed(
+            MPI_File_open(d->cart, path, MPI_MODE_CREATE | MPI_MODE_RDWR, MPI_INFO_NULL, &fh), path,
+            "open it for writing", err, len);
+        opened = !failed;
+    }
+    if (!plb_mpi_agree(failed, d->cart)) {
         if (d->rank == 0)
             failed = mpi_failed(
                 MPI_File_write_at(fh, 0, header, (int)header_len, MPI_CHAR, MPI_STATUS_IGNORE),
@@ -315,8 +320,9 @@ static int write_field(heat_dist *d, const heat_problem *p, const char *path, ch
             failed = mpi_failed(MPI_File_sync(fh), path, "sync", err, len);
         if (!plb_mpi_agree(failed, d->cart))
             failed = read_back(fh, &d->b, size, local, path, err, len);
-        failed |= mpi_failed(MPI_File_close(&fh), path, "close", err, len);
     }
+    if (opened)
+        failed |= mpi_failed(MPI_File_close(&fh), path, "close", err, len);
     MPI_Type_free(&file_type);
     MPI_Type_free(&memory_type);
     return failed;

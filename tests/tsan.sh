@@ -11,14 +11,15 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
-archer=$(find /usr/lib/llvm-*/lib -name libarcher.so 2>/dev/null | sort -V | tail -n 1)
-clang=${archer%/lib/libarcher.so}/bin/clang
-if [ -z "$archer" ] || [ ! -x "$clang" ]; then
-    echo "tsan: needs clang with LLVM's Archer (Debian: apt-get install clang libomp-dev)" >&2
-    exit 2
-fi
+# shellcheck source=scripts/run/parlab.sh
+. scripts/run/parlab.sh
 out=build/tsan
 mkdir -p "$out"
+if ! read -r clang archer < <(plb_tsan "$out"); then
+    echo "tsan: needs clang with LLVM's Archer and its sanitizer runtime (Debian: apt-get install" \
+        "clang libomp-dev; Debian 13 also libclang-rt-19-dev)" >&2
+    exit 2
+fi
 library=()
 for f in common/*.c; do [[ $f == common/mpi_* ]] || library+=("$f"); done
 library+=(omp/album.c) # the thumbnails' images

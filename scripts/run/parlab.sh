@@ -24,6 +24,11 @@
 #       prints the Python interpreter that has MODULEs (PYTHON, else python3, else Debian's
 #       /usr/bin/python3, which another python3 on PATH may hide), else the first one found, with
 #       status 1; status 2 and nothing printed when there is no python3 at all.
+#   plb_tsan DIR
+#       prints "CLANG ARCHER" where this machine builds OpenMP programs under ThreadSanitizer with
+#       LLVM's Archer (clang, libomp-dev, and clang's sanitizer runtime, which Debian 13 keeps in
+#       libclang-rt-19-dev): a small program built and run in DIR proves it. Status 1 and nothing printed
+#       otherwise.
 # shellcheck shell=bash
 
 plb_launch() {
@@ -114,4 +119,17 @@ plb_python() {
 
 plb_bind_threads() {
     export OMP_PROC_BIND=${OMP_PROC_BIND:-spread} OMP_PLACES=${OMP_PLACES:-cores}
+}
+
+plb_tsan() {
+    local archer clang
+    archer=$(find /usr/lib/llvm-*/lib -name libarcher.so 2>/dev/null | sort -V | tail -n 1)
+    clang=${archer%/lib/libarcher.so}/bin/clang
+    [ -n "$archer" ] && [ -x "$clang" ] || return 1
+    printf 'int main(void) { return 0; }\n' >"$1/tsan_probe.c"
+    # built and run: LLVM 14 to 17's runtime stops at start on kernels with 32 bits of mmap
+    # randomness ("unexpected memory mapping")
+    "$clang" -fsanitize=thread -fopenmp "$1/tsan_probe.c" -o "$1/tsan_probe" >/dev/null 2>&1 &&
+        "$1/tsan_probe" >/dev/null 2>&1 || return 1
+    echo "$clang $archer"
 }
